@@ -1,0 +1,403 @@
+"""Lexicons: YAML data files read by one validating loader.
+
+The file format is documented in ``docs/lexicon-format.md`` and in the README. In short: a lexicon has
+free-standing ``categories`` of terms, and ``referents`` (the actors whose naming is compared), each
+with ``aliases`` that identify it and competing ``labels`` by stance. ``linkers`` and ``titles`` let a
+label reach an alias a few words away (القوات الموالية لحفتر, قوات اللواء المتقاعد خليفة حفتر).
+
+>>> lex = Lexicon.from_dict({
+...     "name": "toy",
+...     "referents": {"haftar_camp": {
+...         "aliases": ["حفتر"],
+...         "labels": {"delegitimizing": [{"term": "ميليشيا", "variants": ["مليشيا"]}],
+...                    "neutral": ["قوات"]}}}})
+>>> lex.referents["haftar_camp"].labels["delegitimizing"][0].forms
+('ميليشيا', 'مليشيا')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from framing.errors import LexiconError
+from framing.normalize import normalize
+
+__all__ = ["STANCES", "Entry", "Category", "Referent", "Lexicon", "load_lexicon", "list_lexicons", "as_lexicon"]
+
+STANCES = ("delegitimizing", "neutral", "legitimizing")
+
+_TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents"}
+_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect"}
+_CATEGORY_KEYS = {"description", "terms"}
+_REFERENT_KEYS = {"description", "aliases", "labels"}
+_NAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry: a canonical ``term``, its declared ``variants`` and their normalized ``forms``."""
+
+    term: str
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    self_identifying: bool = False
+    inflect: bool = True
+    forms: tuple[str, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    description: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Referent:
+    name: str
+    description: str
+    aliases: tuple[Entry, ...]
+    labels: dict  # stance -> tuple[Entry, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """A validated lexicon. Build with :func:`load_lexicon` or :meth:`Lexicon.from_dict`."""
+
+    name: str
+    version: int
+    description: str
+    sources: str
+    window: int
+    linkers: tuple[Entry, ...]
+    titles: tuple[Entry, ...]
+    categories: dict
+    referents: dict
+    source: str = "<dict>"
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data, *, source: str = "<dict>", _lines=None) -> "Lexicon":
+        """Validate a lexicon given as a dict (the structure of the YAML file)."""
+        return _Builder(source, _lines).build(data)
+
+    # -- views ---------------------------------------------------------------------------------
+    def entries(self):
+        """All entries as a tidy DataFrame: kind, category, referent, stance, term, variants, note, self."""
+        import pandas as pd
+
+        rows = []
+        for cat in self.categories.values():
+            for e in cat.entries:
+                rows.append(("category", cat.name, None, None, e))
+        for ref in self.referents.values():
+            for e in ref.aliases:
+                rows.append(("alias", None, ref.name, None, e))
+            for stance, entries in ref.labels.items():
+                for e in entries:
+                    rows.append(("label", None, ref.name, stance, e))
+        for kind, entries in (("linker", self.linkers), ("title", self.titles)):
+            for e in entries:
+                rows.append((kind, None, None, None, e))
+        return pd.DataFrame(
+            [
+                {"kind": k, "category": c, "referent": r, "stance": s, "term": e.term,
+                 "variants": list(e.variants), "note": e.note, "self": e.self_identifying}
+                for k, c, r, s, e in rows
+            ],
+            columns=["kind", "category", "referent", "stance", "term", "variants", "note", "self"],
+        )
+
+    @property
+    def feature_names(self) -> list[str]:
+        """Names of the per-document count columns, in a fixed order."""
+        names = [f"cat:{c}" for c in self.categories]
+        for ref in self.referents.values():
+            names += [f"label:{ref.name}:{s}" for s in STANCES if s in ref.labels]
+        return names
+
+    def __repr__(self) -> str:
+        n_labels = sum(len(v) for r in self.referents.values() for v in r.labels.values())
+        return (f"Lexicon(name={self.name!r}, version={self.version}, categories={len(self.categories)}, "
+                f"referents={len(self.referents)}, labels={n_labels})")
+
+
+class _Builder:
+    def __init__(self, source: str, lines=None):
+        self.source = source
+        self.lines = lines or {}
+        self.seen: dict[str, list[tuple[str, str]]] = {}
+
+    def error(self, message: str, where: str | None = None, value=None):
+        line = self.lines.get(where) if where else None
+        loc = f"{where} (line {line})" if line else where
+        raise LexiconError(message, source=self.source, where=loc, value=value)
+
+    def build(self, data) -> Lexicon:
+        if not isinstance(data, dict):
+            self.error(f"a lexicon must be a mapping with keys {sorted(_TOP_KEYS)}; got {type(data).__name__}",
+                       value=data)
+        self.check_keys(data, _TOP_KEYS, "top level")
+        name = data.get("name")
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            self.error("'name' is required: letters, digits and underscores (e.g. name: libya)", "name", name)
+        version = data.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            self.error("'version' must be a positive integer", "version", version)
+        window = data.get("window", 4)
+        if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 20:
+            self.error("'window' must be an integer from 0 to 20 (words between a label and an alias)",
+                       "window", window)
+        description = self.text(data.get("description", ""), "description")
+        sources = self.text(data.get("sources", ""), "sources")
+        linkers = self.entry_list(data.get("linkers", []) or [], "linkers", role=None)
+        titles = self.entry_list(data.get("titles", []) or [], "titles", role=None)
+
+        categories = {}
+        cats = data.get("categories", {}) or {}
+        if not isinstance(cats, dict):
+            self.error("'categories' must map a category name to a list of terms", "categories", cats)
+        for cname, body in cats.items():
+            where = f"categories.{cname}"
+            self.check_name(cname, where)
+            desc = ""
+            if isinstance(body, dict):
+                self.check_keys(body, _CATEGORY_KEYS, where)
+                desc = self.text(body.get("description", ""), where + ".description")
+                body = body.get("terms")
+            entries = self.entry_list(body, where, role=("category", cname))
+            if not entries:
+                self.error("a category needs at least one term", where)
+            categories[cname] = Category(cname, desc, entries)
+
+        referents = {}
+        refs = data.get("referents", {}) or {}
+        if not isinstance(refs, dict):
+            self.error("'referents' must map a referent name to its aliases and labels", "referents", refs)
+        for rname, body in refs.items():
+            where = f"referents.{rname}"
+            self.check_name(rname, where)
+            if not isinstance(body, dict):
+                self.error("a referent must be a mapping with 'aliases' and 'labels'", where, body)
+            self.check_keys(body, _REFERENT_KEYS, where)
+            aliases = self.entry_list(body.get("aliases", []) or [], where + ".aliases", role=("alias", rname))
+            labels_in = body.get("labels", {}) or {}
+            if not isinstance(labels_in, dict):
+                self.error(f"'labels' must map a stance ({', '.join(STANCES)}) to a list of terms",
+                           where + ".labels", labels_in)
+            labels = {}
+            for stance, entries in labels_in.items():
+                if stance not in STANCES:
+                    self.error(f"unknown stance {stance!r}; expected one of {', '.join(STANCES)}",
+                               f"{where}.labels.{stance}", stance)
+                labels[stance] = self.entry_list(entries, f"{where}.labels.{stance}",
+                                                 role=("label", rname), allow_self=True)
+            labels = {s: labels[s] for s in STANCES if s in labels}
+            if not aliases and not any(e.self_identifying for es in labels.values() for e in es):
+                self.error("this referent can never match: it has no aliases and no self-identifying label "
+                           "(add aliases, or mark a label 'self: true')", where)
+            referents[rname] = Referent(rname, self.text(body.get("description", ""), where + ".description"),
+                                        aliases, labels)
+        if not categories and not referents:
+            self.error("the lexicon is empty: give at least one category or referent")
+        return Lexicon(name=name, version=version, description=description, sources=sources, window=window,
+                       linkers=linkers, titles=titles, categories=categories, referents=referents,
+                       source=self.source)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def check_keys(self, mapping: dict, allowed: set, where: str):
+        unknown = [k for k in mapping if k not in allowed]
+        if unknown:
+            import difflib
+
+            hints = []
+            for k in unknown:
+                close = difflib.get_close_matches(str(k), sorted(allowed), n=1)
+                hints.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            self.error(f"unknown key {', '.join(hints)}; allowed keys: {', '.join(sorted(allowed))}",
+                       where, unknown)
+
+    def check_name(self, name, where: str):
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            self.error("names of categories and referents use letters, digits and underscores", where, name)
+
+    def text(self, value, where: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.error(f"expected text, got {type(value).__name__}", where, value)
+        return value.strip()
+
+    def entry_list(self, items, where: str, *, role, allow_self: bool = False) -> tuple[Entry, ...]:
+        if items is None:
+            return ()
+        if not isinstance(items, list):
+            self.error(f"expected a list of terms, got {type(items).__name__}", where, items)
+        return tuple(self.entry(item, f"{where}[{i}]", role, allow_self) for i, item in enumerate(items))
+
+    def entry(self, item, where: str, role, allow_self: bool) -> Entry:
+        if isinstance(item, str):
+            item = {"term": item}
+        if not isinstance(item, dict):
+            self.error(f"an entry is a term (text) or a mapping with 'term'; got {type(item).__name__}",
+                       where, item)
+        allowed = _ENTRY_KEYS if allow_self else _ENTRY_KEYS - {"self"}
+        self.check_keys(item, allowed, where)
+        term = item.get("term")
+        if not isinstance(term, str) or not term.strip():
+            self.error("empty or missing 'term'", where, term)
+        variants = item.get("variants", []) or []
+        if isinstance(variants, str):
+            variants = [variants]
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+            self.error("'variants' must be a list of non-empty terms", where + ".variants", variants)
+        for key in ("self", "inflect"):
+            if key in item and not isinstance(item[key], bool):
+                self.error(f"'{key}' must be true or false", f"{where}.{key}", item[key])
+        note = self.text(item.get("note", ""), where + ".note")
+        forms = []
+        for raw in [term, *variants]:
+            form = normalize(raw).strip()
+            if not any(ch.isalnum() for ch in form):
+                self.error(f"the term {raw!r} normalizes to nothing (it has only marks, tatweel or "
+                           "punctuation): write the letters", where, raw)
+            if form not in forms:
+                forms.append(form)
+            if role is not None:
+                self.register(form, role, where)
+        return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
+                     self_identifying=bool(item.get("self", False)), inflect=bool(item.get("inflect", True)),
+                     forms=tuple(forms), where=where)
+
+    def register(self, form: str, role, where: str):
+        """Refuse the same normalized term in two places where that would be ambiguous."""
+        kind, owner = role
+        for other_where, (okind, oowner) in self.seen.get(form, []):
+            clash = None
+            if kind == okind == "category":
+                clash = "two categories" if owner != oowner else "one category twice"
+            elif kind == okind == "alias" and owner != oowner:
+                clash = "aliases of two referents"
+            elif {kind, okind} == {"alias", "label"}:
+                clash = "both an alias and a label"
+            elif kind == okind == "label" and owner == oowner:
+                clash = "two labels of one referent"
+            elif kind == okind == "alias":
+                clash = "one referent's aliases twice"
+            if clash:
+                self.error(f"the term {form!r} stands in {clash}: here and at {other_where}; "
+                           "keep it in one place (labels shared by several referents are fine)", where, form)
+        self.seen.setdefault(form, []).append((where, role))
+
+
+def _yaml_lines(text: str) -> dict:
+    """Map dotted paths (``referents.x.labels.neutral[0]``) to 1-based line numbers."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(n, path):
+        if path:
+            lines.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = str(k.value)
+                p = f"{path}.{key}" if path else key
+                lines.setdefault(p, k.start_mark.line + 1)
+                walk(v, p)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                walk(v, f"{path}[{i}]")
+
+    if node is not None:
+        walk(node, "")
+    return lines
+
+
+def _bundled_dir():
+    return resources.files("framing") / "data" / "lexicons"
+
+
+def list_lexicons():
+    """The bundled lexicons as a DataFrame: name, version, description, categories, referents, labels."""
+    import pandas as pd
+
+    rows = []
+    for name in sorted(p.name[:-5] for p in _bundled_dir().iterdir() if p.name.endswith(".yaml")):
+        lex = load_lexicon(name)
+        rows.append({
+            "name": lex.name, "version": lex.version, "description": " ".join(lex.description.split()),
+            "categories": len(lex.categories), "referents": len(lex.referents),
+            "labels": sum(len(v) for r in lex.referents.values() for v in r.labels.values()),
+        })
+    return pd.DataFrame(rows, columns=["name", "version", "description", "categories", "referents", "labels"])
+
+
+@lru_cache(maxsize=32)
+def _load_bundled(name: str) -> Lexicon:
+    ref = _bundled_dir() / f"{name}.yaml"
+    return _load_text(ref.read_text(encoding="utf-8"), source=f"framing/data/lexicons/{name}.yaml")
+
+
+def _load_text(text: str, *, source: str) -> Lexicon:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LexiconError(f"YAML syntax error: {problem}; fix the file's syntax (indentation, quotes, colons)",
+                           source=source, where=where) from None
+    if data is None:
+        raise LexiconError("the lexicon file is empty: give at least a name and one category or referent",
+                           source=source)
+    return Lexicon.from_dict(data, source=source, _lines=_yaml_lines(text))
+
+
+def load_lexicon(name_or_path) -> Lexicon:
+    """Load a bundled lexicon by name (``"libya"``) or any lexicon file by path.
+
+    Raises :class:`framing.LexiconError` naming the file, the place and the fix when it is invalid.
+    """
+    if isinstance(name_or_path, Lexicon):
+        return name_or_path
+    if not isinstance(name_or_path, (str, Path)):
+        raise LexiconError(f"expected a lexicon name or a path, got {type(name_or_path).__name__}",
+                           value=name_or_path)
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in text or "\\" in text:
+        if not path.is_file():
+            raise LexiconError("no such lexicon file; give the path of a .yaml file, or the name of a bundled "
+                               f"lexicon ({', '.join(_bundled_names())})", source=text)
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LexiconError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",
+                               source=text) from None
+        return _load_text(content, source=text)
+    if text not in _bundled_names():
+        raise LexiconError(f"no bundled lexicon named {text!r}; bundled: {', '.join(_bundled_names())} "
+                           "(or give a path to a .yaml file)", source=text)
+    return _load_bundled(text)
+
+
+def _bundled_names() -> list[str]:
+    return sorted(p.name[:-5] for p in _bundled_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def as_lexicon(lexicon) -> Lexicon:
+    """Accept a :class:`Lexicon`, a bundled name, a path or a dict."""
+    if isinstance(lexicon, dict):
+        return Lexicon.from_dict(lexicon)
+    return load_lexicon(lexicon)
