@@ -173,6 +173,7 @@ class _Builder:
                 self.check_keys(body, _CATEGORY_KEYS, where)
                 desc = self.text(body.get("description", ""), where + ".description")
                 body = body.get("terms")
+                where += ".terms"
             entries = self.entry_list(body, where, role=("category", cname))
             if not entries:
                 self.error("a category needs at least one term", where)
@@ -269,8 +270,9 @@ class _Builder:
             if not any(ch.isalnum() for ch in form):
                 self.error(f"the term {raw!r} normalizes to nothing (it has only marks, tatweel or "
                            "punctuation): write the letters", where, raw)
-            if form not in forms:
-                forms.append(form)
+            if form in forms:
+                continue
+            forms.append(form)
             if role is not None:
                 self.register(form, role, where)
         return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
