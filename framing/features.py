@@ -1,0 +1,214 @@
+"""Per-document framing features: the tidy match table and the wide count table.
+
+>>> import pandas as pd
+>>> corpus = pd.DataFrame({"doc_id": ["a1"], "outlet": ["Sahil"], "date": [pd.Timestamp("2020-01-05")],
+...                        "text": ["قالت ميليشيات حفتر إن «قوات حفتر» تقدمت"]})
+>>> lex = {"name": "toy", "referents": {"haftar_camp": {"aliases": ["حفتر"],
+...        "labels": {"delegitimizing": [{"term": "ميليشيا"}], "neutral": ["قوات"]}}}}
+>>> matches = extract_matches(corpus, lex)
+>>> list(zip(matches["surface"], matches["stance"], matches["quoted"]))
+[('ميليشيات', 'delegitimizing', False), ('قوات', 'neutral', True)]
+>>> extract_features(corpus, lex, voice="own").iloc[0].to_dict()["label:haftar_camp:delegitimizing"]
+1
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Iterable
+
+import numpy as np
+
+from framing.errors import FramingError
+from framing.lexicon import STANCES, as_lexicon
+from framing.matcher import MATCH_FIELDS, compile_lexicon
+
+__all__ = ["extract_matches", "extract_features", "MATCH_COLUMNS", "VOICES", "feature_names"]
+
+VOICES = ("all", "own", "quoted")
+MATCH_COLUMNS = ["doc_id", "outlet", "date", *MATCH_FIELDS]
+_PROGRESS_MIN = 5000
+
+
+def _check_voice(voice: str) -> str:
+    if voice not in VOICES:
+        raise FramingError(f"voice must be one of {', '.join(VOICES)}; got {voice!r}")
+    return voice
+
+
+def _as_corpus(corpus):
+    """Accept a DataFrame, or a path (read with :func:`framing.read_corpus`)."""
+    import pandas as pd
+
+    if isinstance(corpus, pd.DataFrame):
+        if "text" not in corpus.columns:
+            raise FramingError(
+                f"the corpus has no 'text' column (columns: {', '.join(map(str, corpus.columns))}); "
+                "rename the column that holds the article text to 'text'"
+            )
+        return corpus
+    if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
+        from framing.corpus import read_corpus
+
+        return read_corpus(corpus)
+    raise FramingError(f"expected a pandas DataFrame or a corpus path, got {type(corpus).__name__}")
+
+
+def _column(corpus, name, default):
+    if name in corpus.columns:
+        return corpus[name].tolist()
+    return [default(i) for i in range(len(corpus))]
+
+
+def _docs(corpus):
+    """(doc_id, outlet, date, text) per row, with a clear error for a non-text value."""
+    import pandas as pd
+
+    ids = _column(corpus, "doc_id", lambda i: str(corpus.index[i]))
+    outlets = _column(corpus, "outlet", lambda i: "")
+    dates = corpus["date"] if "date" in corpus.columns else pd.Series(pd.NaT, index=corpus.index)
+    dates = pd.to_datetime(dates, errors="coerce").tolist()
+    texts = corpus["text"].tolist()
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise FramingError(
+                f"row {i} (doc_id {ids[i]!r}), field 'text': expected a str, got {type(text).__name__} "
+                f"{text!r:.40}; drop or fill missing texts first (framing.read_corpus rejects them)"
+            )
+    return ids, outlets, dates, texts
+
+
+def _progress(n: int, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=n, desc=desc, unit="doc", file=sys.stderr,
+                disable=True if n < _PROGRESS_MIN else None, leave=False)
+
+
+def _voice_ok(m, voice: str) -> bool:
+    return voice == "all" or (m.quoted if voice == "quoted" else not m.quoted)
+
+
+def extract_matches(corpus, lexicon, *, voice: str = "all", kinds=("category", "label")):
+    """One row per match, in corpus order then text order.
+
+    Columns: ``doc_id``, ``outlet``, ``date``, ``start``, ``end`` (offsets into the original text),
+    ``surface``, ``kind``, ``category``, ``referent``, ``stance``, ``term``, ``quoted``,
+    ``scare_quoted``, ``alias`` (the alias a label attached to).
+
+    ``corpus`` is a DataFrame with a ``text`` column (``doc_id``, ``outlet``, ``date`` used when
+    present), a corpus path, or a ``dask.dataframe.DataFrame`` (returns one, lazily).
+    """
+    import pandas as pd
+
+    _check_voice(voice)
+    if _is_dask(corpus):
+        from framing.scale import dask_extract_matches
+
+        return dask_extract_matches(corpus, lexicon, voice=voice, kinds=kinds)
+    corpus = _as_corpus(corpus)
+    compiled = compile_lexicon(as_lexicon(lexicon))
+    ids, outlets, dates, texts = _docs(corpus)
+    rows: list[tuple] = []
+    bar = _progress(len(texts), "matching")
+    for doc_id, outlet, date, text in zip(ids, outlets, dates, texts):
+        for m in compiled.find(text, kinds):
+            if _voice_ok(m, voice):
+                rows.append((doc_id, outlet, date, m.start, m.end, m.surface, m.kind, m.category, m.referent,
+                             m.stance, m.term, m.quoted, m.scare_quoted, m.alias))
+        bar.update()
+    bar.close()
+    return _matches_frame(rows)
+
+
+def _matches_frame(rows):
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    df["date"] = pd.to_datetime(df["date"])
+    for col in ("start", "end"):
+        df[col] = df[col].astype("int64")
+    for col in ("quoted", "scare_quoted"):
+        df[col] = df[col].astype(bool)
+    for col in ("doc_id", "outlet", "surface", "kind", "term"):
+        df[col] = df[col].astype(object)
+    return df
+
+
+def feature_names(lexicon) -> list[str]:
+    """The count columns of :func:`extract_features` for a lexicon, in order."""
+    return as_lexicon(lexicon).feature_names
+
+
+def _feature_index(lexicon):
+    index = {}
+    for j, name in enumerate(lexicon.feature_names):
+        parts = name.split(":")
+        index[("category", parts[1], None) if parts[0] == "cat" else ("label", parts[1], parts[2])] = j
+    return index
+
+
+def count_matrix(texts: Iterable[str], lexicon, *, voice: str = "all"):
+    """Counts (documents × features) and the whitespace token count of each document."""
+    lex = as_lexicon(lexicon)
+    compiled = compile_lexicon(lex)
+    index = _feature_index(lex)
+    texts = list(texts)
+    counts = np.zeros((len(texts), len(index)), dtype=np.int64)
+    n_tokens = np.zeros(len(texts), dtype=np.int64)
+    bar = _progress(len(texts), "features")
+    for i, text in enumerate(texts):
+        n_tokens[i] = len(text.split())
+        for m in compiled.find(text):
+            if _voice_ok(m, voice):
+                key = ("category", m.category, None) if m.kind == "category" else ("label", m.referent, m.stance)
+                counts[i, index[key]] += 1
+        bar.update()
+    bar.close()
+    return counts, n_tokens
+
+
+def extract_features(corpus, lexicon, *, voice: str = "all"):
+    """One row per document, in corpus order: counts of each category and referent × stance.
+
+    Columns: ``doc_id``, ``outlet``, ``date``, ``n_tokens`` (whitespace-delimited words), then
+    ``cat:<category>`` and ``label:<referent>:<stance>`` integer counts.
+
+    ``voice="own"`` counts only matches outside quotation marks (the outlet's own words),
+    ``voice="quoted"`` only those inside, ``voice="all"`` both.
+    """
+    import pandas as pd
+
+    _check_voice(voice)
+    if _is_dask(corpus):
+        from framing.scale import dask_extract_features
+
+        return dask_extract_features(corpus, lexicon, voice=voice)
+    corpus = _as_corpus(corpus)
+    lex = as_lexicon(lexicon)
+    ids, outlets, dates, texts = _docs(corpus)
+    counts, n_tokens = count_matrix(texts, lex, voice=voice)
+    df = pd.DataFrame(counts, columns=lex.feature_names)
+    df.insert(0, "n_tokens", n_tokens)
+    df.insert(0, "date", pd.to_datetime(pd.Series(dates, dtype="object")))
+    df.insert(0, "outlet", pd.Series(outlets, dtype=object))
+    df.insert(0, "doc_id", pd.Series(ids, dtype=object))
+    df.attrs["lexicon"] = lex.name
+    df.attrs["voice"] = voice
+    return df
+
+
+def _is_dask(obj) -> bool:
+    mod = type(obj).__module__
+    return mod.startswith("dask")
+
+
+def label_columns(features) -> list[tuple[str, str, str]]:
+    """``(column, referent, stance)`` for every label column of a features table."""
+    out = []
+    for col in features.columns:
+        if isinstance(col, str) and col.startswith("label:"):
+            _, referent, stance = col.split(":")
+            if stance in STANCES:
+                out.append((col, referent, stance))
+    return out
