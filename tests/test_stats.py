@@ -114,6 +114,10 @@ def test_log_odds_rejects_bad_input():
         log_odds_dirichlet([1, 2], pd.Series({"x": 1}))
     with pytest.raises(FramingError, match="total_i: expected at least"):
         log_odds_dirichlet(pd.Series({"x": 5}), pd.Series({"x": 1}), total_i=3)
+    with pytest.raises(FramingError, match="got nan at term 'y'; fill missing counts with 0"):
+        log_odds_dirichlet(pd.Series({"x": 1, "y": pd.NA}, dtype="Int64"), pd.Series({"x": 1}))
+    with pytest.raises(FramingError, match="not numbers"):
+        keyness(pd.Series({"x": "many"}), pd.Series({"x": 1}))
     with pytest.raises(FramingError, match="prior_scale"):
         log_odds_dirichlet(pd.Series({"x": 5}), pd.Series({"x": 1}), prior_scale=0)
 
@@ -235,6 +239,17 @@ def test_js_divergence_matches_scipy():
     assert np.isnan(js_divergence([0, 0], [1, 2]))
     with pytest.raises(FramingError, match="same length"):
         js_divergence([1, 2], [1, 2, 3])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=8).filter(
+    lambda rows: sum(a for a, _ in rows) > 0 and sum(b for _, b in rows) > 0))
+def test_js_divergence_symmetric_and_bounded(rows):
+    p = [a for a, _ in rows]
+    q = [b for _, b in rows]
+    d = js_divergence(p, q)
+    assert 0 <= d <= 1 + 1e-12
+    assert d == pytest.approx(js_divergence(q, p), abs=1e-12)
 
 
 def test_js_distance_matrix_matches_scipy_pairwise():
@@ -394,7 +409,7 @@ def test_bootstrap_observed_values_empty_groups_and_seed():
     assert ((ok["lo"] <= ok["share"] + 1e-12) & (ok["share"] <= ok["hi"] + 1e-12)).all()
     again = bootstrap_shares(X, groups, n_boot=300, seed=0)
     pd.testing.assert_frame_equal(res, again)
-    idx = bootstrap_index(X, groups, [-1, 0, 1], n_boot=300, levels=["b", "a", "nobody"][:2] + ["nobody", "zeros"])
+    idx = bootstrap_index(X, groups, [-1, 0, 1], n_boot=300, levels=["b", "a", "nobody", "zeros"])
     assert idx.set_index("group").loc["a", "index"] == pytest.approx((2 - 3) / 6)
     assert np.isnan(idx.set_index("group").loc["nobody", "index"])
 
