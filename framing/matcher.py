@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from framing.lexicon import Lexicon, as_lexicon
 from framing.morphology import surface_forms
-from framing.normalize import offsets_array, original_span
+from framing.normalization import offsets_array, original_span
 from framing.quotes import QuoteIndex
 
 __all__ = ["Match", "find_matches", "compile_lexicon", "CompiledLexicon", "MATCH_FIELDS"]
@@ -44,7 +44,7 @@ MATCH_FIELDS = ("start", "end", "surface", "kind", "category", "referent", "stan
 
 _NONWORD = re.compile(r"\W")
 _WORD = re.compile(r"\w+")
-_SEP = re.compile(r"[ «»“”\"‘’]*")
+_SEP = re.compile(r"[ «»“”\"‘’']*")
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,12 +172,12 @@ _SEARCH_STEPS = (
 
 PROFILES: dict[str, Profile] = {
     "search": Profile(
-        "search", 1,
+        "search", 2,
         "What the matcher compares: letters folded, marks and invisible characters removed.",
         _SEARCH_STEPS,
     ),
     "search_hamza": Profile(
-        "search_hamza", 1,
+        "search_hamza", 2,
         "The search profile plus the lossy folding of ؤ and ئ (opt-in).",
         _SEARCH_STEPS[:-1] + ("hamza_carriers", "squeeze_spaces"),
     ),
@@ -289,7 +289,7 @@ def normalize_with_offsets(text: str, profile: str | Profile = "search") -> tupl
     return norm, offsets.tolist()
 
 
-_TRAILING_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*")
+_TRAILING_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08e1\u08e3-\u08ff\u0640]*")
 
 
 def original_span(text: str, offsets, start: int, end: int) -> tuple[int, int]:
