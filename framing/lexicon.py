@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from framing.errors import LexiconError
-from framing.normalize import normalize
+from framing.normalization import normalize
 
 __all__ = ["STANCES", "Entry", "Category", "Referent", "Lexicon", "load_lexicon", "list_lexicons", "as_lexicon"]
 
