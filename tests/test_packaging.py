@@ -1,0 +1,59 @@
+"""The project's packaging stays consistent: environment.yml mirrors pyproject.toml; import is cheap."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject_requirements():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = data["project"]
+    reqs = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        reqs += extra
+    return sorted(r.replace(" ", "") for r in reqs)
+
+
+def test_environment_yml_lists_exactly_the_pyproject_dependencies():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert "conda-forge" in env["channels"]
+    assert "python=3.11" in env["dependencies"]
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    listed = sorted(r.replace(" ", "") for r in pip_section if not r.startswith("-e"))
+    assert listed == _pyproject_requirements()
+
+
+def test_environment_yml_says_ci_does_not_use_it():
+    head = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()[:5]
+    assert any("CI does not exercise" in line for line in head)
+
+
+def test_matplotlib_lower_bound_shapes_arabic():
+    assert "matplotlib>=3.11" in _pyproject_requirements()
+
+
+def test_import_is_light():
+    code = (
+        "import sys, framing; "
+        "heavy = [m for m in ('pandas', 'matplotlib', 'sklearn', 'dask', 'scipy') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"import framing pulled in: {out.stdout.strip()}"
+
+
+def test_every_export_resolves():
+    import framing
+
+    missing = []
+    for name in framing.__all__:
+        try:
+            getattr(framing, name)
+        except (AttributeError, ImportError) as exc:
+            missing.append(f"{name}: {exc}")
+    assert not missing, missing
