@@ -1,0 +1,91 @@
+"""Atomic file writing: a temporary file in the same folder, then a rename.
+
+An interrupted run leaves the old file or the new one, never a truncated one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["atomic_path", "write_bytes", "write_text", "write_table"]
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_bytes(path, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def _for_output(df):
+    """A copy safe to write: lists/dicts as text, dates as ISO dates, lone surrogates replaced."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(_cell)
+    out.attrs = {}
+    return out
+
+
+def _cell(v):
+    if isinstance(v, str):
+        return v.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(v) else v
+    if isinstance(v, (list, tuple, dict, set)):
+        return repr(v)
+    return v
+
+
+def _has_surrogate(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def write_table(df, base, *, formats=("csv", "parquet")) -> list[Path]:
+    """Write ``df`` as ``<base>.csv`` (UTF-8) and ``<base>.parquet``, each atomically. Byte-stable."""
+    out = _for_output(df)
+    written = []
+    base = Path(base)
+    if "csv" in formats:
+        p = base.with_suffix(".csv")
+        with atomic_path(p) as tmp:
+            out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g",
+                       date_format="%Y-%m-%d")
+        written.append(p)
+    if "parquet" in formats:
+        p = base.with_suffix(".parquet")
+        with atomic_path(p) as tmp:
+            out.to_parquet(tmp, index=False)
+        written.append(p)
+    return written
