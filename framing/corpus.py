@@ -365,7 +365,9 @@ def _table_records(tf: _TextFile, suffix: str) -> Iterator[Raw]:
                         f"rest of the file (lines {start}-{reader.line_num}) cannot be split into records; "
                         "close or escape the quote (\"\" inside quoted fields)")
                     return
-                yield tf.name, start, None, None, f"malformed CSV record ({exc}); fix the quoting"
+                yield tf.name, start, None, None, (
+                    f"malformed CSV record spanning lines {start}-{reader.line_num} ({exc}): likely an "
+                    "unbalanced or stray quote; close it, or double quotes inside quoted fields (\"\")")
                 prev = reader.line_num
                 continue
             start, prev = prev + 1, reader.line_num
@@ -712,6 +714,7 @@ class _Validator:
         rej = pd.DataFrame([(raws[pos][0], raws[pos][1], problems[pos][0], problems[pos][1])
                             for pos in sorted(problems)], columns=list(REJECT_COLUMNS))
         rej["line"] = rej["line"].astype("int64")
+        rej["field"] = pd.Series([problems[pos][0] for pos in sorted(problems)], dtype=object)
         n_rep = sum(1 for k in keep if repaired[k])
         self.n_read += len(raws)
         self.n_accepted += len(df)
@@ -811,7 +814,8 @@ def concat_batches(batches: Iterable):
     df["date"] = df["date"].astype("datetime64[ns]")
     rejects = [r for r in rejects if len(r)] or rejects[:1]
     rej = (pd.concat(rejects, ignore_index=True) if rejects
-           else pd.DataFrame(columns=list(REJECT_COLUMNS)))
+           else pd.DataFrame({"source": pd.Series([], dtype="str"), "line": pd.Series([], dtype="int64"),
+                              "field": pd.Series([], dtype=object), "reason": pd.Series([], dtype="str")}))
     df.attrs = {"source": source, "n_read": n_read, "rejects": rej, "n_repaired": n_rep}
     return df
 
