@@ -20,7 +20,12 @@ $(STAMP): $(PY) pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(PY) -m framing.demo
+	$(VENV)/bin/framing analyze data/demo/corpus.jsonl --lexicon libya --out reports/demo --force
+	$(VENV)/bin/jupyter nbconvert --to html --execute notebooks/*.ipynb --output-dir reports/notebooks \
+		--ExecutePreprocessor.timeout=600 --log-level=WARN
+	@echo
+	@echo "Done. Open reports/demo/report.html (tables and charts in reports/demo/),"
+	@echo "the executed notebooks in reports/notebooks/, or explore them live: .venv/bin/jupyter lab notebooks/"
 
 test: install
 	$(PY) -m pytest -q
