@@ -149,6 +149,10 @@ def test_libya_referents():
     assert set(lex["referents"]) == {"haftar_camp", "gna", "turkey", "russia", "wagner", "uae"}
     haftar = {crude_normalize(e["term"]) for e in lex["referents"]["haftar_camp"]["aliases"]}
     assert {crude_normalize("حفتر"), crude_normalize("خليفة حفتر")} <= haftar
+    self_labels = {e["term"] for e in lex["referents"]["haftar_camp"]["labels"]["legitimizing"]
+                   if e.get("self")}
+    assert {"الجيش الوطني الليبي", "القوات المسلحة العربية الليبية"} <= self_labels
+    assert "الجيش الليبي" not in self_labels  # also used by GNA-side media
 
 
 def test_markers_has_categories_only():
