@@ -1,0 +1,778 @@
+"""Charts of the analysis tables (matplotlib, object API).
+
+Every function takes a table documented in ``docs/design.md`` ("Analysis tables"),
+draws it on a new :class:`matplotlib.figure.Figure` (or on the ``ax=`` you pass,
+where one Axes is enough) and returns ``(fig, ax)``; small multiples return
+``(fig, axes)`` with ``axes`` a 1-d numpy array.  Nothing here calls
+``pyplot.show`` or touches pyplot's global figure list, so figures are garbage
+collected like any object; save them with :func:`save_figure` or let Jupyter
+display them.
+
+Arabic text
+-----------
+Outlet names, referents and terms are often Arabic.  matplotlib >= 3.11 lays
+text out through libraqm (FriBiDi + HarfBuzz, bundled in its ``ft2font``
+extension), so Arabic is joined and ordered right to left by the Agg renderer
+itself.  Do **not** pre-process strings with ``arabic_reshaper`` / ``python-bidi``:
+that output is presentation forms in visual order, which the shaper would then
+reverse a second time.  The charts draw under :func:`rc_params` (via
+``matplotlib.rc_context``, never globally): a font family list that starts with
+DejaVu Sans (Arabic and Latin glyphs, shipped with matplotlib) and falls back to
+other installed Arabic fonts, and ``text.language = "ar"`` so that HarfBuzz uses
+Arabic language rules where a font has any.
+
+Colours
+-------
+Stances always come in the order delegitimizing, neutral, legitimizing and in
+fixed colours from the Okabe-Ito palette (distinguishable with the common colour
+vision deficiencies): vermillion, grey, blue (:data:`STANCE_COLORS`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from framing.errors import FramingError
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "STANCES",
+    "STANCE_COLORS",
+    "rc_params",
+    "plot_label_shares",
+    "plot_trends",
+    "plot_referent_heatmap",
+    "plot_fightin_words",
+    "plot_outlet_distance",
+    "save_figure",
+]
+
+STANCES = ("delegitimizing", "neutral", "legitimizing")
+#: Okabe-Ito vermillion, a mid grey, Okabe-Ito blue.
+STANCE_COLORS = {"delegitimizing": "#D55E00", "neutral": "#8C8C8C", "legitimizing": "#0072B2"}
+# Colours for outlets (lines): the rest of the Okabe-Ito palette first, black first.
+_GROUP_COLORS = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999999")
+_GROUP_STYLES = ("-", "--", ":", "-.")
+# Font families in order of preference; only the installed ones are used.
+# DejaVu Sans covers Arabic and Latin; the others catch glyphs it lacks.
+FONT_FAMILIES = ("DejaVu Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "Amiri",
+                 "Arial", "Tahoma")
+_Z95 = 1.959963984540054
+
+
+# --------------------------------------------------------------------------- style
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_families() -> frozenset:
+    from matplotlib import font_manager
+
+    return frozenset(f.name for f in font_manager.fontManager.ttflist)
+
+
+def rc_params() -> dict:
+    """The matplotlib settings the charts are drawn under.
+
+    Returns
+    -------
+    dict
+        ``font.family``: your own ``font.family`` first if you changed it from
+        matplotlib's default (e.g. to an installed "Noto Naskh Arabic"), then the
+        installed families of :data:`FONT_FAMILIES` (DejaVu Sans first), so every
+        glyph falls back to a font that has it; ``text.language``: yours if set,
+        else ``"ar"``.  Use it for your own figures with
+        ``matplotlib.rc_context(framing.charts.rc_params())``.
+
+    Examples
+    --------
+    >>> "DejaVu Sans" in rc_params()["font.family"]
+    True
+    """
+    import matplotlib
+
+    user = list(matplotlib.rcParams["font.family"])
+    families = [f for f in FONT_FAMILIES if f in _installed_families()]
+    if "DejaVu Sans" not in families:  # ships with matplotlib; keep it in any case
+        families.insert(0, "DejaVu Sans")
+    if user != ["sans-serif"]:
+        families = user + [f for f in families if f not in user]
+    return {"font.family": families, "text.language": matplotlib.rcParams["text.language"] or "ar"}
+
+
+def _styled(func):
+    """Run a chart function under :func:`rc_params` (texts take the font at creation)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(rc_params()):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _require(table, columns, name: str, producer: str):
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise FramingError(f"{name}: expected a DataFrame from {producer}, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise FramingError(f"{name}: missing columns {missing} (has {list(table.columns)}); "
+                           f"pass the table returned by {producer}")
+    if len(table) == 0:
+        raise FramingError(f"{name}: the table is empty; nothing to draw")
+
+
+def _group_columns(table, skip=()) -> list[str]:
+    """The group columns: those before ``referent`` (design.md: group columns come first)."""
+    cols = list(table.columns)
+    return [c for c in cols[: cols.index("referent")] if c not in skip]
+
+
+def _group_labels(table, gcols):
+    """One display label per row from the group columns (joined with ' · ')."""
+    import pandas as pd
+
+    if not gcols:
+        return pd.Series("all", index=table.index)
+    parts = [table[c].map(_fmt) for c in gcols]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + " · " + p
+    return out
+
+
+def _fmt(value) -> str:
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if (value.hour, value.minute, value.second) == (0, 0, 0) else str(value)
+    return str(value)
+
+
+def _unique(values) -> list:
+    """Unique values in order of first appearance."""
+    return list(dict.fromkeys(values))
+
+
+def _check_stances(table, name: str):
+    bad = sorted(set(map(str, table["stance"])) - set(STANCES))
+    if bad:
+        raise FramingError(f"{name}: column 'stance' holds {bad}; expected only {list(STANCES)}")
+
+
+def _pick(values: list, wanted, what: str, name: str):
+    if wanted not in values:
+        raise FramingError(f"{name}: no rows for {what} {wanted!r}; available: {values}")
+    return wanted
+
+
+def _panels(n: int, *, ncols: int, panel: tuple[float, float], sharex=False, sharey=False):
+    """A constrained-layout figure with ``n`` panels (extra grid cells removed)."""
+    from matplotlib.figure import Figure
+
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained")
+    grid = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=False)
+    axes = list(grid.ravel())
+    for extra in axes[n:]:
+        fig.delaxes(extra)
+    return fig, axes[:n]
+
+
+def _result(fig, axes):
+    return (fig, axes[0]) if len(axes) == 1 else (fig, np.array(axes, dtype=object))
+
+
+def _stance_handles():
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=STANCE_COLORS[s], label=s) for s in STANCES]
+
+
+def _percent_axis(axis):
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+
+
+def _matrix(sub, rows, row_col: str, value: str, name: str):
+    """rows x STANCES array of ``value`` from a long table (NaN where absent)."""
+    dup = sub.duplicated([row_col, "stance"])
+    if dup.any():
+        first = sub.loc[dup].iloc[0]
+        raise FramingError(f"{name}: several rows for {row_col}={first[row_col]!r}, stance={first['stance']!r}; "
+                           "expected one row per group, referent and stance (filter the table first)")
+    wide = sub.pivot(index=row_col, columns="stance", values=value)
+    return wide.reindex(index=rows, columns=list(STANCES)).to_numpy(dtype=float)
+
+
+# --------------------------------------------------------------------------- label shares
+
+
+@_styled
+def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
+    """Stance shares per group (outlet) with interval whiskers.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        From :func:`framing.label_shares`: group columns, ``referent``, ``stance``,
+        ``share``, ``lo``, ``hi`` (one row per group, referent and stance).
+        Several group columns are joined into one label.
+    referent : str, optional
+        Draw this referent only (one Axes).  ``None``: one panel per referent;
+        referents without any labels get no panel and are named in a note under
+        the panels.
+    kind : {"dodge", "stack"}
+        ``"dodge"``: three horizontal bars per group, side by side, whiskers from
+        ``lo`` to ``hi``.  ``"stack"``: one bar per group split into the three
+        shares; each whisker sits on the right edge of its segment and spans that
+        share's interval width.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes (needs a single referent).
+
+    Returns
+    -------
+    (Figure, Axes) or (Figure, numpy.ndarray of Axes)
+        Bars are ``ax.patches`` (groups x 3, NaN shares drawn with zero length);
+        groups run top to bottom in table order.
+    """
+    _require(shares, ["referent", "stance", "share", "lo", "hi"], "shares", "framing.label_shares")
+    if kind not in ("dodge", "stack"):
+        raise FramingError(f"kind: expected 'dodge' or 'stack', got {kind!r}")
+    _check_stances(shares, "shares")
+    df = shares.assign(_group=_group_labels(shares, _group_columns(shares)))
+    referents = _unique(df["referent"])
+    empty = []
+    if referent is not None:
+        referents = [_pick(referents, referent, "referent", "shares")]
+    else:
+        drawn = df.loc[df["share"].notna(), "referent"]
+        empty = [r for r in referents if r not in set(drawn)]
+        referents = [r for r in referents if r not in empty] or referents
+        if len(referents) == len(empty):
+            empty = []
+    if ax is not None and len(referents) > 1:
+        raise FramingError(f"ax: one Axes holds one referent, the table has {referents}; "
+                           "pass referent=... or leave ax=None for one panel per referent")
+    groups = _unique(df["_group"])
+    if ax is None:
+        height = 0.9 + (0.55 if kind == "dodge" else 0.3) * len(groups)
+        fig, axes = _panels(len(referents), ncols=2, panel=(5.2, height), sharex=True)
+    else:
+        fig, axes = ax.figure, [ax]
+
+    for a, ref in zip(axes, referents):
+        sub = df[df["referent"] == ref]
+        share = _matrix(sub, groups, "_group", "share", "shares")
+        lo = _matrix(sub, groups, "_group", "lo", "shares")
+        hi = _matrix(sub, groups, "_group", "hi", "shares")
+        _share_bars(a, groups, share, lo, hi, kind)
+        a.set_title(str(ref))
+        a.set_xlim(0, 1)
+        _percent_axis(a.xaxis)
+        a.set_xlabel("share of labels")
+        a.grid(axis="x", color="0.9", lw=0.6)
+        a.set_axisbelow(True)
+    if ax is None:
+        fig.legend(handles=_stance_handles(), loc="outside upper center", ncols=3, frameon=False)
+    else:
+        ax.legend(handles=_stance_handles(), loc="best", fontsize="small")
+    if empty:  # said on the figure, not dropped silently
+        fig.supxlabel(f"no labels, not drawn: {', '.join(map(str, empty))}", fontsize=8, color="0.35")
+    return _result(fig, axes)
+
+
+def _share_bars(ax, groups, share, lo, hi, kind):
+    y = np.arange(len(groups), dtype=float)
+    err_kw = {"ecolor": "black", "elinewidth": 0.8, "capsize": 2}
+    filled = np.nan_to_num(share)
+    # whisker lengths; tiny negative values from rounding would make matplotlib raise
+    below = np.clip(share - lo, 0, None)
+    above = np.clip(hi - share, 0, None)
+    if kind == "dodge":
+        h = 0.8 / len(STANCES)
+        for j, s in enumerate(STANCES):
+            ax.barh(y + (j - 1) * h, filled[:, j], height=h, color=STANCE_COLORS[s], label=s,
+                    xerr=np.vstack([below[:, j], above[:, j]]), error_kw=err_kw)
+    else:
+        left = np.zeros(len(groups))
+        for j, s in enumerate(STANCES):
+            ax.barh(y, filled[:, j], left=left, height=0.7, color=STANCE_COLORS[s], label=s,
+                    edgecolor="white", linewidth=0.5)
+            right = left + filled[:, j]
+            ax.errorbar(right, y, xerr=np.vstack([below[:, j], above[:, j]]), fmt="none", **err_kw)
+            left = right
+    ax.set_yticks(y, labels=groups)
+    ax.set_ylim(len(groups) - 0.5, -0.5)  # first group on top
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def _group_style(i: int) -> dict:
+    return {"color": _GROUP_COLORS[i % len(_GROUP_COLORS)],
+            "linestyle": _GROUP_STYLES[(i // len(_GROUP_COLORS)) % len(_GROUP_STYLES)]}
+
+
+@_styled
+def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
+    """Stance shares over time per group, with interval bands and change-points.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        From :func:`framing.trends`: ``period``, group column(s), ``referent``,
+        ``stance``, ``share``, ``lo``, ``hi`` (and ``share_smooth``: then the line
+        follows the smoothed share and the raw shares are dots).
+    referent : str
+        The referent to draw.
+    stance : str, optional
+        One stance on one Axes; ``None``: three panels, one per stance.
+    change_points : pandas.DataFrame, optional
+        From :func:`framing.change_points`: group column(s), ``referent``,
+        ``date`` and ``share_before:<stance>`` / ``share_after:<stance>`` (or
+        ``stance_before`` / ``stance_after`` / ``shift``).  Each change of a drawn
+        group is a dashed vertical line in the group's colour, annotated with the
+        group and the shift of the stance's share ("62% → 18%").
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes (needs ``stance``).
+
+    Returns
+    -------
+    (Figure, Axes) or (Figure, numpy.ndarray of Axes)
+        Per Axes: one line per group, then one vertical line per change-point;
+        ``ax.collections`` hold the interval bands.
+    """
+    _require(trends, ["period", "referent", "stance", "share", "lo", "hi"], "trends", "framing.trends")
+    _check_stances(trends, "trends")
+    gcols = _group_columns(trends, skip=("period",))
+    df = trends.assign(_group=_group_labels(trends, gcols))
+    df = df[df["referent"] == _pick(_unique(trends["referent"]), referent, "referent", "trends")]
+    if stance is not None and stance not in STANCES:
+        raise FramingError(f"stance: expected one of {list(STANCES)} or None, got {stance!r}")
+    stances = [stance] if stance is not None else list(STANCES)
+    if ax is not None and len(stances) > 1:
+        raise FramingError("ax: one Axes holds one stance; pass stance=... or leave ax=None for one panel "
+                           "per stance")
+    groups = _unique(df["_group"])
+    cps = _change_rows(change_points, gcols, referent, groups)
+    if ax is None:
+        fig, axes = _panels(len(stances), ncols=1, panel=(9.0, 2.9), sharex=True, sharey=True)
+    else:
+        fig, axes = ax.figure, [ax]
+    smooth = "share_smooth" in df.columns
+
+    for a, st in zip(axes, stances):
+        part = df[df["stance"] == st]
+        for i, g in enumerate(groups):
+            s = part[part["_group"] == g].sort_values("period")
+            style = _group_style(i)
+            x = s["period"].to_numpy()
+            a.plot(x, s["share_smooth" if smooth else "share"].to_numpy(dtype=float), lw=1.6,
+                   label=g, **style)
+            a.fill_between(x, s["lo"].to_numpy(dtype=float), s["hi"].to_numpy(dtype=float),
+                           color=style["color"], alpha=0.13, lw=0)
+            if smooth:
+                a.scatter(x, s["share"].to_numpy(dtype=float), s=6, color=style["color"], alpha=0.5)
+        for k, (g, row) in enumerate(cps):
+            _mark_change(a, row, st, g, _group_style(groups.index(g))["color"], k)
+        a.set_ylim(0, 1)
+        _percent_axis(a.yaxis)
+        a.set_ylabel(f"share {st}", color=STANCE_COLORS[st])
+        a.grid(color="0.92", lw=0.6)
+        a.set_axisbelow(True)
+    _date_axis(axes[-1])
+    axes[0].set_title(str(referent), loc="left")
+    if ax is None:
+        fig.legend(handles=axes[0].lines[: len(groups)], loc="outside right upper", frameon=False)
+    else:
+        ax.legend(handles=ax.lines[: len(groups)], loc="best", fontsize="small")
+    return _result(fig, axes)
+
+
+def _change_rows(change_points, gcols, referent, groups):
+    """[(group label, row)] of the change-points to draw."""
+    if change_points is None:
+        return []
+    _require(change_points, ["referent", "date", *gcols], "change_points", "framing.change_points")
+    cp = change_points.assign(_group=_group_labels(change_points, gcols))
+    cp = cp[(cp["referent"] == referent) & cp["_group"].isin(groups)]
+    return [(row["_group"], row) for _, row in cp.sort_values("date").iterrows()]
+
+
+def _mark_change(ax, row, stance, group, color, k):
+    import pandas as pd
+
+    date = pd.Timestamp(row["date"])
+    ax.axvline(date, color=color, linestyle="--", lw=1.1)
+    before, after = row.get(f"share_before:{stance}"), row.get(f"share_after:{stance}")
+    if before is not None and after is not None and pd.notna(before) and pd.notna(after):
+        shift = f"{before:.0%} → {after:.0%}"
+    elif "stance_before" in row.index and "stance_after" in row.index:
+        shift = f"{row['stance_before']} → {row['stance_after']}"
+        if "shift" in row.index and pd.notna(row["shift"]):
+            shift += f" (shift {row['shift']:.0%})"
+    else:
+        shift = date.strftime("%Y-%m")
+    # group name and shift on separate lines: each line gets its own bidi paragraph,
+    # so an Arabic name cannot reorder the numbers around the arrow
+    ax.annotate(f"{group}\n{shift}", xy=(date, 0.97 - 0.17 * (k % 4)), xycoords=("data", "axes fraction"),
+                xytext=(4, 0), textcoords="offset points", ha="left", va="top", fontsize=8, color=color,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+
+
+def _date_axis(ax):
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+@_styled
+def plot_referent_heatmap(shares, *, outlet=None, ax=None):
+    """Who gets called what: referent x stance shares, one panel per group.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        From :func:`framing.label_shares` (``referent=None``): group column(s),
+        ``referent``, ``stance``, ``share``.
+    outlet : str, optional
+        Draw this group only (one Axes); ``None``: one panel per group.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes (needs a single group).
+
+    Returns
+    -------
+    (Figure, Axes) or (Figure, numpy.ndarray of Axes)
+        One image per Axes (``ax.images``), shared colour scale 0-1 (cividis),
+        every cell annotated with its share ("–" where the referent has no labels).
+    """
+    _require(shares, ["referent", "stance", "share"], "shares", "framing.label_shares")
+    _check_stances(shares, "shares")
+    df = shares.assign(_group=_group_labels(shares, _group_columns(shares)))
+    groups = _unique(df["_group"])
+    if outlet is not None:
+        groups = [_pick(groups, outlet, "outlet", "shares")]
+    if ax is not None and len(groups) > 1:
+        raise FramingError(f"ax: one Axes holds one outlet, the table has {groups}; pass outlet=...")
+    referents = _unique(df["referent"])
+    if ax is None:
+        fig, axes = _panels(len(groups), ncols=3, panel=(3.6, 0.8 + 0.42 * len(referents)), sharey=True)
+    else:
+        fig, axes = ax.figure, [ax]
+
+    image = None
+    for a, g in zip(axes, groups):
+        sub = df[df["_group"] == g]
+        M = _matrix(sub.rename(columns={"referent": "_ref"}), referents, "_ref", "share", "shares")
+        image = a.imshow(np.ma.masked_invalid(M), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+        image.cmap.set_bad("0.85")
+        for i in range(M.shape[0]):
+            for j in range(M.shape[1]):
+                v = M[i, j]
+                a.text(j, i, "–" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=9,
+                       color="black" if np.isnan(v) or v > 0.55 else "white")
+        a.set_xticks(range(len(STANCES)), labels=["delegit.", "neutral", "legit."])
+        for tick, s in zip(a.get_xticklabels(), STANCES):
+            tick.set_color(STANCE_COLORS[s])
+        a.set_yticks(range(len(referents)), labels=[str(r) for r in referents])
+        a.set_title(str(g), fontsize=10)
+        a.tick_params(length=0)
+    fig.colorbar(image, ax=list(axes), shrink=0.85, label="share of the referent's labels")
+    return _result(fig, axes)
+
+
+# --------------------------------------------------------------------------- fightin' words
+
+
+@_styled
+def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, threshold: float = _Z95, ax=None):
+    """The Fightin'-Words chart: score against term frequency, strongest terms labelled.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        From :func:`framing.compare_outlets`: ``outlet``, ``reference``, ``term``,
+        ``count``, ``count_reference``, ``score`` (a ``z`` column is preferred
+        when present).
+    outlet : str
+        The target outlet (positive scores: terms it uses more).
+    top : int, default 10
+        Label the ``top`` highest and the ``top`` lowest scoring terms beyond
+        ``threshold``.
+    reference : str, optional
+        Needed when the table holds several comparisons for ``outlet``
+        (``mode="pairwise"``).
+    threshold : float, default 1.96
+        Half-width of the grey band; points beyond it are coloured.  1.96 is the
+        two-sided 5 % level of a z-score (``method="log_odds"``); pass your
+        statistic's own critical value for other methods.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    (Figure, Axes)
+        Points are ``ax.collections`` (grey, target side, reference side);
+        labels are ``ax.texts`` holding the terms.  The x axis is the term's
+        frequency in both corpora together (log scale).
+    """
+    _require(comparison, ["outlet", "reference", "term", "count", "count_reference", "score"],
+             "comparison", "framing.compare_outlets")
+    if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 0:
+        raise FramingError(f"top: expected a non-negative int, got {top!r}")
+    if not (isinstance(threshold, (int, float, np.floating)) and threshold >= 0):
+        raise FramingError(f"threshold: expected a non-negative number, got {threshold!r}")
+    sub = comparison[comparison["outlet"] == _pick(_unique(comparison["outlet"]), outlet, "outlet",
+                                                      "comparison")]
+    refs = _unique(sub["reference"])
+    if reference is None:
+        if len(refs) > 1:
+            raise FramingError(f"reference: {outlet!r} is compared with {refs}; pass reference=... to pick one")
+        reference = refs[0]
+    sub = sub[sub["reference"] == _pick(refs, reference, "reference", "comparison")]
+    ycol = "z" if "z" in sub.columns else "score"
+    freq = sub["count"].to_numpy(dtype=float) + sub["count_reference"].to_numpy(dtype=float)
+    y = sub[ycol].to_numpy(dtype=float)
+    keep = (freq > 0) & np.isfinite(y)
+    if not keep.all():
+        logger.debug("plot_fightin_words: %d terms without counts or score not drawn", int((~keep).sum()))
+    terms = sub["term"].astype(str).to_numpy()[keep]
+    freq, y = freq[keep], y[keep]
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8.5, 6), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+
+    ref_name = "the other outlets" if str(reference) == "rest" else str(reference)
+    up, down = y >= threshold, y <= -threshold
+    mid = ~(up | down)
+    ax.axhspan(-threshold, threshold, color="0.93", lw=0, zorder=0)
+    ax.axhline(0, color="0.75", lw=0.6, zorder=0)
+    ax.scatter(freq[mid], y[mid], s=9, color="0.65", lw=0, zorder=2)
+    colors = {"up": STANCE_COLORS["legitimizing"], "down": STANCE_COLORS["delegitimizing"]}
+    ax.scatter(freq[up], y[up], s=14, color=colors["up"], lw=0, zorder=3, label=f"more in {outlet}")
+    ax.scatter(freq[down], y[down], s=14, color=colors["down"], lw=0, zorder=3, label=f"more in {ref_name}")
+    ax.set_xscale("log")
+    ax.set_xlabel("term frequency (both sides together, log scale)")
+    ax.set_ylabel("z-score (log-odds ratio)" if ycol == "z" or _is_log_odds(comparison) else "score")
+    ax.set_title(f"{outlet}  vs  {ref_name}")
+
+    order = np.argsort(-y, kind="stable")
+    picked_up = [i for i in order if up[i]][:top]
+    picked_down = [i for i in order[::-1] if down[i]][:top]
+    _label_points(ax, freq, y, terms, picked_up, colors["up"])
+    _label_points(ax, freq, y, terms, picked_down, colors["down"])
+    ax.legend(loc="lower left", fontsize="small", frameon=False)
+    ax.grid(color="0.93", lw=0.5)
+    return fig, ax
+
+
+def _is_log_odds(comparison) -> bool:
+    return str(comparison.attrs.get("method", "")) == "log_odds"
+
+
+def _label_points(ax, x, y, terms, idx, color):
+    """Label points, nudging labels apart vertically (in points) so they do not overlap."""
+    if not idx:
+        return
+    # sort by height; labels of points at nearly the same height are stacked 11 pt apart
+    idx = sorted(idx, key=lambda i: y[i])
+    span = max(np.ptp(y), 1e-9)
+    last = None
+    shift = 0.0
+    for i in idx:
+        pos = y[i] / span * 300.0  # rough points-per-unit on a ~6 inch tall axes
+        if last is not None and pos + shift - last < 11:
+            shift = last + 11 - pos
+        else:
+            shift = 0.0
+        last = pos + shift
+        ax.annotate(terms[i], xy=(x[i], y[i]), xytext=(5, shift), textcoords="offset points", fontsize=9,
+                    color=color, ha="left", va="center",
+                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4} if shift else None)
+
+
+# --------------------------------------------------------------------------- distances
+
+
+@_styled
+def plot_outlet_distance(distance, ax=None):
+    """Distance heatmap in dendrogram order, with the dendrogram on top.
+
+    Parameters
+    ----------
+    distance : pandas.DataFrame
+        From :func:`framing.outlet_distance`: square, index = columns = outlets;
+        ``attrs["linkage"]`` (scipy linkage matrix) draws the dendrogram.  The
+        linkage may refer to the rows in the table's order or in the order they
+        had before clustering (checked against the distances).  Without it the
+        linkage is computed here (average linkage, optimal leaf order).
+    ax : matplotlib.axes.Axes, optional
+        The heatmap Axes; the dendrogram goes into an inset above it
+        (``ax.child_axes``).
+
+    Returns
+    -------
+    (Figure, Axes)
+        The heatmap Axes (one image, cells annotated with the distance).
+    """
+    import pandas as pd
+
+    if not isinstance(distance, pd.DataFrame):
+        raise FramingError(f"distance: expected a DataFrame from framing.outlet_distance, "
+                           f"got {type(distance).__name__}")
+    n = distance.shape[0]
+    if n == 0 or distance.shape[1] != n or not distance.index.equals(distance.columns):
+        raise FramingError(f"distance: expected a square table with the same outlets as index and columns, "
+                           f"got shape {distance.shape}")
+    try:
+        D = distance.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise FramingError("distance: expected numeric distances") from None
+    labels = [str(v) for v in distance.index]
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        side = 1.6 + 0.55 * n
+        fig = Figure(figsize=(side + 1.6, side + 1.0), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+
+    order = list(range(n))
+    Z = _linkage(distance, D)
+    if Z is not None:
+        from scipy.cluster.hierarchy import dendrogram
+
+        obs = _observation_positions(D, Z)
+        dax = ax.inset_axes([0.0, 1.02, 1.0, 0.22])
+        tree = dendrogram(Z, ax=dax, no_labels=True, link_color_func=lambda _k: "0.25")
+        order = [obs[leaf] for leaf in tree["leaves"]]
+        dax.set_xlim(0, 10 * n)  # leaves sit at 5, 15, 25, ...: aligned with the cells
+        dax.set_axis_off()
+    M = D[np.ix_(order, order)]
+    names = [labels[i] for i in order]
+    image = ax.imshow(np.ma.masked_invalid(M), cmap="cividis", vmin=0,
+                      vmax=max(float(np.nanmax(M)) if np.isfinite(M).any() else 1.0, 1e-9), aspect="auto")
+    image.cmap.set_bad("0.85")
+    if n <= 15:
+        top_v = image.norm.vmax
+        for i in range(n):
+            for j in range(n):
+                v = M[i, j]
+                ax.text(j, i, "–" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=8,
+                        color="black" if np.isnan(v) or v > 0.55 * top_v else "white")
+    ax.set_xticks(range(n), labels=names, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(n), labels=names)
+    ax.tick_params(length=0)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="Jensen–Shannon distance")
+    if Z is None:
+        ax.set_title("Jensen–Shannon distance")
+    return fig, ax
+
+
+def _linkage(distance, D):
+    """The linkage matrix from attrs, or one computed here; None if it cannot be drawn."""
+    n = D.shape[0]
+    Z = distance.attrs.get("linkage")
+    if Z is not None:
+        Z = np.asarray(Z, dtype=float)
+        if Z.shape != (n - 1, 4):
+            raise FramingError(f"distance.attrs['linkage']: expected a scipy linkage matrix of shape "
+                               f"({n - 1}, 4) for {n} outlets, got {Z.shape}")
+        return Z if n >= 2 else None
+    if n < 3 or not np.isfinite(D).all():
+        logger.info("plot_outlet_distance: no dendrogram (%d outlets%s)", n,
+                    "" if np.isfinite(D).all() else ", NaN distances")
+        return None
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    return linkage(squareform((D + D.T) / 2, checks=False), method="average", optimal_ordering=True)
+
+
+def _observation_positions(D, Z) -> list[int]:
+    """Row position in ``D`` of each linkage observation.
+
+    The linkage was built either on the rows in this order, or on an earlier order
+    that was then rearranged into the leaf order.  Two singletons merge at their
+    own distance, whatever the method; the hypothesis that agrees is used.
+    """
+    from scipy.cluster.hierarchy import leaves_list
+
+    n = D.shape[0]
+    same = list(range(n))
+    rearranged = [0] * n  # observation leaves[k] is now row k
+    for k, leaf in enumerate(leaves_list(Z.copy())):
+        rearranged[int(leaf)] = k
+    pairs = [(int(a), int(b), h) for a, b, h, _ in Z if a < n and b < n]
+    for obs in (same, rearranged):
+        if all(np.isclose(D[obs[a], obs[b]], h, rtol=1e-6, atol=1e-9) for a, b, h in pairs):
+            return obs
+    raise FramingError("distance.attrs['linkage']: its merge heights do not match the distances in the table, "
+                       "so the dendrogram cannot be aligned; pass the table and linkage from "
+                       "framing.outlet_distance unchanged (or drop attrs['linkage'])")
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def save_figure(fig, path, *, dpi: int = 150) -> Path:
+    """Write ``fig`` as PNG atomically (temporary file in the same folder, then ``os.replace``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or os.PathLike
+        Target file; its folder must exist.  Always PNG, whatever the suffix.
+    dpi : int, default 150
+
+    Returns
+    -------
+    pathlib.Path
+        The written path.
+    """
+    import matplotlib
+
+    if not hasattr(fig, "savefig"):
+        raise FramingError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
+    target = Path(os.fspath(path))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FramingError(f"path: folder {str(folder)!r} does not exist; create it before saving {target.name!r}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh, matplotlib.rc_context(rc_params()):
+            fig.savefig(fh, format="png", dpi=dpi, bbox_inches="tight")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
