@@ -129,9 +129,13 @@ def _minhash(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int) 
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     sig = np.empty((len(offsets), num_perm), dtype=np.uint32)
+    buf = np.empty_like(hashes)
     for p in range(num_perm):
-        v = ((hashes * a[p] + b[p]) >> np.uint64(32)).astype(np.uint32)
-        sig[:, p] = np.minimum.reduceat(v, offsets)
+        np.multiply(hashes, a[p], out=buf)
+        np.add(buf, b[p], out=buf)
+        # the top 32 bits are monotone in the value, so shifting the minima is the same as
+        # taking the minimum of the shifted values
+        sig[:, p] = (np.minimum.reduceat(buf, offsets) >> np.uint64(32)).astype(np.uint32)
     return sig
 
 
