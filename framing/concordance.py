@@ -485,8 +485,8 @@ def discover_labels(corpus, lexicon, referent: str, *, window: int = 1, min_coun
     word in ``stopwords``.
 
     Each outlet's candidate counts are compared with the rest of the corpus by the log-odds ratio
-    with a Dirichlet prior (:func:`framing.stats.log_odds_dirichlet`, candidates of the
-    same position pooled as the vocabulary); ``z`` > 0 means the outlet uses the candidate more than
+    with a Dirichlet prior (:func:`framing.stats.log_odds_dirichlet`; the vocabulary is every
+    (position, candidate) pair, the prior the pooled counts); ``z`` > 0 means the outlet uses the candidate more than
     the others. With a single outlet there is no rest: ``z`` is NaN and rows are ranked by count.
 
     Returns
@@ -568,14 +568,9 @@ def discover_labels(corpus, lexicon, referent: str, *, window: int = 1, min_coun
                           columns=["outlet", "candidate", "position", "count"])
         df["z"] = np.nan
         if rest:
-            for position in ("before", "after"):
-                ci = {k[1]: c for k, c in mine.items() if k[0] == position}
-                cj = {k[1]: c for k, c in rest.items() if k[0] == position}
-                if not ci or not cj:
-                    continue
-                res = log_odds_dirichlet(pd.Series(ci, dtype=float), pd.Series(cj, dtype=float))
-                sel = df["position"] == position
-                df.loc[sel, "z"] = res["z"].reindex(df.loc[sel, "candidate"]).to_numpy()
+            res = log_odds_dirichlet(pd.Series({f"{p}|{c}": n for (p, c), n in mine.items()}, dtype=float),
+                                     pd.Series({f"{p}|{c}": n for (p, c), n in rest.items()}, dtype=float))
+            df["z"] = res["z"].reindex(df["position"] + "|" + df["candidate"]).to_numpy()
         df = df[df["count"] >= min_count]
         df = df.sort_values(["z", "count", "candidate"], ascending=[False, False, True], na_position="last")
         if df["z"].isna().all():
