@@ -38,6 +38,8 @@ _EXPORTS = {
     "read_corpus": "framing.corpus",
     "iter_corpus": "framing.corpus",
     "find_duplicates": "framing.duplicates",
+    "exclude_copies": "framing.duplicates",
+    "concat_batches": "framing.corpus",
     "simulate_corpus": "framing.simulate",
     # features
     "extract_matches": "framing.features",
@@ -59,6 +61,7 @@ _EXPORTS = {
     "audit_sample": "framing.audit",
     "audit_precision": "framing.audit",
     "predict_outlet": "framing.predict",
+    "analyze": "framing.analyze",
 }
 
 _SUBMODULES = {"stats", "charts", "report", "cli"}
