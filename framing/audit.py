@@ -162,7 +162,8 @@ def parse_correct(values) -> pd.Series:
         shown = ", ".join(f"row {i}: {v!r}" for i, v in bad[:5]) + (" ..." if len(bad) > 5 else "")
         raise FramingError(f"column 'correct': expected True, False or blank, got {len(bad)} other value(s) "
                            f"({shown}); mark each checked hit True or False and leave unchecked ones blank")
-    return pd.Series(out, index=getattr(values, "index", None), dtype="boolean")
+    index = values.index if isinstance(values, pd.Series) else None
+    return pd.Series(out, index=index, dtype="boolean")
 
 
 def audit_precision(marked, by="term", ci: float = 0.95) -> pd.DataFrame:
