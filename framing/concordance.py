@@ -326,6 +326,9 @@ def _prepare(corpus):
     ids, outlets, dates, texts = _docs(corpus)
     docs = [_doc_tokens(t) for t in texts]
     vocab = {tok for _, _, toks in docs for _, _, tok in toks}
+    # a missing outlet is its own group "" (never dropped, never a sort error)
+    outlets = ["" if o is None or (isinstance(o, float) and math.isnan(o)) or o is pd.NA else str(o)
+               for o in outlets]
     return ids, outlets, texts, docs, _Stripper(vocab)
 
 
