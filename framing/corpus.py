@@ -138,6 +138,9 @@ def _detect_encoding(sample: bytes, complete: bool, source: str) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample, complete):
+        logger.info("%s: UTF-8 with a few invalid byte sequences; those lines are rejected", source)
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample[: 256 * 1024]).best()
@@ -146,6 +149,18 @@ def _detect_encoding(sample: bytes, complete: bool, source: str) -> str:
                           "pass encoding='...' if it is a text corpus", source=source)
     logger.info("%s: not UTF-8; charset-normalizer guessed %s", source, best.encoding)
     return best.encoding
+
+
+def _mostly_utf8(sample: bytes, complete: bool) -> bool:
+    """UTF-8 with a few damaged bytes: valid multi-byte characters outnumber the bad sequences 20 to 1.
+
+    Such a file is read as UTF-8 so that only its damaged lines are rejected (a cp1256 or Latin-1
+    file forms almost no valid UTF-8 sequence and fails this test).
+    """
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=complete)
+    bad = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return 0 < bad and non_ascii >= 20 * bad
 
 
 def _looks_binary(text: str) -> bool:
