@@ -28,6 +28,7 @@ __all__ = ["extract_matches", "extract_features", "MATCH_COLUMNS", "VOICES", "fe
 VOICES = ("all", "own", "quoted")
 MATCH_COLUMNS = ["doc_id", "outlet", "date", *MATCH_FIELDS]
 _PROGRESS_MIN = 5000
+_BATCH_CHARS = 1 << 20
 
 
 def _check_voice(voice: str) -> str:
@@ -154,16 +155,25 @@ def count_matrix(texts: Iterable[str], lexicon, *, voice: str = "all"):
     compiled = compile_lexicon(lex)
     index = _feature_index(lex)
     texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise FramingError(f"text {i}: expected a str, got {type(text).__name__} {text!r:.40}")
+    columns = compiled.entry_columns(index)
     counts = np.zeros((len(texts), len(index)), dtype=np.int64)
     n_tokens = np.zeros(len(texts), dtype=np.int64)
     bar = _progress(len(texts), "features")
-    for i, text in enumerate(texts):
-        n_tokens[i] = len(text.split())
-        for m in compiled.find(text):
-            if _voice_ok(m, voice):
-                key = ("category", m.category, None) if m.kind == "category" else ("label", m.referent, m.stance)
-                counts[i, index[key]] += 1
-        bar.update()
+    # batches of about _BATCH_CHARS characters: one vectorized pass and one automaton scan each
+    i = 0
+    while i < len(texts):
+        j, size = i, 0
+        while j < len(texts) and (j == i or size < _BATCH_CHARS):
+            size += len(texts[j])
+            j += 1
+        c, t = compiled.count_batch(texts[i:j], columns, voice)
+        counts[i:j, : c.shape[1]] = c
+        n_tokens[i:j] = t
+        bar.update(j - i)
+        i = j
     bar.close()
     return counts, n_tokens
 

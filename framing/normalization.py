@@ -296,22 +296,24 @@ def normalize_codepoints(cps: np.ndarray, lookup) -> tuple[np.ndarray, np.ndarra
     Returns ``(normalized code points, offsets)``; ``offsets`` is None when every character was kept
     one for one (the offsets are then ``arange(len(cps))``).
     """
-    table, lengths, expansions, squeeze = lookup
+    table, _lengths, expansions, squeeze = lookup
     mapped = table[cps]
     offsets = None
     if len(mapped) and mapped.max() >= _EXPAND:
-        if expansions and (mapped == _EXPAND).any():
-            lens = lengths[cps]
-            offsets = np.repeat(np.arange(len(cps), dtype=np.int64), lens)
-            ends = np.cumsum(lens, dtype=np.int64)
-            out = np.repeat(mapped, lens)
-            for pos in np.flatnonzero(mapped == _EXPAND).tolist():
-                rep = expansions[int(cps[pos])]
-                out[ends[pos] - len(rep):ends[pos]] = rep
-            mapped = out
-        else:
-            offsets = np.flatnonzero(mapped != _DELETE)
-            mapped = mapped[offsets]
+        offsets = np.flatnonzero(mapped != _DELETE)
+        mapped = mapped[offsets]
+        wide = np.flatnonzero(mapped == _EXPAND) if expansions else ()
+        if len(wide):
+            # splice each expansion (a ligature's letters) in; they all map back to the ligature
+            parts, origins, prev = [], [], 0
+            for pos in wide.tolist():
+                origin = offsets[pos]
+                rep = expansions[int(cps[origin])]
+                parts += [mapped[prev:pos], rep]
+                origins += [offsets[prev:pos], np.full(len(rep), origin, dtype=offsets.dtype)]
+                prev = pos + 1
+            mapped = np.concatenate(parts + [mapped[prev:]])
+            offsets = np.concatenate(origins + [offsets[prev:]])
     if squeeze and len(mapped) > 1:
         space = mapped == 0x20
         dup = space[1:] & space[:-1]
