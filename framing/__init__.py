@@ -60,6 +60,11 @@ _EXPORTS = {
     "discover_labels": "framing.concordance",
     "audit_sample": "framing.audit",
     "audit_precision": "framing.audit",
+    "write_audit": "framing.audit",
+    "read_audit": "framing.audit",
+    "KWICTable": "framing.concordance",
+    "OutletPrediction": "framing.predict",
+    "demo_path": "framing.demo",
     "predict_outlet": "framing.predict",
     "analyze": "framing.analyze",
 }
