@@ -386,7 +386,7 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
             a.plot(x, s["share_smooth" if smooth else "share"].to_numpy(dtype=float), lw=1.6,
                    label=g, **style)
             a.fill_between(x, s["lo"].to_numpy(dtype=float), s["hi"].to_numpy(dtype=float),
-                           color=style["color"], alpha=0.13, lw=0)
+                           color=style["color"], alpha=0.15 if len(groups) <= 3 else 0.08, lw=0)
             if smooth:
                 a.scatter(x, s["share"].to_numpy(dtype=float), s=6, color=style["color"], alpha=0.5)
         for k, (g, row) in enumerate(cps):
@@ -447,6 +447,13 @@ def _date_axis(ax):
 # --------------------------------------------------------------------------- heatmap
 
 
+def _cmap():
+    """cividis (readable with colour vision deficiencies), missing cells light grey."""
+    import matplotlib
+
+    return matplotlib.colormaps["cividis"].with_extremes(bad="0.85")
+
+
 @_styled
 def plot_referent_heatmap(shares, *, outlet=None, ax=None):
     """Who gets called what: referent x stance shares, one panel per group.
@@ -485,8 +492,7 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
     for a, g in zip(axes, groups):
         sub = df[df["_group"] == g]
         M = _matrix(sub.rename(columns={"referent": "_ref"}), referents, "_ref", "share", "shares")
-        image = a.imshow(np.ma.masked_invalid(M), cmap="cividis", vmin=0, vmax=1, aspect="auto")
-        image.cmap.set_bad("0.85")
+        image = a.imshow(np.ma.masked_invalid(M), cmap=_cmap(), vmin=0, vmax=1, aspect="auto")
         for i in range(M.shape[0]):
             for j in range(M.shape[1]):
                 v = M[i, j]
@@ -675,9 +681,8 @@ def plot_outlet_distance(distance, ax=None):
         dax.set_axis_off()
     M = D[np.ix_(order, order)]
     names = [labels[i] for i in order]
-    image = ax.imshow(np.ma.masked_invalid(M), cmap="cividis", vmin=0,
+    image = ax.imshow(np.ma.masked_invalid(M), cmap=_cmap(), vmin=0,
                       vmax=max(float(np.nanmax(M)) if np.isfinite(M).any() else 1.0, 1e-9), aspect="auto")
-    image.cmap.set_bad("0.85")
     if n <= 15:
         top_v = image.norm.vmax
         for i in range(n):
