@@ -162,6 +162,15 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _ltr(text: str) -> str:
+    """Start an English sentence that may begin with an Arabic name as a left-to-right paragraph.
+
+    Without the mark (U+200E, invisible) a text whose first strong letter is Arabic
+    is a right-to-left paragraph, and "نجمة vs rest" would read "vs rest نجمة".
+    """
+    return "\u200e" + text
+
+
 def _unique(values) -> list:
     """Unique values in order of first appearance."""
     return list(dict.fromkeys(values))
@@ -584,13 +593,15 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     ax.set_xscale("log")
     ax.set_xlabel("term frequency (both sides together, log scale)")
     ax.set_ylabel("z-score (log-odds ratio)" if ycol == "z" or _is_log_odds(comparison) else "score")
-    ax.set_title(f"{outlet}  vs  {ref_name}")
+    ax.set_title(_ltr(f"{outlet}  vs  {ref_name}"))
 
     order = np.argsort(-y, kind="stable")
     picked_up = [i for i in order if up[i]][:top]
     picked_down = [i for i in order[::-1] if down[i]][:top]
-    _label_points(ax, freq, y, terms, picked_up, colors["up"])
-    _label_points(ax, freq, y, terms, picked_down, colors["down"])
+    log_span = float(np.log10(freq.max() / freq.min())) * 1.1 if len(freq) else 1.0
+    _label_points(ax, freq, y, terms, picked_up, colors["up"], away=1, log_span=log_span)
+    _label_points(ax, freq, y, terms, picked_down, colors["down"], away=-1, log_span=log_span)
+    ax.margins(y=0.12)
     ax.legend(loc="lower left", fontsize="small", frameon=False)
     ax.grid(color="0.93", lw=0.5)
     return fig, ax
@@ -600,25 +611,37 @@ def _is_log_odds(comparison) -> bool:
     return str(comparison.attrs.get("method", "")) == "log_odds"
 
 
-def _label_points(ax, x, y, terms, idx, color):
-    """Label points, nudging labels apart vertically (in points) so they do not overlap."""
+def _label_points(ax, x, y, terms, idx, color, *, away: int, log_span: float):
+    """Label points; a label that would overlap an earlier one is moved away from the band.
+
+    Overlap is judged roughly, before drawing: label boxes estimated from the
+    number of characters (about 5.5 points each at size 9) on the log x axis
+    (``log_span`` decades across the axes) and 11 points of height.  ``away`` is
+    +1 (upper side) or -1 (lower side).
+    """
     if not idx:
         return
-    # sort by height; labels of points at nearly the same height are stacked 11 pt apart
-    idx = sorted(idx, key=lambda i: y[i])
-    span = max(np.ptp(y), 1e-9)
-    last = None
-    shift = 0.0
-    for i in idx:
-        pos = y[i] / span * 300.0  # rough points-per-unit on a ~6 inch tall axes
-        if last is not None and pos + shift - last < 11:
-            shift = last + 11 - pos
-        else:
-            shift = 0.0
-        last = pos + shift
+    span = max(float(np.ptp(y)), 1e-9) * 1.24  # the data range plus the 12 % margins
+    height_pt = ax.figure.get_figheight() * 72 * 0.75  # the axes take about 3/4 of the figure
+    width_pt = ax.figure.get_figwidth() * 72 * 0.85
+    decades_per_pt = max(log_span, 1e-9) / width_pt
+    placed: list[tuple[float, float, float]] = []  # (left, right in log10 x, height in points)
+    # from the band outwards, so the strongest terms end up furthest out
+    for i in sorted(idx, key=lambda i: away * y[i]):
+        left = float(np.log10(x[i])) + 5 * decades_per_pt
+        right = left + (len(terms[i]) * 5.5 + 4) * decades_per_pt
+        pos = float(y[i]) / span * height_pt
+        want = pos
+        for _ in range(len(placed) + 1):  # move until no placed label is hit
+            hit = [h for lo, hi, h in placed if lo < right and left < hi and abs(h - want) < 11]
+            if not hit:
+                break
+            want = (max(hit) if away > 0 else min(hit)) + away * 11
+        placed.append((left, right, want))
+        shift = want - pos
         ax.annotate(terms[i], xy=(x[i], y[i]), xytext=(5, shift), textcoords="offset points", fontsize=9,
                     color=color, ha="left", va="center",
-                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4} if shift else None)
+                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4} if abs(shift) > 1 else None)
 
 
 # --------------------------------------------------------------------------- distances
