@@ -220,9 +220,6 @@ def _charts(stats, lex, out, *, by):
         path = out / f"{name}.png"
         charts.save_figure(fig, path)
         made[name] = path
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
 
     shares = stats["label_shares"]
     if len(shares):
@@ -232,6 +229,8 @@ def _charts(stats, lex, out, *, by):
         save("who_gets_called_what", fig)
     if "trends" in stats and len(stats["trends"]):
         cps = stats.get("change_points")
+        if cps is not None and not len(cps):
+            cps = None  # no change-point found: plot the trends without markers
         for referent in stats["trends"]["referent"].dropna().unique():
             sub = stats["trends"][stats["trends"]["referent"] == referent]
             if sub["total"].sum() == 0:
