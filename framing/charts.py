@@ -521,6 +521,21 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
 
 
 @_styled
+def _term_labels(table):
+    """Term labels; a label term shared by several referents gets its referent in brackets."""
+    import numpy as np
+
+    terms = table["term"].astype(str).to_numpy()
+    if "referent" not in table.columns:
+        return terms
+    referents = table["referent"]
+    shared = table.groupby("term")["referent"].transform("nunique").to_numpy() > 1
+    out = terms.astype(object)
+    for i in np.flatnonzero(shared & referents.notna().to_numpy()):
+        out[i] = f"{terms[i]} ({referents.iloc[i]})"
+    return out
+
+
 def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, threshold: float = _Z95, ax=None):
     """The Fightin'-Words chart: score against term frequency, strongest terms labelled.
 
@@ -571,7 +586,7 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     keep = (freq > 0) & np.isfinite(y)
     if not keep.all():
         logger.debug("plot_fightin_words: %d terms without counts or score not drawn", int((~keep).sum()))
-    terms = sub["term"].astype(str).to_numpy()[keep]
+    terms = _term_labels(sub)[keep]
     freq, y = freq[keep], y[keep]
     if ax is None:
         from matplotlib.figure import Figure
