@@ -6,11 +6,14 @@ An interrupted run leaves the old file or the new one, never a truncated one.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["atomic_path", "write_bytes", "write_text", "write_table"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @contextmanager
@@ -44,7 +47,7 @@ def write_text(path, text: str) -> Path:
 
 
 def _for_output(df):
-    """A copy safe to write: lists/dicts as text, dates as ISO dates, lone surrogates replaced."""
+    """A copy safe to write: lists/dicts as text, dates as ISO dates, lone surrogates as U+FFFD."""
     import pandas as pd
 
     out = df.copy()
@@ -58,7 +61,7 @@ def _for_output(df):
 
 def _cell(v):
     if isinstance(v, str):
-        return v.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(v) else v
+        return _SURROGATE.sub("\ufffd", v) if _has_surrogate(v) else v
     if isinstance(v, (list, tuple, dict, set)):
         return repr(v)
     return v
