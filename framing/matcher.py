@@ -30,6 +30,7 @@ Rules
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from framing.lexicon import Lexicon, as_lexicon
@@ -104,7 +105,10 @@ class CompiledLexicon:
                         ids.append(idx)
         automaton = ahocorasick.Automaton()
         for surface, ids in keys.items():
-            automaton.add_word(f" {surface} ", (len(surface) + 2, tuple(ids)))
+            # the flag: does the key name a category or a label (titles, linkers and aliases alone
+            # never make a count)
+            counts = any(self.entries[i][0] in (_CATEGORY, _LABEL) for i in ids)
+            automaton.add_word(f" {surface} ", (len(surface) + 2, tuple(ids), counts))
         automaton.make_automaton()
         self.automaton = automaton
         self.n_keys = len(keys)
@@ -114,7 +118,7 @@ class CompiledLexicon:
         """All whole-word hits in normalized text: ``(start, end, entry_ids)`` in normalized coordinates."""
         view = " " + _NONWORD.sub(" ", norm) + " "
         out = []
-        for end, (klen, ids) in self.automaton.iter(view):
+        for end, (klen, ids, _counts) in self.automaton.iter(view):
             start = end - klen + 1
             out.append((start, end - 1, ids))
         return out
@@ -155,12 +159,20 @@ class CompiledLexicon:
             if not labels:
                 return []
         alias_at = {s: (e, idx) for s, e, idx in alias_spans}
+        alias_starts = [a[0] for a in alias_spans]  # sorted, and the spans do not overlap
+        last_alias = {}  # referent -> start of its last alias in the text
+        for a_s, _a_e, a_idx in alias_spans:
+            last_alias[self.entries[a_idx][2]] = a_s
         attached = []
         for s, e, idx in labels:
-            if any(a_s <= s and e <= a_e and (a_e - a_s) > (e - s) for a_s, a_e, _ in alias_spans):
-                continue  # part of a longer name
+            k = bisect_right(alias_starts, s) - 1  # the only alias span that can contain the label
+            if k >= 0:
+                a_s, a_e, _ = alias_spans[k]
+                if e <= a_e and (a_e - a_s) > (e - s):
+                    continue  # part of a longer name
             _, entry, owner, _ = self.entries[idx]
-            alias_idx = self._walk(norm, e, alias_at, structural)
+            # the walk can only attach the label to an alias of its own referent further on
+            alias_idx = self._walk(norm, e, alias_at, structural) if last_alias.get(owner, -1) > e else None
             if alias_idx is not None and self.entries[alias_idx][2] == owner:
                 attached.append((s, e, idx, alias_idx))
             elif entry.self_identifying:
@@ -267,15 +279,24 @@ class CompiledLexicon:
         view = " " + view.tobytes().decode("utf-32-le", "surrogatepass") + " "
 
         doc_hits: dict[int, list] = {}
+        counting: set[int] = set()  # documents with a category or label hit
         ends_list = nend.tolist()
-        doc = 0
-        for end, (klen, ids) in self.automaton.iter(view):
+        doc, limit, hits = 0, ends_list[0], None
+        for end, (klen, ids, counts_) in self.automaton.iter(view):
             s = end - klen + 1
-            while s >= ends_list[doc]:
-                doc += 1
-            doc_hits.setdefault(doc, []).append((s, end - 1, ids))
+            if s >= limit:
+                while s >= ends_list[doc]:
+                    doc += 1
+                limit, hits = ends_list[doc], None
+            if hits is None:
+                hits = doc_hits[doc] = []
+            hits.append((s, end - 1, ids))
+            if counts_:
+                counting.add(doc)
         quoted_voice = voice != "all"
-        for doc, hits in doc_hits.items():
+        cells: list[int] = []  # flat (document, column) cells, one per counted match
+        for doc in sorted(counting):
+            hits = doc_hits[doc]
             base = int(nstart[doc])
             norm = mapped[base:ends_list[doc]].tobytes().decode("utf-32-le", "surrogatepass")
             local = [(s - base, e - base, ids) for s, e, ids in hits]
@@ -283,13 +304,14 @@ class CompiledLexicon:
             if not resolved:
                 continue
             quotes = QuoteIndex(norm) if quoted_voice else None
-            row = counts[doc]
             for _kind, s, e, idx, _alias in resolved:
                 if quoted_voice:
                     quoted, _ = quotes.classify(s, e, norm.count(" ", s, e) + 1)
                     if quoted != (voice == "quoted"):
                         continue
-                row[columns[idx]] += 1
+                cells.append(doc * width + columns[idx])
+        if cells:
+            np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
         return counts, n_tokens
 
     def entry_columns(self, feature_index: dict) -> dict:
