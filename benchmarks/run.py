@@ -1,0 +1,330 @@
+"""Throughput of framing's feature extraction against baselines run side by side on the same text.
+
+Usage: ``python benchmarks/run.py [--quick] [--runs N] [--out results.json] [--dask]``
+
+Text: the ``text`` field of /work/shared/corpora/saudinewsnet.jsonl.gz when present (31k articles,
+about 105 MB of UTF-8), else data/demo/corpus.jsonl repeated to at least 100 MB. ``--quick`` uses the
+first 10 MB. MB/s = UTF-8 megabytes (10^6 bytes) of text / seconds; each figure is the median of
+``--runs`` timed runs, and the methods are timed in interleaved rounds (a, b, c, d, e, a, b, ...) so
+that load from other processes on the machine hits all of them alike.
+
+Lexicon: every bundled lexicon merged into one (categories and referents prefixed with the lexicon
+name; linkers and titles pooled; window = the largest), so that one pass serves all of them.
+
+Methods (all start from the raw text and all normalize it with the ``search`` profile):
+  a  framing: ``count_matrix(texts, lexicon)`` (normalize, match whole words with clitics and
+     inflection, attach labels to referents, check quotes, count features, count tokens)
+  b  floor: ``normalize(text)`` per text, nothing else
+  c  scikit-learn ``CountVectorizer(vocabulary=<surface forms>, ngram_range=(1, 3),
+     tokenizer=str.split, token_pattern=None, lowercase=False)``; ``transform`` of the normalized
+     texts (the vectorizer is built once, outside the timing)
+  d  one regex alternation of the surface forms, longest first, between ``(?<!\\w)`` and ``(?!\\w)``;
+     ``len(findall(normalized))`` per text
+  e  ``normalized.count(form)`` for every surface form, per text (on text with non-word characters
+     blanked and padded, counting `` form ``)
+The surface forms are the keys of the compiled automaton: every clitic / inflection form of every
+category term, label, alias, title and linker. Baselines c-e count surface forms only: they neither
+attach labels to referents nor look at quotes, so they do less than (a).
+
+Slow baselines (d, e) run on a prefix of the text (``--baseline-mb``, default 2 MB) so the benchmark
+finishes; their MB/s is measured on that prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED = Path("/work/shared/corpora/saudinewsnet.jsonl.gz")
+DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
+
+
+def load_texts(limit_mb: float | None):
+    """(texts, source description) — the text field only."""
+    texts, size = [], 0
+    limit = None if limit_mb is None else limit_mb * 1e6
+    if SHARED.exists():
+        source = str(SHARED)
+        with gzip.open(SHARED, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                text = json.loads(line).get("text")
+                if isinstance(text, str) and text.strip():
+                    texts.append(text)
+                    size += len(text.encode("utf-8"))
+                    if limit is not None and size >= limit:
+                        break
+        return texts, source
+    demo = [json.loads(line)["text"] for line in DEMO.open(encoding="utf-8")]
+    target = limit if limit is not None else 100e6
+    while size < target:
+        for text in demo:
+            texts.append(text)
+            size += len(text.encode("utf-8"))
+            if size >= target:
+                break
+    return texts, f"{DEMO} repeated"
+
+
+MERGE_DROPPED = [0]
+
+
+def merged_lexicon():
+    """All bundled lexicons as one Lexicon, and the list of their names."""
+    import yaml
+
+    from framing.lexicon import Lexicon, _bundled_dir, _bundled_names
+
+    names = _bundled_names()
+    merged = {"name": "all_bundled", "window": 1, "linkers": [], "titles": [], "categories": {},
+              "referents": {}}
+    seen = {"linkers": set(), "titles": set()}
+    for name in names:
+        data = yaml.safe_load((_bundled_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+        merged["window"] = max(merged["window"], int(data.get("window", 1)))
+        for key in ("linkers", "titles"):
+            for item in data.get(key) or []:
+                term = item if isinstance(item, str) else item["term"]
+                if term not in seen[key]:
+                    seen[key].add(term)
+                    merged[key].append(item)
+        for key in ("categories", "referents"):
+            for sub, body in (data.get(key) or {}).items():
+                merged[key][f"{name}__{sub}"] = body
+    # a term bundled in two lexicons (e.g. a hedge in two category lists) is ambiguous once merged:
+    # keep its first place and drop the later duplicate, as the validator points to it
+    from framing.errors import LexiconError
+
+    for dropped in range(500):
+        try:
+            lex = Lexicon.from_dict(merged, source="<all bundled lexicons>")
+            MERGE_DROPPED[0] = dropped
+            return lex, names
+        except LexiconError as exc:
+            if not exc.where or not _drop(merged, exc.where):
+                raise
+    raise RuntimeError("could not merge the bundled lexicons")
+
+
+def _drop(data, where: str) -> bool:
+    """Remove the list item at a validator path such as ``categories.x.terms[3]``."""
+    m = re.fullmatch(r"(.+)\[(\d+)\]", where)
+    if not m:
+        return False
+    node = data
+    for part in m.group(1).split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    if not isinstance(node, list) or int(m.group(2)) >= len(node):
+        return False
+    del node[int(m.group(2))]
+    return True
+
+
+def surface_forms(compiled) -> list[str]:
+    return sorted(k.strip() for k in compiled.automaton.keys())
+
+
+def timed(fn, *args):
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
+def subprocess_seconds(code: str, runs: int) -> float:
+    """Median of what ``code`` prints (seconds) in fresh interpreters."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    vals = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        vals.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(vals)
+
+
+IMPORT_CODE = "import time; t = time.perf_counter(); import framing; print(time.perf_counter() - t)"
+COMPILE_CODE = """
+import time
+from framing.lexicon import _bundled_names, load_lexicon
+from framing.matcher import compile_lexicon
+t = time.perf_counter()
+for name in _bundled_names():
+    compile_lexicon(load_lexicon(name))
+print(time.perf_counter() - t)
+"""
+MERGED_COMPILE_CODE = """
+import sys, time
+sys.path.insert(0, {bench!r})
+from run import merged_lexicon
+from framing.matcher import compile_lexicon
+t = time.perf_counter()
+compile_lexicon(merged_lexicon()[0])
+print(time.perf_counter() - t)
+"""
+
+
+def bench_throughput(texts, baseline_texts, runs: int):
+    import numpy as np
+
+    from framing.features import count_matrix
+    from framing.matcher import compile_lexicon
+    from framing.normalization import normalize
+
+    lex, names = merged_lexicon()
+    compiled = compile_lexicon(lex)
+    forms = surface_forms(compiled)
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    mb_base = sum(len(t.encode("utf-8")) for t in baseline_texts) / 1e6
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(vocabulary=forms, ngram_range=(1, 3), tokenizer=str.split,
+                                 token_pattern=None, lowercase=False, dtype=np.int64)
+    vectorizer.fit([])  # vocabulary given: nothing learned
+    alternation = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                             + r")(?!\w)")
+    nonword = re.compile(r"\W")
+    padded = [f" {f} " for f in forms]
+
+    def a(ts):
+        count_matrix(ts, lex)
+
+    def b(ts):
+        for t in ts:
+            normalize(t)
+
+    def c(ts):
+        vectorizer.transform([normalize(t) for t in ts])
+
+    def d(ts):
+        for t in ts:
+            len(alternation.findall(normalize(t)))
+
+    def e(ts):
+        for t in ts:
+            view = " " + nonword.sub(" ", normalize(t)) + " "
+            [view.count(p) for p in padded]
+
+    # agreement check (not timed): how many surface-form hits each method sees on a sample
+    sample = texts[:300]
+    hits_c = int(vectorizer.transform([normalize(t) for t in sample]).sum())
+    hits_d = sum(len(alternation.findall(normalize(t))) for t in sample)
+    counts_a, _ = count_matrix(sample, lex)
+
+    methods = {"a_framing": (a, texts, mb), "b_normalize": (b, texts, mb), "c_sklearn": (c, texts, mb),
+               "d_regex": (d, baseline_texts, mb_base), "e_str_count": (e, baseline_texts, mb_base)}
+    times: dict[str, list[float]] = {k: [] for k in methods}
+    for r in range(runs):
+        for key, (fn, ts, _) in methods.items():
+            times[key].append(timed(fn, ts))
+            print(f"  round {r + 1}/{runs} {key}: {methods[key][2] / times[key][-1]:.1f} MB/s", flush=True)
+    rates = {k: methods[k][2] / statistics.median(v) for k, v in times.items()}
+    return {
+        "lexicons": names, "lexicon_mode": f"merged into one lexicon ({MERGE_DROPPED[0]} duplicate terms dropped)", "surface_forms": len(forms),
+        "mb": mb, "mb_baselines_d_e": mb_base, "documents": len(texts), "runs": runs,
+        "mb_per_s": rates,
+        "seconds": times,
+        "ratios": {"a/b": rates["a_framing"] / rates["b_normalize"],
+                   "a/c": rates["a_framing"] / rates["c_sklearn"],
+                   "a/d": rates["a_framing"] / rates["d_regex"],
+                   "a/e": rates["a_framing"] / rates["e_str_count"]},
+        "sample_check": {"documents": len(sample), "framing_features": int(counts_a.sum()),
+                         "sklearn_form_hits": hits_c, "regex_form_hits": hits_d},
+    }
+
+
+def bench_dask(texts, runs: int):
+    """Seconds for read_corpus_dask + dask_extract_features + dask_label_counts, 1 vs 2 workers."""
+    import pandas as pd
+
+    from framing.scale import cluster, dask_extract_features, dask_label_counts, read_corpus_dask
+
+    lex, _ = merged_lexicon()
+    tmp = Path(tempfile.mkdtemp(prefix="framing_bench_"))
+    n_parts = 16
+    step = -(-len(texts) // n_parts)
+    for k in range(n_parts):
+        chunk = texts[k * step:(k + 1) * step]
+        pd.DataFrame({"doc_id": [f"d{k}-{i}" for i in range(len(chunk))],
+                      "outlet": [f"outlet{i % 14}" for i in range(len(chunk))],
+                      "date": pd.Timestamp("2015-01-01"), "text": chunk}).to_parquet(tmp / f"part-{k:02d}.parquet")
+    out = {}
+    try:
+        for workers in (1, 2):
+            with cluster(workers=workers) as client:
+                client.run(lambda: __import__("framing.matcher"))  # warm the worker imports
+                vals = []
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    feats = dask_extract_features(read_corpus_dask(tmp), lex)
+                    dask_label_counts(feats, by=["outlet"])
+                    vals.append(time.perf_counter() - t0)
+                out[f"workers_{workers}_s"] = statistics.median(vals)
+                print(f"  dask {workers} worker(s): {out[f'workers_{workers}_s']:.1f} s", flush=True)
+    finally:
+        for p in tmp.iterdir():
+            p.unlink()
+        tmp.rmdir()
+    out["speedup_2_vs_1"] = out["workers_1_s"] / out["workers_2_s"]
+    out["partitions"] = n_parts
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10 MB of text instead of the whole corpus")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline-mb", type=float, default=2.0, help="text for the slow baselines d and e")
+    parser.add_argument("--out", help="write the results as JSON here")
+    parser.add_argument("--dask", action="store_true", help="also time the Dask path, 2 workers vs 1")
+    args = parser.parse_args(argv)
+
+    texts, source = load_texts(10 if args.quick else None)
+    base_n, size = 0, 0
+    while base_n < len(texts) and size < args.baseline_mb * 1e6:
+        size += len(texts[base_n].encode("utf-8"))
+        base_n += 1
+    print(f"text: {source}: {len(texts)} documents, {sum(len(t.encode()) for t in texts) / 1e6:.1f} MB", flush=True)
+    results = {"source": source, "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    results["import_s"] = subprocess_seconds(IMPORT_CODE, 5)
+    results["compile_all_bundled_s"] = subprocess_seconds(COMPILE_CODE, 3)
+    results["compile_merged_s"] = subprocess_seconds(
+        MERGED_COMPILE_CODE.format(bench=str(Path(__file__).resolve().parent)), 3)
+    results["throughput"] = bench_throughput(texts, texts[:base_n], args.runs)
+    if args.dask:
+        results["dask"] = bench_dask(texts, max(1, args.runs - 1))
+
+    tp = results["throughput"]
+    print(f"\nlexicons: {', '.join(tp['lexicons'])} ({tp['lexicon_mode']}; {tp['surface_forms']} surface forms)")
+    print(f"text: {tp['mb']:.1f} MB, {tp['documents']} documents; d and e on {tp['mb_baselines_d_e']:.1f} MB; "
+          f"median of {tp['runs']} runs")
+    for key, rate in tp["mb_per_s"].items():
+        print(f"  {key:<12} {rate:8.2f} MB/s")
+    for key, ratio in tp["ratios"].items():
+        print(f"  {key:<5} {ratio:8.2f}")
+    print(f"  sample check: {tp['sample_check']}")
+    print(f"import framing: {results['import_s'] * 1000:.0f} ms (fresh interpreter, median of 5)")
+    print(f"compile all bundled lexicons: {results['compile_all_bundled_s']:.3f} s one by one, "
+          f"{results['compile_merged_s']:.3f} s merged (fresh interpreter, median of 3)")
+    if "dask" in results:
+        d = results["dask"]
+        print(f"dask: 1 worker {d['workers_1_s']:.1f} s, 2 workers {d['workers_2_s']:.1f} s, "
+              f"speedup {d['speedup_2_vs_1']:.2f}x")
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()
