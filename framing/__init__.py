@@ -52,6 +52,7 @@ _EXPORTS = {
     "compare_outlets": "framing.compare",
     "outlet_distance": "framing.compare",
     "term_counts": "framing.compare",
+    "combine_counts": "framing.compare",
     "trends": "framing.trends",
     "change_points": "framing.trends",
     # reading the text behind a number
@@ -69,7 +70,7 @@ _EXPORTS = {
     "analyze": "framing.analyze",
 }
 
-_SUBMODULES = {"stats", "charts", "report", "cli"}
+_SUBMODULES = {"stats", "charts", "report", "cli", "demo", "scale", "simulate"}
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 

@@ -474,6 +474,14 @@ def _lexicon_forms(lex: Lexicon) -> set:
     return forms
 
 
+def default_stopwords() -> list[str]:
+    """Arabic function words (``framing/data/stopwords.txt``) left out of candidate labels."""
+    from importlib import resources
+
+    text = (resources.files("framing") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
+
+
 def discover_labels(corpus, lexicon, referent: str, *, window: int = 1, min_count: int = 3, top: int = 20,
                     stopwords=None) -> pd.DataFrame:
     """Candidate labels: words and 2-grams standing next to a referent's aliases, not in the lexicon.
@@ -485,7 +493,7 @@ def discover_labels(corpus, lexicon, referent: str, *, window: int = 1, min_coun
     it, or any of its words, is a form of a lexicon entry (label, alias, title, linker or category,
     clitics and inflections included), when punctuation (other than quotation marks) stands between
     it and the alias or inside it, when one of its words is a number or a single letter, or a
-    word in ``stopwords``.
+    word in ``stopwords`` (default: :func:`default_stopwords`; pass ``()`` to keep every word).
 
     Each outlet's candidate counts are compared with the rest of the corpus by the log-odds ratio
     with a Dirichlet prior (:func:`framing.stats.log_odds_dirichlet`; the vocabulary is every
@@ -508,7 +516,7 @@ def discover_labels(corpus, lexicon, referent: str, *, window: int = 1, min_coun
     window = _check_int(window, "window", 1)
     min_count = _check_int(min_count, "min_count", 1)
     top = _check_int(top, "top", 1)
-    stop = {normalize(w) for w in (stopwords or ())}
+    stop = {normalize(w) for w in (default_stopwords() if stopwords is None else stopwords)}
     known = _lexicon_forms(lex)
     compiled = compile_lexicon(lex)
     ids, outlets, texts, docs, strip = _prepare(corpus)

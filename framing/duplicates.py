@@ -18,7 +18,9 @@ Method
 3. LSH banding: the signature is cut into ``b`` bands of ``r`` rows; two documents whose band
    values agree in some band become a candidate pair. ``b`` and ``r`` are chosen so that a pair at
    ``threshold`` is a candidate with probability >= 0.999.
-4. Every candidate pair is checked with the exact Jaccard similarity of the shingle sets; pairs at
+4. Every candidate pair is checked exactly: by default with the Jaccard similarity of the shingle
+   sets, or with their containment (``measure="containment"``: shared shingles over those of the
+   shorter text, so an agency story with a paragraph added or cut is still a copy); pairs at
    or above ``threshold`` are joined into groups (connected components). In a group the earliest
    document (by ``date``, then corpus order) is the original and the others are copies.
 
@@ -185,8 +187,14 @@ def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return inter / (x.size + y.size - inter)
 
 
+def _containment(x: np.ndarray, y: np.ndarray) -> float:
+    inter = np.intersect1d(x, y, assume_unique=True).size
+    return inter / min(x.size, y.size)
+
+
 def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, num_perm: int = 64,
-                    seed: int = 0, across_outlets_only: bool = False):
+                    seed: int = 0, across_outlets_only: bool = False, measure: str = "jaccard",
+                    max_days: float | None = None):
     """Group exact and near-duplicate articles (wire copy) in a corpus.
 
     See the module docstring for the method (word shingles, MinHash with LSH banding, exact
@@ -207,13 +215,22 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
         Seed of the MinHash functions (results are reproducible for a given seed).
     across_outlets_only : bool
         When True, only pairs from different outlets are linked.
+    measure : {"jaccard", "containment"}
+        ``"jaccard"`` (default): shared shingles over all shingles of the pair.
+        ``"containment"``: shared shingles over the shingles of the SHORTER text, so a
+        copy with a sentence cut or a paragraph added still counts as a copy; LSH then looks for
+        candidates down to Jaccard ``t / (3 - t)``, which catches every pair at containment ``t``
+        whose lengths differ by at most a factor of two.
+    max_days : float or None
+        When given, only documents published at most this many days apart are linked (agency copy
+        runs the same or the next day; undated documents are never linked under this rule).
 
     Returns
     -------
     pandas.DataFrame
         One row per document that belongs to a group of two or more: ``doc_id``, ``outlet``,
         ``group`` (int, 0, 1, ... in corpus order of each group's first-listed member), ``similarity``
-        (Jaccard to the group's original; 1.0 for the original), ``is_first`` (True for the
+        (containment or Jaccard, per ``measure``, to the group's original; 1.0 for the original), ``is_first`` (True for the
         original). Documents with no letter or digit are never grouped.
 
     Examples
@@ -235,6 +252,10 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
         raise FramingError(f"threshold must be in (0, 1], got {threshold!r}")
     if shingle_size < 1 or num_perm < 1:
         raise FramingError("shingle_size and num_perm must be positive integers")
+    if measure not in ("containment", "jaccard"):
+        raise FramingError(f"measure must be 'containment' or 'jaccard', got {measure!r}")
+    similar = _containment if measure == "containment" else _jaccard
+    lsh_threshold = threshold / (3 - threshold) if measure == "containment" else threshold
     ids = corpus["doc_id"].astype(str).to_numpy()
     dup = pd.Series(ids).duplicated()
     if dup.any():
@@ -249,11 +270,17 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
     if len(docs) < 2:
         return empty
     sig = _minhash(hashes, offsets[docs], num_perm, seed)
-    bands, rows = _choose_bands(num_perm, threshold)
+    bands, rows = _choose_bands(num_perm, lsh_threshold)
     cand = docs[_candidates(sig, bands, rows)] if len(docs) else np.empty((0, 2), dtype=np.int64)
     outlets = corpus["outlet"].astype(str).to_numpy() if "outlet" in corpus else np.full(len(ids), "")
     if across_outlets_only and len(cand):
         cand = cand[outlets[cand[:, 0]] != outlets[cand[:, 1]]]
+    if max_days is not None and len(cand):
+        if "date" not in corpus:
+            raise FramingError("max_days needs a 'date' column in the corpus")
+        days = pd.to_datetime(corpus["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
+        gap = np.abs(days[cand[:, 0]] - days[cand[:, 1]]).astype("timedelta64[s]").astype(float) / 86400
+        cand = cand[~np.isnan(gap) & (gap <= max_days)]
     n_win = np.diff(np.append(offsets, len(hashes)))  # shingles per document
     sets: dict[int, np.ndarray] = {}
 
@@ -272,7 +299,7 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
 
     linked = 0
     for i, j in cand.tolist():
-        if _jaccard(shingle_set(i), shingle_set(j)) >= threshold:
+        if similar(shingle_set(i), shingle_set(j)) >= threshold:
             linked += 1
             ri, rj = find(i), find(j)
             if ri != rj:
@@ -302,7 +329,7 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
     for i in order:
         r = roots[i]
         first = first_of_root[r]
-        sim = 1.0 if i == first else _jaccard(shingle_set(first), shingle_set(i))
+        sim = 1.0 if i == first else similar(shingle_set(first), shingle_set(i))
         rows_out.append((ids[i], outlets[i], group_of_root[r], sim, i == first))
     out = pd.DataFrame(rows_out, columns=list(DUPLICATE_COLUMNS))
     out = out.sort_values(["group", "is_first"], ascending=[True, False], kind="stable", ignore_index=True)

@@ -80,7 +80,7 @@ def _docs(corpus):
 
 
 def _progress(n: int, desc: str):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     return tqdm(total=n, desc=desc, unit="doc", file=sys.stderr,
                 disable=True if n < _PROGRESS_MIN else None, leave=False)
