@@ -258,10 +258,13 @@ class CompiledLexicon:
         tables = _char_tables()
 
         # whitespace tokens (what str.split() counts), per document
-        space = tables.space[np.minimum(cps, 0xFFFF)]
+        space = np.take(tables.space, _bmp(cps)[0])
         first = ~space
         first[1:] &= space[:-1]
-        n_tokens[:] = np.diff(np.searchsorted(np.flatnonzero(first), np.append(starts, len(cps))))
+        if starts[-1] < len(first):
+            n_tokens[:] = np.add.reduceat(first, starts, dtype=np.int64)
+        else:  # the last document is empty
+            n_tokens[:] = np.diff(np.searchsorted(np.flatnonzero(first), np.append(starts, len(cps))))
 
         mapped, offsets = normalize_codepoints(cps, lookup)
         if offsets is None:
@@ -269,10 +272,10 @@ class CompiledLexicon:
         else:
             nstart = np.searchsorted(offsets, starts)
             nend = np.searchsorted(offsets, starts + lengths)
-        word = tables.word[np.minimum(mapped, 0xFFFF)]
-        astral = mapped > 0xFFFF
-        if astral.any():
-            pos = np.flatnonzero(astral)
+        bmp, has_astral = _bmp(mapped)
+        word = np.take(tables.word, bmp)
+        if has_astral:
+            pos = np.flatnonzero(mapped > 0xFFFF)
             word[pos] = [chr(c).isalnum() for c in mapped[pos].tolist()]
         view = np.where(word, mapped, np.uint32(0x20))
         view[nend[:-1] + 1] = 1  # the middle separator blocks keys spanning two documents
@@ -365,6 +368,15 @@ class _CharTables:
 
 
 _TABLES: list = []
+
+
+def _bmp(cps):
+    """``(indices into a 0x10000 table, any astral?)``: astral code points are clipped to 0xFFFF."""
+    import numpy as np
+
+    if len(cps) and cps.max() > 0xFFFF:
+        return np.minimum(cps, 0xFFFF), True
+    return cps, False
 
 
 def _char_tables() -> _CharTables:

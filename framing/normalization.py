@@ -297,7 +297,7 @@ def normalize_codepoints(cps: np.ndarray, lookup) -> tuple[np.ndarray, np.ndarra
     one for one (the offsets are then ``arange(len(cps))``).
     """
     table, _lengths, expansions, squeeze = lookup
-    mapped = table[cps]
+    mapped = np.take(table, cps)
     offsets = None
     if len(mapped) and mapped.max() >= _EXPAND:
         offsets = np.flatnonzero(mapped != _DELETE)
