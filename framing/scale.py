@@ -316,7 +316,8 @@ def dask_label_counts(ddf_features, by=("outlet",)):
                            f"({', '.join(map(str, ddf_features.columns[:8]))}, ...)")
     labels = label_columns(ddf_features._meta)
     cols = [c for c, _, _ in labels]
-    grouped = ddf_features.assign(n_docs=1)[by + ["n_docs"] + cols].groupby(by).sum().compute()
+    # a tree reduction to one small partition (split_out=1): no shuffle of the features
+    grouped = ddf_features.assign(n_docs=1)[by + ["n_docs"] + cols].groupby(by).sum(split_out=1).compute()
     grouped = grouped.sort_index()
     rows = []
     for key, row in grouped.iterrows():
