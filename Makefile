@@ -33,7 +33,7 @@ bench: install
 	$(PY) benchmarks/run.py
 
 fuzz: install
-	FRAMING_FUZZ=long $(PY) -m pytest -q tests -k fuzz
+	FRAMING_FUZZ=long $(PY) -m pytest -q tests -k "fuzz or properties"
 
 clean:
 	rm -rf $(VENV) reports build *.egg-info
