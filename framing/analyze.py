@@ -107,7 +107,7 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
                                                   columns=columns, workers=workers, scheduler=scheduler)
     else:
         features, counts, rejects = _extract_stream(corpus, lex, out, result, voice=voice, errors=errors,
-                                                    columns=columns, batch_size=batch_size)
+                                                    columns=columns, batch_size=batch_size, by=by)
     from framing._io import write_table
 
     result.tables["rejects"] = write_table(rejects, out / "rejects")
@@ -123,7 +123,7 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
     return result
 
 
-def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_size):
+def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_size, by):
     import pandas as pd
 
     from framing.compare import combine_counts, term_counts
@@ -150,7 +150,7 @@ def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_s
                 own = matches if voice == "all" else matches[matches["quoted"] == (voice == "quoted")]
                 counts.append(term_counts(own, vocabulary="lexicon"))
             w_features.append(feats)
-            features.append(feats)
+            features.append(_compact(feats, by))
         ok = True
     finally:
         result.tables["matches"] = w_matches.close(ok)
@@ -168,6 +168,15 @@ def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_s
     return feats, cnt, rej
 
 
+def _compact(feats, by):
+    """What the statistics need of a batch's features, small: group, date, counts as int32."""
+    counts = [c for c in feats.columns if c.startswith(("label:", "cat:"))]
+    keep = [c for c in dict.fromkeys([by, "date", *counts]) if c in feats.columns]
+    small = feats[keep].copy()
+    small[counts] = small[counts].astype("int32")
+    return small
+
+
 def _extract_dask(corpus, lex, out, result, *, voice, errors, columns, workers, scheduler):
     import pandas as pd
 
@@ -175,10 +184,13 @@ def _extract_dask(corpus, lex, out, result, *, voice, errors, columns, workers, 
     from framing._io import write_table
     from framing.compare import term_counts
 
-    with scale.cluster(workers=workers, scheduler=scheduler):
-        ddf, rejects = scale.read_corpus_dask(corpus, errors=errors, columns=columns)
+    if errors != "raise":
+        log.info("the Dask path validates strictly: a bad record stops the run with its file, partition and row")
+    with scale.cluster(workers=workers or 2, scheduler=scheduler):
+        ddf = scale.read_corpus_dask(corpus, columns=columns)
         matches = scale.dask_extract_matches(ddf, lex).compute()
         feats = scale.dask_extract_features(ddf, lex, voice=voice).compute()
+    rejects = pd.DataFrame(columns=["source", "line", "field", "reason"])
     feats = feats.reset_index(drop=True)
     feats.attrs["voice"] = voice
     feats.attrs["lexicon"] = lex.name
