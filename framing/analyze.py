@@ -95,8 +95,6 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
     with their reason). Charts (PNG): label shares, trends per referent, referent × stance heatmap,
     Fightin'-Words per outlet, outlet distance.
     """
-    import pandas as pd
-
     from framing.lexicon import load_lexicon
 
     lex = load_lexicon(lexicon)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -806,16 +805,9 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FramingError(f"path: folder {str(folder)!r} does not exist; create it before saving {target.name!r}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh, matplotlib.rc_context(rc_params()):
-            fig.savefig(fh, format="png", dpi=dpi, bbox_inches="tight")
+    from framing._io import atomic_path
+
+    with atomic_path(target) as tmp, matplotlib.rc_context(rc_params()):
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     return target

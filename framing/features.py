@@ -100,8 +100,6 @@ def extract_matches(corpus, lexicon, *, voice: str = "all", kinds=("category", "
     ``corpus`` is a DataFrame with a ``text`` column (``doc_id``, ``outlet``, ``date`` used when
     present), a corpus path, or a ``dask.dataframe.DataFrame`` (returns one, lazily).
     """
-    import pandas as pd
-
     _check_voice(voice)
     if _is_dask(corpus):
         from framing.scale import dask_extract_matches

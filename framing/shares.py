@@ -243,8 +243,6 @@ def _select(counts: dict, referent, known):
 
 
 def _prepare_counts(table, by, referent):
-    import pandas as pd
-
     missing = [b for b in by if b not in table.columns]
     if missing:
         hint = " (a counts table needs a ready 'period' column)" if "period" in missing else ""

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from badinput import CORPUS_CASES, GOOD_LEXICON, LEXICON_CASES, MILLION_BAD_LINE, big_text
+from badinput import CORPUS_CASES, GOOD_LEXICON, LEXICON_CASES, big_text
 from framing.corpus import read_corpus
 from framing.errors import CorpusError, LexiconError
 from framing.lexicon import Lexicon, load_lexicon

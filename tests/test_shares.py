@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -266,15 +265,8 @@ def test_negative_count_reported_with_row():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from framing.corpus import read_corpus
-    from framing.features import extract_features
-
-    truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
-    corpus = read_corpus(DEMO / "corpus.jsonl")
-    wire = {d for g in truth["wire_groups"].values() for d in g["doc_ids"]}
-    house = corpus[~corpus["doc_id"].isin(wire)].reset_index(drop=True)
-    return truth, house, extract_features(house, "libya", voice="own")
+def demo(demo_house):
+    return demo_house
 
 
 def expected_shares(truth, house, freq):

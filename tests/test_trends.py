@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -138,15 +137,9 @@ def test_min_shift_drops_small_changes():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from framing.corpus import read_corpus
-    from framing.features import extract_features
-
-    truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
-    corpus = read_corpus(DEMO / "corpus.jsonl")
-    wire = {d for g in truth["wire_groups"].values() for d in g["doc_ids"]}
-    house = corpus[~corpus["doc_id"].isin(wire)].reset_index(drop=True)
-    return truth, extract_features(house, "libya", voice="own")
+def demo(demo_house):
+    truth, _, feats = demo_house
+    return truth, feats
 
 
 @pytest.mark.skipif(not (DEMO / "truth.json").exists(), reason="demo corpus absent")
