@@ -57,3 +57,19 @@ def test_every_export_resolves():
         except (AttributeError, ImportError) as exc:
             missing.append(f"{name}: {exc}")
     assert not missing, missing
+
+
+def test_readme_script_example_runs(capsys):
+    """The README's script example runs as written (on the demo corpus instead of my_corpus.jsonl)."""
+    import re
+
+    import framing
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Use it in a script\s+```python\n(.*?)```", readme, re.S).group(1)
+    assert len(block.strip().splitlines()) <= 12
+    code = block.replace('"my_corpus.jsonl"', repr(str(framing.demo_path())))
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # the README's own example, nothing else
+    assert {"outlet", "stance", "share", "lo", "hi"} <= set(namespace["shares"].columns)
+    assert "stance" in capsys.readouterr().out
