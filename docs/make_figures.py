@@ -24,7 +24,7 @@ def main() -> list[Path]:
     import framing
     from framing import charts
     from framing.shares import label_shares
-    from framing.trends import change_points, trends
+    from framing.temporal import change_points, trends
 
     truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
     arabic = {o["outlet"]: o["name_ar"] for o in truth["outlets"]}

@@ -48,13 +48,13 @@ _EXPORTS = {
     # statistics
     "label_shares": "framing.shares",
     "legitimacy_index": "framing.shares",
-    "epithets": "framing.epithets",
+    "epithets": "framing.qualifiers",
     "compare_outlets": "framing.compare",
     "outlet_distance": "framing.compare",
     "term_counts": "framing.compare",
     "combine_counts": "framing.compare",
-    "trends": "framing.trends",
-    "change_points": "framing.trends",
+    "trends": "framing.temporal",
+    "change_points": "framing.temporal",
     # reading the text behind a number
     "kwic": "framing.concordance",
     "collocates": "framing.concordance",
@@ -67,7 +67,7 @@ _EXPORTS = {
     "OutletPrediction": "framing.predict",
     "demo_path": "framing.demo",
     "predict_outlet": "framing.predict",
-    "analyze": "framing.analyze",
+    "analyze": "framing.pipeline",
 }
 
 _SUBMODULES = {"stats", "charts", "report", "cli", "demo", "scale", "simulate"}

@@ -132,7 +132,7 @@ def _print_table(df, n=None):
 
 
 def _cmd_analyze(a):
-    from framing.analyze import analyze, check_out_dir
+    from framing.pipeline import analyze, check_out_dir
 
     try:
         check_out_dir(a.out, a.force)
@@ -173,7 +173,7 @@ def _cmd_compare(a):
 
 def _cmd_trends(a):
     from framing.features import extract_features
-    from framing.trends import change_points, trends
+    from framing.temporal import change_points, trends
 
     feats = extract_features(_read(a), a.lexicon, voice=a.voice)
     table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)

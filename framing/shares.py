@@ -373,7 +373,7 @@ def _long_rows(keys, by, r, M, n_docs, lo, hi):
 
 
 def _shares_table(data: _Data, method, ci, n_boot, seed):
-    """The long shares table for prepared data (shared with :mod:`framing.trends`)."""
+    """The long shares table for prepared data (shared with :mod:`framing.temporal`)."""
     import pandas as pd
 
     from framing import stats

@@ -420,7 +420,7 @@ def test_save_figure_dpi_and_errors(tmp_path):
 # --------------------------------------------------------------------------- demo corpus
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "corpus.jsonl"
-_HAVE_STATS = all(importlib.util.find_spec(m) is not None for m in ("framing.shares", "framing.trends",
+_HAVE_STATS = all(importlib.util.find_spec(m) is not None for m in ("framing.shares", "framing.temporal",
                                                                       "framing.compare"))
 
 
@@ -429,7 +429,7 @@ def test_demo_corpus_charts(tmp_path):
     import framing
     from framing.compare import compare_outlets, outlet_distance
     from framing.shares import label_shares
-    from framing.trends import change_points, trends
+    from framing.temporal import change_points, trends
 
     corpus = framing.read_corpus(DEMO)
     corpus = corpus[corpus["date"] < "2020-07-01"]  # 15 months around the planted switch: faster

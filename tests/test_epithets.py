@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from framing.epithets import epithets, qualifier_lexicon
+from framing.qualifiers import epithets, qualifier_lexicon
 from framing.errors import FramingError
 from framing.lexicon import Lexicon
 from framing.stats import wilson_interval

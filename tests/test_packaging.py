@@ -73,3 +73,23 @@ def test_readme_script_example_runs(capsys):
     exec(compile(code, "README.md", "exec"), namespace)  # the README's own example, nothing else
     assert {"outlet", "stance", "share", "lo", "hi"} <= set(namespace["shares"].columns)
     assert "stance" in capsys.readouterr().out
+
+
+def test_no_export_shares_its_name_with_a_submodule():
+    """Importing framing.X rebinds the package attribute X to the module: a function named like a
+    module would then stop being callable as framing.X."""
+    import framing
+
+    modules = {p.stem for p in (ROOT / "framing").glob("*.py")}
+    assert not (set(framing._EXPORTS) & modules)
+
+
+def test_exports_stay_callable_after_their_modules_are_imported():
+    code = (
+        "import importlib, framing\n"
+        "for mod in set(framing._EXPORTS.values()): importlib.import_module(mod)\n"
+        "bad = [n for n in framing._EXPORTS if type(getattr(framing, n)).__name__ == 'module']\n"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from framing.errors import FramingError
-from framing.trends import change_points, trends
+from framing.temporal import change_points, trends
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 S = ("delegitimizing", "neutral", "legitimizing")

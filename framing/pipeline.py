@@ -204,7 +204,7 @@ def _extract_dask(corpus, lex, out, result, *, voice, errors, columns, workers, 
 def _statistics(features, counts, lex, *, by, freq, voice, method, n_boot, seed):
     from framing.compare import compare_outlets, outlet_distance
     from framing.shares import label_shares, legitimacy_index
-    from framing.trends import change_points, trends
+    from framing.temporal import change_points, trends
 
     stats = {}
     stats["label_shares"] = label_shares(features, by=(by,), voice=voice, n_boot=n_boot, seed=seed)
