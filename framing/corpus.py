@@ -44,6 +44,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from framing.errors import CorpusError, FramingError
 
 __all__ = ["read_corpus", "iter_corpus", "concat_batches", "SUPPORTED_FORMATS", "CANONICAL_COLUMNS"]
@@ -606,12 +608,63 @@ def _parse_dates(values: list):
     return out, problems
 
 
+class _SeenIds:
+    """The doc_ids seen so far, in 16 bytes each: a 64-bit hash and where it was first seen.
+
+    A set of strings costs ~250 bytes per document, which on a corpus of millions is most of the
+    reader's memory. Hashes are pandas' stable 64-bit hash; the chance that two different ids of a
+    million-document corpus collide is about 1e-8.
+    """
+
+    def __init__(self):
+        self.sources: list[str] = []
+        self.hashes = np.empty(0, dtype=np.uint64)  # sorted
+        self.where = np.empty(0, dtype=np.int64)    # source index << 40 | line, aligned with hashes
+
+    def add(self, ids, sources, lines):
+        """Record ids; return for each the (source, line) where it was first seen, or None if new."""
+        import pandas as pd
+
+        if not ids:
+            return []
+        h = pd.util.hash_array(np.asarray(ids, dtype=object))
+        src_index = {}
+        for name in dict.fromkeys(sources):
+            if name not in self.sources:
+                self.sources.append(name)
+            src_index[name] = self.sources.index(name)
+        packed = np.array([(src_index[sr] << 40) | int(ln) for sr, ln in zip(sources, lines)], dtype=np.int64)
+        out = [None] * len(ids)
+        pos = np.searchsorted(self.hashes, h)
+        hit = (pos < len(self.hashes)) & (self.hashes[np.minimum(pos, len(self.hashes) - 1)] == h) \
+            if len(self.hashes) else np.zeros(len(h), dtype=bool)
+        new_first: dict[int, int] = {}
+        keep = np.zeros(len(h), dtype=bool)
+        for i in range(len(h)):
+            if hit[i]:
+                out[i] = self._unpack(int(self.where[pos[i]]))
+            elif int(h[i]) in new_first:
+                out[i] = self._unpack(int(packed[new_first[int(h[i])]]))
+            else:
+                new_first[int(h[i])] = i
+                keep[i] = True
+        if keep.any():
+            hashes = np.concatenate([self.hashes, h[keep]])
+            where = np.concatenate([self.where, packed[keep]])
+            order = np.argsort(hashes, kind="stable")
+            self.hashes, self.where = hashes[order], where[order]
+        return out
+
+    def _unpack(self, value: int):
+        return self.sources[value >> 40], value & ((1 << 40) - 1)
+
+
 class _Validator:
     """Turns batches of raw records into accepted rows and rejects, keeping state across batches."""
 
     def __init__(self, name: str, errors: str, user: dict, defaults: dict, stem: str):
         self.name, self.errors, self.user, self.defaults, self.stem = name, errors, user, defaults, stem
-        self.seen: dict[str, tuple[str, int]] = {}
+        self.seen = _SeenIds()
         self.checked = False
         self.n_read = self.n_accepted = self.n_rejected = self.n_repaired = 0
 
@@ -699,17 +752,15 @@ class _Validator:
             if p:
                 problems.setdefault(good[k], ("date", p))
         ids = columns["doc_id"]
-        for k, pos in enumerate(good):
-            if pos in problems:
-                continue
-            src, line = raws[pos][0], raws[pos][1]
-            first = self.seen.get(ids[k])
+        todo = [k for k, pos in enumerate(good) if pos not in problems]
+        firsts = self.seen.add([ids[k] for k in todo], [raws[good[k]][0] for k in todo],
+                               [raws[good[k]][1] for k in todo])
+        for k, first in zip(todo, firsts):
             if first is not None:
-                where = f"line {first[1]}" + ("" if first[0] == src else f" of {first[0]}")
+                pos = good[k]
+                where = f"line {first[1]}" + ("" if first[0] == raws[pos][0] else f" of {first[0]}")
                 problems[pos] = ("doc_id", f"duplicate doc_id {ids[k]!r} (first seen at {where}); give each "
                                            "document a unique id, or drop the doc_id column to generate ids")
-            else:
-                self.seen[ids[k]] = (src, line)
 
         if problems and self.errors == "raise":
             pos = min(problems)

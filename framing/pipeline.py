@@ -158,6 +158,8 @@ def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_s
         raise FramingError(f"{corpus}: no document was accepted (read {result.n_read}); "
                            "see rejects.csv for the reasons")
     feats = pd.concat(features, ignore_index=True)
+    features.clear()
+    feats[by] = feats[by].astype(str)
     feats.attrs["voice"] = voice
     feats.attrs["lexicon"] = lex.name
     cnt = combine_counts(*counts) if counts else pd.DataFrame(columns=["outlet", "term", "count"])
@@ -167,11 +169,14 @@ def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_s
 
 
 def _compact(feats, by):
-    """What the statistics need of a batch's features, small: group, date, counts as int32."""
+    """What the statistics need of a batch's features, small: group (category), date, counts (uint16
+    unless a count is larger)."""
     counts = [c for c in feats.columns if c.startswith(("label:", "cat:"))]
     keep = [c for c in dict.fromkeys([by, "date", *counts]) if c in feats.columns]
     small = feats[keep].copy()
-    small[counts] = small[counts].astype("int32")
+    top = int(small[counts].to_numpy().max()) if len(small) and counts else 0
+    small[counts] = small[counts].astype("uint16" if top < 2**16 else "int64")
+    small[by] = small[by].astype("category")
     return small
 
 
