@@ -7,6 +7,7 @@ features, which are small. Every output file is written atomically.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +236,8 @@ def _charts(stats, lex, out, *, by):
         path = out / f"{name}.png"
         charts.save_figure(fig, path)
         made[name] = path
+        fig.clear()
+        gc.collect()  # figures hold reference cycles: free each before drawing the next
 
     shares = stats["label_shares"]
     if len(shares):
