@@ -2,7 +2,7 @@
 
 Usage: ``python benchmarks/run.py [--quick] [--runs N] [--out results.json] [--dask]``
 
-Text: the ``text`` field of /work/shared/corpora/saudinewsnet.jsonl.gz when present (31k articles,
+Text: the ``text`` field of ../shared/corpora/saudinewsnet.jsonl.gz when present (31k articles,
 about 105 MB of UTF-8), else data/demo/corpus.jsonl repeated to at least 100 MB. ``--quick`` uses the
 first 10 MB. MB/s = UTF-8 megabytes (10^6 bytes) of text / seconds; each figure is the median of
 ``--runs`` timed runs, and the methods are timed in interleaved rounds (a, b, c, d, e, a, b, ...) so
@@ -47,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SHARED = Path("/work/shared/corpora/saudinewsnet.jsonl.gz")
+SHARED = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
 DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
 
 

@@ -14,7 +14,7 @@ from framing.errors import FramingError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
-CORPORA = Path("/work/shared/corpora")
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 # a toy lexicon written for these tests
 TOY = {
@@ -410,7 +410,7 @@ def test_demo_switching_outlet_moves_between_camps(demo):
 # --------------------------------------------------------------------------- real corpora
 
 
-@pytest.mark.skipif(not CORPORA.exists(), reason="real corpora not available (/work/shared/corpora)")
+@pytest.mark.skipif(not CORPORA.exists(), reason="real corpora not available (../shared/corpora)")
 def test_real_corpora_daesh_vs_state_organisation():
     from framing.corpus import read_corpus
 
