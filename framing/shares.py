@@ -174,7 +174,7 @@ def _prepare(table, by, referent, voice, freq) -> _Data:
         docs = table[[b for b in by if b != "period"]].reset_index(drop=True)
         counts = {}
         for r in refs:
-            arr = np.zeros((len(table), 3), dtype=np.int64)
+            arr = np.zeros((len(table), 3), dtype=np.int32)
             for c, rr, s in cols:
                 if rr == r:
                     arr[:, STANCES.index(s)] = _int_column(table[c], c)
@@ -224,12 +224,16 @@ def _prepare(table, by, referent, voice, freq) -> _Data:
 def _int_column(col, name):
     import pandas as pd
 
-    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(values) | (values < 0)
+    if pd.api.types.is_integer_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
+        values = col.to_numpy()  # already counts: no float copy (features of millions of documents)
+        bad = values < 0
+    else:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         i = int(np.argmax(bad))
         raise FramingError(f"features row {i}, column {name!r}: expected a count >= 0, got {col.iloc[i]!r}")
-    return values.astype(np.int64)
+    return values
 
 
 def _select(counts: dict, referent, known):
