@@ -99,9 +99,12 @@ def period_start(dates, freq: str):
     if not pd.api.types.is_datetime64_any_dtype(dates):
         dates = pd.to_datetime(dates, errors="coerce", format="mixed")
     day = dates.dt.normalize()
-    uniq = pd.unique(day.dropna())
-    mapping = {d: offset.rollback(pd.Timestamp(d)) for d in uniq}
-    return day.map(mapping).astype("datetime64[ns]")
+    codes, uniq = pd.factorize(day)  # one rollback per distinct day; NaT -> code -1
+    starts = np.array([offset.rollback(pd.Timestamp(d)).to_datetime64() for d in uniq], dtype="datetime64[ns]")
+    out = np.full(len(day), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = codes >= 0
+    out[known] = starts[codes[known]]
+    return pd.Series(out, index=dates.index)
 
 
 def _offset(freq):

@@ -667,7 +667,7 @@ def _bootstrap_sums(X: np.ndarray, codes: np.ndarray, n_groups: int, n_boot: int
         if size == 0:
             continue
         Xg = Xs[starts[g]:starts[g + 1]]
-        step = max(1, int(4e6 // size))
+        step = max(1, int(1e6 // size))  # bounds the draws to ~1e6 indices (memory on large groups)
         for b0 in range(0, n_boot, step):
             nb = min(step, n_boot - b0)
             idx = rng.integers(0, size, size=(nb, size))
