@@ -13,7 +13,7 @@ Arabic text
 Outlet names, referents and terms are often Arabic.  matplotlib >= 3.11 lays
 text out through libraqm (FriBiDi + HarfBuzz, bundled in its ``ft2font``
 extension), so Arabic is joined and ordered right to left by the Agg renderer
-itself.  Do **not** pre-process strings with ``arabic_reshaper`` / ``python-bidi``:
+itself.  Do **not** pre-process strings with a letter-reshaping or bidi-reordering package:
 that output is presentation forms in visual order, which the shaper would then
 reverse a second time.  The charts draw under :func:`rc_params` (via
 ``matplotlib.rc_context``, never globally): a font family list that starts with
