@@ -51,11 +51,13 @@ class _Data:
     ``docs``: DataFrame with the group columns (one row per document);
     ``counts``: referent -> (n_docs x 3) int array aligned with ``docs``.
     For aggregated input ``docs`` is None and ``agg`` is a long table
-    ``<by...>, referent, stance, count``.
+    ``<by...>, referent, stance, count``. ``codes`` (group of each document) is filled by
+    :func:`group_matrices`.
     """
 
     def __init__(self, by, docs=None, counts=None, agg=None, referents=None):
         self.by, self.docs, self.counts, self.agg, self.referents = by, docs, counts, agg, referents
+        self.codes = None
 
 
 def _check_by(by) -> list[str]:
@@ -298,6 +300,7 @@ def group_matrices(data: _Data):
     out = {}
     if data.docs is not None:
         codes, keys = _group_codes(data.docs, data.by)
+        data.codes = codes
         g = len(keys)
         for r, X in data.counts.items():
             M = np.zeros((g, 3), dtype=np.int64)
@@ -388,8 +391,7 @@ def _shares_table(data: _Data, method, ci, n_boot, seed):
     by = data.by
     frames = []
     mats = group_matrices(data)
-    if method == "bootstrap":
-        codes, _ = _group_codes(data.docs, by)
+    codes = data.codes  # the group of each document, for the bootstrap
     for r, (keys, M, n_docs) in mats.items():
         g = len(keys)
         if method == "bootstrap":
@@ -526,8 +528,7 @@ def legitimacy_index(features_or_matches, *, by=("outlet",), referent=None, voic
     w = np.array([-1.0, 0.0, 1.0])
     frames = []
     mats = group_matrices(data)
-    if method == "bootstrap":
-        codes, _ = _group_codes(data.docs, by_)
+    codes = data.codes  # the group of each document, for the bootstrap
     for r, (keys, M, n_docs) in mats.items():
         g = len(keys)
         total = M.sum(axis=1)
