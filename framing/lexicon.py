@@ -28,20 +28,47 @@ import yaml
 from framing.errors import LexiconError
 from framing.normalization import normalize
 
-__all__ = ["STANCES", "Entry", "Category", "Referent", "Lexicon", "load_lexicon", "list_lexicons", "as_lexicon"]
+__all__ = ["STANCES", "Scope", "Entry", "Category", "Referent", "Lexicon", "load_lexicon", "list_lexicons",
+           "as_lexicon"]
 
 STANCES = ("delegitimizing", "neutral", "legitimizing")
 
-_TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents"}
-_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect"}
-_CATEGORY_KEYS = {"description", "terms"}
-_REFERENT_KEYS = {"description", "aliases", "labels"}
+_SCOPE_KEYS = {"context", "valid", "exclude"}
+_TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents",
+             "undated", "exclude", "modifiers", "heads", "negators"}
+_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect"} | _SCOPE_KEYS
+_CATEGORY_KEYS = {"description", "terms", "qualifies", "context", "valid", "exclude"}
+_REFERENT_KEYS = {"description", "aliases", "labels", "label"} | _SCOPE_KEYS
+_UNDATED = ("count", "skip")
+# words that negate a qualifier standing right after them (الحكومة غير المعترف بها دوليا)
+_DEFAULT_NEGATORS = ("غير", "ليس", "ليست", "لا", "عدم")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Where a term counts: ``context`` words one of which must occur in the document (or within
+    ``context_window`` words of the hit), ``valid`` date ranges (``(from, to)`` as ``datetime.date`` or
+    None for an open end), and ``exclude`` phrases that block a hit they contain (normalized forms)."""
+
+    context: tuple[str, ...] = ()
+    context_window: int | None = None
+    valid: tuple[tuple, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.context or self.valid or self.exclude)
+
+
+_NO_SCOPE = Scope()
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One lexicon entry: a canonical ``term``, its declared ``variants`` and their normalized ``forms``."""
+    """One lexicon entry: a canonical ``term``, its declared ``variants`` and their normalized ``forms``.
+
+    ``glob``: the term ended with ``*`` and matches any word that starts with its last word.
+    """
 
     term: str
     variants: tuple[str, ...] = ()
@@ -50,6 +77,8 @@ class Entry:
     inflect: bool = True
     forms: tuple[str, ...] = ()
     where: str = ""
+    scope: Scope = _NO_SCOPE
+    glob: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,8 @@ class Category:
     name: str
     description: str
     entries: tuple[Entry, ...]
+    scope: Scope = _NO_SCOPE
+    qualifies: bool = False  # counts only when attached to a referent's alias or label
 
 
 @dataclass(frozen=True)
@@ -65,6 +96,8 @@ class Referent:
     description: str
     aliases: tuple[Entry, ...]
     labels: dict  # stance -> tuple[Entry, ...]
+    scope: Scope = _NO_SCOPE
+    label: str = ""  # display name for charts and reports
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,6 +114,11 @@ class Lexicon:
     categories: dict
     referents: dict
     source: str = "<dict>"
+    exclude: tuple[str, ...] = ()
+    undated: str = "count"
+    modifiers: tuple[Entry, ...] = ()
+    heads: tuple[Entry, ...] = ()
+    negators: tuple[str, ...] = ()
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------------------
@@ -124,6 +162,11 @@ class Lexicon:
             names += [f"label:{ref.name}:{s}" for s in STANCES if s in ref.labels]
         return names
 
+    def display_name(self, referent: str) -> str:
+        """The referent's display name (its ``label``), or the name itself for an unknown referent."""
+        ref = self.referents.get(referent)
+        return ref.label if ref is not None and ref.label else str(referent).replace("_", " ")
+
     def __repr__(self) -> str:
         n_labels = sum(len(v) for r in self.referents.values() for v in r.labels.values())
         return (f"Lexicon(name={self.name!r}, version={self.version}, categories={len(self.categories)}, "
@@ -160,6 +203,20 @@ class _Builder:
         sources = self.text(data.get("sources", ""), "sources")
         linkers = self.entry_list(data.get("linkers", []) or [], "linkers", role=None)
         titles = self.entry_list(data.get("titles", []) or [], "titles", role=None)
+        modifiers = self.entry_list(data.get("modifiers", []) or [], "modifiers", role=None)
+        heads = self.entry_list(data.get("heads", []) or [], "heads", role=None)
+        for kind, entries in (("modifiers", modifiers), ("heads", heads)):
+            for e in entries:
+                if e.glob:
+                    self.error(f"'{kind}' entries cannot be patterns (*)", e.where, e.term)
+        undated = data.get("undated", "count")
+        if undated not in _UNDATED:
+            self.error(f"'undated' must be one of {', '.join(_UNDATED)} (what a scoped term does in a document "
+                       "without a date)", "undated", undated)
+        exclude = self.phrases(data.get("exclude"), "exclude")
+        negators_in = data.get("negators")
+        negators = _DEFAULT_NEGATORS if negators_in is None else self.words(negators_in, "negators")
+        negators = tuple(normalize(n).strip() for n in negators)
 
         categories = {}
         cats = data.get("categories", {}) or {}
@@ -169,15 +226,21 @@ class _Builder:
             where = f"categories.{cname}"
             self.check_name(cname, where)
             desc = ""
+            scope = _NO_SCOPE
+            qualifies = False
             if isinstance(body, dict):
                 self.check_keys(body, _CATEGORY_KEYS, where)
                 desc = self.text(body.get("description", ""), where + ".description")
+                scope = self.scope(body, where)
+                qualifies = body.get("qualifies", False)
+                if not isinstance(qualifies, bool):
+                    self.error("'qualifies' must be true or false", where + ".qualifies", qualifies)
                 body = body.get("terms")
                 where += ".terms"
             entries = self.entry_list(body, where, role=("category", cname))
             if not entries:
                 self.error("a category needs at least one term", where)
-            categories[cname] = Category(cname, desc, entries)
+            categories[cname] = Category(cname, desc, entries, scope, qualifies)
 
         referents = {}
         refs = data.get("referents", {}) or {}
@@ -205,13 +268,18 @@ class _Builder:
             if not aliases and not any(e.self_identifying for es in labels.values() for e in es):
                 self.error("this referent can never match: it has no aliases and no self-identifying label "
                            "(add aliases, or mark a label 'self: true')", where)
+            display = self.text(body.get("label", ""), where + ".label") or rname.replace("_", " ")
             referents[rname] = Referent(rname, self.text(body.get("description", ""), where + ".description"),
-                                        aliases, labels)
+                                        aliases, labels, self.scope(body, where), display)
         if not categories and not referents:
             self.error("the lexicon is empty: give at least one category or referent")
+        if qualifies_without_heads := [c.name for c in categories.values() if c.qualifies and not referents]:
+            self.error(f"categories {qualifies_without_heads} have 'qualifies: true' but the lexicon has no referents "
+                       "to attach them to; add referents or drop 'qualifies'", "categories")
         return Lexicon(name=name, version=version, description=description, sources=sources, window=window,
                        linkers=linkers, titles=titles, categories=categories, referents=referents,
-                       source=self.source)
+                       source=self.source, exclude=exclude, undated=undated, modifiers=modifiers, heads=heads,
+                       negators=negators)
 
     # -- helpers -------------------------------------------------------------------------------
     def check_keys(self, mapping: dict, allowed: set, where: str):
@@ -264,9 +332,25 @@ class _Builder:
             if key in item and not isinstance(item[key], bool):
                 self.error(f"'{key}' must be true or false", f"{where}.{key}", item[key])
         note = self.text(item.get("note", ""), where + ".note")
+        globs = [raw.strip().endswith("*") for raw in [term, *variants]]
+        glob = any(globs)
+        if glob and not all(globs):
+            self.error("a pattern entry: the term and all its variants end with '*' (or none does)", where, term)
+        if glob and item.get("inflect") is True:
+            self.error("a pattern (*) already matches every ending; drop 'inflect: true'", f"{where}.inflect", True)
         forms = []
         for raw in [term, *variants]:
-            form = normalize(raw).strip()
+            if glob:
+                body = raw.strip()[:-1]
+                if "*" in body or not body or body[-1].isspace():
+                    self.error(f"{raw!r}: '*' may only end the last word of a pattern (ميليشي*)", where, raw)
+                form = normalize(body).strip()
+                if sum(ch.isalnum() for ch in form.split(" ")[-1]) < 2:
+                    self.error(f"the pattern {raw!r} is too short: give at least two letters before '*'", where, raw)
+            else:
+                if "*" in raw:
+                    self.error(f"{raw!r}: '*' may only end a pattern (ميليشي*)", where, raw)
+                form = normalize(raw).strip()
             if not any(ch.isalnum() for ch in form):
                 self.error(f"the term {raw!r} normalizes to nothing (it has only marks, tatweel or "
                            "punctuation): write the letters", where, raw)
@@ -275,9 +359,92 @@ class _Builder:
             forms.append(form)
             if role is not None:
                 self.register(form, role, where)
+        scope = self.scope(item, where, forms=forms)
         return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
-                     self_identifying=bool(item.get("self", False)), inflect=bool(item.get("inflect", True)),
-                     forms=tuple(forms), where=where)
+                     self_identifying=bool(item.get("self", False)),
+                     inflect=False if glob else bool(item.get("inflect", True)),
+                     forms=tuple(forms), where=where, scope=scope, glob=glob)
+
+    # -- scope -----------------------------------------------------------------------------------
+    def words(self, value, where: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.error("expected a list of non-empty terms", where, value)
+        out = []
+        for v in value:
+            form = normalize(v).strip()
+            if not any(ch.isalnum() for ch in form):
+                self.error(f"the term {v!r} normalizes to nothing: write the letters", where, v)
+            out.append(form)
+        return tuple(out)
+
+    def phrases(self, value, where: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        return tuple(dict.fromkeys(self.words(value, where)))
+
+    def scope(self, body: dict, where: str, *, forms=()) -> Scope:
+        context, window = (), None
+        raw = body.get("context")
+        if raw is not None:
+            if isinstance(raw, dict):
+                self.check_keys(raw, {"terms", "window"}, where + ".context")
+                window = raw.get("window")
+                if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 1):
+                    self.error("'context.window' must be a positive number of words (or left out: the whole "
+                               "document)", where + ".context.window", window)
+                raw = raw.get("terms")
+            context = self.words(raw, where + ".context")
+            if not context:
+                self.error("'context' needs at least one term", where + ".context")
+        valid = ()
+        if body.get("valid") is not None:
+            valid = self.ranges(body["valid"], where + ".valid")
+        exclude = self.phrases(body.get("exclude"), where + ".exclude")
+        for ex in exclude:
+            if ex in forms:
+                self.error(f"the exclude phrase {ex!r} is the term itself: it would block every match; "
+                           "exclude a longer phrase that contains the term", where + ".exclude", ex)
+        if not (context or valid or exclude):
+            return _NO_SCOPE
+        return Scope(context=context, context_window=window, valid=valid, exclude=exclude)
+
+    def ranges(self, value, where: str) -> tuple[tuple, ...]:
+        import datetime as dt
+
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error("'valid' must be a list of date ranges like {from: 2019-04-04, to: 2020-06-05}", where, value)
+        out = []
+        for i, r in enumerate(value):
+            w = f"{where}[{i}]"
+            if not isinstance(r, dict):
+                self.error("a date range is a mapping with 'from' and/or 'to' (YYYY-MM-DD)", w, r)
+            self.check_keys(r, {"from", "to"}, w)
+            if "from" not in r and "to" not in r:
+                self.error("a date range needs 'from' or 'to' (or both)", w, r)
+            ends = []
+            for key in ("from", "to"):
+                v = r.get(key)
+                if v is None:
+                    ends.append(None)
+                    continue
+                if isinstance(v, dt.datetime):
+                    v = v.date()
+                if isinstance(v, str):
+                    try:
+                        v = dt.date.fromisoformat(v.strip())
+                    except ValueError:
+                        v = None
+                if not isinstance(v, dt.date):
+                    self.error(f"'{key}' must be a date written YYYY-MM-DD", f"{w}.{key}", r.get(key))
+                ends.append(v)
+            if ends[0] is not None and ends[1] is not None and ends[0] > ends[1]:
+                self.error(f"the range starts after it ends ({ends[0]} > {ends[1]})", w, r)
+            out.append(tuple(ends))
+        return tuple(out)
 
     def register(self, form: str, role, where: str):
         """Refuse the same normalized term in two places where that would be ambiguous."""
