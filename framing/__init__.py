@@ -54,6 +54,7 @@ _EXPORTS = {
     "term_counts": "framing.compare",
     "combine_counts": "framing.compare",
     "trends": "framing.temporal",
+    "attention": "framing.coverage",
     "change_points": "framing.temporal",
     # reading the text behind a number
     "kwic": "framing.concordance",

@@ -1,0 +1,173 @@
+"""Attention over time: share of an outlet's documents that mention a referent, with Wilson intervals."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing import FramingError
+from framing.coverage import attention, attention_counts, attention_section, combine_attention, plot_attention
+
+LEX = {"name": "toy", "referents": {
+    "houthis": {"aliases": ["الحوثي", "أنصار الله"],
+                "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["جماعة"]}},
+    "coalition": {"aliases": ["التحالف العربي"], "labels": {"neutral": ["قوات"]}},
+}}
+
+# sentences written for this test
+TEXTS = [
+    ("X", "2021-01-04", "قصفت ميليشيا الحوثي المدينة وقالت جماعة الحوثي إنها ردت"),   # houthis (twice)
+    ("X", "2021-01-10", "أعلن أنصار الله سيطرتهم على الموقع"),                          # houthis (alias)
+    ("X", "2021-01-20", "ارتفعت أسعار الخبز في الأسواق"),                               # nothing
+    ("X", "2021-01-25", "قالت قوات التحالف العربي إنها أسقطت طائرة"),                   # coalition
+    ("X", "2021-02-02", "تحدث «الحوثي» عن المفاوضات"),                                  # houthis, quoted
+    ("Y", "2021-01-05", "افتتح معرض الكتاب أبوابه"),                                    # nothing
+    ("Y", "2021-01-06", "قال التحالف العربي إن الحوثي أطلق صاروخا"),                    # both
+    ("Y", None, "أعلن الحوثي وقف إطلاق النار"),                                         # houthis, undated
+]
+
+
+@pytest.fixture
+def corpus():
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(TEXTS))],
+                         "outlet": [t[0] for t in TEXTS],
+                         "date": pd.to_datetime([t[1] for t in TEXTS]),
+                         "text": [t[2] for t in TEXTS]})
+
+
+def _wilson(k, n, z=1.959963984540054):
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def test_shares_count_documents_once_and_include_unmatched_documents(corpus):
+    att = attention(corpus, lexicon=LEX, freq=None)
+    got = att.set_index(["outlet", "referent"])
+    # X: 5 documents; houthis in d0 (twice), d1, d4 (quoted counts: any voice) -> 3; coalition in d3 -> 1
+    assert got.loc[("X", "houthis"), "n_docs"] == 5
+    assert got.loc[("X", "houthis"), "n_mentioning"] == 3
+    assert got.loc[("X", "coalition"), "n_mentioning"] == 1
+    # Y: 3 documents (the undated one too); houthis in d6, d7
+    assert got.loc[("Y", "houthis"), "n_docs"] == 3
+    assert got.loc[("Y", "houthis"), "n_mentioning"] == 2
+    assert got.loc[("X", "houthis"), "share"] == pytest.approx(3 / 5)
+    lo, hi = _wilson(3, 5)
+    assert got.loc[("X", "houthis"), "lo"] == pytest.approx(lo)
+    assert got.loc[("X", "houthis"), "hi"] == pytest.approx(hi)
+    assert att.attrs["method"] == "wilson" and att.attrs["ci"] == 0.95
+
+
+def test_periods_and_undated_documents(corpus):
+    att = attention(corpus, lexicon=LEX, freq="MS", referents="houthis")
+    assert set(att["referent"]) == {"houthis"}
+    x = att[att["outlet"] == "X"].set_index("period")
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_mentioning"] == 2
+    assert x.loc[pd.Timestamp("2021-02-01"), "n_mentioning"] == 1
+    y = att[att["outlet"] == "Y"]
+    undated = y[y["period"].isna()]
+    assert len(undated) == 1 and undated["n_docs"].iloc[0] == 1 and undated["n_mentioning"].iloc[0] == 1
+    # every document is counted once per referent
+    assert att["n_docs"].sum() == len(corpus)
+
+
+def test_referent_never_named_gets_zero_rows_not_missing(corpus):
+    lex = {**LEX, "referents": {**LEX["referents"],
+                                "saleh": {"aliases": ["علي عبد الله صالح"], "labels": {"neutral": ["الرئيس"]}}}}
+    att = attention(corpus, lexicon=lex, freq=None)
+    saleh = att[att["referent"] == "saleh"]
+    assert len(saleh) == 2 and (saleh["n_mentioning"] == 0).all() and (saleh["share"] == 0).all()
+
+
+def test_matches_given_out_of_scope_and_category_rows_ignored(corpus):
+    from framing.features import extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    m["in_scope"] = True
+    m.loc[m["doc_id"] == "d1", "in_scope"] = False  # the only mention in d1 is out of scope
+    extra = m.iloc[[0]].assign(doc_id="d2", kind="category", referent="houthis")  # a category row: not a mention
+    m = pd.concat([m, extra], ignore_index=True)
+    att = attention(corpus, m, freq=None).set_index(["outlet", "referent"])
+    assert att.loc[("X", "houthis"), "n_mentioning"] == 2
+
+
+def test_counts_of_batches_add_up_to_the_whole(corpus):
+    whole = attention_counts(corpus, lexicon=LEX, freq="MS")
+    parts = combine_attention(attention_counts(corpus.iloc[:3], lexicon=LEX, freq="MS"),
+                              attention_counts(corpus.iloc[3:], lexicon=LEX, freq="MS"))
+    pd.testing.assert_frame_equal(whole.reset_index(drop=True), parts.reset_index(drop=True), check_dtype=False)
+    # shares from counts equal shares from the corpus
+    a = attention(parts)
+    b = attention(corpus, lexicon=LEX, freq="MS")
+    np.testing.assert_allclose(a["share"].to_numpy(), b["share"].to_numpy())
+
+
+def test_bad_input_is_a_clear_error(corpus):
+    from framing.features import extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    with pytest.raises(FramingError, match="looks like a matches table"):
+        attention(m, lexicon=LEX)
+    with pytest.raises(FramingError, match="not a document of the corpus"):
+        attention(corpus.iloc[:2], m)
+    with pytest.raises(FramingError, match="lexicon="):
+        attention(corpus)
+    with pytest.raises(FramingError, match="not in the lexicon"):
+        attention(corpus, lexicon=LEX, referents="hezbollah")
+    with pytest.raises(FramingError, match="no column"):
+        attention(corpus, lexicon=LEX, by="country")
+    dup = corpus.assign(doc_id=["a"] * len(corpus))
+    with pytest.raises(FramingError, match="more than once"):
+        attention(dup, lexicon=LEX)
+    bad = pd.DataFrame({"outlet": ["X"], "referent": ["r"], "n_docs": [2], "n_mentioning": [3]})
+    with pytest.raises(FramingError, match="n_mentioning"):
+        attention(bad)
+
+
+def test_chart_and_section(corpus, tmp_path):
+    from framing.charts import save_figure
+
+    att = attention(corpus, lexicon=LEX, freq="MS")
+    fig, axes = plot_attention(att, referent="houthis")
+    assert len(axes) == 2
+    titles = [a.get_title() for a in axes]
+    assert any(t.startswith("X") for t in titles)
+    png = save_figure(fig, tmp_path / "att.png")
+    assert Path(png).stat().st_size > 1000
+    fig, ax = plot_attention(att, referent="houthis", highlight="X")
+    assert "X" in ax.get_title()
+    with pytest.raises(FramingError, match="several referents"):
+        plot_attention(att)
+    with pytest.raises(FramingError, match="highlight"):
+        plot_attention(att, referent="houthis", highlight="Z")
+    overall = attention(corpus, lexicon=LEX, freq=None)
+    fig, ax = plot_attention(overall, referent="coalition")
+    assert len(ax.get_yticklabels()) == 2
+    html = attention_section(att, [("attention houthis", Path(png))])
+    assert "<h2>" in html and "Wilson" in html and "data:image/png;base64" in html
+    assert "houthis" in html and html.count("<tr>") >= 4
+
+
+def test_section_escapes_names():
+    att = pd.DataFrame({"outlet": ["<script>"], "referent": ["r"], "n_docs": [2], "n_mentioning": [1]})
+    html = attention_section(attention(att))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+SAUDI = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SAUDI.exists(), reason="../shared/corpora is absent")
+def test_real_corpus_every_document_counted():
+    from framing.corpus import iter_corpus
+
+    batch = next(iter(iter_corpus(SAUDI, batch_size=3000, errors="collect")))
+    att = attention(batch, lexicon="yemen", freq="W-MON", referents=["houthis"])
+    assert att["n_docs"].sum() == len(batch)
+    assert ((att["share"] >= 0) & (att["share"] <= 1)).all()
+    assert att["n_mentioning"].sum() > 0  # Saudi papers of summer 2015 name the Houthis
