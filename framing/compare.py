@@ -33,7 +33,8 @@ from framing.errors import FramingError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["term_counts", "combine_counts", "compare_outlets", "outlet_distance", "METHODS", "MODES"]
+__all__ = ["term_counts", "combine_counts", "compare_outlets", "outlet_distance", "dispersion", "METHODS", "MODES",
+           "DISPERSION_COLUMNS"]
 
 METHODS = ("log_odds", "g2", "chi2", "log_ratio")
 MODES = ("one_vs_rest", "pairwise")
@@ -168,7 +169,7 @@ def term_counts(corpus_or_matches, *, lexicon=None, vocabulary: str = "lexicon",
         _check_columns(table, by, "corpus", "pass by= with columns of the corpus")
         from framing.features import extract_matches
 
-        matches = extract_matches(table, lexicon)
+        matches = extract_matches(table, lexicon, scope="in")
         # extract_matches keeps outlet/date; carry other group columns by document
         extra = [b for b in by if b not in matches.columns]
         if extra:
@@ -178,6 +179,8 @@ def term_counts(corpus_or_matches, *, lexicon=None, vocabulary: str = "lexicon",
     else:
         matches = table
         _check_columns(matches, by, "matches table", "pass by= with columns of the matches table")
+        if "in_scope" in matches.columns:  # hits left out by the lexicon's scope rules never count
+            matches = matches[matches["in_scope"].astype(bool)]
     return _lexicon_counts(matches, by, freq, int(min_count))
 
 
@@ -213,8 +216,12 @@ def _sort_counts(out: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _all_counts(corpus: pd.DataFrame, by: list[str], freq, min_count: int, ngram_range) -> pd.DataFrame:
-    """Word and n-gram counts per group, counted as integer codes with numpy (fast on large corpora)."""
+def _all_counts(corpus: pd.DataFrame, by: list[str], freq, min_count: int, ngram_range,
+                dispersion: bool = False) -> pd.DataFrame:
+    """Word and n-gram counts per group, counted as integer codes with numpy (fast on large corpora).
+
+    ``dispersion=True`` adds the columns of :data:`DISPERSION_COLUMNS` (over each group's documents,
+    sizes = words); such a table is not additive and stays internal to :func:`compare_outlets`."""
     from collections import defaultdict
 
     from framing.morphology import morphology, strip_clitics
@@ -280,6 +287,9 @@ def _all_counts(corpus: pd.DataFrame, by: list[str], freq, min_count: int, ngram
     group_of = np.repeat(codes, lengths)
     n_groups = len(group_values)
     V = max(len(stems), 1)
+    if dispersion:
+        doc_of = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
+        doc_parts = _Parts(np.bincount(doc_of[seq >= 0], minlength=len(corpus)), codes, n_groups)
 
     frames = []
     for n in range(int(ngram_range[0]), int(ngram_range[1]) + 1):
@@ -321,15 +331,171 @@ def _all_counts(corpus: pd.DataFrame, by: list[str], freq, min_count: int, ngram
         frame = group_values.iloc[grp_idx].reset_index(drop=True)
         frame["term"] = names[term_idx]
         frame["count"] = pair_n.astype("int64")
+        if dispersion:
+            tdoc_inv, tdoc_u = pd.factorize(new_index[inv[sel]] * len(corpus) + doc_of[pos[sel]])
+            f = np.bincount(tdoc_inv)
+            t, d = tdoc_u // len(corpus), tdoc_u % len(corpus)
+            pair_pos = pd.Index(pair_u).get_indexer(t * n_groups + codes[d])
+            for c, v in doc_parts.measures(pair_pos, f, d, pair_n, grp_idx).items():
+                frame[c] = v
         frames.append(frame)
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in groups + ["term"]}
-                            | {"count": pd.Series(dtype="int64")})
+                            | {"count": pd.Series(dtype="int64")}
+                            | ({c: pd.Series(dtype=float) for c in DISPERSION_COLUMNS} if dispersion else {}))
     out = pd.concat(frames, ignore_index=True)
     logger.debug("term_counts(all): %d documents, %d token types, %d word stems, %d rows; "
                  "tokenize %.1fs, strip %.1fs, n-grams %.1fs", len(corpus), len(types), len(stems), len(out),
                  t1 - t0, t2 - t1, time.perf_counter() - t2)
     return _sort_counts(out, groups)
+
+# --------------------------------------------------------------------------- dispersion
+
+#: columns added by compare_outlets(dispersion=...): the outlet's documents holding the term, Gries' DP,
+#: DP normalized (Lijffijt & Gries 2012) and Juilland's D
+DISPERSION_COLUMNS = ("docs", "dp", "dp_norm", "juilland_d")
+
+
+class _Parts:
+    """The parts (documents) of each group and their sizes, for dispersion measures.
+
+    Documents without a word are not parts (no term can occur in them)."""
+
+    def __init__(self, sizes, group_of_doc, n_groups: int):
+        self.size = np.asarray(sizes, dtype=float)
+        self.group = np.asarray(group_of_doc, dtype=np.int64)
+        real = self.size > 0
+        self.total = np.bincount(self.group, weights=self.size, minlength=n_groups)  # words per group
+        self.n = np.bincount(self.group[real], minlength=n_groups).astype(float)  # parts per group
+        smallest = np.full(n_groups, np.inf)
+        np.minimum.at(smallest, self.group[real], self.size[real])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.min_share = np.where(self.n > 0, smallest / self.total, np.nan)  # min_i s_i
+
+    def measures(self, pair, f, doc, F, pair_group) -> dict:
+        """Dispersion of each (term, group) pair from its nonzero (pair, document, count) triplets.
+
+        ``pair``: pair index of each triplet; ``f``: the count in that document; ``doc``: the document;
+        ``F``: total count of each pair; ``pair_group``: the group of each pair.
+        """
+        n_pairs = len(F)
+        g = self.group[doc]
+        s = self.size[doc] / self.total[g]  # s_i: the part's share of the group's words
+        v = f / np.asarray(F, dtype=float)[pair]  # v_i: the part's share of the term's occurrences
+        abs_sum = np.bincount(pair, weights=np.abs(v - s), minlength=n_pairs)
+        s_sum = np.bincount(pair, weights=s, minlength=n_pairs)
+        rel = f / self.size[doc]  # relative frequency in the part
+        p_sum = np.bincount(pair, weights=rel, minlength=n_pairs)
+        p2_sum = np.bincount(pair, weights=rel * rel, minlength=n_pairs)
+        docs = np.bincount(pair, minlength=n_pairs)
+        n = self.n[pair_group]
+        # parts without the term contribute |0 - s_i| = s_i: the part of the sum not seen in the triplets
+        dp = 0.5 * (abs_sum + np.clip(1.0 - s_sum, 0.0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dp_norm = np.where(n > 1, dp / (1.0 - self.min_share[pair_group]), np.nan)
+            mean = p_sum / n
+            sd = np.sqrt(np.clip(p2_sum / n - mean * mean, 0.0, None))
+            d = np.where(n > 1, 1.0 - (sd / mean) / np.sqrt(n - 1.0), np.nan)
+        return {"docs": docs.astype("int64"), "dp": np.where(n > 1, dp, np.nan),
+                "dp_norm": np.clip(dp_norm, 0.0, 1.0), "juilland_d": np.clip(d, 0.0, 1.0)}
+
+
+def dispersion(doc_counts, sizes, groups=None) -> pd.DataFrame:
+    """Gries' DP, DP_norm and Juilland's D of each term over the documents of each group.
+
+    Parameters
+    ----------
+    doc_counts : pandas.DataFrame
+        Documents x terms counts (one row per document, one column per term).
+    sizes : array-like
+        The size of each document (its words), one per row of ``doc_counts``.  Documents of size 0
+        are not parts.
+    groups : array-like, optional
+        The group (outlet) of each document; ``None``: one group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``term``, ``count``, then :data:`DISPERSION_COLUMNS`: ``docs`` (documents holding the
+        term), ``dp`` = 0.5 * sum_i |v_i - s_i| with ``s_i`` the document's share of the group's words
+        and ``v_i`` its share of the term's occurrences (Gries 2008: 0 = spread exactly as the text,
+        near 1 = all in one small document), ``dp_norm`` = DP / (1 - min_i s_i) (Lijffijt & Gries
+        2012, between 0 and 1), ``juilland_d`` = 1 - V / sqrt(n - 1) with V the coefficient of
+        variation (population standard deviation / mean) of the term's relative frequency over the
+        ``n`` documents (1 = even, 0 = all in one document).  NaN for a group of one document.
+
+    Examples
+    --------
+    Gries' (2008) example: five parts of 9, 10, 10, 10 and 11 words, a term occurring 1, 2, 3, 4 and 5
+    times:
+
+    >>> X = pd.DataFrame({"b": [1, 2, 3, 4, 5]})
+    >>> dispersion(X, [9, 10, 10, 10, 11])[["dp", "dp_norm"]].round(4).values.tolist()
+    [[0.18, 0.2195]]
+    """
+    if not isinstance(doc_counts, pd.DataFrame):
+        raise FramingError(f"dispersion: expected a DataFrame of documents x terms, got {type(doc_counts).__name__}")
+    X = doc_counts.to_numpy(dtype=float)
+    size = np.asarray(sizes, dtype=float).ravel()
+    if size.shape[0] != X.shape[0]:
+        raise FramingError(f"dispersion: {X.shape[0]} documents but {size.shape[0]} sizes; give one size per row")
+    if (size < 0).any() or not np.isfinite(size).all():
+        raise FramingError("dispersion: sizes must be finite and >= 0")
+    if (X < 0).any():
+        raise FramingError("dispersion: counts must be >= 0")
+    if groups is None:
+        gcode, gvals = np.zeros(X.shape[0], dtype=np.int64), np.array(["all"], dtype=object)
+    else:
+        gcode, gvals = pd.factorize(pd.Series(list(groups)), sort=True)
+        if len(gcode) != X.shape[0]:
+            raise FramingError(f"dispersion: {X.shape[0]} documents but {len(gcode)} groups; give one per row")
+    n_groups, n_terms = len(gvals), X.shape[1]
+    doc, term = np.nonzero(X)
+    f = X[doc, term]
+    if (size[doc] <= 0).any():
+        raise FramingError("dispersion: a document of size 0 holds a term; sizes must count the document's words")
+    pair_code = term * n_groups + gcode[doc]
+    pair, uniq = pd.factorize(pair_code)
+    F = np.bincount(pair, weights=f)
+    parts = _Parts(size, gcode, n_groups)
+    out = pd.DataFrame({"group": gvals[uniq % n_groups], "term": np.asarray(doc_counts.columns, dtype=object)[uniq // n_groups],
+                        "count": F})
+    for c, v in parts.measures(pair, f, doc, F, uniq % n_groups).items():
+        out[c] = v
+    return out.sort_values(["group", "term"], kind="mergesort").reset_index(drop=True)
+
+
+def _doc_sizes(corpus: pd.DataFrame) -> np.ndarray:
+    """Words per document (whitespace-delimited, as extract_features' n_tokens)."""
+    return np.fromiter((len(t.split()) if isinstance(t, str) else 0 for t in corpus["text"].tolist()),
+                       dtype=np.int64, count=len(corpus))
+
+
+def _lexicon_dispersion(matches: pd.DataFrame, corpus: pd.DataFrame, by: str, keys: list[str]) -> pd.DataFrame:
+    """Dispersion of lexicon terms per outlet from the matches and the corpus' document sizes."""
+    ids = (corpus["doc_id"].astype(str) if "doc_id" in corpus.columns
+           else pd.Series(corpus.index.astype(str))).reset_index(drop=True)
+    gcode, gvals = pd.factorize(corpus[by].reset_index(drop=True), sort=True)
+    parts = _Parts(_doc_sizes(corpus), gcode, len(gvals))
+    if not len(matches):
+        return pd.DataFrame(columns=[by, *keys, *DISPERSION_COLUMNS])
+    doc = pd.Index(ids).get_indexer(matches["doc_id"].astype(str))
+    if (doc < 0).any():
+        raise FramingError("compare_outlets: a match's doc_id is not in the corpus (duplicate or changed ids?)")
+    kframe = pd.DataFrame({k: matches[k].astype(object).where(matches[k].notna(), None).to_numpy() for k in keys})
+    term_code, terms = pd.MultiIndex.from_frame(kframe.fillna("\x00none")).factorize()
+    n_groups = len(gvals)
+    pair_of_doc = term_code.astype(np.int64) * len(ids) + doc
+    td, td_u = pd.factorize(pair_of_doc)
+    f = np.bincount(td).astype(float)
+    t, d = td_u // len(ids), td_u % len(ids)
+    pair, uniq = pd.factorize(t * n_groups + gcode[d])
+    F = np.bincount(pair, weights=f)
+    out = pd.DataFrame(list(terms[uniq // n_groups]), columns=keys).replace("\x00none", None)
+    out.insert(0, by, gvals[uniq % n_groups])
+    for c, v in parts.measures(pair, f, d, F, uniq % n_groups).items():
+        out[c] = v
+    return out
 
 
 def combine_counts(*tables) -> pd.DataFrame:
@@ -383,20 +549,45 @@ def combine_counts(*tables) -> pd.DataFrame:
 # --------------------------------------------------------------------------- comparing
 
 
-def _counts_from(table, lexicon, vocabulary, by: str, ngram_range) -> pd.DataFrame:
+def _counts_from(table, lexicon, vocabulary, by: str, ngram_range, dispersion=False):
+    """(counts, dispersion table or None) for compare_outlets."""
     kind = _kind_of_table(table)
     if kind == "counts":
         _check_columns(table, [by], "count table", f"count with by=({by!r},) or pass the by= it was counted with")
-        return table
+        if dispersion is True:
+            raise FramingError("dispersion=True needs the documents: counts summed per outlet no longer say how a "
+                               "term is spread over them; pass the corpus (or dispersion=False)")
+        return table, None
     if kind == "corpus" and vocabulary == "lexicon" and lexicon is None:
         raise FramingError("compare_outlets: a corpus with vocabulary='lexicon' needs lexicon= (a bundled "
                            "name such as 'libya', a path or a Lexicon); or use vocabulary='all'")
-    return term_counts(table, lexicon=lexicon, vocabulary=vocabulary, by=(by,), ngram_range=ngram_range)
+    if kind == "matches" and dispersion is True:
+        raise FramingError("dispersion=True needs each document's size, which a matches table does not hold; "
+                           "pass the corpus with lexicon= (or dispersion=False)")
+    if kind != "corpus" or not dispersion:
+        return term_counts(table, lexicon=lexicon, vocabulary=vocabulary, by=(by,), ngram_range=ngram_range), None
+    _check_columns(table, [by], "corpus", "pass by= with a column of the corpus")
+    if table[by].isna().any():
+        raise FramingError(f"corpus: {int(table[by].isna().sum())} row(s) have no {by!r}; fill or drop them")
+    if vocabulary == "all":
+        full = _all_counts(table, [by], None, 1, ngram_range, dispersion=True)
+        disp = full[[by, "term", *DISPERSION_COLUMNS]]
+        return full.drop(columns=list(DISPERSION_COLUMNS)), disp
+    from framing.features import extract_matches
+
+    matches = extract_matches(table, lexicon)
+    if by not in matches.columns:
+        ids = table["doc_id"] if "doc_id" in table.columns else pd.Series(table.index.astype(str))
+        lookup = pd.DataFrame({"doc_id": ids.to_numpy(), by: table[by].to_numpy()})
+        matches = matches.merge(lookup, on="doc_id", how="left")
+    counts = _lexicon_counts(matches, [by], None, 1)
+    keys = [c for c in _KEY_COLUMNS if c in counts.columns] + ["term"]
+    return counts, _lexicon_dispersion(matches, table, by, keys)
 
 
 def compare_outlets(corpus_or_counts, *, lexicon=None, vocabulary: str = "lexicon", method: str = "log_odds",
                     mode: str = "one_vs_rest", prior=None, min_count: int = 1, by: str = "outlet",
-                    ngram_range=(1, 3)) -> pd.DataFrame:
+                    ngram_range=(1, 3), dispersion="auto") -> pd.DataFrame:
     """Which terms each outlet over- or under-uses compared with the others.
 
     Parameters
@@ -430,6 +621,14 @@ def compare_outlets(corpus_or_counts, *, lexicon=None, vocabulary: str = "lexico
         terms kept; q-values are computed over the terms reported.
     by : str, default "outlet"
         The column whose values are compared.
+    dispersion : {"auto", True, False}, default "auto"
+        Add how evenly each term is spread over the outlet's documents (parts = documents, sizes =
+        words): ``docs`` (documents holding it), Gries' ``dp`` (0 = spread as the text is, towards 1 =
+        concentrated in few documents), ``dp_norm`` (DP / (1 - the smallest document's share), Lijffijt
+        & Gries 2012) and Juilland's ``juilland_d`` (1 = even, 0 = one document); see
+        :func:`dispersion`.  A term that one article repeats twenty times has a high count but a DP near
+        1 and few ``docs``.  ``"auto"``: when a corpus is given (counts and matches tables do not hold the
+        documents' sizes); ``True`` demands it.  In pairwise mode the columns describe ``outlet``.
 
     Returns
     -------
@@ -437,8 +636,8 @@ def compare_outlets(corpus_or_counts, *, lexicon=None, vocabulary: str = "lexico
         ``outlet``, ``reference``, [``kind``, ``category``, ``referent``, ``stance``], ``term``,
         ``count``, ``count_reference``, ``score``, ``p``, ``q`` (Benjamini-Hochberg across the terms
         of each comparison), then the method's own columns (``delta``, ``var``, ``z`` / ``g2`` /
-        ``chi2`` / ``log_ratio``).  Sorted by outlet (and reference), then score descending.  In
-        pairwise mode, terms neither outlet uses are left out of that comparison.  The first
+        ``chi2`` / ``log_ratio``), then the dispersion columns when computed.  Sorted by outlet (and
+        reference), then score descending.  In pairwise mode, terms neither outlet uses are left out of that comparison.  The first
         column is named after ``by``.
 
     Raises
@@ -461,7 +660,9 @@ def compare_outlets(corpus_or_counts, *, lexicon=None, vocabulary: str = "lexico
         raise FramingError(f"min_count: expected an integer >= 1, got {min_count!r}")
     if prior is not None and method != "log_odds":
         raise FramingError(f"prior= applies to method='log_odds' only, got method={method!r}")
-    counts = _counts_from(corpus_or_counts, lexicon, vocabulary, by, ngram_range)
+    if dispersion not in ("auto", True, False):
+        raise FramingError(f"dispersion: expected 'auto', True or False, got {dispersion!r}")
+    counts, disp = _counts_from(corpus_or_counts, lexicon, vocabulary, by, ngram_range, dispersion)
     keys = [c for c in _KEY_COLUMNS if c in counts.columns] + ["term"]
     values = pd.to_numeric(counts["count"], errors="coerce")
     if values.isna().any() or (values < 0).any():
@@ -546,7 +747,30 @@ def compare_outlets(corpus_or_counts, *, lexicon=None, vocabulary: str = "lexico
     if not results:
         return pd.DataFrame(columns=columns)
     out = pd.concat(results, ignore_index=True)[columns]
-    out.attrs.update({"method": method, "mode": mode, "by": by, "outlets": [str(o) for o in outlets]})
+    if disp is not None:
+        out = _with_dispersion(out, disp, by, keys)
+    out.attrs.update({"method": method, "mode": mode, "by": by, "outlets": [str(o) for o in outlets],
+                      "dispersion": disp is not None})
+    return out
+
+
+def _with_dispersion(out: pd.DataFrame, disp: pd.DataFrame, by: str, keys: list[str]) -> pd.DataFrame:
+    """The dispersion of each row's term in its outlet (a term the outlet never uses: docs 0, NaN)."""
+    on = [by, *keys]
+    sentinel = "\x00none"
+    left = out[on].astype(object).where(out[on].notna(), sentinel)
+    right = disp[on].astype(object).where(disp[on].notna(), sentinel)
+    idx = pd.MultiIndex.from_frame(right).get_indexer(pd.MultiIndex.from_frame(left))
+    found = idx >= 0
+    for c in DISPERSION_COLUMNS:
+        values = disp[c].to_numpy()
+        if c == "docs":
+            col = np.zeros(len(out), dtype="int64")
+            col[found] = values[idx[found]]
+        else:
+            col = np.full(len(out), np.nan)
+            col[found] = values[idx[found]]
+        out[c] = col
     return out
 
 
@@ -703,10 +927,14 @@ def _label_table(data, by: str, voice) -> pd.DataFrame:
             if counts.isna().any():
                 raise FramingError("count table, field 'count': expected numbers, found missing values")
         else:
-            if voice in ("own", "quoted"):
-                if "quoted" not in cols:
-                    raise FramingError("voice= needs the 'quoted' column of the matches table")
-                df = df[~df["quoted"].astype(bool)] if voice == "own" else df[df["quoted"].astype(bool)]
+            if voice is not None and voice != "all":
+                if "quoted" not in cols and "voice" not in cols:
+                    raise FramingError("voice= needs the 'voice' (or 'quoted') column of the matches table")
+                from framing.vocabulary import voice_mask
+
+                df = df[voice_mask(df, voice)]
+            if "in_scope" in cols:
+                df = df[df["in_scope"].astype(bool)]
             counts = pd.Series(1.0, index=df.index)
         df = df[df["referent"].notna() & df["stance"].notna()]
         out = pd.DataFrame({by: df[by].to_numpy(), "referent": df["referent"].to_numpy(),

@@ -37,9 +37,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["KWICTable", "KWIC_COLUMNS", "kwic", "collocates", "discover_labels", "context"]
 
 KWIC_COLUMNS = ["doc_id", "outlet", "date", "start", "end", "left", "match", "right",
-                "kind", "term", "referent", "stance", "quoted"]
+                "kind", "term", "referent", "stance", "quoted", "voice", "scope_reason"]
 MEASURES = ("mi", "logdice", "g2", "t")
-_VOICES = ("all", "own", "quoted")
+from framing.vocabulary import DEFAULT_VOICE, VOICES as _VOICES  # noqa: E402
 _WS = re.compile(r"\s+")
 _CHUNK = re.compile(r"\S+")
 _TOKEN = re.compile(r"\w+")
@@ -161,7 +161,7 @@ def _phrase_lexicon(term: str) -> Lexicon:
         raise FramingError(f"expected a word or phrase to look for, got {term!r}")
     if not any(ch.isalnum() for ch in normalize(term)):
         raise FramingError(f"the query {term!r} has no letters once normalized; give a word or phrase")
-    return Lexicon.from_dict({"name": "query", "categories": {"query": [term.strip()]}})
+    return Lexicon.from_dict({"name": "query", "negators": [], "categories": {"query": [term.strip()]}})
 
 
 def _resolve(term, lexicon, kinds=None):
@@ -222,8 +222,8 @@ def _check_int(value, name, minimum=0):
 # --------------------------------------------------------------------------- kwic
 
 
-def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = "all", kinds=None,
-         max_rows: int | None = None) -> KWICTable:
+def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = DEFAULT_VOICE, kinds=None,
+         max_rows: int | None = None, scope: str = "in") -> KWICTable:
     """Concordance lines for a term, cut from the original text.
 
     Parameters
@@ -239,8 +239,11 @@ def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = "all", kin
     lexicon : Lexicon, name or path, optional
     window : int, default 8
         Words of context on each side.
-    voice : {"all", "own", "quoted"}
-        Keep every line, only lines outside quotations, or only lines inside them.
+    voice : {"own", "quoted", "reported", "all"}, default "own"
+        Keep lines in the outlet's own voice (default), inside quotations, in reported speech, or all.
+    scope : {"in", "all", "out"}, default "in"
+        Lines of hits that count (default), all hits, or only those the lexicon's scope rules leave
+        out (``scope_reason`` says why) — to read what a context, date or exclude rule removes.
     kinds : tuple of str, optional
         Override which match kinds are searched ("category", "label", "alias").
     max_rows : int, optional
@@ -252,6 +255,8 @@ def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = "all", kin
         One row per match, in corpus order then text order (columns: :data:`KWIC_COLUMNS`).
     """
     _check_voice(voice)
+    if scope not in ("in", "all", "out"):
+        raise FramingError(f"scope must be 'in', 'all' or 'out'; got {scope!r}")
     window = _check_int(window, "window")
     if max_rows is not None:
         max_rows = _check_int(max_rows, "max_rows")
@@ -261,8 +266,8 @@ def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = "all", kin
     rows = []
     n = 0
     for doc_id, outlet, date, text in zip(ids, outlets, dates, texts):
-        for m in compiled.find(text, use_kinds):
-            if not keep(m) or (voice == "own" and m.quoted) or (voice == "quoted" and not m.quoted):
+        for m in compiled.find(text, use_kinds, date=date, scope="in" if scope == "in" else "all"):
+            if not keep(m) or (voice != "all" and m.voice != voice) or (scope == "out" and m.in_scope):
                 continue
             n += 1
             if max_rows is not None and len(rows) >= max_rows:
@@ -270,7 +275,7 @@ def kwic(corpus, term, *, lexicon=None, window: int = 8, voice: str = "all", kin
             left, match, right = context(text, m.start, m.end, window)
             rows.append((doc_id, outlet, date, m.start, m.end, left, match, right,
                          m.kind if how != "phrase" else "phrase", m.term if how != "phrase" else term.strip(),
-                         m.referent, m.stance, m.quoted))
+                         m.referent, m.stance, m.quoted, m.voice, m.scope_reason))
     table = KWICTable(pd.DataFrame(rows, columns=KWIC_COLUMNS))
     table["date"] = pd.to_datetime(table["date"])
     table.attrs.update({"query": term, "n_matches": n, "window": window, "voice": voice})

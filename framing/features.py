@@ -5,9 +5,9 @@
 ...                        "text": ["قالت ميليشيات حفتر إن «قوات حفتر» تقدمت"]})
 >>> lex = {"name": "toy", "referents": {"haftar_camp": {"aliases": ["حفتر"],
 ...        "labels": {"delegitimizing": [{"term": "ميليشيا"}], "neutral": ["قوات"]}}}}
->>> matches = extract_matches(corpus, lex)
->>> list(zip(matches["surface"], matches["stance"], matches["quoted"]))
-[('ميليشيات', 'delegitimizing', False), ('قوات', 'neutral', True)]
+>>> matches = extract_matches(corpus, lex, voice="all")
+>>> list(zip(matches["surface"], matches["stance"], matches["voice"]))
+[('ميليشيات', 'delegitimizing', 'own'), ('قوات', 'neutral', 'reported')]
 >>> extract_features(corpus, lex, voice="own").iloc[0].to_dict()["label:haftar_camp:delegitimizing"]
 1
 """
@@ -22,19 +22,16 @@ import numpy as np
 from framing.errors import FramingError
 from framing.lexicon import STANCES, as_lexicon
 from framing.matcher import MATCH_FIELDS, compile_lexicon
+from framing.vocabulary import DEFAULT_VOICE, VOICES, check_voice
 
 __all__ = ["extract_matches", "extract_features", "MATCH_COLUMNS", "VOICES", "feature_names"]
 
-VOICES = ("all", "own", "quoted")
 MATCH_COLUMNS = ["doc_id", "outlet", "date", *MATCH_FIELDS]
 _PROGRESS_MIN = 5000
 _BATCH_CHARS = 1 << 20
 
 
-def _check_voice(voice: str) -> str:
-    if voice not in VOICES:
-        raise FramingError(f"voice must be one of {', '.join(VOICES)}; got {voice!r}")
-    return voice
+_check_voice = check_voice  # the name earlier modules import
 
 
 def _as_corpus(corpus):
@@ -87,20 +84,30 @@ def _progress(n: int, desc: str):
 
 
 def _voice_ok(m, voice: str) -> bool:
-    return voice == "all" or (m.quoted if voice == "quoted" else not m.quoted)
+    return voice == "all" or m.voice == voice
 
 
-def extract_matches(corpus, lexicon, *, voice: str = "all", kinds=("category", "label")):
+def extract_matches(corpus, lexicon, *, voice: str = DEFAULT_VOICE, kinds=("category", "label"),
+                    scope: str = "all"):
     """One row per match, in corpus order then text order.
 
     Columns: ``doc_id``, ``outlet``, ``date``, ``start``, ``end`` (offsets into the original text),
-    ``surface``, ``kind``, ``category``, ``referent``, ``stance``, ``term``, ``quoted``,
-    ``scare_quoted``, ``alias`` (the alias a label attached to).
+    ``surface``, ``kind``, ``category``, ``referent`` (for a qualifier category: the referent it
+    qualifies), ``stance``, ``term``, ``quoted``, ``scare_quoted``, ``alias`` (the alias a label
+    attached to; for a qualifier, its head), ``voice`` (own, quoted, reported), ``in_scope`` and
+    ``scope_reason`` (why a hit does not count: exclude, date, context, negated, unattached).
+
+    ``voice`` keeps the matches of one voice (default: the outlet's own words) or ``"all"``.
+    ``scope="all"`` (default) keeps the hits the lexicon's scope rules leave out, marked
+    ``in_scope=False``, so that they can be read; ``scope="in"`` keeps only the hits that count.
+    Features, shares and statistics count only in-scope hits.
 
     ``corpus`` is a DataFrame with a ``text`` column (``doc_id``, ``outlet``, ``date`` used when
     present), a corpus path, or a ``dask.dataframe.DataFrame`` (returns one, lazily).
     """
-    _check_voice(voice)
+    check_voice(voice)
+    if scope not in ("in", "all"):
+        raise FramingError(f"scope must be 'in' or 'all'; got {scope!r}")
     if _is_dask(corpus):
         from framing.scale import dask_extract_matches
 
@@ -111,13 +118,16 @@ def extract_matches(corpus, lexicon, *, voice: str = "all", kinds=("category", "
     rows: list[tuple] = []
     bar = _progress(len(texts), "matching")
     for doc_id, outlet, date, text in zip(ids, outlets, dates, texts):
-        for m in compiled.find(text, kinds):
+        for m in compiled.find(text, kinds, date=date, scope=scope):
             if _voice_ok(m, voice):
                 rows.append((doc_id, outlet, date, m.start, m.end, m.surface, m.kind, m.category, m.referent,
-                             m.stance, m.term, m.quoted, m.scare_quoted, m.alias))
+                             m.stance, m.term, m.quoted, m.scare_quoted, m.alias, m.voice, m.in_scope,
+                             m.scope_reason))
         bar.update()
     bar.close()
-    return _matches_frame(rows)
+    df = _matches_frame(rows)
+    df.attrs["voice"] = voice
+    return df
 
 
 def _matches_frame(rows):
@@ -127,9 +137,9 @@ def _matches_frame(rows):
     df["date"] = pd.to_datetime(df["date"])
     for col in ("start", "end"):
         df[col] = df[col].astype("int64")
-    for col in ("quoted", "scare_quoted"):
+    for col in ("quoted", "scare_quoted", "in_scope"):
         df[col] = df[col].astype(bool)
-    for col in ("doc_id", "outlet", "surface", "kind", "term"):
+    for col in ("doc_id", "outlet", "surface", "kind", "term", "voice", "scope_reason"):
         df[col] = df[col].astype(object)
     return df
 
@@ -147,8 +157,10 @@ def _feature_index(lexicon):
     return index
 
 
-def count_matrix(texts: Iterable[str], lexicon, *, voice: str = "all"):
-    """Counts (documents × features) and the whitespace token count of each document."""
+def count_matrix(texts: Iterable[str], lexicon, *, voice: str = DEFAULT_VOICE, dates=None):
+    """Counts (documents × features) of in-scope matches in ``voice``, and the whitespace token count
+    of each document. ``dates`` (one per text) decide entries with ``valid`` ranges."""
+    check_voice(voice)
     lex = as_lexicon(lexicon)
     compiled = compile_lexicon(lex)
     index = _feature_index(lex)
@@ -167,7 +179,7 @@ def count_matrix(texts: Iterable[str], lexicon, *, voice: str = "all"):
         while j < len(texts) and (j == i or size < _BATCH_CHARS):
             size += len(texts[j])
             j += 1
-        c, t = compiled.count_batch(texts[i:j], columns, voice)
+        c, t = compiled.count_batch(texts[i:j], columns, voice, None if dates is None else dates[i:j])
         counts[i:j, : c.shape[1]] = c
         n_tokens[i:j] = t
         bar.update(j - i)
@@ -176,18 +188,19 @@ def count_matrix(texts: Iterable[str], lexicon, *, voice: str = "all"):
     return counts, n_tokens
 
 
-def extract_features(corpus, lexicon, *, voice: str = "all"):
+def extract_features(corpus, lexicon, *, voice: str = DEFAULT_VOICE):
     """One row per document, in corpus order: counts of each category and referent × stance.
 
     Columns: ``doc_id``, ``outlet``, ``date``, ``n_tokens`` (whitespace-delimited words), then
-    ``cat:<category>`` and ``label:<referent>:<stance>`` integer counts.
+    ``cat:<category>`` and ``label:<referent>:<stance>`` integer counts. Only in-scope matches count
+    (see :func:`extract_matches` for the others and why).
 
-    ``voice="own"`` counts only matches outside quotation marks (the outlet's own words),
-    ``voice="quoted"`` only those inside, ``voice="all"`` both.
+    ``voice="own"`` (default) counts only the outlet's own words (not quoted, not scare-quoted, not
+    reported speech), ``"quoted"`` or ``"reported"`` only those, ``"all"`` every voice.
     """
     import pandas as pd
 
-    _check_voice(voice)
+    check_voice(voice)
     if _is_dask(corpus):
         from framing.scale import dask_extract_features
 
@@ -195,7 +208,7 @@ def extract_features(corpus, lexicon, *, voice: str = "all"):
     corpus = _as_corpus(corpus)
     lex = as_lexicon(lexicon)
     ids, outlets, dates, texts = _docs(corpus)
-    counts, n_tokens = count_matrix(texts, lex, voice=voice)
+    counts, n_tokens = count_matrix(texts, lex, voice=voice, dates=dates)
     df = pd.DataFrame(counts, columns=lex.feature_names)
     df.insert(0, "n_tokens", n_tokens)
     df.insert(0, "date", pd.to_datetime(pd.Series(dates, dtype="object")))

@@ -36,7 +36,7 @@ STANCES = ("delegitimizing", "neutral", "legitimizing")
 _SCOPE_KEYS = {"context", "valid", "exclude"}
 _TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents",
              "undated", "exclude", "modifiers", "heads", "negators"}
-_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect"} | _SCOPE_KEYS
+_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name"} | _SCOPE_KEYS
 _CATEGORY_KEYS = {"description", "terms", "qualifies", "context", "valid", "exclude"}
 _REFERENT_KEYS = {"description", "aliases", "labels", "label"} | _SCOPE_KEYS
 _UNDATED = ("count", "skip")
@@ -79,6 +79,7 @@ class Entry:
     where: str = ""
     scope: Scope = _NO_SCOPE
     glob: bool = False
+    name: bool = False  # an evaluative label that is also a name: quotation marks around it are house style
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ class _Builder:
         if not isinstance(item, dict):
             self.error(f"an entry is a term (text) or a mapping with 'term'; got {type(item).__name__}",
                        where, item)
-        allowed = _ENTRY_KEYS if allow_self else _ENTRY_KEYS - {"self"}
+        allowed = _ENTRY_KEYS if allow_self else _ENTRY_KEYS - {"self", "name"}
         self.check_keys(item, allowed, where)
         term = item.get("term")
         if not isinstance(term, str) or not term.strip():
@@ -328,7 +329,7 @@ class _Builder:
             variants = [variants]
         if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
             self.error("'variants' must be a list of non-empty terms", where + ".variants", variants)
-        for key in ("self", "inflect"):
+        for key in ("self", "inflect", "name"):
             if key in item and not isinstance(item[key], bool):
                 self.error(f"'{key}' must be true or false", f"{where}.{key}", item[key])
         note = self.text(item.get("note", ""), where + ".note")
@@ -363,7 +364,7 @@ class _Builder:
         return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
                      self_identifying=bool(item.get("self", False)),
                      inflect=False if glob else bool(item.get("inflect", True)),
-                     forms=tuple(forms), where=where, scope=scope, glob=glob)
+                     forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)))
 
     # -- scope -----------------------------------------------------------------------------------
     def words(self, value, where: str) -> tuple[str, ...]:

@@ -261,6 +261,12 @@ _SHORT = 64  # below this many characters str.translate is quicker than numpy's 
 
 
 @lru_cache(maxsize=None)
+def lookup_table(steps: tuple[str, ...]):
+    """The vectorized lookup plan of a profile's steps (for :func:`normalize_codepoints`), or None when
+    the profile cannot be applied as a character map (cached)."""
+    return _lookup(steps)
+
+
 def _lookup(steps: tuple[str, ...]):
     """``(table, lengths, expansions, squeeze)`` for a map(+squeeze) plan, or None for other plans."""
     plan = _compile_plan(steps)

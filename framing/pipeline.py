@@ -150,16 +150,18 @@ def _extract_stream(corpus, lex, out, result, *, voice, errors, columns, batch_s
         for batch in iter_corpus(corpus, batch_size=batch_size, errors=errors, columns=columns):
             rej = batch.attrs.get("rejects")
             if rej is not None and len(rej):
-                rejects.append(rej)
+                rejects.append(rej.to_frame())  # attrs["rejects"] holds plain records (framing.corpus.Rejects)
             result.n_read += int(batch.attrs.get("n_read", len(batch) + (0 if rej is None else len(rej))))
             result.n_accepted += len(batch)
             if not len(batch):
                 continue
-            matches = extract_matches(batch, lex)
+            matches = extract_matches(batch, lex, voice="all")
             feats = extract_features(batch, lex, voice=voice)
             if len(matches):
                 w_matches.append(matches)
-                own = matches if voice == "all" else matches[matches["quoted"] == (voice == "quoted")]
+                from framing.vocabulary import counted
+
+                own = counted(matches, voice)
                 counts.append(term_counts(own, vocabulary="lexicon"))
             w_features.append(feats)
             features.append(_compact(feats, by))
@@ -205,7 +207,7 @@ def _extract_dask(corpus, lex, out, result, *, voice, errors, columns, workers, 
         log.info("the Dask path validates strictly: a bad record stops the run with its file, partition and row")
     with scale.cluster(workers=workers or 2, scheduler=scheduler):
         ddf = scale.read_corpus_dask(corpus, columns=columns)
-        matches = scale.dask_extract_matches(ddf, lex).compute()
+        matches = scale.dask_extract_matches(ddf, lex, voice="all").compute()
         feats = scale.dask_extract_features(ddf, lex, voice=voice).compute()
     rejects = pd.DataFrame(columns=["source", "line", "field", "reason"])
     feats = feats.reset_index(drop=True)
@@ -216,7 +218,9 @@ def _extract_dask(corpus, lex, out, result, *, voice, errors, columns, workers, 
     result.n_accepted = len(feats)
     result.n_rejected = len(rejects)
     result.n_read = result.n_accepted + result.n_rejected
-    own = matches if voice == "all" else matches[matches["quoted"] == (voice == "quoted")]
+    from framing.vocabulary import counted
+
+    own = counted(matches, voice)
     return feats, term_counts(own, vocabulary="lexicon"), rejects
 
 

@@ -186,7 +186,7 @@ def epithets(corpus, lexicon, *, target: str, window: int = 4, qualifiers=None, 
         norm = normalize(text)
         aliases = cl.find(norm, ("alias",))
         mine = [m for m in aliases if m.referent == target and
-                (voice == "all" or (m.quoted if voice == "quoted" else not m.quoted))]
+                (voice == "all" or m.voice == voice)]
         if not mine:
             continue
         toks, joined = _tokens(norm)

@@ -48,7 +48,7 @@ _STRING_MATCH_COLUMNS = ("category", "referent", "stance", "alias")
 
 
 # --- streaming ---------------------------------------------------------------------------------------
-def extract_features_path(path, lexicon, *, voice: str = "all", batch_size: int = 5000, out=None,
+def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int = 5000, out=None,
                           errors: str = "raise"):
     """Features of a corpus file, read and processed batch by batch (bounded memory).
 
@@ -57,7 +57,7 @@ def extract_features_path(path, lexicon, *, voice: str = "all", batch_size: int 
     path : str or Path
         Any corpus file :func:`framing.iter_corpus` reads.
     lexicon : Lexicon, str, path or dict
-    voice : {"all", "own", "quoted"}
+    voice : {"own", "quoted", "reported", "all"}
     batch_size : int
         Documents per batch; memory grows with it, not with the file.
     out : str or Path, optional
@@ -91,7 +91,7 @@ def extract_features_path(path, lexicon, *, voice: str = "all", batch_size: int 
             rej = batch.attrs.get("rejects")
             if rej is not None and len(rej):
                 n_rejected += len(rej)
-                rejects.append(rej)
+                rejects.append(rej.to_frame())  # attrs["rejects"] holds plain records (framing.corpus.Rejects)
             batch.attrs = {}
             feats = extract_features(batch, lex, voice=voice)
             feats.attrs = {}
@@ -218,7 +218,7 @@ def matches_meta():
 
     dtypes = {c: object for c in MATCH_COLUMNS}
     dtypes.update({"date": "datetime64[ns]", "start": "int64", "end": "int64", "quoted": bool,
-                   "scare_quoted": bool})
+                   "scare_quoted": bool, "in_scope": bool})
     for c in _STRING_MATCH_COLUMNS:
         dtypes[c] = pd.StringDtype(na_value=float("nan"))
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
@@ -265,7 +265,7 @@ def _check_dask(ddf, what: str):
         raise FramingError(f"the dask corpus has no 'text' column (columns: {', '.join(map(str, ddf.columns))})")
 
 
-def dask_extract_matches(ddf, lexicon, *, voice: str = "all", kinds=("category", "label")):
+def dask_extract_matches(ddf, lexicon, *, voice: str = "own", kinds=("category", "label")):
     """:func:`framing.extract_matches` on every partition of a dask corpus (lazy).
 
     Returns a dask DataFrame with the matches columns and dtypes (see :func:`matches_meta`); each
@@ -281,7 +281,7 @@ def dask_extract_matches(ddf, lexicon, *, voice: str = "all", kinds=("category",
                               enforce_metadata=False)
 
 
-def dask_extract_features(ddf, lexicon, *, voice: str = "all"):
+def dask_extract_features(ddf, lexicon, *, voice: str = "own"):
     """:func:`framing.extract_features` on every partition of a dask corpus (lazy).
 
     Returns a dask DataFrame with one row per document, indexed like the corpus, with the features

@@ -38,7 +38,7 @@ __all__ = ["label_shares", "legitimacy_index", "STANCES", "METHODS"]
 
 STANCES = ("delegitimizing", "neutral", "legitimizing")
 METHODS = ("bootstrap", "wilson", "dirichlet")
-_VOICES = ("own", "quoted", "all")
+from framing.vocabulary import VOICES as _VOICES, voice_mask  # noqa: E402
 _RESERVED = {"referent", "stance", "count", "total", "share", "lo", "hi", "n_docs"}
 
 
@@ -187,10 +187,9 @@ def _prepare(table, by, referent, voice, freq) -> _Data:
         src = table
     else:
         m = table[table["kind"] == "label"]
-        if voice == "own":
-            m = m[~m["quoted"].astype(bool)]
-        elif voice == "quoted":
-            m = m[m["quoted"].astype(bool)]
+        m = m[voice_mask(m, voice)]
+        if "in_scope" in m.columns:  # hits the lexicon's scope rules leave out never count
+            m = m[m["in_scope"].astype(bool)]
         bad = ~m["stance"].isin(STANCES)
         if bad.any():
             raise FramingError(f"matches: row {m.index[bad.to_numpy()][0]!r}, field 'stance': expected one of "

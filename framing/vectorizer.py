@@ -22,7 +22,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
     ----------
     lexicon : Lexicon, str or path, default="libya"
         The lexicon to match (a :class:`framing.Lexicon`, a bundled name or a YAML path).
-    voice : {"all", "own", "quoted"}, default="all"
+    voice : {"own", "quoted", "reported", "all"}, default="own"
         Count all matches, only those outside quotation marks, or only those inside.
     normalize_by : {None, "tokens", "l1"}, default=None
         ``None`` gives raw counts; ``"tokens"`` divides by the document's word count (a rate per
@@ -45,7 +45,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
     (2, True)
     """
 
-    def __init__(self, *, lexicon="libya", voice="all", normalize_by=None):
+    def __init__(self, *, lexicon="libya", voice="own", normalize_by=None):
         self.lexicon = lexicon
         self.voice = voice
         self.normalize_by = normalize_by

@@ -31,9 +31,11 @@ from framing.matcher import MATCH_FIELDS, find_matches
 CASES_DIR = Path(__file__).parent / "cases"
 GOLD_LEXICON = CASES_DIR / "gold_lexicon.yaml"
 KNOWN_FAILURES = "known_failures.json"
-CASE_KEYS = {"label", "text", "lexicon", "expected", "comment"}
+CASE_KEYS = {"label", "text", "lexicon", "expected", "comment", "date", "scope"}
 REQUIRED_KEYS = {"label", "text", "expected", "comment"}
 EXPECTED_KEYS = set(MATCH_FIELDS)
+# fields a case may leave out; they then take the value they have for an ordinary hit
+OPTIONAL_KEYS = {"voice", "in_scope", "scope_reason"}
 KINDS = {"label", "category"}
 
 
@@ -89,8 +91,9 @@ def _check_case_shape(case: dict) -> None:
     assert isinstance(case["text"], str) and case["text"], f"{label}: empty text"
     assert isinstance(case["comment"], str) and case["comment"].strip(), f"{label}: say why in 'comment'"
     for i, exp in enumerate(case["expected"]):
-        assert set(exp) == EXPECTED_KEYS, (
-            f"{label} expected[{i}]: fields must be exactly {sorted(EXPECTED_KEYS)}, got {sorted(exp)}")
+        assert EXPECTED_KEYS - OPTIONAL_KEYS <= set(exp) <= EXPECTED_KEYS, (
+            f"{label} expected[{i}]: fields must be {sorted(EXPECTED_KEYS - OPTIONAL_KEYS)} "
+            f"(and optionally {sorted(OPTIONAL_KEYS)}), got {sorted(exp)}")
         assert exp["kind"] in KINDS, f"{label} expected[{i}]: kind {exp['kind']!r}"
         assert case["text"][exp["start"]:exp["end"]] == exp["surface"], (
             f"{label} expected[{i}]: text[{exp['start']}:{exp['end']}] is "
@@ -102,10 +105,19 @@ def test_gold_case(case):
     _check_case_shape(case)
     lexicon = _lexicon(case.get("lexicon", "gold"))
     text = case["text"]
-    got = [m.to_dict() for m in find_matches(text, lexicon)]
+    got = [m.to_dict() for m in find_matches(text, lexicon, date=case.get("date"), scope=case.get("scope", "in"))]
     for m in got:
         assert text[m["start"]:m["end"]] == m["surface"], f"match surface is not text[start:end]: {m}"
-    assert got == case["expected"], case["comment"]
+    assert got == [_with_defaults(e) for e in case["expected"]], case["comment"]
+
+
+def _with_defaults(exp: dict) -> dict:
+    """An expected match with the optional fields filled: in scope, own voice unless quoted."""
+    out = dict(exp)
+    out.setdefault("voice", "quoted" if exp["quoted"] else "own")
+    out.setdefault("in_scope", True)
+    out.setdefault("scope_reason", "")
+    return {k: out[k] for k in MATCH_FIELDS}
 
 
 def test_labels_are_unique():
