@@ -4,8 +4,23 @@ Works on text normalized with the ``search`` profile (quotation-mark lookalikes 
 « » “ ” " ‘ ’ there). Pairs: « … », “ … ” (also ” … ” as some writers use), ‘ … ’ and straight " … ".
 A quote left open is closed at the end of its paragraph (a newline), never later.
 
+Straight quotes carry no direction, so they get three more checks:
+
+* a mark that can only close (a letter or full stop before it, a space or the end after it) does
+  not open a quotation when none is open: it is a stray, or the end of a quotation that began in an
+  earlier paragraph (below);
+* a straight quotation may not run across a sentence end (``.`` ``؟`` ``!`` followed by more
+  words) unless it is introduced — by a colon, an attribution verb or أن/إن, or by standing at the
+  start of its paragraph. Otherwise the opening mark is left unpaired and the next mark is
+  considered afresh (``كتب "داعش فقط. ثم ذهب الى المدينة" وعاد``: nothing is quoted);
+* a quotation that is still open at the end of its paragraph and whose next paragraphs carry no
+  mark until one whose first mark closes it, is one multi-paragraph quotation (the news convention of
+  opening once and closing at the end): those paragraphs are quoted too.
+
 >>> quote_spans('قال: «نرفض الميليشيات» ثم غادر')
 [(6, 21)]
+>>> quote_spans('كتب "داعش فقط. ثم ذهب الى المدينة" وعاد')
+[]
 """
 
 from __future__ import annotations
@@ -18,6 +33,52 @@ __all__ = ["quote_spans", "QuoteIndex", "QUOTE_CHARS"]
 QUOTE_CHARS = "«»“”\"‘’"
 _MARKS = re.compile(r"[«»“”\"‘’\n]")
 _CLOSERS = {"«": "»", "“": "”", "”": "”", "‘": "’", '"': '"'}
+# the mark that ends a quotation continued from an earlier paragraph, by opening mark
+_CONTINUATION_CLOSERS = {"«": "»", "“": "”", "”": "”", '"': '"'}
+# a sentence end inside a quotation: . ؟ ? ! followed by (spaces and) a letter
+_SENTENCE_END = re.compile(r"[.؟?!]+(?=\s*[^\W\d_])")
+_PROCLITICS = frozenset("وفبلك")
+_WORD = re.compile(r"\w+")
+
+
+def _closer_only(text: str, pos: int, para_start: int, para_end: int) -> bool:
+    """A mark with something other than a space before it and no letter after it can only close."""
+    before = text[pos - 1] if pos > para_start else " "
+    after = text[pos + 1] if pos + 1 < para_end else " "
+    if before.isspace():
+        return False
+    if before in _PROCLITICS and (pos - 1 == para_start or not text[pos - 2].isalnum()):
+        return False  # ل"داعش": a lone proclitic before an opening mark
+    return not (after.isalnum() or after == "_")
+
+
+def _crosses_sentence(text: str, start: int, end: int) -> bool:
+    for m in _SENTENCE_END.finditer(text, start, end):
+        i = m.start()
+        if text[i] == "." and i - 1 >= start and text[i - 1].isalpha() and (
+                i - 2 < start or not text[i - 2].isalpha()):
+            continue  # «د. فلان»: an abbreviation, not a sentence end
+        return True
+    return False
+
+
+def _introduced(text: str, open_pos: int, para_start: int) -> bool:
+    """Is the quotation opening at ``open_pos`` announced (colon, verb of saying, أن/إن, paragraph start)?"""
+    before = text[para_start:open_pos].rstrip()
+    if not before or before.endswith(":"):
+        return True
+    words = _WORD.findall(before[-40:])
+    if not words:
+        return True
+    from framing.voice import _data  # the attribution lexicon (framing/data/attribution.yaml)
+    data = _data()
+    last = words[-1]
+    return last in data.complementizers or data.verb_of(last) is not None
+
+
+def _plausible(text: str, open_pos: int, close_pos: int, para_start: int) -> bool:
+    """May a straight quotation run from ``open_pos`` to ``close_pos``?"""
+    return not _crosses_sentence(text, open_pos + 1, close_pos) or _introduced(text, open_pos, para_start)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -28,33 +89,68 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     open_char = None
     open_pos = 0
     depth_inner = None
+    para_start = 0
+    first_mark = True
+    carry = None  # opening mark of a quotation left open at the end of the previous paragraph(s)
+    pending: list[tuple[int, int]] = []  # paragraphs without marks inside that quotation
+    n = len(text)
     for m in _MARKS.finditer(text):
         c = m.group()
         pos = m.start()
+        if c == "\n":
+            if open_char is not None:
+                if open_char == '"' and not _plausible(text, open_pos, pos, para_start):
+                    carry = None
+                else:
+                    spans.append((open_pos + 1, pos))
+                    carry, pending = open_char, []
+                open_char = None
+            elif carry is not None and first_mark:
+                if text[para_start:pos].strip():
+                    pending.append((para_start, pos))
+            else:
+                carry = None
+            para_start, first_mark, depth_inner = pos + 1, True, None
+            continue
         if open_char is None:
+            para_end = text.find("\n", pos)
+            para_end = n if para_end < 0 else para_end
+            if first_mark and carry is not None and c == _CONTINUATION_CLOSERS.get(carry) and (
+                    c == "»" or _closer_only(text, pos, para_start, para_end)):
+                spans.extend(pending)
+                spans.append((para_start, pos))
+                carry, pending, first_mark = None, [], False
+                continue
+            first_mark = False
+            carry = None
+            if c == '"' and _closer_only(text, pos, para_start, para_end):
+                continue  # a stray closing mark
             if c in _CLOSERS:
                 open_char, open_pos, depth_inner = c, pos, None
             continue
-        if c == "\n":
-            spans.append((open_pos + 1, pos))
-            open_char = None
-            continue
+        first_mark = False
         # a different opener inside a quote: nested quotation, wait for its closer
         if depth_inner is not None:
             if c == _CLOSERS[depth_inner]:
                 depth_inner = None
             continue
         if c == _CLOSERS[open_char]:
+            if open_char == '"' and not _plausible(text, open_pos, pos, para_start):
+                # leave the opening mark unpaired; this mark may open a quotation of its own
+                para_end = text.find("\n", pos)
+                para_end = n if para_end < 0 else para_end
+                if _closer_only(text, pos, para_start, para_end):
+                    open_char = None
+                else:
+                    open_pos = pos
+                continue
             spans.append((open_pos + 1, pos))
             open_char = None
         elif c in _CLOSERS and c not in ("”", "’"):
             depth_inner = c
-    if open_char is not None:
-        spans.append((open_pos + 1, len(text)))
+    if open_char is not None and (open_char != '"' or _plausible(text, open_pos, n, para_start)):
+        spans.append((open_pos + 1, n))
     return [s for s in spans if s[1] > s[0]]
-
-
-_WORD = re.compile(r"\w+")
 
 
 class QuoteIndex:
@@ -77,20 +173,37 @@ class QuoteIndex:
                 return s, e
         return None
 
+    def overlapping(self, start: int, end: int):
+        """The first quote span that overlaps ``[start, end)`` without containing it, or None
+        (a mark inside a term: تنظيم "الدولة الإسلامية")."""
+        i = bisect_right(self._starts, start) - 1
+        for k in (i, i + 1):
+            if 0 <= k < len(self.spans):
+                s, e = self.spans[k]
+                if s < end and start < e and not (s <= start and end <= e):
+                    return s, e
+        return None
+
+    def n_words(self, span: tuple[int, int]) -> int:
+        """Number of words inside a quote span (cached)."""
+        n = self._words.get(span[0])
+        if n is None:
+            n = len(_WORD.findall(self.text, span[0], span[1]))
+            self._words[span[0]] = n
+        return n
+
     def classify(self, start: int, end: int, term_words: int) -> tuple[bool, bool]:
         """``(quoted, scare_quoted)`` for a match at ``[start, end)`` of ``term_words`` words.
 
         Scare quotes hold the term and at most three other words, and the term opens the quotation
         («الجيش الوطني», «ميليشيات» حفتر, «الحكومة الشرعية» المزعومة); a one- or two-word quotation is
         scare quotes wherever the term stands in it. A longer quotation is a quoted statement.
+        :class:`framing.voice.VoiceIndex` adds quoted names and reported speech on top of this.
         """
         span = self.enclosing(start, end)
         if span is None:
             return False, False
-        n = self._words.get(span[0])
-        if n is None:
-            n = len(_WORD.findall(self.text, span[0], span[1]))
-            self._words[span[0]] = n
+        n = self.n_words(span)
         if n <= term_words + 1:
             return True, True
         opens = not _WORD.search(self.text, span[0], start)

@@ -1,0 +1,358 @@
+"""Whose words are these? The voice of a span of text: the outlet's own, quoted, or reported.
+
+A label counts as the outlet's framing only in its *own* voice. This module tells, for a span of
+text normalized with the ``search`` profile, whether it is
+
+``"quoted"``
+    inside quotation marks (see :mod:`framing.quotes`) — a quoted statement, or *scare quotes*
+    around an evaluative label (``scare_quoted``);
+``"reported"``
+    reported speech without quote marks: after an attribution verb and its complementizer
+    (``وقال المتحدث إن ...``), after ``قال X:`` with no quote mark, or in a sentence with an
+    "according to" marker (``بحسب بيان للجيش``، ``نقلا عن مصادر``);
+``"own"``
+    anything else — including a *name* in quotes as house style (``«داعش»``, ``تنظيم "الدولة
+    الإسلامية"``), which is the outlet naming, not distancing.
+
+The words that mark reported speech are data: ``framing/data/attribution.yaml``. Which constructions
+are recognised, with examples and the known limits: ``docs/voice.md``.
+
+Everything is computed lazily per document: building a :class:`VoiceIndex` costs nothing, quotation
+spans are found on the first query (only when the text holds a quote mark), and reported speech is
+analysed only for the sentences that hold a queried span.
+
+>>> v = VoiceIndex(normalize("وقال المتحدث إن ميليشيات حمدان قصفت المدينة"))
+>>> v.classify(16, 24, 1, evaluative=True)
+('reported', False)
+>>> v = VoiceIndex(normalize("أعلن «داعش» مسؤوليته"))
+>>> v.classify(6, 10, 1, evaluative=False)
+('own', False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from framing.normalization import normalize
+from framing.quotes import QUOTE_CHARS, QuoteIndex
+
+__all__ = ["VoiceIndex", "VOICES_CLASSIFIED", "reported_spans"]
+
+VOICES_CLASSIFIED = ("own", "quoted", "reported")
+
+_WORD = re.compile(r"\w+")
+# sentence ends for reported speech; a full stop before a digit (3.5) is not one
+_TERMINATOR_DEFAULT = ".؟?!؛"
+# how far back to look for the start of a sentence before giving up (characters)
+_LOOKBACK = 3000
+
+
+@dataclass(frozen=True)
+class _VoiceData:
+    window: int
+    verb_forms: dict            # normalized form -> lemma
+    colon_lemmas: frozenset
+    complementizers: frozenset
+    not_after: frozenset
+    stop_after: frozenset
+    clause_breaks: tuple
+    always: re.Pattern          # according-to markers that are always a source
+    with_source: re.Pattern     # markers that need a source word after them
+    sources: frozenset
+    source_verbs: frozenset
+    terminator: re.Pattern
+    function_words: frozenset
+    name_heads: frozenset
+
+    def verb_of(self, word: str):
+        """The lemma of an attribution verb form (with or without و/ف in front), or None."""
+        lemma = self.verb_forms.get(word)
+        if lemma is None and len(word) > 3 and word[0] in "وف":
+            lemma = self.verb_forms.get(word[1:])
+        return lemma
+
+
+def _norm_list(values, where: str) -> list[str]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"framing/data/attribution.yaml: {where} must be a list of strings")
+    return [normalize(v).strip() for v in values]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """Regex for a marker phrase: words separated by spaces; a final lone ل may be attached."""
+    words = phrase.split()
+    if words[-1] == "ل":
+        return r"\s+".join(re.escape(w) for w in words[:-1]) + r"\s+ل\s*"
+    return r"\s+".join(re.escape(w) for w in words) + r"(?!\w)\s*"
+
+
+@lru_cache(maxsize=1)
+def _data() -> _VoiceData:
+    """Load and compile ``framing/data/attribution.yaml`` once, on first use."""
+    import yaml
+
+    text = (resources.files("framing") / "data" / "attribution.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    verb_forms = {}
+    for lemma, forms in raw["verbs"].items():
+        lem = normalize(lemma)
+        for f in _norm_list(forms, f"verbs.{lemma}"):
+            verb_forms[f] = lem
+    colon = frozenset(normalize(v) for v in _norm_list(raw["colon_verbs"], "colon_verbs"))
+    comps = set()
+    suffixes = _norm_list(raw["complementizer_suffixes"], "complementizer_suffixes")
+    for c in _norm_list(raw["complementizers"], "complementizers"):
+        comps.update(c + s for s in suffixes)
+    acc = raw["according_to"]
+    always = sorted(_norm_list(acc["always"], "according_to.always"), key=len, reverse=True)
+    with_source = sorted(_norm_list(acc["with_source"], "according_to.with_source"), key=len, reverse=True)
+    sources = set()
+    for s in _norm_list(acc["sources"], "according_to.sources"):
+        sources.add(s)
+        if s.startswith("ال"):
+            sources.add(s[2:])
+    terms = "".join(_norm_list(raw["terminators"], "terminators")) or _TERMINATOR_DEFAULT
+    term_class = "[" + re.escape(terms.replace(".", "")) + "]"
+    return _VoiceData(
+        window=int(raw["window"]),
+        verb_forms=verb_forms,
+        colon_lemmas=colon,
+        complementizers=frozenset(comps),
+        not_after=frozenset(_norm_list(raw["not_after"], "not_after")),
+        stop_after=frozenset(_norm_list(raw["stop_after"], "stop_after")),
+        clause_breaks=tuple(_norm_list(raw["clause_breaks"], "clause_breaks")),
+        always=re.compile(r"(?<!\w)و?(?:" + "|".join(_phrase_pattern(p) for p in always) + ")"),
+        with_source=re.compile(r"(?<!\w)و?(?:" + "|".join(_phrase_pattern(p) for p in with_source)
+                               + r")"),
+        sources=frozenset(sources),
+        source_verbs=frozenset(_norm_list(acc["source_verbs"], "according_to.source_verbs")),
+        terminator=re.compile(r"\n|" + term_class + r"|\.(?!\d)"),
+        function_words=frozenset(_norm_list(raw["quote_function_words"], "quote_function_words")),
+        name_heads=frozenset(_norm_list(raw["quote_name_heads"], "quote_name_heads")),
+    )
+
+
+def _is_abbreviation(text: str, i: int) -> bool:
+    """A full stop after a one-letter word (د. فلان) is an abbreviation."""
+    return (text[i] == "." and i >= 1 and text[i - 1].isalpha()
+            and (i < 2 or not text[i - 2].isalnum()))
+
+
+def _source_follows(data: _VoiceData, text: str, pos: int, end: int, fused_ma: bool) -> bool:
+    """Does a source (word, quoted name, or ما + verb of saying) start at ``pos``?"""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    if pos >= end:
+        return False
+    if text[pos] in QUOTE_CHARS or text[pos] == "(":
+        return True  # «بحسب "رويترز"»: a quoted name, in practice an outlet or agency
+    words = _WORD.findall(text, pos, min(end, pos + 60))
+    if not words:
+        return False
+    w = words[0]
+    if fused_ma:
+        return w in data.source_verbs
+    if w in ("ما", "لما"):
+        return len(words) > 1 and words[1] in data.source_verbs
+    cands = {w}
+    for p in ("ال", "لل", "ل"):
+        if w.startswith(p) and len(w) > len(p) + 1:
+            cands.add(w[len(p):])
+    return not cands.isdisjoint(data.sources)
+
+
+class VoiceIndex:
+    """The voice of spans of one document (text normalized with the ``search`` profile)."""
+
+    __slots__ = ("norm", "_quotes", "_sentences")
+
+    def __init__(self, norm: str):
+        self.norm = norm
+        self._quotes = None       # QuoteIndex, built on first need (False: the text has no marks)
+        self._sentences = {}      # sentence start -> (end, [(region_start, region_end, trig_start, trig_end)])
+
+    # -- quotations ------------------------------------------------------------------------------
+    @property
+    def quotes(self) -> QuoteIndex | None:
+        q = self._quotes
+        if q is None:
+            text = self.norm
+            q = QuoteIndex(text) if any(c in text for c in QUOTE_CHARS) else False
+            self._quotes = q
+        return q or None
+
+    # -- sentences and reported speech ----------------------------------------------------------
+    def sentence(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """``(a, b)``: the sentence holding ``[start, end)`` (between terminators or newlines)."""
+        text = self.norm
+        data = _data()
+        end = start if end is None else end
+        a = 0
+        lo = max(0, start - _LOOKBACK)
+        while True:
+            last = None
+            for m in data.terminator.finditer(text, lo, start):
+                if not _is_abbreviation(text, m.start()):
+                    last = m
+            if last is not None:
+                a = last.end()
+                break
+            if lo == 0:
+                break
+            lo = max(0, lo - _LOOKBACK)
+        b = len(text)
+        pos = end
+        while True:
+            m = data.terminator.search(text, pos)
+            if m is None:
+                break
+            if _is_abbreviation(text, m.start()):
+                pos = m.end()
+                continue
+            b = m.start()
+            break
+        return a, b
+
+    def _regions(self, a: int, b: int) -> list:
+        """Reported regions of the sentence ``[a, b)``: (start, end, trigger_start, trigger_end)."""
+        cached = self._sentences.get(a)
+        if cached is not None:
+            return cached
+        text = self.norm
+        data = _data()
+        regions = []
+        # "according to": the whole sentence
+        for m in data.always.finditer(text, a, b):
+            regions.append((a, b, m.start(), m.end()))
+        for m in data.with_source.finditer(text, a, b):
+            fused = m.group().rstrip().endswith("ما")
+            if _source_follows(data, text, m.end(), b, fused):
+                regions.append((a, b, m.start(), m.end()))
+        # attribution verb ... أن/إن  |  قال ... :
+        toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
+        ntok = len(toks)
+        i = 0
+        while i < ntok:
+            vs, ve, w = toks[i]
+            lemma = data.verb_of(w)
+            if lemma is None:
+                i += 1
+                continue
+            prev_end = ve
+            for j in range(i + 1, min(ntok, i + data.window + 2)):
+                cs, ce, cw = toks[j]
+                gap = text[prev_end:cs]
+                if ":" in gap:
+                    colon = prev_end + gap.index(":")
+                    if lemma in data.colon_lemmas:
+                        after = text[colon + 1:cs].strip()
+                        if not (after and after[0] in QUOTE_CHARS):
+                            regions.append((colon + 1, b, vs, ve))
+                    break
+                between = text[ve:cs]
+                if any(br in between for br in data.clause_breaks):
+                    break
+                if cw in data.complementizers:
+                    before = toks[j - 1][2] if j - 1 > i else None
+                    if before is not None and before in data.stop_after:
+                        break
+                    if before is None or before not in data.not_after:
+                        regions.append((ce, b, vs, ve))
+                        break
+                prev_end = ce
+            i += 1
+        self._sentences[a] = regions
+        return regions
+
+    def reported(self, start: int, end: int) -> bool:
+        """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
+        a, b = self.sentence(start, end)
+        for rs, re_, ts, te in self._regions(a, b):
+            if rs <= start and end <= re_ and not (ts < end and start < te):
+                return True
+        return False
+
+    # -- the public operation --------------------------------------------------------------------
+    def classify(self, start: int, end: int, n_words: int, *, evaluative: bool) -> tuple[str, bool]:
+        """``(voice, scare_quoted)``: voice in ``{"own", "quoted", "reported"}``.
+
+        ``n_words`` is the number of words of the matched term; ``evaluative`` is True for
+        delegitimizing / legitimizing labels and qualifiers (scare quotes are possible), False for
+        aliases and neutral labels (a quoted name is the outlet's own naming).
+        """
+        start, end = self._trim(start, end)
+        q = self.quotes
+        if q is not None:
+            span = q.enclosing(start, end)
+            if span is not None:
+                n = q.n_words(span)
+                if not evaluative:
+                    if not self._is_name_quote(span, start, end, n, n_words):
+                        return "quoted", False
+                else:
+                    if n <= n_words + 1:
+                        return "quoted", True
+                    opens = not _WORD.search(self.norm, span[0], start)
+                    return "quoted", opens and n <= n_words + 3
+            elif evaluative:
+                part = q.overlapping(start, end)
+                if part is not None:
+                    # a mark inside an evaluative term: الحكومة "الشرعية"
+                    short = q.n_words(part) <= n_words + 1
+                    return "quoted", short
+        return ("reported" if self.reported(start, end) else "own"), False
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        """Drop quote marks (and a lone proclitic before one) at the edges of a match span."""
+        text = self.norm
+        s, e = start, end
+        while s < e and (text[s] in QUOTE_CHARS or text[s].isspace()):
+            s += 1
+        if s + 1 < e and text[s] in "وفبلك" and text[s + 1] in QUOTE_CHARS:
+            s += 2
+        while e > s and (text[e - 1] in QUOTE_CHARS or text[e - 1].isspace()):
+            e -= 1
+        return (s, e) if e > s else (start, end)
+
+    def _is_name_quote(self, span, start: int, end: int, n: int, n_words: int) -> bool:
+        """Does the quotation hold only the term, plus at most one function word or name head?"""
+        if n <= n_words:
+            return True
+        if n > n_words + 1:
+            return False
+        data = _data()
+        extra = _WORD.findall(self.norm, span[0], start) + _WORD.findall(self.norm, end, span[1])
+        return len(extra) == 1 and (extra[0] in data.function_words or extra[0] in data.name_heads)
+
+
+def reported_spans(norm: str) -> list[tuple[int, int]]:
+    """All reported-speech regions of a normalized text, merged and sorted (for audits and display).
+
+    >>> t = normalize("سيطر الجيش على المدينة. وقال المتحدث إن الهدوء عاد.")
+    >>> [t[s:e] for s, e in reported_spans(t)]
+    [' الهدوء عاد']
+    """
+    v = VoiceIndex(norm)
+    data = _data()
+    out = []
+    a = 0
+    n = len(norm)
+    while a < n:
+        _, b = v.sentence(a, a)
+        for rs, re_, _ts, _te in v._regions(a, b):
+            out.append((rs, re_))
+        nxt = data.terminator.search(norm, b)
+        a = nxt.end() if nxt is not None else n
+        if b >= n:
+            break
+    out.sort()
+    merged = []
+    for s, e in out:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
