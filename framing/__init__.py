@@ -40,6 +40,7 @@ _EXPORTS = {
     "find_duplicates": "framing.duplicates",
     "exclude_copies": "framing.duplicates",
     "concat_batches": "framing.corpus",
+    "rejects": "framing.corpus",
     "simulate_corpus": "framing.simulate",
     # features
     "extract_matches": "framing.features",

@@ -1,6 +1,8 @@
 """Atomic file writing: a temporary file in the same folder, then a rename.
 
-An interrupted run leaves the old file or the new one, never a truncated one.
+An interrupted run leaves the old file or the new one, never a truncated one. The file gets the
+permissions an ordinary ``open(path, "w")`` would give it (0o666 less the umask), not the 0o600 of
+``tempfile.mkstemp``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,20 @@ __all__ = ["atomic_path", "write_bytes", "write_text", "write_table"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, and put it back at once
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically."""
@@ -27,6 +43,7 @@ def atomic_path(path):
         yield Path(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:

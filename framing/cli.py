@@ -1,13 +1,18 @@
 """The ``framing`` command.
 
 Exit codes: 0 ok; 1 problems found in the data (``validate``) or a failed run; 2 a usage error.
-Progress bars go to stderr; results to stdout.
+Progress bars, the reading account, warnings and errors go to stderr (one line each, no traceback);
+results to stdout. A failed run leaves no output behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from framing.errors import FramingError
@@ -31,11 +36,19 @@ def _columns(pairs):
     return mapping or None
 
 
-def _add_corpus(p):
+def _add_corpus(p, errors="raise", rejects=True):
     p.add_argument("corpus", help="corpus file or folder (.jsonl, .jsonl.gz, .csv, .tsv, .parquet, "
                                   "a folder of .txt or news-please .json files)")
     p.add_argument("--columns", action="append", metavar="SRC=DST",
                    help="map a column of the file to one of ours, e.g. --columns body=text (repeatable)")
+    p.add_argument("--errors", choices=["raise", "collect"], default=errors,
+                   help="bad records: 'raise' stops at the first with its file, line, field and fix; "
+                        "'collect' sets them aside (counted, with their reasons) and goes on "
+                        f"(default: {errors})")
+    if rejects:
+        p.add_argument("--rejects", metavar="FILE",
+                       help="with --errors collect, write the records set aside and their reasons to this "
+                            "CSV file (nothing is written without it)")
 
 
 def _add_lexicon(p, required=True):
@@ -54,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="the whole analysis: tables, charts and report.html",
                        description="Read a corpus, match a lexicon, and write tables (CSV and Parquet), "
-                                   "PNG charts and one self-contained report.html into --out.")
-    _add_corpus(p)
+                                   "PNG charts and one self-contained report.html into --out. Bad records "
+                                   "are collected into rejects.csv there (--errors raise to stop instead).")
+    _add_corpus(p, errors="collect", rejects=False)
     _add_lexicon(p)
     p.add_argument("--out", required=True, help="output folder (must be empty unless --force)")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
@@ -65,8 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="log_odds", choices=["log_odds", "g2", "chi2", "log_ratio"])
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates (default 1000)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--strict", action="store_true", help="stop at the first bad record instead of "
-                                                          "collecting rejects")
+    p.add_argument("--strict", action="store_true", help="the same as --errors raise")
     p.add_argument("--force", action="store_true", help="write into a non-empty --out folder")
     p.add_argument("--batch-size", type=int, default=5000, help="documents per batch (bounded memory)")
     p.add_argument("--workers", type=int, help="start a local Dask cluster with N worker processes")
@@ -104,10 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write all lines to this CSV file")
 
     p = sub.add_parser("validate", help="read a corpus and report every bad record",
-                       description="Prints `read N · accepted A · rejected R` and writes the rejects with "
-                                   "their reasons. Exit 1 when any record was rejected.")
-    _add_corpus(p)
-    p.add_argument("--rejects", default="rejects.csv", help="where to write rejects (default rejects.csv)")
+                       description="Prints `read N · accepted A · rejected R` and the first rejects with "
+                                   "their reasons; --rejects FILE writes them all. Exit 1 when any record "
+                                   "was rejected.")
+    _add_corpus(p, errors="collect")
 
     p = sub.add_parser("lexicon", help="list bundled lexicons, or check a lexicon file")
     lsub = p.add_subparsers(dest="lexicon_command", metavar="ACTION")
@@ -127,47 +140,121 @@ def _version():
 def _print_table(df, n=None):
     import pandas as pd
 
-    with pd.option_context("display.max_columns", 20, "display.width", 160, "display.max_colwidth", 60):
+    with pd.option_context("display.max_columns", 20, "display.width", 160, "display.max_colwidth", 60,
+                           "display.max_rows", None):
         print(df if n is None else df.head(n))
 
 
+# --- outputs: nothing left behind by a failed run ------------------------------------------------
+@contextlib.contextmanager
+def _leave_nothing(*paths):
+    """On failure (any exception, Ctrl-C included) remove what the run created at ``paths``.
+
+    A path that did not exist is removed whole (a folder with its contents), with the parent folders
+    created for it; in a folder that existed, only the files that were not there before.
+    """
+    before = {}
+    for path in paths:
+        if path is None:
+            continue
+        path = Path(path)
+        missing = []
+        parent = path
+        while not parent.exists():
+            missing.append(parent)
+            if parent.parent == parent:
+                break
+            parent = parent.parent
+        contents = set(path.rglob("*")) if path.is_dir() else None
+        before[path] = (missing, contents)
+    try:
+        yield
+    except BaseException:
+        for path, (missing, contents) in before.items():
+            if missing:  # created by this run: the path itself and the folders above it
+                target = missing[-1]
+                if target.is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        target.unlink()
+            elif contents is not None and path.is_dir():
+                for new in sorted(set(path.rglob("*")) - contents, key=lambda p: len(p.parts), reverse=True):
+                    with contextlib.suppress(OSError):
+                        shutil.rmtree(new) if new.is_dir() and not new.is_symlink() else new.unlink()
+        raise
+
+
+def _write_csv(table, out) -> Path:
+    from framing._io import write_table
+
+    return write_table(table, Path(out).with_suffix(""), formats=("csv",))[0]
+
+
+# --- reading -------------------------------------------------------------------------------------
+def _read(a):
+    """Read the corpus as ``--errors`` says; with collect, the account goes to stderr."""
+    from framing.corpus import read_corpus, rejects
+
+    df = read_corpus(a.corpus, errors=a.errors, columns=_columns(a.columns))
+    if a.errors == "collect":
+        rej = rejects(df)
+        print(f"read {df.attrs.get('n_read', len(df) + len(rej))} · accepted {len(df)} · rejected {len(rej)}",
+              file=sys.stderr)
+        if getattr(a, "rejects", None):
+            print(f"rejects with their reasons: {_write_csv(rej, a.rejects)}", file=sys.stderr)
+        elif len(rej):
+            print("  (--rejects FILE writes them with their reasons)", file=sys.stderr)
+    if not len(df):
+        from framing.errors import CorpusError
+
+        raise CorpusError("no document was accepted; see the reasons with `framing validate`", source=a.corpus)
+    return df
+
+
+def _check_outputs(a):
+    if getattr(a, "rejects", None) and a.errors != "collect":
+        raise _UsageError("--rejects FILE needs --errors collect (with raise, the first bad record stops the run)")
+
+
+# --- commands ------------------------------------------------------------------------------------
 def _cmd_analyze(a):
     from framing.pipeline import analyze, check_out_dir
 
-    try:
-        check_out_dir(a.out, a.force)
-    except FramingError as exc:
-        raise _UsageError(str(exc)) from None
-    res = analyze(a.corpus, a.lexicon, a.out, by=a.by, freq=a.freq, voice=a.voice, force=True,
-                  errors="raise" if a.strict else "collect", columns=_columns(a.columns),
-                  batch_size=a.batch_size, workers=a.workers, scheduler=a.scheduler, method=a.method,
-                  n_boot=a.n_boot, seed=a.seed)
+    errors = "raise" if a.strict else a.errors
+    with _leave_nothing(a.out):
+        try:
+            check_out_dir(a.out, a.force)
+        except FramingError as exc:
+            raise _UsageError(str(exc)) from None
+        res = analyze(a.corpus, a.lexicon, a.out, by=a.by, freq=a.freq, voice=a.voice, force=True,
+                      errors=errors, columns=_columns(a.columns),
+                      batch_size=a.batch_size, workers=a.workers, scheduler=a.scheduler, method=a.method,
+                      n_boot=a.n_boot, seed=a.seed)
     print(f"read {res.n_read} · accepted {res.n_accepted} · rejected {res.n_rejected}")
     print(f"tables: {len(res.tables)} · charts: {len(res.charts)}")
     print(f"report: {res.report}")
     return EXIT_OK
 
 
-def _read(a):
-    from framing.corpus import read_corpus
-
-    return read_corpus(a.corpus, columns=_columns(a.columns))
-
-
 def _cmd_compare(a):
     from framing.compare import compare_outlets
 
+    _check_outputs(a)
     if a.vocabulary == "lexicon" and not a.lexicon:
         raise _UsageError("--vocabulary lexicon needs --lexicon NAME|PATH (or use --vocabulary all)")
-    table = compare_outlets(_read(a), lexicon=a.lexicon, vocabulary=a.vocabulary, method=a.method, mode=a.mode)
-    if a.out:
-        from framing._io import write_table
-
-        write_table(table, Path(a.out).with_suffix(""), formats=("csv",))
-        print(f"wrote {len(table)} rows to {Path(a.out).with_suffix('.csv')}")
+    with _leave_nothing(a.out and Path(a.out).with_suffix(".csv"), a.rejects):
+        table = compare_outlets(_read(a), lexicon=a.lexicon, vocabulary=a.vocabulary, method=a.method,
+                                mode=a.mode)
+        if a.out:
+            print(f"wrote {len(table)} rows to {_write_csv(table, a.out)}")
     keys = ["outlet", "reference"]
+    # a term may label several referents (قوات: the forces of either side): one row each, labelled
+    ident = [c for c in ("referent", "category", "stance") if c in table.columns
+             and (table[c].notna() & table[c].astype(str).ne("")).any()]
     top = table.sort_values("score", ascending=False).groupby(keys, sort=False).head(a.top)
-    _print_table(top.sort_values(keys, kind="stable")[keys + ["term", "count", "count_reference", "score", "q"]])
+    _print_table(top.sort_values(keys, kind="stable")[keys + ["term", *ident, "count", "count_reference",
+                                                              "score", "q"]])
     return EXIT_OK
 
 
@@ -175,16 +262,15 @@ def _cmd_trends(a):
     from framing.features import extract_features
     from framing.temporal import change_points, trends
 
-    feats = extract_features(_read(a), a.lexicon, voice=a.voice)
-    table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
-    if a.out:
-        from framing._io import write_table
-
-        write_table(table, Path(a.out).with_suffix(""), formats=("csv",))
-        print(f"wrote {len(table)} rows to {Path(a.out).with_suffix('.csv')}")
-    else:
+    _check_outputs(a)
+    with _leave_nothing(a.out and Path(a.out).with_suffix(".csv"), a.rejects):
+        feats = extract_features(_read(a), a.lexicon, voice=a.voice)
+        table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
+        cps = change_points(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
+        if a.out:
+            print(f"wrote {len(table)} rows to {_write_csv(table, a.out)}")
+    if not a.out:
         _print_table(table, 40)
-    cps = change_points(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
     print(f"\nchange-points: {len(cps)}")
     if len(cps):
         _print_table(cps)
@@ -194,11 +280,11 @@ def _cmd_trends(a):
 def _cmd_kwic(a):
     from framing.concordance import kwic
 
-    table = kwic(_read(a), a.term, lexicon=a.lexicon, window=a.window, voice=a.voice)
-    if a.out:
-        from framing._io import write_table
-
-        write_table(table, Path(a.out).with_suffix(""), formats=("csv",))
+    _check_outputs(a)
+    with _leave_nothing(a.out and Path(a.out).with_suffix(".csv"), a.rejects):
+        table = kwic(_read(a), a.term, lexicon=a.lexicon, window=a.window, voice=a.voice)
+        if a.out:
+            _write_csv(table, a.out)
     print(f"{len(table)} lines")
     for row in table.head(a.limit).itertuples(index=False):
         print(f"{row.outlet}\t{row.doc_id}\t{row.left} [{row.match}] {row.right}")
@@ -206,22 +292,22 @@ def _cmd_kwic(a):
 
 
 def _cmd_validate(a):
-    import pandas as pd
+    from framing.corpus import read_corpus, rejects
 
-    from framing._io import write_table
-    from framing.corpus import read_corpus
-
-    df = read_corpus(a.corpus, errors="collect", columns=_columns(a.columns))
-    rejects = df.attrs.get("rejects", pd.DataFrame(columns=["source", "line", "field", "reason"]))
-    n_read = int(df.attrs.get("n_read", len(df) + len(rejects)))
-    print(f"read {n_read} · accepted {len(df)} · rejected {len(rejects)}")
-    write_table(rejects, Path(a.rejects).with_suffix(""), formats=("csv",))
-    if len(rejects):
-        print(f"rejects with their reasons: {Path(a.rejects).with_suffix('.csv')}")
-        for row in rejects.head(10).itertuples(index=False):
-            print(f"  {row.source}:{row.line} [{row.field}] {row.reason}")
-        return EXIT_FAILED
-    return EXIT_OK
+    _check_outputs(a)
+    with _leave_nothing(a.rejects):
+        df = read_corpus(a.corpus, errors=a.errors, columns=_columns(a.columns))
+        rej = rejects(df)
+        n_read = int(df.attrs.get("n_read", len(df) + len(rej)))
+        print(f"read {n_read} · accepted {len(df)} · rejected {len(rej)}")
+        if a.rejects:
+            print(f"rejects with their reasons: {_write_csv(rej, a.rejects)}")
+    for row in rej.head(10).itertuples(index=False):
+        field = "" if row.field is None else f" [{row.field}]"
+        print(f"  {row.source}:{row.line}{field} {row.reason}")
+    if len(rej) > 10:
+        print(f"  … and {len(rej) - 10} more" + ("" if a.rejects else " (--rejects FILE writes them all)"))
+    return EXIT_FAILED if len(rej) else EXIT_OK
 
 
 def _cmd_lexicon(a):
@@ -241,21 +327,50 @@ _COMMANDS = {"analyze": _cmd_analyze, "compare": _cmd_compare, "trends": _cmd_tr
              "validate": _cmd_validate, "lexicon": _cmd_lexicon}
 
 
+def _one_line_warning(message, category, filename, lineno, line=None):
+    """Warnings as ``framing: warning: <message>`` on one line (no source path, no source line)."""
+    text = " ".join(str(message).split())
+    kind = "" if category in (UserWarning, Warning) else f" ({category.__name__})"
+    return f"framing: warning{kind}: {text}\n"
+
+
+@contextlib.contextmanager
+def _clean_warnings():
+    old = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning
+    try:
+        yield
+    finally:
+        warnings.formatwarning = old
+
+
+def _hint(command, exc) -> str:
+    from framing.errors import CorpusError
+
+    if isinstance(exc, CorpusError) and exc.line is not None and command in ("compare", "trends", "kwic"):
+        return " (or --errors collect to set bad records aside and go on)"
+    if isinstance(exc, CorpusError) and exc.line is not None and command == "analyze":
+        return " (or leave out --errors raise/--strict to collect bad records into rejects.csv)"
+    return ""
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
-    try:
-        return _COMMANDS[args.command](args)
-    except _UsageError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except FramingError as exc:
-        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("framing: interrupted", file=sys.stderr)
-        return 130
+    with _clean_warnings():
+        try:
+            return _COMMANDS[args.command](args)
+        except _UsageError as exc:
+            parser.print_usage(sys.stderr)
+            print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except FramingError as exc:
+            message = " ".join(str(exc).split())
+            print(f"framing {args.command}: error: {message}{_hint(args.command, exc)}", file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            print("framing: interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

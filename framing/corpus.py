@@ -22,9 +22,16 @@ entities are removed from ``title`` and ``text`` (``<script>``/``<style>`` with 
 NUL characters are dropped and lone surrogates become U+FFFD.
 
 Nothing is dropped silently: every record read is either accepted or rejected, and
-``df.attrs`` carries ``n_read`` and ``rejects`` (columns ``source``, ``line``, ``field``,
-``reason``). Note that pandas' ``concat`` compares ``attrs`` and fails on DataFrames inside them:
-combine batches with :func:`concat_batches` (or clear ``attrs`` first).
+``df.attrs`` carries ``n_read`` and ``rejects``. ``attrs["rejects"]`` is a :class:`Rejects` list of
+plain records (``{"source", "line", "field", "reason"}``), so the table can be written with
+``to_parquet`` and combined with ``pd.concat`` directly; :func:`rejects` gives them as a DataFrame
+(also after a Parquet round trip, where they come back as plain dicts).
+
+Dates: ISO 8601 and other common text forms; numbers (or digit strings of 9+ digits) are epoch
+timestamps in UTC whose unit is told by their size, as pandas ``to_json`` writes them (default
+milliseconds): seconds from 1e8, milliseconds from 1e11, microseconds from 1e14, nanoseconds from 1e17
+(each range starts in March 1973, so the units cannot be confused for news dates). Shorter numbers
+such as ``20200115`` are read as text (YYYYMMDD).
 """
 
 from __future__ import annotations
@@ -48,7 +55,8 @@ import numpy as np
 
 from framing.errors import CorpusError, FramingError
 
-__all__ = ["read_corpus", "iter_corpus", "concat_batches", "SUPPORTED_FORMATS", "CANONICAL_COLUMNS"]
+__all__ = ["read_corpus", "iter_corpus", "concat_batches", "rejects", "Rejects", "SUPPORTED_FORMATS",
+           "CANONICAL_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +70,77 @@ _NEWS_PLEASE = {"maintext": "text", "date_publish": "date", "source_domain": "ou
 _TEXT_GUESSES = ("body", "content", "article", "maintext", "story", "full_text", "news", "نص")
 _OUTLET_GUESSES = ("source", "publisher", "site", "newspaper", "source_domain", "domain", "source_name",
                    "channel", "account", "المصدر")
+
+
+
+class Rejects(list):
+    """The records set aside by :func:`read_corpus`: a list of plain dicts with ``source`` (file),
+    ``line`` (line, or row for Parquet), ``field`` (None when the whole record is bad) and ``reason``.
+
+    Plain records keep ``df.attrs`` JSON-able (``to_parquet`` works) and comparable (``pd.concat``
+    works). :meth:`to_frame` (or :func:`framing.rejects`) gives a DataFrame. For code written when
+    ``attrs["rejects"]`` was a DataFrame, column reads (``rej["line"]``, ``rej[["line", "field"]]``)
+    and DataFrame attributes that a list lacks (``rej.iloc``, ``rej.head()``, ``rej.itertuples()``)
+    are answered by that DataFrame.
+    """
+
+    __slots__ = ()
+
+    def to_frame(self):
+        import pandas as pd
+
+        cols = {"source": pd.Series([r.get("source") for r in self], dtype="str"),
+                "line": pd.Series([r.get("line") for r in self], dtype="int64"),
+                "field": pd.Series([r.get("field") for r in self], dtype=object),
+                "reason": pd.Series([r.get("reason") for r in self], dtype="str")}
+        return pd.DataFrame(cols, columns=list(REJECT_COLUMNS))
+
+    def __getitem__(self, key):
+        if isinstance(key, str) or (isinstance(key, list) and key and all(isinstance(k, str) for k in key)):
+            return self.to_frame()[key]
+        return list.__getitem__(self, key)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        import pandas as pd
+
+        if hasattr(pd.DataFrame, name):
+            return getattr(self.to_frame(), name)
+        raise AttributeError(f"'Rejects' object has no attribute {name!r}")
+
+    def __repr__(self):
+        return f"Rejects({list.__repr__(self)})"
+
+
+def _records(table) -> Rejects:
+    """Rejects from a Rejects / list of dicts / DataFrame (older attrs) / None."""
+    if table is None:
+        return Rejects()
+    if isinstance(table, Rejects):
+        return table
+    if hasattr(table, "to_dict") and hasattr(table, "columns"):
+        table = table.to_dict("records")
+    return Rejects({"source": None if r.get("source") is None else str(r.get("source")),
+                    "line": int(r.get("line")),
+                    "field": None if r.get("field") is None or r.get("field") != r.get("field")
+                    else str(r.get("field")),
+                    "reason": str(r.get("reason"))} for r in table)
+
+
+def rejects(df):
+    """The records :func:`read_corpus` (``errors="collect"``) or :func:`iter_corpus` set aside, as a
+    DataFrame with columns ``source``, ``line``, ``field`` and ``reason`` (empty when none).
+
+    Works on the table as read, after ``pd.concat`` of tables with the same rejects, and after a
+    ``to_parquet`` / ``read_parquet`` round trip.
+
+    >>> import pandas as pd
+    >>> list(rejects(pd.DataFrame()).columns)
+    ['source', 'line', 'field', 'reason']
+    """
+    return _records(getattr(df, "attrs", {}).get("rejects")).to_frame()
+
 
 # --- text repair -------------------------------------------------------------------------------
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -560,6 +639,39 @@ def _to_str(value) -> str | None:
     return str(value)
 
 
+_EPOCH_DIGITS = re.compile(r"\d{9,}(?:\.\d*)?")
+# (lower bound, unit): epoch numbers from 1e8 are seconds, 1e11 milliseconds, 1e14 microseconds,
+# 1e17 nanoseconds; each range starts in March 1973, so no news date can be read in the wrong unit.
+_EPOCH_UNITS = ((1e17, "ns"), (1e14, "us"), (1e11, "ms"), (1e8, "s"))
+
+
+def _epoch(value):
+    """An epoch timestamp (number, or digit string of 9+ digits) as datetime64[ns]; pd.NaT when out of
+    range; None when ``value`` is not an epoch number (text, or a number below 1e8 such as 20200115)."""
+    import pandas as pd
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not _EPOCH_DIGITS.fullmatch(value):
+            return None
+        number = float(value) if "." in value else int(value)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        number = value
+    else:
+        return None
+    if not number >= 1e8 or number != number:
+        return None
+    unit = next(u for bound, u in _EPOCH_UNITS if number >= bound)
+    try:
+        ts = pd.Timestamp(number, unit=unit)
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        return pd.NaT
+    if not (pd.Timestamp("1678-01-01") <= ts < pd.Timestamp("2262-01-01")):
+        return pd.NaT
+    return ts.asm8.astype("datetime64[ns]")
+
+
 def _parse_dates(values: list):
     """-> (datetime64[ns] array, list of problem strings or None)."""
     import numpy as np
@@ -567,6 +679,8 @@ def _parse_dates(values: list):
 
     n = len(values)
     texts = [None] * n
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    problems: list = [None] * n
     for i, v in enumerate(values):
         if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
             continue
@@ -574,10 +688,16 @@ def _parse_dates(values: list):
             v = v.strip()
             if not v or v.lower() in ("nan", "nat", "null", "none"):
                 continue
-        texts[i] = v if not isinstance(v, (int, float)) or isinstance(v, bool) else str(v)
+        epoch = _epoch(v)
+        if epoch is not None:
+            if epoch is pd.NaT:
+                problems[i] = (f"epoch timestamp {str(v)[:40]!r} is out of range (1678-2261); use ISO dates "
+                               "(YYYY-MM-DD), leave it empty/null when unknown, or fix the value")
+            else:
+                out[i] = epoch
+            continue
+        texts[i] = v if not isinstance(v, (int, float, np.number)) or isinstance(v, bool) else str(v)
     present = [i for i, v in enumerate(texts) if v is not None]
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    problems: list = [None] * n
     if not present:
         return out, problems
     lo, hi = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
@@ -777,10 +897,8 @@ class _Validator:
         for name in extras:
             vals = [columns[name][k] for k in keep]
             df[name] = pd.Series(vals, dtype=object).infer_objects() if vals else pd.Series([], dtype=object)
-        rej = pd.DataFrame([(raws[pos][0], raws[pos][1], problems[pos][0], problems[pos][1])
-                            for pos in sorted(problems)], columns=list(REJECT_COLUMNS))
-        rej["line"] = rej["line"].astype("int64")
-        rej["field"] = pd.Series([problems[pos][0] for pos in sorted(problems)], dtype=object)
+        rej = Rejects({"source": str(raws[pos][0]), "line": int(raws[pos][1]), "field": problems[pos][0],
+                       "reason": problems[pos][1]} for pos in sorted(problems))
         n_rep = sum(1 for k in keep if repaired[k])
         self.n_read += len(raws)
         self.n_accepted += len(df)
@@ -856,18 +974,17 @@ def iter_corpus(path, *, batch_size: int = 10_000, errors: str = "raise", column
 def concat_batches(batches: Iterable):
     """Concatenate corpus batches, merging their ``rejects``, ``n_read`` and ``n_repaired`` attrs.
 
-    ``pandas.concat`` cannot compare the DataFrames held in ``attrs``; use this instead.
+    ``pandas.concat`` works on the batches too, but keeps ``attrs`` only when all are equal.
     """
     import pandas as pd
 
-    frames, rejects, n_read, n_rep, source = [], [], 0, 0, None
+    frames, rej, n_read, n_rep, source = [], Rejects(), 0, 0, None
     for b in batches:
         attrs = dict(b.attrs)
         n_read += attrs.get("n_read", len(b))
         n_rep += attrs.get("n_repaired", 0)
         source = attrs.get("source", source)
-        if "rejects" in attrs:
-            rejects.append(attrs["rejects"])
+        rej.extend(_records(attrs.get("rejects")))
         frame = b.copy(deep=False)
         frame.attrs = {}
         frames.append(frame)
@@ -878,10 +995,6 @@ def concat_batches(batches: Iterable):
         df = pd.DataFrame({c: pd.Series([], dtype="datetime64[ns]" if c == "date" else "str")
                            for c in CANONICAL_COLUMNS})
     df["date"] = df["date"].astype("datetime64[ns]")
-    rejects = [r for r in rejects if len(r)] or rejects[:1]
-    rej = (pd.concat(rejects, ignore_index=True) if rejects
-           else pd.DataFrame({"source": pd.Series([], dtype="str"), "line": pd.Series([], dtype="int64"),
-                              "field": pd.Series([], dtype=object), "reason": pd.Series([], dtype="str")}))
     df.attrs = {"source": source, "n_read": n_read, "rejects": rej, "n_repaired": n_rep}
     return df
 
@@ -897,8 +1010,9 @@ def read_corpus(path, *, errors: str = "raise", columns: dict | None = None, enc
     errors : {"raise", "collect"}
         ``"raise"``: the first invalid record raises :class:`~framing.errors.CorpusError` naming
         the file, line (row for Parquet), field and fix. ``"collect"``: invalid records are set
-        aside in ``df.attrs["rejects"]`` (columns ``source``, ``line``, ``field``, ``reason``)
-        and reading goes on; ``attrs["n_read"] == len(df) + len(attrs["rejects"])``.
+        aside in ``df.attrs["rejects"]`` (a :class:`Rejects` list of records ``source``, ``line``,
+        ``field``, ``reason``; :func:`framing.rejects` gives them as a DataFrame) and reading goes
+        on; ``attrs["n_read"] == len(df) + len(attrs["rejects"])``.
     columns : dict, optional
         Maps the file's names to corpus names, e.g. ``{"body": "text", "source": "outlet"}``.
     encoding : str, optional

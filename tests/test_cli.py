@@ -120,3 +120,151 @@ def test_analyze_on_a_local_dask_cluster_matches_one_process(small_corpus, analy
                  "--n-boot", "200"]) == 0
     for name in ("features", "label_shares", "log_odds", "trends"):
         assert (out / f"{name}.csv").read_bytes() == (analysis / f"{name}.csv").read_bytes(), name
+
+
+# --- bad records, outputs, warnings (issue 11) -----------------------------------------------------
+GOOD = [
+    {"doc_id": "g1", "outlet": "صحيفة الشرق", "date": "2020-01-05",
+     "text": "قصفت ميليشيات حفتر أحياء طرابلس، وردت قوات حكومة الوفاق."},
+    {"doc_id": "g2", "outlet": "صحيفة الغرب", "date": "2020-02-05",
+     "text": "تقدمت قوات الجيش الوطني الليبي بقيادة المشير خليفة حفتر نحو طرابلس."},
+    {"doc_id": "g3", "outlet": "صحيفة الشرق", "date": "2020-03-05",
+     "text": "قالت حكومة الوفاق إن ميليشيا حفتر قصفت مطار معيتيقة."},
+]
+
+
+@pytest.fixture
+def bad_corpus(tmp_path):
+    import json
+
+    rows = [GOOD[0], {"doc_id": "b1", "outlet": "صحيفة الغرب", "date": "2020-01-06", "text": "   "}, *GOOD[1:]]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+READERS = [["kwic", "{c}", "حفتر"], ["trends", "{c}", "--lexicon", "libya"],
+           ["compare", "{c}", "--lexicon", "libya"]]
+
+
+@pytest.mark.parametrize("words", READERS, ids=lambda w: w[0])
+def test_a_bad_record_stops_by_default_with_one_clear_line(words, bad_corpus, capsys):
+    assert main([w.format(c=bad_corpus) for w in words]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert f"{bad_corpus}, line 2, field 'text'" in lines[0] and "empty text" in lines[0]
+    assert "--errors collect" in lines[0]
+
+
+@pytest.mark.parametrize("words", READERS, ids=lambda w: w[0])
+def test_errors_collect_goes_on_and_counts(words, bad_corpus, tmp_path, capsys):
+    rej = tmp_path / "sub" / "rej.csv"
+    assert main([*(w.format(c=bad_corpus) for w in words), "--errors", "collect", "--rejects", str(rej)]) == 0
+    out, err = capsys.readouterr()
+    assert "read 4 · accepted 3 · rejected 1" in err and out.strip()
+    table = pd.read_csv(rej)
+    assert table[["line", "field"]].values.tolist() == [[2, "text"]]
+
+
+def test_rejects_needs_collect(bad_corpus, tmp_path, capsys):
+    assert main(["kwic", str(bad_corpus), "حفتر", "--rejects", str(tmp_path / "r.csv")]) == 2
+    assert "--errors collect" in capsys.readouterr().err and not (tmp_path / "r.csv").exists()
+
+
+def test_validate_writes_rejects_only_when_asked(bad_corpus, tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["validate", str(bad_corpus)]) == 1
+    out = capsys.readouterr().out
+    assert "read 4 · accepted 3 · rejected 1" in out and "line 2" not in out and ":2 [text] empty text" in out
+    assert list(work.iterdir()) == []
+    assert main(["validate", str(bad_corpus), "--rejects", "r.csv"]) == 1
+    assert [p.name for p in work.iterdir()] == ["r.csv"]
+    assert pd.read_csv(work / "r.csv")["line"].tolist() == [2]
+
+
+def test_validate_errors_raise_names_the_first_bad_record(bad_corpus, capsys):
+    assert main(["validate", str(bad_corpus), "--errors", "raise"]) == 1
+    assert f"{bad_corpus}, line 2, field 'text'" in capsys.readouterr().err
+
+
+def test_a_failed_analyze_leaves_nothing_behind(bad_corpus, tmp_path, capsys):
+    out = tmp_path / "new" / "report"
+    assert main(["analyze", str(bad_corpus), "--lexicon", "libya", "--out", str(out), "--errors", "raise"]) == 1
+    assert "line 2" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nreferents:\n  a:\n    lables: {}\n", encoding="utf-8")
+    assert main(["analyze", str(bad_corpus), "--lexicon", str(bad), "--out", str(out)]) == 1
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    assert main(["analyze", str(bad_corpus), "--lexicon", "libya", "--out", str(kept), "--force",
+                 "--strict"]) == 1
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
+
+
+def test_a_failed_command_writes_no_table(bad_corpus, tmp_path):
+    target = tmp_path / "deep" / "cmp.csv"
+    assert main(["compare", str(bad_corpus), "--lexicon", "libya", "--out", str(target)]) == 1
+    assert not (tmp_path / "deep").exists()
+
+
+def test_compare_keeps_the_referent_of_a_shared_term(small_corpus, tmp_path, capsys):
+    assert main(["compare", str(small_corpus), "--lexicon", "libya", "--top", "200",
+                 "--out", str(tmp_path / "cmp.csv")]) == 0
+    out = capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "cmp.csv")
+    shared = table[table["term"] == "قوات"]
+    assert shared["referent"].nunique() >= 2  # قوات labels more than one actor
+    assert not shared.duplicated(["outlet", "reference", "referent", "stance"]).any()
+    header = next(line for line in out.splitlines() if "term" in line)
+    assert "referent" in header.split()
+    for ref in shared["referent"].unique():
+        assert any("قوات" in line and ref in line for line in out.splitlines()), ref
+
+
+def test_warnings_reach_the_terminal_as_one_clean_line(tmp_path):
+    # text written in UTF-8 and read back as cp1252: the reader repairs it and warns
+    text = "قصفت ميليشيات حفتر أحياء طرابلس".encode("utf-8").decode("cp1252", errors="replace")
+    path = tmp_path / "moji.csv"
+    path.write_text(f"outlet,text\nصحيفة,{text}\nصحيفة,خبر عن طرابلس\n", encoding="utf-8")
+    exe = Path(sys.executable).parent / "framing"
+    proc = subprocess.run([str(exe), "kwic", str(path), "طرابلس"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("framing: warning") and "mojibake" in lines[0]
+    assert "warnings.warn" not in proc.stderr and ".py:" not in proc.stderr
+    import warnings as w
+
+    assert w.formatwarning is not framing.cli._one_line_warning  # restored after main()
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027])
+def test_outputs_follow_the_umask(small_corpus, tmp_path, mask):
+    import os
+
+    old = os.umask(mask)
+    try:
+        assert main(["kwic", str(small_corpus), "حفتر", "--out", str(tmp_path / "k.csv")]) == 0
+        from framing._io import write_bytes, write_table
+
+        written = [tmp_path / "k.csv", *write_table(pd.DataFrame({"a": [1]}), tmp_path / "t"),
+                   write_bytes(tmp_path / "b.png", b"x")]
+    finally:
+        os.umask(old)
+    for path in written:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
+
+
+def test_analyze_tables_and_charts_share_one_mode(analysis):
+    import os
+
+    modes = {p.name: p.stat().st_mode & 0o777 for p in analysis.iterdir() if p.is_file()}
+    mask = os.umask(0)
+    os.umask(mask)
+    assert set(modes.values()) == {0o666 & ~mask}, modes
