@@ -26,7 +26,13 @@ from framing.errors import FramingError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["audit_sample", "audit_precision", "write_audit", "read_audit", "parse_correct"]
+__all__ = ["audit_sample", "audit_precision", "write_audit", "read_audit", "parse_correct", "audit_record",
+           "RECORD_COLUMNS"]
+
+#: what a judged audit keeps when it is committed: where the hit is and what the matcher said of it,
+#: the judgement and its reason — never the article's text beyond the matched words
+RECORD_COLUMNS = ["corpus", "doc_id", "outlet", "date", "start", "end", "surface", "kind", "category", "referent",
+                  "stance", "term", "alias", "voice", "in_scope", "scope_reason", "correct", "note"]
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0", "صح", "نعم"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", "خطأ", "لا"}
@@ -207,6 +213,32 @@ def audit_precision(marked, by="term", ci: float = 0.95) -> pd.DataFrame:
         logger.info("audit_precision: %d unmarked row(s) ignored", n_un)
     out.attrs["n_unmarked"] = n_un
     return out
+
+
+def audit_record(sample: pd.DataFrame, *, corpus_name: str = "") -> pd.DataFrame:
+    """A marked audit sample as it is committed: :data:`RECORD_COLUMNS`, without the context columns.
+
+    Every hit marked False needs a one-line reason in ``note`` (what is wrong: the referent, the
+    stance, the voice, or that it is not a mention at all).
+    """
+    if not isinstance(sample, pd.DataFrame):
+        raise FramingError(f"sample: expected a DataFrame, got {type(sample).__name__}")
+    out = pd.DataFrame(index=sample.index)
+    for c in RECORD_COLUMNS:
+        if c == "corpus" and c not in sample.columns:
+            out[c] = corpus_name
+        elif c in sample.columns:
+            out[c] = sample[c]
+        else:
+            out[c] = None
+    flags = parse_correct(out["correct"])
+    wrong = flags.eq(False).fillna(False).to_numpy()
+    notes = out["note"].fillna("").astype(str).str.strip()
+    missing = np.flatnonzero(wrong & (notes == "").to_numpy())
+    if len(missing):
+        raise FramingError(f"audit rows {missing[:5].tolist()} are marked wrong without a reason in 'note'; "
+                           "say in one line what is wrong (referent, stance, voice, not a mention)")
+    return out.reset_index(drop=True)
 
 
 def write_audit(sample: pd.DataFrame, path) -> None:
