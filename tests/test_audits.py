@@ -44,7 +44,7 @@ def _wilson(k: int, n: int):
 
 
 def _has_labels(lexicon: str) -> bool:
-    return bool(framing.load_lexicon(lexicon).referents)
+    return any(r.labels for r in framing.load_lexicon(lexicon).referents.values())
 
 
 def _has_categories(lexicon: str) -> bool:
