@@ -53,12 +53,17 @@ _LOOKBACK = 3000
 @dataclass(frozen=True)
 class _VoiceData:
     window: int
+    short_window: int
+    short_forms: frozenset      # forms that are also nouns or prepositions: short window only
     verb_forms: dict            # normalized form -> lemma
     colon_lemmas: frozenset
     complementizers: frozenset
     not_after: frozenset
     stop_after: frozenset
-    clause_breaks: tuple
+    clause_breaks: frozenset
+    clause_break_exceptions: frozenset
+    as_said: str
+    as_said_lemmas: frozenset
     always: re.Pattern          # according-to markers that are always a source
     with_source: re.Pattern     # markers that need a source word after them
     sources: frozenset
@@ -118,12 +123,18 @@ def _data() -> _VoiceData:
     term_class = "[" + re.escape(terms.replace(".", "")) + "]"
     return _VoiceData(
         window=int(raw["window"]),
+        short_window=int(raw["short_window"]),
+        short_forms=frozenset(_norm_list(raw["short_window_forms"], "short_window_forms")),
         verb_forms=verb_forms,
         colon_lemmas=colon,
         complementizers=frozenset(comps),
         not_after=frozenset(_norm_list(raw["not_after"], "not_after")),
         stop_after=frozenset(_norm_list(raw["stop_after"], "stop_after")),
-        clause_breaks=tuple(_norm_list(raw["clause_breaks"], "clause_breaks")),
+        clause_breaks=frozenset(_norm_list(raw["clause_breaks"], "clause_breaks")),
+        clause_break_exceptions=frozenset(_norm_list(raw["clause_break_exceptions"],
+                                                     "clause_break_exceptions")),
+        as_said=normalize(str(acc["as_said"])).strip(),
+        as_said_lemmas=frozenset(_norm_list(acc["as_said_verbs"], "according_to.as_said_verbs")),
         always=re.compile(r"(?<!\w)و?(?:" + "|".join(_phrase_pattern(p) for p in always) + ")"),
         with_source=re.compile(r"(?<!\w)و?(?:" + "|".join(_phrase_pattern(p) for p in with_source)
                                + r")"),
@@ -231,18 +242,22 @@ class VoiceIndex:
             fused = m.group().rstrip().endswith("ما")
             if _source_follows(data, text, m.end(), b, fused):
                 regions.append((a, b, m.start(), m.end()))
-        # attribution verb ... أن/إن  |  قال ... :
+        # attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة
         toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
         ntok = len(toks)
-        i = 0
-        while i < ntok:
+        for i in range(ntok):
             vs, ve, w = toks[i]
             lemma = data.verb_of(w)
             if lemma is None:
-                i += 1
                 continue
+            if i >= 2 and toks[i - 1][2] == data.as_said and lemma in data.as_said_lemmas:
+                regions.append((a, b, toks[i - 1][0], ve))  # mid-sentence «كما أعلنت الشرطة»
+                continue
+            window = data.window
+            if w in data.short_forms:
+                window = data.short_window
             prev_end = ve
-            for j in range(i + 1, min(ntok, i + data.window + 2)):
+            for j in range(i + 1, min(ntok, i + window + 2)):
                 cs, ce, cw = toks[j]
                 gap = text[prev_end:cs]
                 if ":" in gap:
@@ -252,18 +267,20 @@ class VoiceIndex:
                         if not (after and after[0] in QUOTE_CHARS):
                             regions.append((colon + 1, b, vs, ve))
                     break
-                between = text[ve:cs]
-                if any(br in between for br in data.clause_breaks):
-                    break
+                if ("،" in gap or "," in gap) and (cw in data.clause_breaks or (
+                        cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
+                    break  # a new clause
                 if cw in data.complementizers:
                     before = toks[j - 1][2] if j - 1 > i else None
+                    if before is not None and len(before) > 2 and before[0] in "وف" and (
+                            before[1:] in data.not_after or before[1:] in data.stop_after):
+                        before = before[1:]  # «فكما أن»، «وبعد أن»
                     if before is not None and before in data.stop_after:
                         break
                     if before is None or before not in data.not_after:
                         regions.append((ce, b, vs, ve))
                         break
                 prev_end = ce
-            i += 1
         self._sentences[a] = regions
         return regions
 
