@@ -575,7 +575,7 @@ def _counts_from(table, lexicon, vocabulary, by: str, ngram_range, dispersion=Fa
         return full.drop(columns=list(DISPERSION_COLUMNS)), disp
     from framing.features import extract_matches
 
-    matches = extract_matches(table, lexicon)
+    matches = extract_matches(table, lexicon, scope="in")  # as term_counts: in-scope hits only
     if by not in matches.columns:
         ids = table["doc_id"] if "doc_id" in table.columns else pd.Series(table.index.astype(str))
         lookup = pd.DataFrame({"doc_id": ids.to_numpy(), by: table[by].to_numpy()})

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.compare import combine_counts, compare_outlets, outlet_distance, term_counts
+from framing.compare import (DISPERSION_COLUMNS, combine_counts, compare_outlets, dispersion, outlet_distance,
+                             term_counts)
 from framing.errors import FramingError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,7 +292,10 @@ def test_counts_of_two_batches_give_the_same_comparison(demo, vocabulary):
         b = compare_outlets(combined, mode=mode, min_count=3)
         pd.testing.assert_frame_equal(a, b)
     direct = compare_outlets(corpus, vocabulary=vocabulary, lexicon="libya", min_count=3)
-    pd.testing.assert_frame_equal(direct, compare_outlets(combined, min_count=3))
+    # from a corpus, dispersion columns come beside the counts; the comparison itself is the same
+    assert set(DISPERSION_COLUMNS) <= set(direct.columns)
+    pd.testing.assert_frame_equal(direct.drop(columns=list(DISPERSION_COLUMNS)), compare_outlets(combined, min_count=3),
+                                  check_like=False)
 
 
 def test_combine_counts_rejects_mismatched_tables():
@@ -438,3 +442,78 @@ def test_real_corpora_daesh_vs_state_organisation():
     sign = 1 if first == asharq else -1
     assert sign * z(pair, first, second, daesh) > 0  # Asharq over-uses داعش relative to Al Jazeera
     assert sign * z(pair, first, second, state) < 0  # Al Jazeera over-uses تنظيم الدولة
+
+
+# --------------------------------------------------------------------------- dispersion (Gries' DP, Juilland's D)
+
+
+def _gries_corpus():
+    """Gries' (2008) example as an outlet: five documents of 9, 10, 10, 10, 11 words holding «نهر» 1..5 times."""
+    rows = []
+    for i, (size, k) in enumerate(zip([9, 10, 10, 10, 11], [1, 2, 3, 4, 5])):
+        rows.append(("A", f"a{i}", " ".join(["نهر"] * k + ["قمر"] * (size - k))))
+    rows += [("B", "b0", "شمس نهر قمر"), ("B", "b1", "شمس شمس قمر")]
+    return pd.DataFrame(rows, columns=["outlet", "doc_id", "text"])
+
+
+def test_dispersion_matches_gries_2008_by_hand():
+    res = compare_outlets(_gries_corpus(), vocabulary="all", ngram_range=(1, 1))
+    row = res[(res["outlet"] == "A") & (res["term"] == "نهر")].iloc[0]
+    s = np.array([9, 10, 10, 10, 11]) / 50
+    v = np.array([1, 2, 3, 4, 5]) / 15
+    dp = 0.5 * np.abs(v - s).sum()
+    assert dp == pytest.approx(0.18)
+    assert row["dp"] == pytest.approx(dp)
+    assert row["dp_norm"] == pytest.approx(dp / (1 - 0.18))  # Lijffijt & Gries 2012: DP / (1 - min s_i)
+    p = np.array([1 / 9, 2 / 10, 3 / 10, 4 / 10, 5 / 11])
+    cv = p.std(ddof=0) / p.mean()
+    assert row["juilland_d"] == pytest.approx(1 - cv / np.sqrt(4))
+    assert row["docs"] == 5
+    # the standalone function agrees on a documents x terms matrix
+    alone = dispersion(pd.DataFrame({"نهر": [1, 2, 3, 4, 5]}), [9, 10, 10, 10, 11])
+    assert alone.loc[0, "dp"] == pytest.approx(0.18) and alone.loc[0, "juilland_d"] == pytest.approx(row["juilland_d"])
+
+
+def test_one_article_repeating_a_term_is_told_apart_from_a_term_across_the_outlet():
+    rows = [("A", "a0", " ".join(["حصار"] * 40))]  # one article repeats it 40 times
+    rows += [("A", f"a{i}", "قتال قمر شمس") for i in range(1, 41)]  # once in each of 40 articles
+    rows += [("B", f"b{i}", "قمر شمس نجم") for i in range(10)]
+    res = compare_outlets(pd.DataFrame(rows, columns=["outlet", "doc_id", "text"]), vocabulary="all",
+                          ngram_range=(1, 1))
+    a = res[res["outlet"] == "A"].set_index("term")
+    assert a.loc["حصار", "count"] == a.loc["قتال", "count"] == 40
+    assert a.loc["حصار", "docs"] == 1 and a.loc["قتال", "docs"] == 40
+    # by hand: s(a0) = 40/160, so DP = 0.5 * (0.75 + 0.75); قتال: 40 * |1/40 - 3/160| + 1/4 = 0.5
+    assert a.loc["حصار", "dp"] == pytest.approx(0.75) and a.loc["قتال", "dp"] == pytest.approx(0.25)
+    assert a.loc["حصار", "dp_norm"] == pytest.approx(0.75 / (1 - 3 / 160))
+    assert a.loc["حصار", "juilland_d"] == pytest.approx(0.0) and a.loc["قتال", "juilland_d"] > 0.9
+    # a term the outlet never uses: no documents, no dispersion
+    assert a.loc["نجم", "docs"] == 0 and np.isnan(a.loc["نجم", "dp"])
+
+
+def test_dispersion_of_lexicon_terms_counts_documents(demo):
+    from framing.features import extract_matches
+
+    corpus = demo.iloc[:600]
+    res = compare_outlets(corpus, lexicon="libya", min_count=3)
+    assert set(DISPERSION_COLUMNS) <= set(res.columns) and res.attrs["dispersion"]
+    m = extract_matches(corpus, "libya")
+    for rec in res.sample(8, random_state=0).itertuples():
+        sel = (m["outlet"] == rec.outlet) & (m["term"] == rec.term) & (m["kind"] == rec.kind)
+        sel &= m["referent"].isna() if pd.isna(rec.referent) else m["referent"] == rec.referent
+        sel &= m["stance"].isna() if pd.isna(rec.stance) else m["stance"] == rec.stance
+        sel &= m["category"].isna() if pd.isna(rec.category) else m["category"] == rec.category
+        assert rec.docs == m.loc[sel, "doc_id"].nunique()
+    used = res[res["count"] > 0]
+    assert ((used["dp_norm"] >= 0) & (used["dp_norm"] <= 1)).all()
+
+
+def test_dispersion_needs_documents():
+    counts = pd.DataFrame({"outlet": ["A", "B"], "term": ["قوات", "قوات"], "count": [2, 1]})
+    assert "dp" not in compare_outlets(counts).columns  # auto: counts hold no documents
+    with pytest.raises(FramingError, match="needs the documents"):
+        compare_outlets(counts, dispersion=True)
+    with pytest.raises(FramingError, match="dispersion"):
+        compare_outlets(counts, dispersion="yes")
+    with pytest.raises(FramingError, match="sizes"):
+        dispersion(pd.DataFrame({"x": [1, 2]}), [3])
