@@ -32,6 +32,7 @@ analysed only for the sentences that hold a queried span.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -46,8 +47,6 @@ VOICES_CLASSIFIED = ("own", "quoted", "reported")
 _WORD = re.compile(r"\w+")
 # sentence ends for reported speech; a full stop before a digit (3.5) is not one
 _TERMINATOR_DEFAULT = ".؟?!؛"
-# how far back to look for the start of a sentence before giving up (characters)
-_LOOKBACK = 3000
 
 
 @dataclass(frozen=True)
@@ -178,11 +177,13 @@ def _source_follows(data: _VoiceData, text: str, pos: int, end: int, fused_ma: b
 class VoiceIndex:
     """The voice of spans of one document (text normalized with the ``search`` profile)."""
 
-    __slots__ = ("norm", "_quotes", "_sentences")
+    __slots__ = ("norm", "_quotes", "_sentences", "_ends", "_end_starts")
 
     def __init__(self, norm: str):
         self.norm = norm
         self._quotes = None       # QuoteIndex, built on first need (False: the text has no marks)
+        self._ends = None         # sentence ends, found on first need
+        self._end_starts = None
         self._sentences = {}      # sentence start -> (end, [(region_start, region_end, trig_start, trig_end)])
 
     # -- quotations ------------------------------------------------------------------------------
@@ -196,35 +197,28 @@ class VoiceIndex:
         return q or None
 
     # -- sentences and reported speech ----------------------------------------------------------
+    def _terminators(self) -> list[tuple[int, int]]:
+        """Sentence ends of the document, ``(start, end)`` sorted (computed once, on first need)."""
+        ends = self._ends
+        if ends is None:
+            text = self.norm
+            ends = [m.span() for m in _data().terminator.finditer(text)
+                    if not _is_abbreviation(text, m.start())]
+            self._ends = ends
+            self._end_starts = [s for s, _ in ends]
+        return ends
+
     def sentence(self, start: int, end: int | None = None) -> tuple[int, int]:
         """``(a, b)``: the sentence holding ``[start, end)`` (between terminators or newlines)."""
-        text = self.norm
-        data = _data()
         end = start if end is None else end
-        a = 0
-        lo = max(0, start - _LOOKBACK)
-        while True:
-            last = None
-            for m in data.terminator.finditer(text, lo, start):
-                if not _is_abbreviation(text, m.start()):
-                    last = m
-            if last is not None:
-                a = last.end()
-                break
-            if lo == 0:
-                break
-            lo = max(0, lo - _LOOKBACK)
-        b = len(text)
-        pos = end
-        while True:
-            m = data.terminator.search(text, pos)
-            if m is None:
-                break
-            if _is_abbreviation(text, m.start()):
-                pos = m.end()
-                continue
-            b = m.start()
-            break
+        ends = self._terminators()
+        starts = self._end_starts
+        i = bisect_right(starts, start) - 1  # last terminator starting at or before start
+        a = ends[i][1] if i >= 0 else 0
+        if a > start:  # start falls inside a terminator (cannot for one-character terminators)
+            a = start
+        k = bisect_left(starts, end)
+        b = starts[k] if k < len(starts) else len(self.norm)
         return a, b
 
     def _regions(self, a: int, b: int) -> list:
@@ -300,6 +294,9 @@ class VoiceIndex:
         delegitimizing / legitimizing labels and qualifiers (scare quotes are possible), False for
         aliases and neutral labels (a quoted name is the outlet's own naming).
         """
+        if not 0 <= start <= end <= len(self.norm):
+            raise ValueError(f"span [{start}, {end}) is outside the text (length {len(self.norm)}); "
+                             "give offsets into the normalized text the VoiceIndex was built on")
         start, end = self._trim(start, end)
         q = self.quotes
         if q is not None:
@@ -353,18 +350,12 @@ def reported_spans(norm: str) -> list[tuple[int, int]]:
     [' الهدوء عاد']
     """
     v = VoiceIndex(norm)
-    data = _data()
     out = []
     a = 0
-    n = len(norm)
-    while a < n:
-        _, b = v.sentence(a, a)
-        for rs, re_, _ts, _te in v._regions(a, b):
-            out.append((rs, re_))
-        nxt = data.terminator.search(norm, b)
-        a = nxt.end() if nxt is not None else n
-        if b >= n:
-            break
+    for ts, te in v._terminators() + [(len(norm), len(norm))]:
+        if ts > a:
+            out.extend((rs, re_) for rs, re_, _ts, _te in v._regions(a, ts))
+        a = te
     out.sort()
     merged = []
     for s, e in out:

@@ -1,0 +1,120 @@
+"""Cost of the voice classifier (framing.voice) against normalization alone, on the same text.
+
+Usage: ``python benchmarks/voice.py [--runs N] [--limit DOCS]``
+
+Text: the ``text`` field of ../shared/corpora/saudinewsnet.jsonl.gz when present, else
+data/demo/corpus.jsonl; normalized once with the ``search`` profile outside the timing.
+Hits: every occurrence (whole word) of a label, alias or category term of the bundled lexicons
+(their normalized forms), found outside the timing — what the matcher would hand to the classifier.
+
+Timed, each the median of ``--runs`` interleaved runs:
+  floor     ``normalize(text)`` for every document (what every analysis pays anyway)
+  voice     ``VoiceIndex(norm)`` for every document and ``classify`` for each of its hits
+  voice-all ``VoiceIndex(norm)`` and one ``classify`` per *sentence* of every document (an upper
+            bound: every sentence holds a hit)
+Prints seconds, the ratio to the floor, hits, and the voices found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+from framing.lexicon import list_lexicons, load_lexicon
+from framing.normalization import normalize
+from framing.voice import VoiceIndex, _data
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
+
+
+def _texts(limit):
+    if CORPUS.exists():
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+            out = [json.loads(line).get("text") or "" for line in f]
+        src = CORPUS.name
+    else:
+        with open(ROOT / "data" / "demo" / "corpus.jsonl", encoding="utf-8") as f:
+            out = [json.loads(line).get("text") or "" for line in f]
+        src = "data/demo/corpus.jsonl"
+    return (out[:limit] if limit else out), src
+
+
+def _terms():
+    forms = set()
+    for name in list_lexicons()["name"]:
+        lex = load_lexicon(name)
+        entries = []
+        for ref in lex.referents.values():
+            entries += list(ref.aliases)
+            for labels in ref.labels.values():
+                entries += list(labels)
+        for cat in lex.categories.values():
+            entries += list(cat.entries)
+        for e in entries:
+            forms.add(normalize(e.term.rstrip("*")).strip())
+    forms.discard("")
+    return sorted(forms, key=len, reverse=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=0, help="first N documents only")
+    args = ap.parse_args(argv)
+    texts, src = _texts(args.limit)
+    norms = [normalize(t) for t in texts]
+    terms = _terms()
+    pat = re.compile(r"(?<!\w)(?:[وفبلك]|ال|وال|بال|لل)?(?:" + "|".join(map(re.escape, terms)) + r")\w*")
+    hits = [[(m.start(), m.end(), m.group().count(" ") + 1) for m in pat.finditer(n)] for n in norms]
+    term_re = _data().terminator
+    sentences = [[m.start() for m in term_re.finditer(n)] or ([1] if n else []) for n in norms]
+    n_hits = sum(map(len, hits))
+    n_with = sum(1 for h in hits if h)
+
+    def floor():
+        for t in texts:
+            normalize(t)
+
+    voices = Counter()
+
+    def voice():
+        voices.clear()
+        for n, hs in zip(norms, hits):
+            v = VoiceIndex(n)
+            for s, e, w in hs:
+                voices[v.classify(s, e, w, evaluative=True)] += 1
+
+    def voice_all():
+        for n, ss in zip(norms, sentences):
+            v = VoiceIndex(n)
+            for p in ss:
+                p = max(0, p - 1)
+                v.classify(p, p + 1, 1, evaluative=True)
+
+    runs = {"floor": [], "voice": [], "voice-all": []}
+    fns = {"floor": floor, "voice": voice, "voice-all": voice_all}
+    for _ in range(args.runs):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            runs[k].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"text: {src}, {len(texts)} documents, {mb:.1f} MB; {n_hits} hits in {n_with} documents; "
+          f"{sum(map(len, sentences))} sentences")
+    for k in fns:
+        print(f"{k:10s} {med[k]:7.2f} s   x{med[k] / med['floor']:.2f} of normalize()")
+    total = sum(voices.values()) or 1
+    print("voices of the hits (evaluative=True):",
+          ", ".join(f"{v}{' (scare)' if s else ''} {c} ({c / total:.1%})" for (v, s), c in voices.most_common()))
+
+
+if __name__ == "__main__":
+    main()
