@@ -229,13 +229,14 @@ class VoiceIndex:
         text = self.norm
         data = _data()
         regions = []
-        # "according to": the whole sentence
+        # "according to": the whole sentence, or from the marker on when a complementizer follows it
+        # («..., وبحسب المتحدث فإن ...» in a long sentence: the words before are the outlet's)
         for m in data.always.finditer(text, a, b):
-            regions.append((a, b, m.start(), m.end()))
+            regions.append((self._according_start(a, b, m.end(), m.start()), b, m.start(), m.end()))
         for m in data.with_source.finditer(text, a, b):
             fused = m.group().rstrip().endswith("ما")
             if _source_follows(data, text, m.end(), b, fused):
-                regions.append((a, b, m.start(), m.end()))
+                regions.append((self._according_start(a, b, m.end(), m.start()), b, m.start(), m.end()))
         # attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة
         toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
         ntok = len(toks)
@@ -277,6 +278,18 @@ class VoiceIndex:
                 prev_end = ce
         self._sentences[a] = regions
         return regions
+
+    def _according_start(self, a: int, b: int, after: int, marker: int | None = None) -> int:
+        """Where the region of an "according to" marker starts: the sentence start ``a``, or the
+        marker when a complementizer (أن، فإن) follows it within the window."""
+        data = _data()
+        for k, m in enumerate(_WORD.finditer(self.norm, after, b)):
+            if k > data.window:
+                break
+            w = m.group()
+            if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
+                return a if marker is None else marker
+        return a
 
     def reported(self, start: int, end: int) -> bool:
         """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
