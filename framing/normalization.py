@@ -131,7 +131,7 @@ class Profile:
 
     def __call__(self, text: str) -> str:
         if len(text) >= _SHORT:
-            lookup = _lookup(self.steps)
+            lookup = lookup_table(self.steps)
             if lookup is not None:
                 mapped, offsets = normalize_codepoints(_codepoints_of(text), lookup)
                 return _from_codepoints(mapped)
@@ -335,7 +335,7 @@ def offsets_array(text: str, profile: str | Profile = "search") -> tuple[str, np
     """Like :func:`normalize_with_offsets` but the offsets are a numpy int64 array."""
     prof = get_profile(profile)
     text = _check_text(text)
-    lookup = _lookup(prof.steps)
+    lookup = lookup_table(prof.steps)
     if lookup is not None:
         mapped, offsets = normalize_codepoints(_codepoints_of(text), lookup)
         if offsets is None:
