@@ -208,7 +208,8 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     window : int, default 7
         Words of context on each side of a line.
     max_line_bytes : int, default 1,500,000
-        Cap on the UTF-8 size of all lines; when exceeded, every term keeps fewer lines.
+        Cap on the UTF-8 size of all lines; when exceeded, every term keeps fewer lines (down to one,
+        then the rarest terms keep none).
     seed : int, default 0
         Order in which documents are read for lines.
     title : str, optional
@@ -371,15 +372,26 @@ def _clip(s: str, limit: int, *, left: bool) -> str:
 
 
 def _cap_bytes(lines, max_bytes: int):
-    """Fewer lines per term (the same number for every term) until all lines fit in ``max_bytes``."""
-    def size(ls):
-        return sum(len((o + left + key + right).encode("utf-8")) + 12 for o, left, key, right, _ in ls)
+    """Fewer lines per term (the same number for every term) until all lines fit in ``max_bytes``; if even
+    one line per term is too much, one line for the terms in order (most frequent first) while they fit."""
+    def size(x):
+        o, left, key, right, _ = x
+        return len((o + left + key + right).encode("utf-8")) + 12
 
-    sizes = [[size([x]) for x in ls] for ls in lines]
+    sizes = [[size(x) for x in ls] for ls in lines]
     cap = max((len(ls) for ls in lines), default=0)
-    while cap > 0 and sum(sum(s[:cap]) for s in sizes) > max_bytes:
+    while cap > 1 and sum(sum(s[:cap]) for s in sizes) > max_bytes:
         cap -= 1
-    return [ls[:cap] for ls in lines]
+    if sum(sum(s[:cap]) for s in sizes) <= max_bytes:
+        return [ls[:cap] for ls in lines]
+    out, used = [], 0
+    for ls, s in zip(lines, sizes):
+        if ls and used + s[0] <= max_bytes:
+            out.append(ls[:1])
+            used += s[0]
+        else:
+            out.append([])
+    return out
 
 
 def term_map_section(tm: TermMap, *, title: str = "Term map: which words each outlet uses more") -> str:
