@@ -231,12 +231,18 @@ class VoiceIndex:
         regions = []
         # "according to": the whole sentence, or from the marker on when a complementizer follows it
         # («..., وبحسب المتحدث فإن ...» in a long sentence: the words before are the outlet's)
-        for m in data.always.finditer(text, a, b):
-            regions.append((self._according_start(a, b, m.end(), m.start()), b, m.start(), m.end()))
+        # The source named after the marker (بحسب بيان لقيادة الجيش، ...) is the outlet's words.
+        markers = list(data.always.finditer(text, a, b))
         for m in data.with_source.finditer(text, a, b):
-            fused = m.group().rstrip().endswith("ما")
-            if _source_follows(data, text, m.end(), b, fused):
-                regions.append((self._according_start(a, b, m.end(), m.start()), b, m.start(), m.end()))
+            if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
+                markers.append(m)
+        for m in markers:
+            ms, me = m.start(), m.end()
+            src_end = self._source_end(a, ms, me, b)
+            start = self._according_start(a, b, me, ms)
+            if start < ms:
+                regions.append((start, ms, ms, src_end))
+            regions.append((src_end, b, ms, src_end))
         # attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة
         toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
         ntok = len(toks)
@@ -290,6 +296,27 @@ class VoiceIndex:
             if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
                 return a if marker is None else marker
         return a
+
+    def _source_end(self, a: int, marker: int, after: int, b: int) -> int:
+        """End of the source named after an "according to" marker: the next comma, colon or
+        complementizer within 8 words, else the end of its first word (two after ما)."""
+        data = _data()
+        text = self.norm
+        words = list(_WORD.finditer(text, after, b))
+        prev = after
+        for k, m in enumerate(words[:9]):
+            gap = text[prev:m.start()]
+            if "،" in gap or "," in gap or ":" in gap:
+                return prev
+            w = m.group()
+            if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
+                return m.start()
+            prev = m.end()
+        if not words:
+            return after
+        if len(words) <= 8 and _WORD.search(text, a, marker) is not None:
+            return b  # a marker closing its sentence: «... بحسب مصادر محلية»
+        return words[1].end() if words[0].group() in ("ما", "لما") and len(words) > 1 else words[0].end()
 
     def reported(self, start: int, end: int) -> bool:
         """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
