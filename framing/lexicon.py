@@ -80,6 +80,7 @@ class Entry:
     scope: Scope = _NO_SCOPE
     glob: bool = False
     name: bool = False  # an evaluative label that is also a name: quotation marks around it are house style
+    self_valid: tuple = ()  # when ``self`` holds only in some date ranges: those ranges (else always)
 
 
 @dataclass(frozen=True)
@@ -329,9 +330,16 @@ class _Builder:
             variants = [variants]
         if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
             self.error("'variants' must be a list of non-empty terms", where + ".variants", variants)
+        self_valid = ()
+        if isinstance(item.get("self"), (dict, list)):
+            # self-identifying only in some date ranges (before 2016 الجيش الليبي named Haftar's army
+            # by itself; later it needs an alias)
+            self_valid = self.ranges(item["self"], f"{where}.self")
+            item = {**item, "self": True}
         for key in ("self", "inflect", "name"):
             if key in item and not isinstance(item[key], bool):
-                self.error(f"'{key}' must be true or false", f"{where}.{key}", item[key])
+                self.error(f"'{key}' must be true or false, or (self) date ranges like {{to: 2016-03-29}}",
+                           f"{where}.{key}", item[key])
         note = self.text(item.get("note", ""), where + ".note")
         globs = [raw.strip().endswith("*") for raw in [term, *variants]]
         glob = any(globs)
@@ -364,14 +372,25 @@ class _Builder:
         return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
                      self_identifying=bool(item.get("self", False)),
                      inflect=False if glob else bool(item.get("inflect", True)),
-                     forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)))
+                     forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)),
+                     self_valid=self_valid)
 
     # -- scope -----------------------------------------------------------------------------------
     def words(self, value, where: str) -> tuple[str, ...]:
-        if isinstance(value, str):
+        """Plain terms (strings, or ``{term, note}`` mappings) in their normalized forms."""
+        if isinstance(value, (str, dict)):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.error("expected a list of non-empty terms", where, value)
+        if not isinstance(value, list):
+            self.error("expected a list of terms", where, value)
+        flat = []
+        for i, v in enumerate(value):
+            if isinstance(v, dict):
+                self.check_keys(v, {"term", "note"}, f"{where}[{i}]")
+                v = v.get("term")
+            if not isinstance(v, str) or not v.strip():
+                self.error("expected a non-empty term", f"{where}[{i}]", v)
+            flat.append(v)
+        value = flat
         out = []
         for v in value:
             form = normalize(v).strip()

@@ -325,7 +325,7 @@ class CompiledLexicon:
             out += [("alias", s, e, idx, None, scope.reason(idx, s, e), None) for s, e, idx in alias_spans]
         label_spans = []
         if labels and ("label" in want or (cats and self.qualifying)):
-            label_spans = self._labels(norm, labels, alias_spans, structural)
+            label_spans = self._labels(norm, labels, alias_spans, structural, scope.date)
             if "label" in want:
                 for s, e, idx, alias_idx in label_spans:
                     reason = scope.reason(idx, s, e)
@@ -366,6 +366,9 @@ class CompiledLexicon:
         """The referent a qualifier at ``[s, e)`` qualifies: ``(referent, entry_idx)`` or None."""
         starts = [h[0] for h in heads]
         k = bisect_right(starts, s) - 1
+        # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
+        if k >= 0 and heads[k][0] <= s and e <= heads[k][1]:
+            return heads[k][2], heads[k][3]
         # the nearest head before the qualifier (الحكومة ... المعترف بها دوليا), then the one after it
         # (ما يسمى ... حكومة الوفاق)
         while k >= 0 and heads[k][1] > s:
@@ -383,10 +386,20 @@ class CompiledLexicon:
                 return ref, idx
         return None
 
-    def _labels(self, norm, labels, alias_spans, structural):
+    def _is_self(self, entry, date) -> bool:
+        """Does the label name its referent by itself (on this date)?"""
+        if not entry.self_identifying:
+            return False
+        if not entry.self_valid:
+            return True
+        if date is None:
+            return self.undated == "count"
+        return any((a is None or a <= date) and (b is None or date <= b) for a, b in entry.self_valid)
+
+    def _labels(self, norm, labels, alias_spans, structural, date=None):
         if not alias_spans:
             # nothing to attach to: only self-identifying labels can count
-            labels = [r for r in labels if self.entries[r[2]][1].self_identifying]
+            labels = [r for r in labels if self._is_self(self.entries[r[2]][1], date)]
             if not labels:
                 return []
         alias_at = {s: (e, idx) for s, e, idx in alias_spans}
@@ -406,7 +419,7 @@ class CompiledLexicon:
             alias_idx = self._walk(norm, e, alias_at, structural) if last_alias.get(owner, -1) > e else None
             if alias_idx is not None and self.entries[alias_idx][2] == owner:
                 attached.append((s, e, idx, alias_idx))
-            elif entry.self_identifying:
+            elif self._is_self(entry, date):
                 attached.append((s, e, idx, None))
         if not attached:
             return []

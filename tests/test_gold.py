@@ -47,7 +47,7 @@ def _read(path: Path) -> list[dict]:
 
 
 # The theme files, listed (other helpers keep other JSON data in tests/cases).
-THEMES = ("normalization", "clitics", "inflection", "attachment", "quotes", "negatives")
+THEMES = ("normalization", "clitics", "inflection", "attachment", "quotes", "negatives", "scope")
 
 
 def _theme_files() -> list[Path]:
@@ -78,7 +78,8 @@ _LEXICONS: dict[str, object] = {}
 
 def _lexicon(name: str):
     if name not in _LEXICONS:
-        _LEXICONS[name] = load_lexicon(GOLD_LEXICON if name == "gold" else name)
+        path = Path(__file__).resolve().parent.parent / name
+        _LEXICONS[name] = load_lexicon(GOLD_LEXICON if name == "gold" else path if name.endswith(".yaml") else name)
     return _LEXICONS[name]
 
 
