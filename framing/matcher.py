@@ -57,10 +57,10 @@ SCOPE_REASONS = ("exclude", "date", "context", "negated", "unattached")
 
 _NONWORD = re.compile(r"\W")
 _WORD = re.compile(r"\w+")
-_SEP = re.compile(r"[ «»“”\"‘’'()\[\]]*")
+_SEP = re.compile(r"[ «»“”\"‘’'()\[\]#]*")  # hashtags (قوات #حفتر) do not break a phrase
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 # what may stand between a qualifier and its head: words, spaces, quotation marks and brackets
-_GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]]")
+_GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]#]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +151,7 @@ class _DocScope:
 
 def _as_date(value):
     """A document date as ``datetime.date`` (None when missing)."""
-    if value is None:
+    if value is None or value != value:  # None, NaN or NaT
         return None
     if isinstance(value, dt.datetime):
         return value.date()
