@@ -448,9 +448,17 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
         axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
         axis.grid(alpha=0.3)
         axis.tick_params(axis="x", labelrotation=30, labelsize=7)
-    fig.suptitle(_ltr(f"Attention to {name} per {att.attrs.get('freq') or 'period'}"), x=0.01, ha="left")
+    fig.suptitle(_ltr(f"Attention to {name}, {_period_name(att.attrs.get('freq'))}"), x=0.01, ha="left")
     fig.supxlabel(method + "; grey dashed: all other outlets pooled", fontsize=8)
     return fig, (axes[0] if len(axes) == 1 else np.array(axes, dtype=object))
+
+
+def _period_name(freq) -> str:
+    names = {"D": "daily", "W": "weekly", "M": "monthly", "MS": "monthly", "Q": "quarterly", "QS": "quarterly",
+             "Y": "yearly", "YS": "yearly", "A": "yearly", "AS": "yearly"}
+    if not freq:
+        return "per period"
+    return names.get(str(freq).split("-")[0], f"per period ({freq})")
 
 
 # --------------------------------------------------------------------------- report section

@@ -327,6 +327,17 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
     outlets = groups.tolist()
     order = np.random.default_rng(seed).permutation(len(texts))
     stem_cache: dict[str, str] = {}
+    term_of: dict[str, int] = {}  # normalized token -> index of its drawn term (-1: none), unigram fast path
+
+    def lookup(tok):
+        st = stem_cache.get(tok)
+        if st is None:
+            st = stem_cache[tok] = strip_clitics(tok, known)
+        j = index.get(st, -1)
+        term_of[tok] = j
+        return j
+
+    unigrams_only = n_words == {1}
     scanned = 0
     for k in order:
         if not need:
@@ -336,31 +347,45 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
             continue
         scanned += 1
         norm, offs = offsets_array(text, "search")
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(norm)]
-        stems = []
-        for s, e in spans:
-            tok = norm[s:e]
-            st = stem_cache.get(tok)
-            if st is None:
-                st = stem_cache[tok] = strip_clitics(tok, known)
-            stems.append(st)
+        if unigrams_only:
+            toks = _WORD.findall(norm)
+            get = term_of.get
+            js = [get(t, -2) for t in toks]
+            if -2 in js:
+                js = [lookup(t) if j == -2 else j for t, j in zip(toks, js)]
+            hits = [(i, i + 1, j) for i, j in enumerate(js) if j >= 0 and j in need]
+            if not hits:
+                continue
+            spans = [m.span() for m in _WORD.finditer(norm)]
+        else:
+            spans = [m.span() for m in _WORD.finditer(norm)]
+            stems = []
+            for s, e in spans:
+                tok = norm[s:e]
+                st = stem_cache.get(tok)
+                if st is None:
+                    st = stem_cache[tok] = strip_clitics(tok, known)
+                stems.append(st)
+            hits = []
+            for n in n_words:
+                for i in range(len(stems) - n + 1):
+                    j = index.get(stems[i] if n == 1 else " ".join(stems[i:i + n]))
+                    if j is not None and j in need:
+                        hits.append((i, i + n, j))
         seen_here = set()
-        for n in n_words:
-            for i in range(len(stems) - n + 1):
-                term = stems[i] if n == 1 else " ".join(stems[i:i + n])
-                j = index.get(term)
-                if j is None or j in seen_here or j not in need:
-                    continue
-                seen_here.add(j)
-                a, b = original_span(text, offs, spans[i][0], spans[i + n - 1][1])
-                left_start = original_span(text, offs, *spans[max(0, i - window)])[0] if i > 0 else a
-                right_end = original_span(text, offs, *spans[min(len(spans) - 1, i + n - 1 + window)])[1] \
-                    if i + n < len(spans) else b
-                left = _clip(text[left_start:a], 120, left=True)
-                right = _clip(text[b:right_end], 120, left=False)
-                lines[j].append((outlets[k], left, text[a:b], right, ids[k]))
-                if len(lines[j]) >= per_term:
-                    need.discard(j)
+        for i, end, j in hits:
+            if j in seen_here or j not in need:
+                continue
+            seen_here.add(j)
+            a, b = original_span(text, offs, spans[i][0], spans[end - 1][1])
+            left_start = original_span(text, offs, *spans[max(0, i - window)])[0] if i > 0 else a
+            right_end = original_span(text, offs, *spans[min(len(spans) - 1, end - 1 + window)])[1] \
+                if end < len(spans) else b
+            left = _clip(text[left_start:a], 90, left=True)
+            right = _clip(text[b:right_end], 90, left=False)
+            lines[j].append((outlets[k], left, text[a:b], right, ids[k]))
+            if len(lines[j]) >= per_term:
+                need.discard(j)
     return lines, scanned
 
 
