@@ -252,8 +252,14 @@ class VoiceIndex:
             if lemma is None:
                 continue
             if i >= 2 and toks[i - 1][2] == data.as_said and lemma in data.as_said_lemmas:
-                regions.append((a, b, toks[i - 1][0], ve))  # mid-sentence «كما أعلنت الشرطة»
-                continue
+                # mid-sentence «كما أعلنت الشرطة»: "as X said" when the source closes (comma or
+                # sentence end) within 8 words and no complementizer follows ("also said that")
+                src_end = self._source_end(a, toks[i - 1][0], ve, b, as_said=True)
+                if src_end is not None:
+                    regions.append((a, toks[i - 1][0], toks[i - 1][0], src_end))
+                    if src_end < b:
+                        regions.append((src_end, b, toks[i - 1][0], src_end))
+                    continue
             window = data.window
             if w in data.short_forms:
                 window = data.short_window
@@ -297,21 +303,24 @@ class VoiceIndex:
                 return a if marker is None else marker
         return a
 
-    def _source_end(self, a: int, marker: int, after: int, b: int) -> int:
+    def _source_end(self, a: int, marker: int, after: int, b: int, as_said: bool = False):
         """End of the source named after an "according to" marker: the next comma, colon or
-        complementizer within 8 words, else the end of its first word (two after ما)."""
+        complementizer within 8 words, else the end of its first word (two after ما).
+        With ``as_said`` (كما + verb): the comma or sentence end within 8 words, else None."""
         data = _data()
         text = self.norm
         words = list(_WORD.finditer(text, after, b))
         prev = after
-        for k, m in enumerate(words[:9]):
+        for m in words[:9]:
             gap = text[prev:m.start()]
             if "،" in gap or "," in gap or ":" in gap:
                 return prev
             w = m.group()
             if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
-                return m.start()
+                return None if as_said else m.start()
             prev = m.end()
+        if as_said:
+            return b if len(words) <= 8 else None
         if not words:
             return after
         if len(words) <= 8 and _WORD.search(text, a, marker) is not None:
