@@ -288,6 +288,7 @@ class VoiceIndex:
                         regions.append((ce, b, vs, ve))
                         break
                 prev_end = ce
+        regions.extend(_headline_regions(text, a, b))
         self._sentences[a] = regions
         return regions
 
@@ -413,3 +414,62 @@ def reported_spans(norm: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+# -- speaker headlines («عاجل | وزير الخارجية: ...») ------------------------------------------------
+
+_HEADLINES: list = []
+
+
+def _headline_data():
+    """Patterns of speaker headlines, read once from ``framing/data/headlines.yaml``."""
+    if not _HEADLINES:
+        import yaml
+        from importlib import resources
+
+        raw = yaml.safe_load((resources.files("framing") / "data" / "headlines.yaml").read_text(encoding="utf-8"))
+        prefix = re.compile(r"\s*(?:(?:" + "|".join(raw["prefixes"]) + r")\s*)*", re.IGNORECASE)
+        _HEADLINES.append((int(raw["max_words"]), prefix, frozenset(_norm_list(raw["own_speakers"], "own_speakers")),
+                           frozenset(_norm_list(raw["not_speakers"], "not_speakers")),
+                           frozenset(_norm_list(raw["speaker_heads"], "speaker_heads"))))
+    return _HEADLINES[0]
+
+
+def _headline_regions(text: str, a: int, b: int) -> list:
+    """A sentence that opens with «<speaker>: » (no verb of saying, at most ``max_words`` words, not the
+    outlet's own reporter): the statement after the colon is reported speech."""
+    colon = text.find(":", a, b)
+    if colon < 0:
+        return []
+    if a > 0 and text[:a].rstrip(" \t")[-1:] not in ("\n", ""):
+        return []  # only a headline: the sentence opens a line (a post, a paragraph)
+    max_words, prefix, own, not_speakers, heads = _headline_data()
+    start = a
+    tagged = False
+    while True:  # skip «RT @user:», «عاجل |» and their like (several may stand in a row)
+        m = prefix.match(text, start, colon + 1)
+        if m is None or m.end() == start:
+            break
+        start = m.end()
+        tagged = True
+        if start > colon:
+            colon = text.find(":", start, b)
+            if colon < 0:
+                return []
+    words = _WORD.findall(text, start, colon)
+    if not words or len(words) > max_words:
+        return []
+    head = words[0][1:] if words[0][:1] in ("و", "ف") and len(words[0]) > 3 else words[0]
+    if head in own or words[0] in own or head in not_speakers or words[0] in not_speakers:
+        return []
+    if not tagged and not (head.startswith("ال") or words[0].startswith("ال") or head in heads or words[0] in heads):
+        return []
+    data = _data()
+    if any(data.verb_of(w) is not None for w in words):
+        return []  # «قال الوزير: ...» is found by the verb rule
+    if re.search(r"[.!؟?،,]", text[start:colon]):
+        return []
+    after = text[colon + 1:b].lstrip()
+    if not after or after[0] in QUOTE_CHARS or after.startswith("http"):
+        return []
+    return [(colon + 1, b, start, colon + 1)]

@@ -102,6 +102,15 @@ def main():
     case("voice-speaker-described", "وقال مسؤول في ميليشيا قحطان إن القصف توقف",
          [L("ميليشيا", "label", Q, "delegitimizing", "ميليشيا", "قحطان")],
          "The label names the speaker before the attribution verb: that is the outlet describing the speaker.")
+    case("voice-speaker-headline", "عاجل | وزير الخارجية في زاهرة: ميليشيا قحطان تعرقل الاتفاق",
+         [L("ميليشيا", "label", Q, "delegitimizing", "ميليشيا", "قحطان", voice="reported")],
+         "A breaking-news headline «<speaker>: <statement>» without a verb of saying: the speaker's words.")
+    case("voice-own-reporter-headline", "عاجل | مراسلنا في زاهرة: ميليشيا قحطان تنسحب من المطار",
+         [L("ميليشيا", "label", Q, "delegitimizing", "ميليشيا", "قحطان")],
+         "The outlet's own reporter before the colon: the outlet's words.")
+    case("voice-colon-after-verb", "وصل الوفد: ميليشيا قحطان انسحبت",
+         [L("ميليشيا", "label", Q, "delegitimizing", "ميليشيا", "قحطان")],
+         "A colon after a clause that opens with a verb is not a speaker headline.")
     # 5 qualifiers
     case("qualifier-attached", "التقى الوفد حكومة الوئام المعترف بها دوليا في زاهرة",
          [L("المعترف بها دوليا", "category", GOV, None, "المعترف بها دوليا", "حكومة الوئام", cat="legitimacy")],
