@@ -36,7 +36,10 @@ STANCES = ("delegitimizing", "neutral", "legitimizing")
 _SCOPE_KEYS = {"context", "valid", "exclude"}
 _TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents",
              "undated", "exclude", "modifiers", "heads", "negators"}
-_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name"} | _SCOPE_KEYS
+_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name", "head"} | _SCOPE_KEYS
+# where a qualifier's head (the actor's name or label) stands: before it (adjectives: الحكومة ...
+# المعترف بها دوليا), after it (hedges: ما يسمى ...), or either side
+_HEAD_SIDES = ("before", "after", "either")
 _CATEGORY_KEYS = {"description", "terms", "qualifies", "context", "valid", "exclude"}
 _REFERENT_KEYS = {"description", "aliases", "labels", "label"} | _SCOPE_KEYS
 _UNDATED = ("count", "skip")
@@ -81,6 +84,7 @@ class Entry:
     glob: bool = False
     name: bool = False  # an evaluative label that is also a name: quotation marks around it are house style
     self_valid: tuple = ()  # when ``self`` holds only in some date ranges: those ranges (else always)
+    head: str = ""  # qualifiers: where the head stands (before / after / either); "" = the category's
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class Category:
     entries: tuple[Entry, ...]
     scope: Scope = _NO_SCOPE
     qualifies: bool = False  # counts only when attached to a referent's alias or label
+    head: str = "either"  # where the head stands by default: before, after or either side
 
 
 @dataclass(frozen=True)
@@ -230,19 +235,26 @@ class _Builder:
             desc = ""
             scope = _NO_SCOPE
             qualifies = False
+            head_side = "either"
             if isinstance(body, dict):
                 self.check_keys(body, _CATEGORY_KEYS, where)
                 desc = self.text(body.get("description", ""), where + ".description")
                 scope = self.scope(body, where)
                 qualifies = body.get("qualifies", False)
-                if not isinstance(qualifies, bool):
-                    self.error("'qualifies' must be true or false", where + ".qualifies", qualifies)
+                if isinstance(qualifies, str) and qualifies in _HEAD_SIDES:
+                    head_side, qualifies = qualifies, True
+                elif isinstance(qualifies, bool):
+                    head_side = "either"
+                else:
+                    self.error("'qualifies' must be true or false, or where the head stands: before (adjectives: "
+                               "الحكومة ... المعترف بها دوليا), after (hedges: ما يسمى ...) or either",
+                               where + ".qualifies", qualifies)
                 body = body.get("terms")
                 where += ".terms"
             entries = self.entry_list(body, where, role=("category", cname))
             if not entries:
                 self.error("a category needs at least one term", where)
-            categories[cname] = Category(cname, desc, entries, scope, qualifies)
+            categories[cname] = Category(cname, desc, entries, scope, qualifies, head_side)
 
         referents = {}
         refs = data.get("referents", {}) or {}
@@ -369,11 +381,14 @@ class _Builder:
             if role is not None:
                 self.register(form, role, where)
         scope = self.scope(item, where, forms=forms)
+        head = item.get("head", "")
+        if head and (role is None or role[0] != "category" or head not in _HEAD_SIDES):
+            self.error("'head' (before, after or either) is for the terms of a qualifier category", f"{where}.head", head)
         return Entry(term=term.strip(), variants=tuple(v.strip() for v in variants), note=note,
                      self_identifying=bool(item.get("self", False)),
                      inflect=False if glob else bool(item.get("inflect", True)),
                      forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)),
-                     self_valid=self_valid)
+                     self_valid=self_valid, head=head)
 
     # -- scope -----------------------------------------------------------------------------------
     def words(self, value, where: str) -> tuple[str, ...]:

@@ -117,7 +117,7 @@ class _DocScope:
         rule = self.compiled.rules.get(idx)
         if rule is None or not rule.exclude or not self.excl:
             return False
-        return any(xs <= s and e <= xe and (xe - xs) > (e - s) and xid in rule.exclude
+        return any(xs <= s and e <= xe and xid in rule.exclude
                    for xs, xe, xid in self.excl)
 
     def reason(self, idx, s, e) -> str:
@@ -194,6 +194,10 @@ class CompiledLexicon:
             for e in entries:
                 self.entries.append((role, e, None, None))
         self.qualifying = {c.name for c in lexicon.categories.values() if c.qualifies}
+        self.head_side = {}  # entry index -> where its head stands (qualifier categories)
+        for idx, (role, entry, owner, _stance) in enumerate(self.entries):
+            if role == _CATEGORY and owner in self.qualifying:
+                self.head_side[idx] = entry.head or lexicon.categories[owner].head
 
         # scope: context and exclude phrases become keys of their own
         context_ids: dict[str, int] = {}
@@ -344,7 +348,7 @@ class CompiledLexicon:
                     if heads is None:
                         heads = sorted([(a, b, self.entries[i][2], i) for a, b, i in alias_spans]
                                        + [(a, b, self.entries[i][2], i) for a, b, i, _ in label_spans])
-                    head = self._head(norm, s, e, heads)
+                    head = self._head(norm, s, e, heads, self.head_side.get(idx, "either"))
                     if head is None and not reason:
                         reason = "unattached"
                 out.append(("category", s, e, idx, head[1] if head else None, reason, head[0] if head else None))
@@ -362,8 +366,10 @@ class CompiledLexicon:
             return True
         return prev[:1] in ("و", "ف") and prev[1:] in self.negators
 
-    def _head(self, norm, s, e, heads):
-        """The referent a qualifier at ``[s, e)`` qualifies: ``(referent, entry_idx)`` or None."""
+    def _head(self, norm, s, e, heads, side="either"):
+        """The referent a qualifier at ``[s, e)`` qualifies: ``(referent, entry_idx)`` or None.
+
+        ``side``: where the head may stand — "before" the qualifier, "after" it, or "either"."""
         starts = [h[0] for h in heads]
         k = bisect_right(starts, s) - 1
         # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
@@ -373,13 +379,13 @@ class CompiledLexicon:
         # (ما يسمى ... حكومة الوفاق)
         while k >= 0 and heads[k][1] > s:
             k -= 1
-        if k >= 0:
+        if k >= 0 and side != "after":
             hs, he, ref, idx = heads[k]
             gap = norm[he:s]
             if not _GAP_BREAK.search(gap) and gap.count(" ") - 1 <= self.window:
                 return ref, idx
         j = bisect_right(starts, e - 1)
-        if j < len(heads):
+        if j < len(heads) and side != "before":
             hs, he, ref, idx = heads[j]
             gap = norm[e:hs]
             if hs >= e and not _GAP_BREAK.search(gap) and gap.count(" ") - 1 <= self.window:

@@ -130,11 +130,15 @@ def test_judged_hits_are_what_the_matcher_reports_today(lexicon):
         now.append(m)
     now = pd.concat(now, ignore_index=True)
     key = ["corpus", "doc_id", "start", "end", "kind"]
-    now_keys = {tuple(r) for r in now[key + ["referent", "stance", "voice"]].astype(str).to_numpy()}
-    judged = df[key + ["referent", "stance", "voice"]].astype(str)
-    judged = judged.replace({"": "None", "nan": "None"})
-    now_keys = {tuple("None" if v in ("", "nan") else v for v in t) for t in now_keys}
-    missing = [tuple(r) for r in judged.to_numpy() if tuple(r) not in now_keys]
+    cols = key + ["referent", "stance", "voice"]
+
+    def keys(table):
+        return [tuple("None" if (v is None or v != v or str(v) in ("", "nan", "None", "<NA>")) else str(v)
+                      for v in row) for row in table[cols].astype(object).to_numpy()]
+
+    now_keys = set(keys(now))
+    judged = keys(df)
+    missing = [r for r in judged if r not in now_keys]
     share = len(missing) / max(len(judged), 1)
     assert share <= 0.02, (f"{lexicon}: {len(missing)} of {len(judged)} judged hits are no longer reported as "
                            f"judged (first: {missing[:3]}); draw and judge a new sample")

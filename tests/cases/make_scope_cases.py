@@ -124,6 +124,12 @@ def main():
     case("qualifier-exclude", "أكد تقرير الطب الشرعي في زاهرة وفاة الرجل",
          [L("الشرعي", "category", None, None, "الشرعي", cat="legitimacy", in_scope=False, reason="exclude")],
          "الطب الشرعي is forensic medicine: excluded.")
+    case("qualifier-head-side", "طلبت الشهادات المعترف بها دوليا حكومة الوئام في زاهرة",
+         [L("المعترف بها دوليا", "category", None, None, "المعترف بها دوليا", cat="legitimacy", in_scope=False, reason="unattached")],
+         "An adjective qualifies the noun before it: a name after the qualifier is not its head (qualifies: before).")
+    case("qualifier-exclude-proclitic", "ويبدأ الموسم كما يسمى في زاهرة",
+         [L("كما يسمى", "category", None, None, "ما يسمى", cat="hedge", in_scope=False, reason="exclude")],
+         "An exclude phrase as long as the hit (كما يسمى = ك + ما يسمى) blocks it: 'as it is called' is no hedge.")
     case("qualifier-hedge-free", "انتقد ما يسمى حكومة الوئام في زاهرة",
          [L("ما يسمى", "category", None, None, "ما يسمى", cat="hedge")],
          "A hedge category without 'qualifies' counts on its own.")
