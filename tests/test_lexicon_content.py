@@ -15,8 +15,11 @@ import yaml
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "framing" / "data" / "lexicons"
 NAMES = ["libya", "yemen", "isis", "markers"]
 TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles",
-            "categories", "referents"}
-ENTRY_KEYS = {"term", "variants", "note", "self", "inflect"}
+            "categories", "referents",
+            # issue 10 scope and attachment keys (docs/lexicon-format.md)
+            "undated", "exclude", "modifiers", "heads", "negators"}
+ENTRY_KEYS = {"term", "variants", "note", "self", "inflect",
+              "name", "context", "valid", "exclude"}  # issue 10: house-style names and per-entry scope
 STANCES = {"delegitimizing", "neutral", "legitimizing"}
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
@@ -157,7 +160,8 @@ def test_libya_referents():
 
 def test_markers_has_categories_only():
     lex = load("markers")
-    assert "referents" not in lex
+    # issue 10: markers may hold heads-only referents (aliases for qualifier attachment, no labels)
+    assert all(not ref.get("labels") for ref in (lex.get("referents") or {}).values())
     assert {"hedge", "attribution_sceptical", "attribution_neutral", "legitimacy"} <= set(
         lex["categories"])
 
