@@ -448,8 +448,8 @@ def _headline_regions(text: str, a: int, b: int) -> list:
     tagged = False
     while True:  # skip «RT @user:», «عاجل |» and their like (several may stand in a row)
         m = prefix.match(text, start, colon + 1)
-        if m is None or m.end() == start:
-            break
+        if m is None or not text[start:m.end()].strip():
+            break  # nothing but spaces: not a tag
         start = m.end()
         tagged = True
         if start > colon:
@@ -467,7 +467,7 @@ def _headline_regions(text: str, a: int, b: int) -> list:
     data = _data()
     if any(data.verb_of(w) is not None for w in words):
         return []  # «قال الوزير: ...» is found by the verb rule
-    if re.search(r"[.!؟?،,]", text[start:colon]):
+    if re.search(r"[.!؟?،,\-–—/]", text[start:colon]):  # «فلان- سبق- الرياض:» is a dateline
         return []
     after = text[colon + 1:b].lstrip()
     if not after or after[0] in QUOTE_CHARS or after.startswith("http"):
