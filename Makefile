@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
-.PHONY: install demo test bench fuzz clean
+.PHONY: install demo test test-notebooks bench fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# every notebook x every bundled lexicon x {demo, SaudiNewsNet sample}; `make test` runs a representative part
+test-notebooks: install
+	FRAMING_NOTEBOOK_MATRIX=full $(PY) -m pytest -q tests/test_notebooks_params.py
 
 bench: install
 	$(PY) benchmarks/run.py

@@ -41,6 +41,12 @@ _EXPORTS = {
     "exclude_copies": "framing.duplicates",
     "concat_batches": "framing.corpus",
     "rejects": "framing.corpus",
+    # choosing what to look at, for any lexicon (the notebooks use these)
+    "referent_totals": "framing.selection",
+    "top_referent": "framing.selection",
+    "top_term": "framing.selection",
+    "hit_sentence": "framing.selection",
+    "outlets_for_folds": "framing.selection",
     "simulate_corpus": "framing.simulate",
     # features
     "extract_matches": "framing.features",
@@ -70,6 +76,7 @@ _EXPORTS = {
     "demo_path": "framing.demo",
     "predict_outlet": "framing.predict",
     "analyze": "framing.pipeline",
+    "drop_wire_copies": "framing.pipeline",
 }
 
 _SUBMODULES = {"stats", "charts", "report", "cli", "demo", "scale", "simulate"}
