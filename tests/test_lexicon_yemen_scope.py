@@ -10,13 +10,17 @@ import pytest
 from framing import find_matches, load_lexicon
 
 
-def hits(text, date=None):
+# the sentences are dated inside the war's first year unless a test says otherwise
+WAR_2015 = "2015-08-01"
+
+
+def hits(text, date=WAR_2015):
     """Every label hit, in or out of scope: (surface, referent, stance, in_scope, scope_reason)."""
     return [(text[m.start:m.end], m.referent, m.stance, m.in_scope, m.scope_reason)
             for m in find_matches(text, "yemen", date=date, scope="all") if m.kind == "label"]
 
 
-def counted(text, date=None):
+def counted(text, date=WAR_2015):
     """The label hits that count: (surface, referent, stance)."""
     return [(s, r, st) for s, r, st, ok, _ in hits(text, date) if ok]
 
@@ -165,3 +169,23 @@ def test_bare_militia_and_rebels_in_yemen_name_the_houthis():
 ])
 def test_other_countries_militias_and_rebels_are_not_the_houthis(text, surface, reason):
     assert (surface, "houthis", "delegitimizing", False, reason) in hits(text)
+
+
+def test_the_coalition_alone_counts_in_yemen_but_not_the_anti_isis_coalition():
+    assert counted("وشنت طائرات التحالف غارات على مواقع الحوثيين في صعدة") == [
+        ("التحالف", "coalition", "neutral")]
+    text = "وقصف التحالف الدولي مواقع داعش في الرقة، فيما هدأت الجبهات في اليمن"
+    assert ("التحالف", "coalition", "neutral", False, "exclude") in hits(text)
+
+
+def test_government_forces_are_hadis_only_near_yemen():
+    assert counted("وسيطرت القوات الحكومية على مطار عدن") == [("القوات الحكومية", "government", "neutral")]
+    assert counted("وسيطرت القوات الحكومية على أحياء في حلب") == []
+
+
+@pytest.mark.parametrize("date", ["2019-08-20", None])
+def test_bare_militia_after_2017_or_undated_is_not_the_houthis(date):
+    # Aden, August 2019: the government calls the Southern Transitional Council's fighters militias
+    text = "بيان للرئاسة: المليشيات المتمردة هاجمت مؤسسات الدولة في عدن"
+    assert counted(text, date=date) == []
+    assert counted("قصفت مليشيات الحوثي أحياء في تعز", date=date) == [("مليشيات", "houthis", "delegitimizing")]
