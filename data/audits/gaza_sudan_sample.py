@@ -1,0 +1,65 @@
+"""Draw the audit samples for the gaza and sudan lexicons from the shared corpora (reproducible).
+
+The shared corpora (SaudiNewsNet 2015, ASND Al Jazeera 2016-2020) predate both wars, so with the
+lexicons' date scope on no hit counts. This script therefore audits the label matching itself: it
+loads each lexicon with its `valid` ranges removed (context and exclude rules kept), extracts the
+own-voice label hits that count, and draws a seeded sample spread over outlets (all hits when there
+are fewer than the target). The CSV keeps ids, offsets and the matched words only (no context);
+`correct` and `note` are filled by hand, then `framing.audit_precision` reads the file back.
+
+    .venv/bin/python data/audits/gaza_sudan_sample.py        # writes data/audits/{gaza,sudan}_sample.csv
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from framing import audit_sample, extract_matches, read_corpus, write_audit
+from framing.lexicon import Lexicon
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
+SEED = 2026
+PER_OUTLET = {"gaza": 12, "sudan": 1000}  # sudan: every hit there is
+KEEP = ["match_row", "doc_id", "outlet", "date", "start", "end", "surface", "referent", "stance", "term",
+        "alias", "voice", "in_scope", "scope_reason", "correct", "note"]
+
+
+def without_dates(name: str) -> Lexicon:
+    """The bundled lexicon with every `valid` range removed (context and exclude rules kept)."""
+    data = yaml.safe_load((ROOT / "framing" / "data" / "lexicons" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+    def strip(node):
+        if isinstance(node, dict):
+            node.pop("valid", None)
+            for v in node.values():
+                strip(v)
+        elif isinstance(node, list):
+            for v in node:
+                strip(v)
+
+    strip(data)
+    return Lexicon.from_dict(data, source=f"{name}.yaml without valid")
+
+
+def corpus() -> pd.DataFrame:
+    parts = [read_corpus(CORPORA / f, errors="collect") for f in ("saudinewsnet.jsonl.gz", "asnd_aljazeera.jsonl.gz")]
+    return pd.concat([p[["doc_id", "outlet", "date", "text"]] for p in parts], ignore_index=True)
+
+
+def main(names) -> None:
+    docs = corpus()
+    for name in names:
+        hits = extract_matches(docs, without_dates(name), voice="own", kinds=("label",), scope="in")
+        sample = audit_sample(hits, n=PER_OUTLET[name], seed=SEED, corpus=docs, by="outlet")
+        out = Path(__file__).with_name(f"{name}_sample.csv")
+        write_audit(sample[[c for c in KEEP if c in sample.columns]], out)
+        print(f"{name}: {len(hits)} own-voice label hits in scope without dates; sampled {len(sample)} -> {out.name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["gaza", "sudan"])
