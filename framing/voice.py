@@ -58,6 +58,7 @@ class _VoiceData:
     colon_lemmas: frozenset
     complementizers: frozenset
     not_after: frozenset
+    verb_not_after: frozenset
     stop_after: frozenset
     clause_breaks: frozenset
     clause_break_exceptions: frozenset
@@ -128,6 +129,7 @@ def _data() -> _VoiceData:
         colon_lemmas=colon,
         complementizers=frozenset(comps),
         not_after=frozenset(_norm_list(raw["not_after"], "not_after")),
+        verb_not_after=frozenset(_norm_list(raw["verb_not_after"], "verb_not_after")),
         stop_after=frozenset(_norm_list(raw["stop_after"], "stop_after")),
         clause_breaks=frozenset(_norm_list(raw["clause_breaks"], "clause_breaks")),
         clause_break_exceptions=frozenset(_norm_list(raw["clause_break_exceptions"],
@@ -246,11 +248,12 @@ class VoiceIndex:
         # attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة
         toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
         ntok = len(toks)
+        holes = []
         for i in range(ntok):
             vs, ve, w = toks[i]
             lemma = data.verb_of(w)
-            if lemma is None:
-                continue
+            if lemma is None or (i >= 1 and toks[i - 1][2] in data.verb_not_after):
+                continue  # «تستطيع الحكومة أن تقول إن ...»: a hypothetical statement
             if i >= 2 and toks[i - 1][2] == data.as_said and lemma in data.as_said_lemmas:
                 # mid-sentence «كما أعلنت الشرطة»: "as X said" when the source closes (comma or
                 # sentence end) within 8 words and no complementizer follows ("also said that")
@@ -286,9 +289,28 @@ class VoiceIndex:
                         break
                     if before is None or before not in data.not_after:
                         regions.append((ce, b, vs, ve))
+                        holes.append((vs, ce))  # the speaker: the outlet's words, wherever they stand
                         break
                 prev_end = ce
         regions.extend(_headline_regions(text, a, b))
+        if holes and len(regions) > 1:
+            # «قال إن ...، وأبلغ رئيس الاتحاد رويترز أنه ...»: the second speaker is not reported
+            cut = []
+            for r in regions:
+                parts = [r]
+                for hs, he in holes:
+                    nxt = []
+                    for ps, pe, ts, te in parts:
+                        if he <= ps or pe <= hs or ts == hs:  # (its own speaker precedes it)
+                            nxt.append((ps, pe, ts, te))
+                            continue
+                        if ps < hs:
+                            nxt.append((ps, hs, ts, te))
+                        if he < pe:
+                            nxt.append((he, pe, ts, te))
+                    parts = nxt
+                cut.extend(parts)
+            regions = cut
         self._sentences[a] = regions
         return regions
 
