@@ -19,7 +19,8 @@ TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "t
             # issue 10 scope and attachment keys (docs/lexicon-format.md)
             "undated", "exclude", "modifiers", "heads", "negators"}
 ENTRY_KEYS = {"term", "variants", "note", "self", "inflect",
-              "name", "context", "valid", "exclude"}  # issue 10: house-style names and per-entry scope
+              "name", "context", "valid", "exclude",  # issue 10: house-style names and per-entry scope
+              "head"}  # issue 10: a qualifier term's head side (docs/lexicon-format.md, added for isis)
 STANCES = {"delegitimizing", "neutral", "legitimizing"}
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 

@@ -168,6 +168,24 @@ def test_hedges_elsewhere_do_not_count(text):
     assert [h for h in counted(text) if h[1] == "category"] == []
 
 
+def test_hedges_look_for_their_name_on_one_side():
+    # «ما يسمى» introduces the name after it; «المزعوم» qualifies the name before it
+    assert [h for h in counted("داعش وما يسمى بحزب الله يتقاتلان") if h[1] == "category"] == []
+    assert [h for h in counted("رغم المؤامرة المزعومة من قبل تنظيم داعش") if h[1] == "category"] == []
+    assert [h[0] for h in counted("أعلن التنظيم الخلافة المزعومة قبل عام بعد هجوم داعش") if h[1] == "category"] == [
+        "المزعومة"]
+
+
+def test_the_name_qualified_as_terrorist_is_not_legitimizing():
+    found = [h for h in hits("قصفت الطائرات مقاتلي الدولة الإسلامية الإرهابي قرب الموصل") if h[1] == "label"]
+    assert [(h[0], h[3], h[5], h[6]) for h in found] == [("الدولة الإسلامية", "legitimizing", False, "exclude")]
+
+
+def test_al_jazeera_hashtag_names_the_group():
+    assert counted("#كاريكاتير: تحالف على #الإرهاب #داعش #تنظيم_الدولة") == [
+        ("داعش", "label", "delegitimizing", "own"), ("تنظيم_الدولة", "label", "neutral", "own")]
+
+
 def test_hedge_before_an_isis_name_counts_with_its_referent():
     found = [h for h in hits("أدين بالانضمام لما يسمى بتنظيم داعش") if h[1] == "category"]
     assert [(h[0], h[2], h[5]) for h in found] == [("لما يسمى", "isis", True)]
