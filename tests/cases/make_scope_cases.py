@@ -54,6 +54,8 @@ def main():
          "Until 2020 الجيش الزاهري named Qahtan's camp by itself.", date="2020-05-01")
     case("scope-self-valid-out", "قصف الجيش الزاهري مواقع في الريحان", [],
          "From 2021 the phrase needs an alias of the camp: none here, so no label.", date="2022-05-01")
+    case("scope-self-valid-undated", "قصف الجيش الزاهري مواقع في الريحان", [],
+         "Undated: whether the phrase named the camp by itself cannot be known, so it needs an alias.")
     case("scope-ally-adjective", "وصل الحليف الفالكوني إلى زاهرة",
          [L("الحليف الفالكوني", "label", FAL, "legitimizing", "الحليف الفالكوني")],
          "The ally as an adjective phrase names Falconia (حليف فالكونيا would name Falconia's ally).")
