@@ -57,6 +57,7 @@ class _VoiceData:
     verb_forms: dict            # normalized form -> lemma
     colon_lemmas: frozenset
     complementizers: frozenset
+    coordinated: frozenset      # وأن، وبأن (+ suffixes): a complementizer after a comma too
     not_after: frozenset
     verb_not_after: frozenset
     stop_after: frozenset
@@ -111,6 +112,9 @@ def _data() -> _VoiceData:
     suffixes = _norm_list(raw["complementizer_suffixes"], "complementizer_suffixes")
     for c in _norm_list(raw["complementizers"], "complementizers"):
         comps.update(c + s for s in suffixes)
+    coordinated = set()
+    for c in _norm_list(raw["coordinated_complementizers"], "coordinated_complementizers"):
+        coordinated.update(c + s for s in suffixes)
     acc = raw["according_to"]
     always = sorted(_norm_list(acc["always"], "according_to.always"), key=len, reverse=True)
     with_source = sorted(_norm_list(acc["with_source"], "according_to.with_source"), key=len, reverse=True)
@@ -128,6 +132,7 @@ def _data() -> _VoiceData:
         verb_forms=verb_forms,
         colon_lemmas=colon,
         complementizers=frozenset(comps),
+        coordinated=frozenset(coordinated),
         not_after=frozenset(_norm_list(raw["not_after"], "not_after")),
         verb_not_after=frozenset(_norm_list(raw["verb_not_after"], "verb_not_after")),
         stop_after=frozenset(_norm_list(raw["stop_after"], "stop_after")),
@@ -276,6 +281,10 @@ class VoiceIndex:
                         after = text[colon + 1:cs].strip()
                         if not (after and after[0] in QUOTE_CHARS):
                             regions.append((colon + 1, b, vs, ve))
+                    break
+                if ("،" in gap or "," in gap) and cw in data.coordinated:
+                    regions.append((ce, b, vs, ve))
+                    holes.append((vs, ce))
                     break
                 if ("،" in gap or "," in gap) and (cw in data.clause_breaks or (
                         cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
