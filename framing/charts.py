@@ -47,6 +47,7 @@ __all__ = [
     "rc_params",
     "plot_label_shares",
     "plot_trends",
+    "plot_trends_by_outlet",
     "plot_referent_heatmap",
     "plot_fightin_words",
     "plot_outlet_distance",
@@ -168,6 +169,35 @@ def _ltr(text: str) -> str:
     is a right-to-left paragraph, and "نجمة vs rest" would read "vs rest نجمة".
     """
     return "\u200e" + text
+
+
+def interval_note(table, what: str = "whiskers") -> str:
+    """How the intervals of a table were computed, in one line for a chart (from its ``attrs``).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame(); t.attrs.update(method="bootstrap", ci=0.95)
+    >>> interval_note(t)
+    'whiskers: 95% percentile-bootstrap intervals over documents'
+    """
+    attrs = getattr(table, "attrs", None) or {}
+    method, ci = attrs.get("method"), attrs.get("ci")
+    level = f"{ci:.0%} " if isinstance(ci, (int, float)) else ""
+    if method == "bootstrap":
+        return f"{what}: {level}percentile-bootstrap intervals over documents"
+    if method == "wilson":
+        return f"{what}: {level}Wilson score intervals (labels counted as independent)"
+    if method == "dirichlet":
+        return f"{what}: {level}Dirichlet posterior intervals"
+    if method:
+        return f"{what}: {level}{method} intervals"
+    return f"{what}: the table's lo–hi intervals (method not recorded in its attrs)"
+
+
+def _footnote(fig, *parts):
+    """One grey line under the figure (notes joined with ' · ')."""
+    text = " · ".join(p for p in parts if p)
+    if text:
+        fig.supxlabel(_ltr(text), fontsize=8, color="0.35")
 
 
 def _unique(values) -> list:
@@ -300,8 +330,11 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         fig.legend(handles=_stance_handles(), loc="outside upper center", ncols=3, frameon=False)
     else:
         ax.legend(handles=_stance_handles(), loc="best", fontsize="small")
-    if empty:  # said on the figure, not dropped silently
-        fig.supxlabel(f"no labels, not drawn: {', '.join(map(str, empty))}", fontsize=8, color="0.35")
+    note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
+    if ax is None:  # said on the figure, not dropped silently
+        _footnote(fig, note, interval_note(shares))
+    else:
+        ax.set_xlabel(f"share of labels ({interval_note(shares)})", fontsize=8)
     return _result(fig, axes)
 
 
@@ -408,9 +441,112 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
     axes[0].set_title(str(referent), loc="left")
     if ax is None:
         fig.legend(handles=axes[0].lines[: len(groups)], loc="outside right upper", frameon=False)
+        _footnote(fig, interval_note(trends, "bands"))
     else:
         ax.legend(handles=ax.lines[: len(groups)], loc="best", fontsize="small")
     return _result(fig, axes)
+
+
+_SHORT = {"delegitimizing": "delegit.", "neutral": "neutral", "legitimizing": "legit."}
+
+
+@_styled
+def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None, ncols: int = 3):
+    """Small multiples: one panel per group (outlet), the three stance shares over time in each.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        From :func:`framing.trends`: ``period``, group column(s), ``referent``, ``stance``,
+        ``share``, ``lo``, ``hi`` (``total`` when present: groups without any label for the
+        referent get no panel and are named in the footnote).
+    referent : str
+        The referent to draw.
+    change_points : pandas.DataFrame, optional
+        From :func:`framing.change_points`. Only the changes in this table are marked (a dashed
+        line in the group's panel), each labelled with the stance whose share moved most and its
+        size, e.g. "delegit. 8% → 63%".
+    outlets : list, optional
+        The groups to draw, in this order (default: every group, in table order). Pass the top
+        few of a corpus with many outlets.
+    ncols : int, default 3
+        Panels per row.
+
+    Returns
+    -------
+    (Figure, Axes) or (Figure, numpy.ndarray of Axes)
+        Per Axes: three lines (delegitimizing, neutral, legitimizing), their interval bands in
+        ``ax.collections``, then one vertical line per change-point; the panel title is the group.
+    """
+    _require(trends, ["period", "referent", "stance", "share", "lo", "hi"], "trends", "framing.trends")
+    _check_stances(trends, "trends")
+    gcols = _group_columns(trends, skip=("period",))
+    df = trends.assign(_group=_group_labels(trends, gcols))
+    df = df[df["referent"] == _pick(_unique(trends["referent"]), referent, "referent", "trends")]
+    groups = _unique(df["_group"])
+    if outlets is not None:
+        wanted = [str(o) for o in outlets]
+        missing = [o for o in wanted if o not in groups]
+        if missing:
+            raise FramingError(f"outlets: no rows for {missing}; available: {groups}")
+        groups = wanted
+    empty = []
+    if "total" in df.columns:
+        has = set(df.loc[df["total"] > 0, "_group"])
+        empty = [g for g in groups if g not in has]
+        groups = [g for g in groups if g in has] or groups[:1]
+    cps = _change_rows(change_points, gcols, referent, groups)
+    fig, axes = _panels(len(groups), ncols=ncols, panel=(3.9, 2.4), sharex=True, sharey=True)
+    for a, g in zip(axes, groups):
+        part = df[df["_group"] == g]
+        for st in STANCES:
+            s = part[part["stance"] == st].sort_values("period")
+            x = s["period"].to_numpy()
+            a.plot(x, s["share"].to_numpy(dtype=float), color=STANCE_COLORS[st], lw=1.5, label=st)
+            a.fill_between(x, s["lo"].to_numpy(dtype=float), s["hi"].to_numpy(dtype=float),
+                           color=STANCE_COLORS[st], alpha=0.15, lw=0)
+        for k, (cg, row) in enumerate(r for r in cps if r[0] == g):
+            _mark_size(a, row, k)
+        a.set_title(_ltr(str(g)), fontsize=9, loc="left")
+        a.set_ylim(0, 1)
+        _percent_axis(a.yaxis)
+        a.grid(color="0.92", lw=0.6)
+        a.set_axisbelow(True)
+        a.tick_params(labelsize=8)
+    for a in axes:
+        _date_axis(a)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=STANCE_COLORS[s], lw=1.5, label=s) for s in STANCES]
+    handles.append(Line2D([], [], color="0.2", lw=1, linestyle="--", label="change-point (test)"))
+    fig.legend(handles=handles, loc="outside right upper", frameon=False, fontsize=8)
+    fig.suptitle(_ltr(f"{referent}: share of each stance per period"), fontsize=11, x=0.02, ha="left")
+    note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
+    _footnote(fig, interval_note(trends, "bands"), note)
+    return _result(fig, axes)
+
+
+def _mark_size(ax, row, k):
+    """A change-point in its panel: dashed line, labelled with the largest stance shift."""
+    import pandas as pd
+
+    date = pd.Timestamp(row["date"])
+    ax.axvline(date, color="0.2", linestyle="--", lw=1.0)
+    best, size = None, -1.0
+    for st in STANCES:
+        b, a = row.get(f"share_before:{st}"), row.get(f"share_after:{st}")
+        if b is not None and a is not None and pd.notna(b) and pd.notna(a) and abs(a - b) > size:
+            best, size = (st, b, a), abs(a - b)
+    if best is not None:
+        st, b, a = best
+        text, color = f"{_SHORT[st]} {b:.0%} → {a:.0%}", STANCE_COLORS[st]
+    elif "stance_before" in row.index and pd.notna(row.get("stance_before")):
+        text, color = f"{row['stance_before']} → {row['stance_after']}", "0.2"
+    else:
+        text, color = date.strftime("%Y-%m"), "0.2"
+    ax.annotate(text, xy=(date, 0.97 - 0.16 * (k % 3)), xycoords=("data", "axes fraction"),
+                xytext=(3, 0), textcoords="offset points", ha="left", va="top", fontsize=7, color=color,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
 
 
 def _change_rows(change_points, gcols, referent, groups):
@@ -519,7 +655,6 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
 # --------------------------------------------------------------------------- fightin' words
 
 
-@_styled
 def _term_labels(table):
     """Term labels; a label term shared by several referents gets its referent in brackets."""
     import numpy as np
@@ -535,6 +670,7 @@ def _term_labels(table):
     return out
 
 
+@_styled
 def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, threshold: float = _Z95, ax=None):
     """The Fightin'-Words chart: score against term frequency, strongest terms labelled.
 
@@ -612,50 +748,96 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     order = np.argsort(-y, kind="stable")
     picked_up = [i for i in order if up[i]][:top]
     picked_down = [i for i in order[::-1] if down[i]][:top]
-    log_span = float(np.log10(freq.max() / freq.min())) * 1.1 if len(freq) else 1.0
-    _label_points(ax, freq, y, terms, picked_up, colors["up"], away=1, log_span=log_span)
-    _label_points(ax, freq, y, terms, picked_down, colors["down"], away=-1, log_span=log_span)
     ax.margins(y=0.12)
     ax.legend(loc="lower left", fontsize="small", frameon=False)
     ax.grid(color="0.93", lw=0.5)
+    if ax is fig.axes[0] and len(fig.axes) == 1:
+        _footnote(fig, f"grey band: |z| < {threshold:.2f} (two-sided 5% level for a z-score); "
+                  "labels in the column on the right, strongest terms of each side")
+    _label_column(ax, freq, y, terms, picked_up + picked_down,
+                  [colors["up"]] * len(picked_up) + [colors["down"]] * len(picked_down))
     return fig, ax
+
+
+def _label_column(ax, x, y, terms, idx, colors):
+    """Label points in a column right of the axes, in the order of their y, never overlapping.
+
+    Each label sits at the height of its point when it can and is pushed up or down just enough
+    to clear its neighbours (one line of text apart); a thin leader line joins the point to the
+    label's left edge, so no line runs through a word. Labels are measured with the renderer
+    after layout and placed again until no two boxes intersect; when the column cannot hold them
+    all, the weakest are left out.
+    """
+    if not idx:
+        return []
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a bare Figure: measure text with the Agg renderer
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    ylo, yhi = ax.get_ylim()
+    ax.set_ylim(ylo, yhi)  # freeze: label positions are computed in axes fractions
+    xlo, xhi = ax.get_xlim()
+    ax.set_xlim(xlo, xhi)
+    color_of = dict(zip(idx, colors))
+    idx = sorted(idx, key=lambda i: -abs(y[i]))  # strongest first (kept when space runs out)
+    anns = []
+    for i in idx:
+        c = color_of[i]
+        ann = ax.annotate(str(terms[i]), xy=(x[i], y[i]), xycoords="data", xytext=(1.03, 0.5),
+                          textcoords="axes fraction", fontsize=8.5, color=c, ha="left", va="center",
+                          annotation_clip=False,
+                          arrowprops={"arrowstyle": "-", "color": c, "lw": 0.45, "alpha": 0.8,
+                                      "relpos": (0.0, 0.5), "shrinkA": 1, "shrinkB": 2})
+        anns.append((i, ann))
+    for _ in range(4):
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        heights = [_text_box(a, renderer).height for _, a in anns]
+        gap = (max(heights) * 1.15 + 1.0) / max(box.height, 1.0)
+        room = int(1.0 // gap)
+        while len(anns) > max(room, 1):  # drop the weakest label
+            _, a = anns.pop()
+            a.remove()
+        want = [(float(y[i]) - ylo) / (yhi - ylo) for i, _ in anns]
+        pos = _spread(want, gap)
+        for (_, a), p in zip(anns, pos):
+            a.set_position((1.03, p))
+        fig.draw_without_rendering()
+        boxes = [_text_box(a, fig.canvas.get_renderer()) for _, a in anns]
+        if not any(boxes[j].overlaps(boxes[k]) for j in range(len(boxes)) for k in range(j + 1, len(boxes))):
+            break
+    return [a for _, a in anns]
+
+
+def _text_box(ann, renderer):
+    """The box of an annotation's text alone (its window extent also spans the leader line)."""
+    from matplotlib.text import Text
+
+    return Text.get_window_extent(ann, renderer)
+
+
+def _spread(want, gap):
+    """Positions in [gap/2, 1 - gap/2], in the order of ``want``, at least ``gap`` apart, each as
+    close to its wanted position as the others allow."""
+    order = sorted(range(len(want)), key=lambda k: want[k])
+    lo, hi = gap / 2, 1 - gap / 2
+    pos = [min(max(want[k], lo), hi) for k in order]
+    for j in range(1, len(pos)):  # push up
+        pos[j] = max(pos[j], pos[j - 1] + gap)
+    if pos and pos[-1] > hi:  # pushed past the top: push back down
+        pos[-1] = hi
+        for j in range(len(pos) - 2, -1, -1):
+            pos[j] = min(pos[j], pos[j + 1] - gap)
+    out = [0.0] * len(want)
+    for k, p in zip(order, pos):
+        out[k] = p
+    return out
 
 
 def _is_log_odds(comparison) -> bool:
     return str(comparison.attrs.get("method", "")) == "log_odds"
-
-
-def _label_points(ax, x, y, terms, idx, color, *, away: int, log_span: float):
-    """Label points; a label that would overlap an earlier one is moved away from the band.
-
-    Overlap is judged roughly, before drawing: label boxes estimated from the
-    number of characters (about 5.5 points each at size 9) on the log x axis
-    (``log_span`` decades across the axes) and 11 points of height.  ``away`` is
-    +1 (upper side) or -1 (lower side).
-    """
-    if not idx:
-        return
-    span = max(float(np.ptp(y)), 1e-9) * 1.24  # the data range plus the 12 % margins
-    height_pt = ax.figure.get_figheight() * 72 * 0.75  # the axes take about 3/4 of the figure
-    width_pt = ax.figure.get_figwidth() * 72 * 0.85
-    decades_per_pt = max(log_span, 1e-9) / width_pt
-    placed: list[tuple[float, float, float]] = []  # (left, right in log10 x, height in points)
-    # from the band outwards, so the strongest terms end up furthest out
-    for i in sorted(idx, key=lambda i: away * y[i]):
-        left = float(np.log10(x[i])) + 5 * decades_per_pt
-        right = left + (len(terms[i]) * 5.5 + 4) * decades_per_pt
-        pos = float(y[i]) / span * height_pt
-        want = pos
-        for _ in range(len(placed) + 1):  # move until no placed label is hit
-            hit = [h for lo, hi, h in placed if lo < right and left < hi and abs(h - want) < 11]
-            if not hit:
-                break
-            want = (max(hit) if away > 0 else min(hit)) + away * 11
-        placed.append((left, right, want))
-        shift = want - pos
-        ax.annotate(terms[i], xy=(x[i], y[i]), xytext=(5, shift), textcoords="offset points", fontsize=9,
-                    color=color, ha="left", va="center",
-                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.4} if abs(shift) > 1 else None)
 
 
 # --------------------------------------------------------------------------- distances
@@ -712,7 +894,13 @@ def plot_outlet_distance(distance, ax=None):
 
         obs = _observation_positions(D, Z)
         dax = ax.inset_axes([0.0, 1.02, 1.0, 0.22])
-        tree = dendrogram(Z, ax=dax, no_labels=True, link_color_func=lambda _k: "0.25")
+        import warnings
+
+        with warnings.catch_warnings():  # all merge heights 0 (identical outlets): a flat tree
+            warnings.filterwarnings("ignore", "Attempting to set identical", UserWarning)
+            tree = dendrogram(Z, ax=dax, no_labels=True, link_color_func=lambda _k: "0.25")
+        if not np.any(np.asarray(Z)[:, 2] > 0):
+            dax.set_ylim(0, 1)
         order = [obs[leaf] for leaf in tree["leaves"]]
         dax.set_xlim(0, 10 * n)  # leaves sit at 5, 15, 25, ...: aligned with the cells
         dax.set_axis_off()

@@ -77,7 +77,7 @@ def test_analyze_writes_tables_charts_and_report(analysis):
     assert len(charts) >= 5
     html = (analysis / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == len(charts)
-    assert '<table dir="rtl">' in html
+    assert '<table dir="ltr">' in html  # columns left to right, each cell its own bidi island (issue 11)
     assert "read 2" in html and "rejected 0" in html
     shares = pd.read_csv(analysis / "label_shares.csv")
     sums = shares.groupby(["outlet", "referent"])["share"].sum(min_count=1).dropna()

@@ -1,0 +1,152 @@
+"""`framing analyze` on every bundled lexicon × corpus shape: one outlet, many outlets, one outlet
+with labels, no labels at all, undated documents. Nothing may crash; what cannot be computed is left
+out with one line in the report saying why.
+
+The corpora are written here from invented sentences (no text from the shared corpora)."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+from framing.lexicon import list_lexicons
+from framing.pipeline import analyze
+
+# Sentences written for these tests: each names an actor of one bundled lexicon.
+LABELLED = [
+    "تقدمت ميليشيات حفتر نحو العاصمة طرابلس فجر اليوم",
+    "أعلن الجيش الوطني الليبي سيطرته على المطار القديم",
+    "قالت حكومة الوفاق المعترف بها دوليا إنها صدت الهجوم",
+    "قصفت ميليشيات الحوثي مواقع سكنية في مدينة تعز",
+    "أعلنت جماعة الحوثي عن هدنة قصيرة في الحديدة",
+    "هاجم تنظيم داعش قرية نائية في الصحراء الشرقية",
+    "أعلن تنظيم الدولة مسؤوليته عن التفجير الأخير",
+    "زعم البيان أن ما يسمى بالمجلس اجتمع أمس وقال المتحدث إن الاجتماع سري",
+    "قصفت قوات الاحتلال مخيما للنازحين في غزة وأعلن الجيش الإسرائيلي انسحابه من رفح",
+    "هاجمت ميليشيا الدعم السريع أحياء في الفاشر بالسودان وقال جيش البرهان إنه صد الهجوم",
+]
+PLAIN = ["افتتح المعرض الدولي للكتاب أبوابه للزوار صباح اليوم",
+         "ارتفعت أسعار الخضار في الأسواق المحلية هذا الأسبوع"]
+
+CASES = {
+    # name: (outlets, outlets with labels, dated)
+    "one_outlet": (["صحيفة الأفق"], {"صحيفة الأفق"}, True),
+    "many_outlets": ([f"منبر رقم {i}" for i in range(30)], {f"منبر رقم {i}" for i in range(0, 30, 2)}, True),
+    "one_with_labels": (["نشرة المساء", "صحيفة الأفق", "Wadi Times"], {"نشرة المساء"}, True),
+    "no_labels": (["نشرة المساء", "Wadi Times"], set(), True),
+    "undated": (["نشرة المساء", "Wadi Times"], {"نشرة المساء", "Wadi Times"}, False),
+}
+
+
+def _first_day(lexicon: str):
+    """A year whose documents every referent of the lexicon counts (after each ``valid.from``)."""
+    from framing import load_lexicon
+
+    lex = load_lexicon(lexicon)
+    starts = [lo for r in lex.referents.values() for lo, _ in getattr(r.scope, "valid", ()) if lo is not None]
+    return max([pd.Timestamp("2024-01-01"), *[pd.Timestamp(d) for d in starts]]).year + 1
+
+
+def _write(path, outlets, labelled, dated, n=5, year=2025):
+    k = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for o in outlets:
+            for i in range(n):
+                k += 1
+                j = (k * 3) % len(LABELLED)
+                sents = (LABELLED[j:] + LABELLED[:j])[:4] if o in labelled else PLAIN
+                # documents two days apart or undated: none is a wire copy of another (max_days=1)
+                text = f"{'. '.join(sents)}. العدد {k} من {o}."
+                day = pd.Timestamp(f"{year}-01-01") + pd.Timedelta(days=2 * k)
+                rec = {"doc_id": f"d{k}", "outlet": o, "text": text,
+                       "date": day.strftime("%Y-%m-%d") if dated else None}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def _lexicons():
+    names = list(list_lexicons()["name"])
+    assert "markers" in names  # the categories-only lexicon is part of the matrix
+    return names
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("lexicon", _lexicons())
+def test_analyze_every_lexicon_every_corpus_shape(tmp_path, lexicon, case):
+    outlets, labelled, dated = CASES[case]
+    corpus = _write(tmp_path / "corpus.jsonl", outlets, labelled, dated, year=_first_day(lexicon))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no raw warning may reach the user either
+        res = analyze(corpus, lexicon, tmp_path / "out", n_boot=30, top=12)
+    html = res.report.read_text(encoding="utf-8")
+    assert res.n_accepted == len(outlets) * 5
+    assert res.tables["features"] and res.tables["matches"]
+    notes = " ".join(t for _, t in res.notes)
+    has_referents = bool(__import__("framing").load_lexicon(lexicon).referents)
+    # every note is in the report, each on its own line (a list item)
+    for _, line in res.notes:
+        assert re.sub(r"\s+", " ", __import__("html").escape(line, quote=True)) in html
+    if not has_referents:
+        assert "label_shares" not in res.tables
+        assert "categories only" in notes
+        assert "categories" in res.tables  # what a categories-only lexicon can say
+    elif not labelled:
+        assert "label_shares" not in res.tables and "no label of any referent" in notes
+    else:
+        assert "label_shares" in res.tables
+        assert "label_shares" in res.charts
+    if len(outlets) == 1:
+        assert "log_odds" not in res.tables and "outlet_distance" not in res.tables
+        assert "nothing to compare" in notes
+    if case == "one_with_labels" and has_referents:
+        assert "outlet_distance" not in res.tables
+        assert "1 of 3" in notes
+    if case == "undated" and has_referents:
+        assert "trends" not in res.tables and "no document has a date" in notes
+    if case == "many_outlets":
+        charted = res.outlets_charted
+        assert 0 < len(charted) <= 12
+        if has_referents:
+            assert set(charted) <= labelled  # outlets without labels are never drawn
+            assert "without any label are not drawn" in notes
+            if "trends_" in " ".join(res.charts):
+                assert res.charts.keys() >= {"label_shares", "who_gets_called_what"}
+        assert "log_odds" in res.tables
+        lo = pd.read_parquet(res.tables["log_odds"][1])
+        assert lo["outlet"].nunique() >= 2
+
+
+def test_top_is_checked(tmp_path):
+    corpus = _write(tmp_path / "c.jsonl", ["أ", "ب"], {"أ", "ب"}, True)
+    with pytest.raises(ValueError, match="top"):
+        analyze(corpus, "libya", tmp_path / "out", top=0)
+
+
+def test_top_limits_charts_not_tables(tmp_path):
+    outlets = [f"منبر {i}" for i in range(8)]
+    corpus = _write(tmp_path / "c.jsonl", outlets, set(outlets), True, n=4)
+    res = analyze(corpus, "libya", tmp_path / "out", n_boot=20, top=3)
+    assert len(res.outlets_charted) == 3
+    fw = [n for n in res.charts if n.startswith("fightin_words_")]
+    assert 0 < len(fw) <= 3
+    shares = pd.read_parquet(res.tables["label_shares"][1])
+    assert shares["outlet"].nunique() == 8  # the tables keep every outlet
+    assert any("in the tables only" in t for _, t in res.notes)
+    # the charted outlets are those with most labels
+    feats = pd.read_parquet(res.tables["features"][1])
+    vol = feats.groupby("outlet")[[c for c in feats.columns if c.startswith("label:")]].sum().sum(axis=1)
+    assert vol.loc[res.outlets_charted].min() >= vol.drop(res.outlets_charted).max()
+
+
+def test_long_outlet_names_are_cut_for_display(tmp_path):
+    long = "صحيفة " + "الأفق " * 2000
+    corpus = _write(tmp_path / "c.jsonl", [long, "Wadi Times"], {long, "Wadi Times"}, True, n=4)
+    res = analyze(corpus, "libya", tmp_path / "out", n_boot=20)
+    html = res.report.read_text(encoding="utf-8")
+    assert "label_shares" in res.charts
+    assert max(len(p.name) for p in res.out.iterdir()) < 100
+    assert long.strip() not in html  # cells are cut (the full name is in the CSV/Parquet tables)
