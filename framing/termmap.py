@@ -180,7 +180,7 @@ def _stance_of(term: str, forms: dict, prefixes: list) -> str:
 
 def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexicon=None,
              max_terms: int = 3000, min_count: int = 5, ngram_range=(1, 1), stopwords: bool = False,
-             lines_per_term: int = 5, window: int = 7, max_line_bytes: int = 1_500_000, seed: int = 0,
+             lines_per_term: int = 4, window: int = 6, max_line_bytes: int = 2_500_000, seed: int = 0,
              title: str | None = None) -> TermMap:
     """Build an interactive term map of a corpus.
 
@@ -203,11 +203,11 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     ngram_range : (int, int), default (1, 1)
     stopwords : bool, default False
         ``True`` leaves out the function words of :func:`framing.concordance.default_stopwords`.
-    lines_per_term : int, default 5
+    lines_per_term : int, default 4
         KWIC lines kept per term (one per document at most).
-    window : int, default 7
+    window : int, default 6
         Words of context on each side of a line.
-    max_line_bytes : int, default 1,500,000
+    max_line_bytes : int, default 2,500,000
         Cap on the UTF-8 size of all lines; when exceeded, every term keeps fewer lines (down to one,
         then the rarest terms keep none).
     seed : int, default 0
@@ -314,7 +314,7 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
 def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
     """Up to ``per_term`` KWIC lines per drawn term, one per document, documents in a seeded random order."""
     from framing.morphology import strip_clitics
-    from framing.normalization import offsets_array, original_span
+    from framing.normalization import normalize, offsets_array, original_span
 
     index = {t: i for i, t in enumerate(drawn)}
     n_words = {t.count(" ") + 1 for t in drawn}
@@ -346,18 +346,25 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
         if not isinstance(text, str) or not text:
             continue
         scanned += 1
-        norm, offs = offsets_array(text, "search")
         if unigrams_only:
+            norm = normalize(text, profile="search")
             toks = _WORD.findall(norm)
-            get = term_of.get
-            js = [get(t, -2) for t in toks]
-            if -2 in js:
-                js = [lookup(t) if j == -2 else j for t, j in zip(toks, js)]
-            hits = [(i, i + 1, j) for i, j in enumerate(js) if j >= 0 and j in need]
-            if not hits:
+            wanted = set()
+            for t in set(toks):  # each distinct word once
+                j = term_of[t] if t in term_of else lookup(t)
+                if j >= 0 and j in need:
+                    wanted.add(t)
+            if not wanted:
                 continue
-            spans = [m.span() for m in _WORD.finditer(norm)]
+            get = term_of.get
+            hits = [(i, i + 1, get(t)) for i, t in enumerate(toks) if t in wanted]
+            norm2, offs = offsets_array(text, "search")  # the same text as normalize's, with offsets
+            spans = [m.span() for m in _WORD.finditer(norm2)]
+            if norm2 != norm:  # never expected; if the two paths ever differ, trust the one with offsets
+                js = [term_of[t] if t in term_of else lookup(t) for t in _WORD.findall(norm2)]
+                hits = [(i, i + 1, j) for i, j in enumerate(js) if j >= 0 and j in need]
         else:
+            norm, offs = offsets_array(text, "search")
             spans = [m.span() for m in _WORD.finditer(norm)]
             stems = []
             for s, e in spans:

@@ -59,6 +59,7 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
                                   plot_attention, referent_labels)
 
     out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     views = Views()
     skip = _skipped(out)
     parts, texts, chars, too_big = [], [], 0, False

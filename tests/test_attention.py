@@ -171,3 +171,28 @@ def test_real_corpus_every_document_counted():
     assert att["n_docs"].sum() == len(batch)
     assert ((att["share"] >= 0) & (att["share"] <= 1)).all()
     assert att["n_mentioning"].sum() > 0  # Saudi papers of summer 2015 name the Houthis
+
+
+def test_analyze_views_on_a_corpus_file(tmp_path):
+    """The extra pass framing analyze makes: attention table, charts, report sections, term map page."""
+    from framing.lexicon import as_lexicon
+    from framing.views import attention_and_term_map
+
+    rows = [{"doc_id": f"d{i}", "outlet": o, "date": d, "text": t}
+            for i, (o, d, t) in enumerate(TEXTS * 3) if d is not None]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    # the analysis set aside d0 as a wire copy: the extra pass leaves it out too
+    pd.DataFrame({"doc_id": ["d0"], "is_first": [False]}).to_parquet(out / "wire_copies.parquet")
+    views = attention_and_term_map(path, as_lexicon(LEX), out, freq="MS")
+    att = views.tables["attention"]
+    assert att["n_docs"].sum() == 2 * (len(rows) - 1)  # two referents, every document but the copy
+    assert {"attention_houthis", "attention_coalition"} <= set(views.charts)
+    assert all(Path(p).exists() for p in views.charts.values())
+    html = "".join(views.sections)
+    assert "Wilson" in html and "framingTermMap(" in html
+    assert (out / "termmap.html").exists()
+    small = attention_and_term_map(path, as_lexicon(LEX), tmp_path / "o2", freq="MS", max_chars=10)
+    assert any("Term map" == n[0] for n in small.notes) and "framingTermMap(" not in "".join(small.sections)
