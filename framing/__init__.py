@@ -71,6 +71,8 @@ _EXPORTS = {
     "audit_precision": "framing.audit",
     "write_audit": "framing.audit",
     "read_audit": "framing.audit",
+    "audit_record": "framing.audit",
+    "entry_coverage": "framing.lexicon_check",
     "KWICTable": "framing.concordance",
     "OutletPrediction": "framing.predict",
     "demo_path": "framing.demo",
