@@ -3,11 +3,13 @@
 The shared corpora (SaudiNewsNet 2015, ASND Al Jazeera 2016-2020) predate both wars, so with the
 lexicons' date scope on no hit counts. This script therefore audits the label matching itself: it
 loads each lexicon with its `valid` ranges removed (context and exclude rules kept), extracts the
-own-voice label hits that count, and draws a seeded sample spread over outlets (all hits when there
-are fewer than the target). The CSV keeps ids, offsets and the matched words only (no context);
-`correct` and `note` are filled by hand, then `framing.audit_precision` reads the file back.
+label hits that count, in every voice, and draws a seeded sample spread over outlets (all hits when
+there are fewer than the target). The file has the columns of `framing.audit.RECORD_COLUMNS` (ids,
+offsets and the matched words only, no context); `correct` and `note` are filled by hand (a wrong hit's
+note starts with what is wrong: referent, stance, voice), then `framing.audit_precision` reads it back.
 
-    .venv/bin/python data/audits/gaza_sudan_sample.py        # writes data/audits/{gaza,sudan}_sample.csv
+    .venv/bin/python data/audits/gaza_sudan_sample.py   # writes data/audits/{gaza,sudan}_precision_nodates.csv
+                                                        # (unjudged: do not overwrite the judged files)
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from framing import audit_sample, extract_matches, read_corpus, write_audit
+from framing import audit_sample, extract_matches, read_corpus
+from framing.audit import audit_record
 from framing.lexicon import Lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
-SEED = 2026
-PER_OUTLET = {"gaza": 12, "sudan": 1000}  # sudan: every hit there is
-KEEP = ["match_row", "doc_id", "outlet", "date", "start", "end", "surface", "referent", "stance", "term",
-        "alias", "voice", "in_scope", "scope_reason", "correct", "note"]
+SEED = 2027  # pass 1 (own voice only, before the fixes it led to) used 2026, 12 per outlet
+PER_OUTLET = {"gaza": 13, "sudan": 1000}  # sudan: every hit there is
 
 
 def without_dates(name: str) -> Lexicon:
@@ -48,17 +49,22 @@ def without_dates(name: str) -> Lexicon:
 
 def corpus() -> pd.DataFrame:
     parts = [read_corpus(CORPORA / f, errors="collect") for f in ("saudinewsnet.jsonl.gz", "asnd_aljazeera.jsonl.gz")]
-    return pd.concat([p[["doc_id", "outlet", "date", "text"]] for p in parts], ignore_index=True)
+    for p, name in zip(parts, ("saudinewsnet", "asnd_aljazeera")):
+        p["corpus"] = name
+    return pd.concat([p[["corpus", "doc_id", "outlet", "date", "text"]] for p in parts], ignore_index=True)
 
 
 def main(names) -> None:
     docs = corpus()
     for name in names:
-        hits = extract_matches(docs, without_dates(name), voice="own", kinds=("label",), scope="in")
+        hits = extract_matches(docs, without_dates(name), voice="all", kinds=("label",), scope="in")
         sample = audit_sample(hits, n=PER_OUTLET[name], seed=SEED, corpus=docs, by="outlet")
-        out = Path(__file__).with_name(f"{name}_sample.csv")
-        write_audit(sample[[c for c in KEEP if c in sample.columns]], out)
-        print(f"{name}: {len(hits)} own-voice label hits in scope without dates; sampled {len(sample)} -> {out.name}")
+        sample["corpus"] = sample["doc_id"].str.split(":").str[0]
+        out = Path(__file__).with_name(f"{name}_precision_nodates.csv")
+        if out.exists():
+            out = out.with_suffix(".new.csv")
+        audit_record(sample).to_csv(out, index=False, encoding="utf-8-sig")
+        print(f"{name}: {len(hits)} label hits in scope without dates (all voices); sampled {len(sample)} -> {out.name}")
 
 
 if __name__ == "__main__":
