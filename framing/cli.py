@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder (must be empty unless --force)")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
     p.add_argument("--freq", default="MS", help="period for trends, a pandas frequency (default: MS, months)")
-    p.add_argument("--voice", default="own", choices=["own", "quoted", "all"],
-                   help="count labels in the outlet's own voice (default), inside quotes, or all")
+    p.add_argument("--voice", default="own", choices=["own", "quoted", "reported", "all"],
+                   help="count labels in the outlet's own voice (default), inside quotes, in reported "
+                        "speech, or all")
     p.add_argument("--method", default="log_odds", choices=["log_odds", "g2", "chi2", "log_ratio"])
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates (default 1000)")
     p.add_argument("--seed", type=int, default=0)
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--freq", default="MS")
     p.add_argument("--by", default="outlet")
     p.add_argument("--referent", help="only this referent")
-    p.add_argument("--voice", default="own", choices=["own", "quoted", "all"])
+    p.add_argument("--voice", default="own", choices=["own", "quoted", "reported", "all"])
     p.add_argument("--out", help="write the table to this CSV file")
 
     p = sub.add_parser("kwic", help="concordance lines for a term, in the original spelling",
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("term", help="a plain word or phrase, or with --lexicon an entry / referent / category")
     p.add_argument("--lexicon")
     p.add_argument("--window", type=int, default=8, help="words each side (default 8)")
-    p.add_argument("--voice", default="all", choices=["own", "quoted", "all"])
+    p.add_argument("--voice", default="all", choices=["own", "quoted", "reported", "all"])
     p.add_argument("--limit", type=int, default=50, help="lines to print (default 50)")
     p.add_argument("--out", help="write all lines to this CSV file")
 
@@ -219,15 +220,17 @@ def _check_outputs(a):
 
 # --- commands ------------------------------------------------------------------------------------
 def _cmd_analyze(a):
+    from framing.lexicon import load_lexicon
     from framing.pipeline import analyze, check_out_dir
 
     errors = "raise" if a.strict else a.errors
+    lexicon = load_lexicon(a.lexicon)  # before --out exists: `--lexicon yemen --out yemen` is the bundled one
     with _leave_nothing(a.out):
         try:
             check_out_dir(a.out, a.force)
         except FramingError as exc:
             raise _UsageError(str(exc)) from None
-        res = analyze(a.corpus, a.lexicon, a.out, by=a.by, freq=a.freq, voice=a.voice, force=True,
+        res = analyze(a.corpus, lexicon, a.out, by=a.by, freq=a.freq, voice=a.voice, force=True,
                       errors=errors, columns=_columns(a.columns),
                       batch_size=a.batch_size, workers=a.workers, scheduler=a.scheduler, method=a.method,
                       n_boot=a.n_boot, seed=a.seed)

@@ -51,27 +51,34 @@ fig'''),
     ("md", """Attention next to framing: per outlet and period, the share of documents naming the actor and
 the share of its labels that delegitimize it (own voice)."""),
     ("code", '''features = framing.extract_features(corpus, lexicon, voice=VOICE)
-tr = framing.trends(features, freq=FREQ, referent=referent, voice=VOICE)
-delegit = tr[tr["stance"] == "delegitimizing"][["outlet", "period", "share", "total"]]
-delegit = delegit.rename(columns={"share": "delegitimizing_share", "total": "labels"})
 both = att[att["referent"] == referent][["outlet", "period", "n_docs", "n_mentioning", "share"]]
-both.merge(delegit, on=["outlet", "period"], how="left").head(10).round({"share": 3, "delegitimizing_share": 3})'''),
+if features.filter(like=f"label:{referent}:").shape[1]:
+    tr = framing.trends(features, freq=FREQ, referent=referent, voice=VOICE)
+    delegit = tr[tr["stance"] == "delegitimizing"][["outlet", "period", "share", "total"]]
+    delegit = delegit.rename(columns={"share": "delegitimizing_share", "total": "labels"})
+    both = both.merge(delegit, on=["outlet", "period"], how="left")
+else:
+    print(f"{referent} has no labels in this lexicon: attention only")
+both.head(10).round({"share": 3, "delegitimizing_share": 3})'''),
     ("md", """**Term map.** Each point is a word (normalized, proclitics stripped). Across: how often the two
 sides use it (log scale); up: how much more the chosen outlet uses it than all the others (log-odds z,
 Monroe et al. 2008). Lexicon labels are coloured by stance. Hover for counts, click for lines; the menu
 chooses the outlet. The same map is in `report.html` of `framing analyze`."""),
-    ("code", '''from IPython.display import HTML
-from framing.termmap import term_map
+    ("code", '''from framing.termmap import term_map
 
 tm = term_map(corpus, lexicon=lexicon, max_terms=400, lines_per_term=3)
 print(f"{tm.stats['terms']} terms, {tm.stats['lines']} lines, {len(tm.html()) // 1000} kB of HTML")
-HTML(tm.html())'''),
+tm  # shown as HTML (notebooks import only from framing)'''),
     ("md", """**Dispersion.** Beside each lexicon term's counts, `compare_outlets` reports in how many of the
 outlet's documents it occurs (`docs`), Gries' DP normalized (`dp_norm`: 0 = spread like the text, 1 =
 all in one document) and Juilland's D (1 = even). A term with a high z but a high DP rests on a few
 articles."""),
-    ("code", '''cmp = framing.compare_outlets(corpus, lexicon=lexicon, min_count=5)
-cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)'''),
+    ("code", '''if features.filter(regex="^(label|cat):").to_numpy().sum() > 0:
+    cmp = framing.compare_outlets(corpus, lexicon=lexicon, min_count=5)
+    table = cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)
+else:
+    table = "skipped: no lexicon term in this corpus"
+table'''),
 ]
 
 

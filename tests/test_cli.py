@@ -268,3 +268,10 @@ def test_analyze_tables_and_charts_share_one_mode(analysis):
     mask = os.umask(0)
     os.umask(mask)
     assert set(modes.values()) == {0o666 & ~mask}, modes
+
+
+def test_an_out_folder_named_like_the_lexicon(small_corpus, tmp_path, monkeypatch, capsys):
+    """`--lexicon libya --out libya`: the folder made for the outputs is not taken for the lexicon."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["analyze", str(small_corpus), "--lexicon", "libya", "--out", "libya", "--n-boot", "50"]) == 0
+    assert (tmp_path / "libya" / "report.html").is_file()
