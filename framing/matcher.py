@@ -17,8 +17,8 @@ Rules
   is self-identifying. Modifiers may also stand inside a multi-word term (الحكومة الليبية المعترف
   بها دوليا).
 * A label inside the span of a longer alias is part of that name, not a label.
-* A qualifier category (``qualifies: true``) counts only next to a referent's alias or label (the
-  head); the match reports that referent. A qualifier right after a negator (غير المعترف بها) is
+* A qualifier category (``qualifies``) counts only right next to (at most one word from) a referent's
+  alias or label that counts (the head); the match reports that referent. A qualifier right after a negator (غير المعترف بها) is
   reported as ``negated`` and does not count.
 * Scope: a hit inside a longer ``exclude`` phrase, in a document without the ``context`` words, or
   dated outside the ``valid`` ranges is kept with ``in_scope=False`` and its ``scope_reason``.
@@ -60,6 +60,7 @@ _WORD = re.compile(r"\w+")
 _SEP = re.compile(r"[ «»“”\"‘’'()\[\]#]*")  # hashtags (قوات #حفتر) do not break a phrase
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 # what may stand between a qualifier and its head: words, spaces, quotation marks and brackets
+_QUALIFIER_GAP = 1  # words that may stand between a qualifier and its head
 _GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]#]")
 
 
@@ -328,15 +329,17 @@ class CompiledLexicon:
         if "alias" in want:
             out += [("alias", s, e, idx, None, scope.reason(idx, s, e), None) for s, e, idx in alias_spans]
         label_spans = []
+        labelled = []  # (start, end, idx, alias_idx, reason)
         if labels and ("label" in want or (cats and self.qualifying)):
             label_spans = self._labels(norm, labels, alias_spans, structural, scope.date)
+            for s, e, idx, alias_idx in label_spans:
+                reason = scope.reason(idx, s, e)
+                if not reason and alias_idx is not None:
+                    reason = scope.reason(alias_idx, s, e)
+                    reason = "" if reason == "exclude" else reason
+                labelled.append((s, e, idx, alias_idx, reason))
             if "label" in want:
-                for s, e, idx, alias_idx in label_spans:
-                    reason = scope.reason(idx, s, e)
-                    if not reason and alias_idx is not None:
-                        reason = scope.reason(alias_idx, s, e)
-                        reason = "" if reason == "exclude" else reason
-                    out.append(("label", s, e, idx, alias_idx, reason, None))
+                out += [("label", s, e, idx, alias_idx, reason, None) for s, e, idx, alias_idx, reason in labelled]
         if "category" in want and cats:
             heads = None
             for s, e, idx in _longest_first(cats):
@@ -346,11 +349,14 @@ class CompiledLexicon:
                     reason = "negated"
                 if self.entries[idx][2] in self.qualifying:
                     if heads is None:
-                        heads = sorted([(a, b, self.entries[i][2], i) for a, b, i in alias_spans]
-                                       + [(a, b, self.entries[i][2], i) for a, b, i, _ in label_spans])
+                        # (start, end, referent, entry, the head's own scope reason)
+                        heads = sorted([(a, b, self.entries[i][2], i, scope.reason(i, a, b)) for a, b, i in alias_spans]
+                                       + [(a, b, self.entries[i][2], i, r) for a, b, i, _, r in labelled])
                     head = self._head(norm, s, e, heads, self.head_side.get(idx, "either"))
                     if head is None and not reason:
                         reason = "unattached"
+                    elif head is not None and not reason:
+                        reason = head[2]  # a qualifier of a head that does not count does not count
                 out.append(("category", s, e, idx, head[1] if head else None, reason, head[0] if head else None))
         out.sort(key=lambda r: (r[1], r[2]))
         return out
@@ -367,29 +373,31 @@ class CompiledLexicon:
         return prev[:1] in ("و", "ف") and prev[1:] in self.negators
 
     def _head(self, norm, s, e, heads, side="either"):
-        """The referent a qualifier at ``[s, e)`` qualifies: ``(referent, entry_idx)`` or None.
+        """The head a qualifier at ``[s, e)`` qualifies: ``(referent, entry_idx, head's scope reason)`` or None.
 
-        ``side``: where the head may stand — "before" the qualifier, "after" it, or "either"."""
+        A qualifier stands right next to its head — at most one word between them (حكومة الوفاق الوطني
+        المعترف بها دوليا), no punctuation. ``side``: where the head may stand — "before" the qualifier,
+        "after" it, or "either"."""
         starts = [h[0] for h in heads]
         k = bisect_right(starts, s) - 1
         # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
         if k >= 0 and heads[k][0] <= s and e <= heads[k][1]:
-            return heads[k][2], heads[k][3]
+            return heads[k][2], heads[k][3], heads[k][4]
         # the nearest head before the qualifier (الحكومة ... المعترف بها دوليا), then the one after it
         # (ما يسمى ... حكومة الوفاق)
         while k >= 0 and heads[k][1] > s:
             k -= 1
         if k >= 0 and side != "after":
-            hs, he, ref, idx = heads[k]
+            hs, he, ref, idx, why = heads[k]
             gap = norm[he:s]
-            if not _GAP_BREAK.search(gap) and gap.count(" ") - 1 <= self.window:
-                return ref, idx
+            if not _GAP_BREAK.search(gap) and len(_WORD.findall(gap)) <= _QUALIFIER_GAP:
+                return ref, idx, why
         j = bisect_right(starts, e - 1)
         if j < len(heads) and side != "before":
-            hs, he, ref, idx = heads[j]
+            hs, he, ref, idx, why = heads[j]
             gap = norm[e:hs]
-            if hs >= e and not _GAP_BREAK.search(gap) and gap.count(" ") - 1 <= self.window:
-                return ref, idx
+            if hs >= e and not _GAP_BREAK.search(gap) and len(_WORD.findall(gap)) <= _QUALIFIER_GAP:
+                return ref, idx, why
         return None
 
     def _is_self(self, entry, date) -> bool:

@@ -34,8 +34,8 @@ def main():
          "Falconia's context word must stand within 20 words; زاهرة is further away.")
     case("scope-date-outside", "أعلنت الحكومة المعترف بها دوليا في الريحان خطة جديدة",
          [L("الحكومة المعترف بها دوليا", "label", GOV, "legitimizing", "الحكومة المعترف بها دوليا", in_scope=False, reason="date"),
-          L("المعترف بها دوليا", "category", GOV, None, "المعترف بها دوليا", "الحكومة المعترف بها دوليا", cat="legitimacy")],
-         "Before 2021 the phrase named the rival government: the label is out of scope by date (the qualifier inside it still qualifies the label's referent).",
+          L("المعترف بها دوليا", "category", GOV, None, "المعترف بها دوليا", "الحكومة المعترف بها دوليا", cat="legitimacy", in_scope=False, reason="date")],
+         "Before 2021 the phrase named the rival government: the label is out of scope by date, and so is the qualifier inside it (a qualifier of a head that does not count does not count).",
          date="2019-05-01")
     case("scope-date-inside", "أعلنت الحكومة المعترف بها دوليا في الريحان خطة جديدة",
          [L("الحكومة المعترف بها دوليا", "label", GOV, "legitimizing", "الحكومة المعترف بها دوليا"),
