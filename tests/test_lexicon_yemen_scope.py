@@ -189,3 +189,37 @@ def test_bare_militia_after_2017_or_undated_is_not_the_houthis(date):
     text = "بيان للرئاسة: المليشيات المتمردة هاجمت مؤسسات الدولة في عدن"
     assert counted(text, date=date) == []
     assert counted("قصفت مليشيات الحوثي أحياء في تعز", date=date) == [("مليشيات", "houthis", "delegitimizing")]
+
+
+def test_popular_resistance_in_quotation_marks_is_a_name_not_scare_quotes():
+    text = "نشر عناصر «المقاومة الشعبية» في عدن صورا من داخل القصر"
+    (m,) = [m for m in find_matches(text, "yemen", date=WAR_2015) if m.kind == "label"]
+    assert (m.referent, m.stance, m.voice, m.scare_quoted) == ("government", "legitimizing", "own", False)
+
+
+def test_legitimate_government_through_a_misspelt_adjective():
+    text = "حققت المقاومة مكاسب للحكومة اليمينة الشرعية في عدن"
+    assert ("للحكومة اليمينة الشرعية", "government", "legitimizing") in counted(text)
+
+
+def test_militias_of_every_kind_are_generic():
+    text = "ودعا إلى إلغاء المليشيات بمختلف أشكالها القبلية والحزبية في اليمن"
+    assert counted(text) == []
+
+
+def test_the_legitimate_president_of_yemen_is_hadi_but_not_morsi():
+    assert ("الرئيس الشرعي", "government", "legitimizing") in counted(
+        "لبى الملك نداء الرئيس الشرعي لليمن عبد ربه هادي منصور")
+    text = "وطالب المتظاهرون في القاهرة بعودة الرئيس الشرعي محمد مرسي وتضامنوا مع اليمن"
+    assert ("الرئيس الشرعي", "government", "legitimizing", False, "exclude") in hits(text)
+
+
+def test_so_called_ansar_allah_is_not_an_adoption_of_the_name():
+    text = "وانتقد الخطيب ما يسمى بأنصار الله في صنعاء"
+    assert [h for h in hits(text) if h[3]] == []
+
+
+def test_the_army_loyal_to_hadi_or_to_saleh():
+    assert counted("سيطر الجيش الموالي للرئيس عبد ربه منصور هادي على القاعدة") == [
+        ("الجيش", "government", "neutral")]
+    assert ("الجيش", "saleh", "neutral") in counted("وانسحب الجيش الموالي لصالح من عدن")
