@@ -55,12 +55,21 @@ class ReportContext:
     by: str
     freq: str
     voice: str
+    corpus: object = None  # issue 13: the corpus path and how to read it again (errors, columns, batch_size)
+    read: dict = field(default_factory=dict)
+
+
+def _attention_and_term_map(ctx):
+    """Issue 13: attention over time and the term map (framing.views), one more pass over the corpus."""
+    from framing.views import report_sections
+
+    return report_sections(ctx)
 
 
 #: Builders of extra report sections, called in order after the built-in sections: each takes a
 #: :class:`ReportContext` and returns a list of :class:`framing.report.Section` (empty to add nothing).
 #: A builder that raises adds one "not computed" line instead of stopping the report.
-REPORT_SECTIONS: list = []
+REPORT_SECTIONS: list = [_attention_and_term_map]
 
 
 @dataclass
@@ -169,7 +178,7 @@ def _bar(enabled: bool, **kwargs):
     """A tqdm progress bar on stderr (a silent one when ``enabled`` is false)."""
     from tqdm import tqdm
 
-    return tqdm(file=sys.stderr, disable=not enabled, dynamic_ncols=True, mininterval=0.25, **kwargs)
+    return tqdm(file=sys.stderr, disable=not enabled, mininterval=0.25, **kwargs)
 
 
 class _StreamWriter:
@@ -299,8 +308,11 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
         result.outlets_charted = stats.get("_top", [])
         result.notes.extend(chart_notes)
     with clock("report"):
-        result.report = _report(result, stats, lex, corpus, by=by, freq=freq, voice=voice, copies=copies)
+        result.report = _report(result, stats, lex, corpus, by=by, freq=freq, voice=voice, copies=copies,
+                                read={"errors": errors, "columns": columns, "batch_size": batch_size})
+    extra = dict(result.timings)  # time of the sections added by REPORT_SECTIONS (part of "report")
     result.timings = dict(clock.seconds)
+    result.timings.update(extra)
     return result
 
 
@@ -732,7 +744,7 @@ def _interval_text(table, what="whiskers") -> str:
     return f"{what}: {ci:.0%} intervals, {how}"
 
 
-def _report(result, stats, lex, corpus, *, by, freq, voice, copies):
+def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
     from framing.report import Section, write_report
 
     n_out = len(stats.get("_outlets", []))
@@ -753,6 +765,12 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies):
         return [text for sec, text in notes if sec in keys]
 
     ch = result.charts
+    all_stats = stats  # builders of more sections get the tables whole
+    stats = dict(stats)
+    order = [str(o) for o in stats.get("_volume", {}).keys()] if "_volume" in stats else []
+    for name in ("label_shares", "legitimacy", "categories", "change_points"):
+        if name in stats:
+            stats[name] = _for_report(stats[name], by, order)
     sections = [Section("What was left out", "", notes=[t for _, t in notes])] if notes else []
     if "label_shares" in stats:
         sections.append(Section(
@@ -760,7 +778,8 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies):
             f"its own voice (voice = {voice}). " + _interval_text(stats["label_shares"], "Whiskers") + ".",
             figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items()
                      if n in ("label_shares", "who_gets_called_what")],
-            tables=[("label shares", stats["label_shares"]), ("legitimacy index", stats["legitimacy"])],
+            tables=[("label shares (rows with labels; all rows in label_shares.csv)", stats["label_shares"]),
+                    ("legitimacy index (rows with labels)", stats["legitimacy"])],
             notes=lines("Label shares", "Charts")))
     elif lines("Label shares"):
         sections.append(Section("Label shares", "", notes=lines("Label shares")))
@@ -794,15 +813,36 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies):
             tables=[("distance", stats["outlet_distance"])], notes=lines("Outlets compared")))
     elif lines("Outlets compared"):
         sections.append(Section("Outlets compared", "", notes=lines("Outlets compared")))
-    ctx = ReportContext(result=result, stats=stats, lexicon=lex, by=by, freq=freq, voice=voice)
+    ctx = ReportContext(result=result, stats=all_stats, lexicon=lex, by=by, freq=freq, voice=voice,
+                        corpus=corpus, read=read or {})
     for build in REPORT_SECTIONS:
         try:
+            t0 = time.perf_counter()
             sections.extend(build(ctx) or [])
+            result.timings[f"section {getattr(build, '__name__', 'extra')}"] = time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - one section must not take the report down
             name = getattr(build, "__name__", "section")
             sections.append(Section(name.replace("_", " "), "", notes=[
                 f"{name}: not computed — {type(exc).__name__}: {exc}"]))
     return write_report(result.out / "report.html", f"framing report — {lex.name}", sections, meta=meta)
+
+
+def _for_report(df, by, order):
+    """A table as the report shows it: outlets with most labels first; rows without any label left
+    out (they stay in the CSV/Parquet tables)."""
+    import pandas as pd
+
+    attrs = dict(df.attrs)
+    if "total" in df.columns:
+        df = df[df["total"] > 0]
+    elif "count" in df.columns and "category" in df.columns:
+        df = df[df["count"] > 0]
+    if by in df.columns and order:
+        rank = pd.Series(range(len(order)), index=order)
+        df = df.assign(_rank=df[by].astype(str).map(rank)).sort_values("_rank", kind="stable").drop(columns="_rank")
+    df = df.reset_index(drop=True)
+    df.attrs = attrs
+    return df
 
 
 def _alt(name: str, stats, by) -> str:
