@@ -12,7 +12,12 @@ Timed, each the median of ``--runs`` interleaved runs:
   voice     ``VoiceIndex(norm)`` for every document and ``classify`` for each of its hits
   voice-all ``VoiceIndex(norm)`` and one ``classify`` per *sentence* of every document (an upper
             bound: every sentence holds a hit)
-Prints seconds, the ratio to the floor, hits, and the voices found.
+  count-all ``count_matrix(texts, lexicon, voice="all")``: the real pipeline without the voice
+            classifier (all bundled lexicons merged, as benchmarks/run.py does)
+  count-own ``count_matrix(texts, lexicon, voice="own")``: the same with the classifier on every
+            in-scope match; count-own minus count-all is what the voice costs in practice
+Prints seconds (CPU time of this process, so that other load on the machine does not count), the
+ratio to the floor, hits, and the voices found.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from framing.features import count_matrix
 from framing.lexicon import list_lexicons, load_lexicon
 from framing.normalization import normalize
 from framing.voice import VoiceIndex, _data
@@ -98,19 +104,35 @@ def main(argv=None):
                 p = max(0, p - 1)
                 v.classify(p, p + 1, 1, evaluative=True)
 
-    runs = {"floor": [], "voice": [], "voice-all": []}
-    fns = {"floor": floor, "voice": voice, "voice-all": voice_all}
+    from run import merged_lexicon  # benchmarks/run.py: every bundled lexicon in one
+
+    lexicon = merged_lexicon()[0]
+    matches = {}
+
+    def count_all():
+        matches["all"] = int(count_matrix(texts, lexicon, voice="all")[0].sum())
+
+    def count_own():
+        matches["own"] = int(count_matrix(texts, lexicon, voice="own")[0].sum())
+
+    fns = {"floor": floor, "voice": voice, "voice-all": voice_all, "count-all": count_all,
+           "count-own": count_own}
+    runs = {k: [] for k in fns}
     for _ in range(args.runs):
         for k, fn in fns.items():
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             fn()
-            runs[k].append(time.perf_counter() - t0)
+            runs[k].append(time.process_time() - t0)
     med = {k: statistics.median(v) for k, v in runs.items()}
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"text: {src}, {len(texts)} documents, {mb:.1f} MB; {n_hits} hits in {n_with} documents; "
           f"{sum(map(len, sentences))} sentences")
     for k in fns:
         print(f"{k:10s} {med[k]:7.2f} s   x{med[k] / med['floor']:.2f} of normalize()")
+    print(f"pipeline: {matches['all']} counted matches (voice=all), {matches['own']} in own voice; "
+          f"the classifier adds {med['count-own'] - med['count-all']:.2f} s "
+          f"(x{(med['count-own'] - med['count-all']) / med['floor']:.2f} of normalize(), "
+          f"{(med['count-own'] / med['count-all'] - 1):.0%} of count_matrix)")
     total = sum(voices.values()) or 1
     print("voices of the hits (evaluative=True):",
           ", ".join(f"{v}{' (scare)' if s else ''} {c} ({c / total:.1%})" for (v, s), c in voices.most_common()))

@@ -36,6 +36,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 
 from framing.normalization import normalize
 from framing.quotes import QUOTE_CHARS, QuoteIndex
@@ -54,7 +55,9 @@ class _VoiceData:
     window: int
     short_window: int
     short_forms: frozenset      # forms that are also nouns or prepositions: short window only
-    verb_forms: dict            # normalized form -> lemma
+    verb_forms: dict            # normalized form (also with و/ف in front) -> lemma
+    verb_re: re.Pattern         # any verb form, as a whole word
+    marker_keys: tuple          # a word of every according-to marker: run the marker regexes only if one occurs
     colon_lemmas: frozenset
     complementizers: frozenset
     coordinated: frozenset      # وأن، وبأن (+ suffixes): a complementizer after a comma too
@@ -75,16 +78,40 @@ class _VoiceData:
 
     def verb_of(self, word: str):
         """The lemma of an attribution verb form (with or without و/ف in front), or None."""
-        lemma = self.verb_forms.get(word)
-        if lemma is None and len(word) > 3 and word[0] in "وف":
-            lemma = self.verb_forms.get(word[1:])
-        return lemma
+        return self.verb_forms.get(word)
 
 
 def _norm_list(values, where: str) -> list[str]:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValueError(f"framing/data/attribution.yaml: {where} must be a list of strings")
     return [normalize(v).strip() for v in values]
+
+
+def _trie_pattern(words) -> str:
+    """A regex matching exactly ``words``, as a trie (one branch per letter: fast in ``re``)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return emit(trie)
+
+
+def _marker_keys(phrases) -> tuple:
+    """Substrings one of which every marker contains (the phrase without a final lone ل), with keys
+    that contain another key dropped: the marker regexes run only on sentences holding one."""
+    keys = {p[:-2] if p.endswith(" ل") else p for p in phrases}
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -107,6 +134,9 @@ def _data() -> _VoiceData:
         lem = normalize(lemma)
         for f in _norm_list(forms, f"verbs.{lemma}"):
             verb_forms[f] = lem
+    for f, lem in list(verb_forms.items()):  # with the conjunction و / ف in front (وقال، فأكد)
+        for c in "وف":
+            verb_forms.setdefault(c + f, lem)
     colon = frozenset(normalize(v) for v in _norm_list(raw["colon_verbs"], "colon_verbs"))
     comps = set()
     suffixes = _norm_list(raw["complementizer_suffixes"], "complementizer_suffixes")
@@ -130,6 +160,8 @@ def _data() -> _VoiceData:
         short_window=int(raw["short_window"]),
         short_forms=frozenset(_norm_list(raw["short_window_forms"], "short_window_forms")),
         verb_forms=verb_forms,
+        verb_re=re.compile(r"(?<!\w)" + _trie_pattern(verb_forms) + r"(?!\w)"),
+        marker_keys=_marker_keys(always + with_source),
         colon_lemmas=colon,
         complementizers=frozenset(comps),
         coordinated=frozenset(coordinated),
@@ -239,10 +271,13 @@ class VoiceIndex:
         # "according to": the whole sentence, or from the marker on when a complementizer follows it
         # («..., وبحسب المتحدث فإن ...» in a long sentence: the words before are the outlet's)
         # The source named after the marker (بحسب بيان لقيادة الجيش، ...) is the outlet's words.
-        markers = list(data.always.finditer(text, a, b))
-        for m in data.with_source.finditer(text, a, b):
-            if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
-                markers.append(m)
+        sent = text[a:b]
+        markers = []
+        if any(k in sent for k in data.marker_keys):
+            markers = list(data.always.finditer(text, a, b))
+            for m in data.with_source.finditer(text, a, b):
+                if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
+                    markers.append(m)
         for m in markers:
             ms, me = m.start(), m.end()
             src_end = self._source_end(a, ms, me, b)
@@ -251,29 +286,30 @@ class VoiceIndex:
                 regions.append((start, ms, ms, src_end))
             regions.append((src_end, b, ms, src_end))
         # attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة
-        toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, a, b)]
-        ntok = len(toks)
         holes = []
-        for i in range(ntok):
-            vs, ve, w = toks[i]
-            lemma = data.verb_of(w)
-            if lemma is None or (i >= 1 and toks[i - 1][2] in data.verb_not_after):
+        for vm in data.verb_re.finditer(text, a, b):  # most sentences hold no verb of saying
+            vs, ve, w = vm.start(), vm.end(), vm.group()
+            lemma = data.verb_forms[w]
+            prev = None  # the word before the verb
+            for m in _WORD.finditer(text, max(a, vs - 40), vs):
+                prev = m
+            if prev is not None and prev.group() in data.verb_not_after:
                 continue  # «تستطيع الحكومة أن تقول إن ...»: a hypothetical statement
-            if i >= 2 and toks[i - 1][2] == data.as_said and lemma in data.as_said_lemmas:
+            if (prev is not None and prev.group() == data.as_said and lemma in data.as_said_lemmas
+                    and _WORD.search(text, a, prev.start()) is not None):
                 # mid-sentence «كما أعلنت الشرطة»: "as X said" when the source closes (comma or
                 # sentence end) within 8 words and no complementizer follows ("also said that")
-                src_end = self._source_end(a, toks[i - 1][0], ve, b, as_said=True)
+                src_end = self._source_end(a, prev.start(), ve, b, as_said=True)
                 if src_end is not None:
-                    regions.append((a, toks[i - 1][0], toks[i - 1][0], src_end))
+                    regions.append((a, prev.start(), prev.start(), src_end))
                     if src_end < b:
-                        regions.append((src_end, b, toks[i - 1][0], src_end))
+                        regions.append((src_end, b, prev.start(), src_end))
                     continue
-            window = data.window
-            if w in data.short_forms:
-                window = data.short_window
+            window = data.short_window if w in data.short_forms else data.window
             prev_end = ve
-            for j in range(i + 1, min(ntok, i + window + 2)):
-                cs, ce, cw = toks[j]
+            before = None  # the word before the candidate complementizer (None: the verb itself)
+            for m in islice(_WORD.finditer(text, ve, b), window + 1):
+                cs, ce, cw = m.start(), m.end(), m.group()
                 gap = text[prev_end:cs]
                 if ":" in gap:
                     colon = prev_end + gap.index(":")
@@ -282,25 +318,27 @@ class VoiceIndex:
                         if not (after and after[0] in QUOTE_CHARS):
                             regions.append((colon + 1, b, vs, ve))
                     break
-                if ("،" in gap or "," in gap) and cw in data.coordinated:
+                comma = "،" in gap or "," in gap
+                if comma and cw in data.coordinated:
                     regions.append((ce, b, vs, ve))
                     holes.append((vs, ce))
                     break
-                if ("،" in gap or "," in gap) and (cw in data.clause_breaks or (
+                if comma and (cw in data.clause_breaks or (
                         cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
                     break  # a new clause
                 if cw in data.complementizers:
-                    before = toks[j - 1][2] if j - 1 > i else None
-                    if before is not None and len(before) > 2 and before[0] in "وف" and (
-                            before[1:] in data.not_after or before[1:] in data.stop_after):
-                        before = before[1:]  # «فكما أن»، «وبعد أن»
-                    if before is not None and before in data.stop_after:
+                    bw = before
+                    if bw is not None and len(bw) > 2 and bw[0] in "وف" and (
+                            bw[1:] in data.not_after or bw[1:] in data.stop_after):
+                        bw = bw[1:]  # «فكما أن»، «وبعد أن»
+                    if bw is not None and bw in data.stop_after:
                         break
-                    if before is None or before not in data.not_after:
+                    if bw is None or bw not in data.not_after:
                         regions.append((ce, b, vs, ve))
                         holes.append((vs, ce))  # the speaker: the outlet's words, wherever they stand
                         break
                 prev_end = ce
+                before = cw
         regions.extend(_headline_regions(text, a, b))
         if holes and len(regions) > 1:
             # «قال إن ...، وأبلغ رئيس الاتحاد رويترز أنه ...»: the second speaker is not reported
