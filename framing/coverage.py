@@ -325,16 +325,54 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
         counts = attention_counts(corpus_or_counts, matches, lexicon=lexicon, by=by, freq=freq,
                                   referents=referents)
         by_cols = _as_by(by)
-    w = wilson_interval(counts["n_mentioning"].to_numpy(), counts["n_docs"].to_numpy(), ci=ci)
+    k, n = counts["n_mentioning"].to_numpy(), counts["n_docs"].to_numpy()
+    w = wilson_interval(k, n, ci=ci)
     out = counts.copy()
     out["share"] = w["share"].to_numpy()
-    out["lo"] = w["lo"].to_numpy()
-    out["hi"] = w["hi"].to_numpy()
+    out["lo"] = np.where(k == 0, 0.0, w["lo"].to_numpy())  # exact bounds, not a rounding residue
+    out["hi"] = np.where((k == n) & (n > 0), 1.0, w["hi"].to_numpy())
+    if lexicon is not None and "period" in out.columns and freq is not None:
+        out = _outside_validity(out, lexicon, freq)
     out.attrs.update({"method": "wilson", "ci": float(ci), "by": by_cols,
                       "freq": freq if "period" in out.columns else None, "kinds": list(ATTENTION_KINDS)})
     if lexicon is not None:
         out.attrs["referent_labels"] = referent_labels(lexicon)
     return out
+
+
+def _outside_validity(att: pd.DataFrame, lexicon, freq) -> pd.DataFrame:
+    """Periods wholly outside a referent's ``valid`` date ranges are not measured: share, lo, hi NaN.
+
+    A lexicon that says a name counts only from the start of a war cannot say that an outlet ignored
+    the war before it began; 0% there would read as a finding.
+    """
+    from framing.lexicon import as_lexicon
+    from framing.shares import _offset
+
+    lex = as_lexicon(lexicon)
+    ranges = {name: ref.scope.valid for name, ref in lex.referents.items()
+              if getattr(getattr(ref, "scope", None), "valid", ())}
+    if not ranges:
+        return att
+    step = _offset(freq)
+    start = pd.to_datetime(att["period"])
+    end = start + step - pd.Timedelta(days=1)  # the period's last day
+    outside = np.zeros(len(att), dtype=bool)
+    for name, valid in ranges.items():
+        rows = (att["referent"] == name).to_numpy() & start.notna().to_numpy()
+        hit = np.zeros(len(att), dtype=bool)
+        for lo, hi in valid:
+            ok = np.ones(len(att), dtype=bool)
+            if lo is not None:
+                ok &= (end >= pd.Timestamp(lo)).to_numpy()
+            if hi is not None:
+                ok &= (start <= pd.Timestamp(hi)).to_numpy()
+            hit |= ok
+        outside |= rows & ~hit
+    att = att.copy()
+    att.loc[outside, ["share", "lo", "hi"]] = np.nan
+    att.attrs["outside_validity"] = int(outside.sum())
+    return att
 
 
 # --------------------------------------------------------------------------- chart

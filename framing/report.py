@@ -137,7 +137,9 @@ class Section:
     """A report section: a title, a short text, figures, tables and notes.
 
     ``figures``: ``(name, PNG path or bytes)`` or ``(name, PNG, alt text)``; ``tables``: ``(name,
-    DataFrame)``; ``notes``: one line each, e.g. what was left out and why.
+    DataFrame)``; ``notes``: one line each, e.g. what was left out and why.  ``html``: a ready, already
+    escaped block placed after the tables as is (framing's own builders only, e.g. the term map of
+    :func:`framing.termmap.term_map_section`; never corpus text).
     """
 
     title: str
@@ -145,6 +147,7 @@ class Section:
     figures: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    html: str = ""  # issue 13: interactive blocks (term map)
 
 
 def _img(name, png, alt=None) -> str:
@@ -178,6 +181,8 @@ def render_report(title: str, sections, *, meta: dict | None = None) -> str:
             parts.append(_img(*fig))
         for name, df in sec.tables:
             parts.append(f"<h3>{escape(name)}</h3>{table_html(df)}")
+        if sec.html:  # issue 13: a block built and escaped by framing (term map)
+            parts.append(sec.html)
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -426,8 +426,11 @@ def _cap_bytes(lines, max_bytes: int):
     return out
 
 
-def term_map_section(tm: TermMap, *, title: str = "Term map: which words each outlet uses more") -> str:
-    """The report section (HTML) holding the interactive term map and how to read it."""
+def term_map_section(tm: TermMap, *, title: str = "Term map: which words each outlet uses more",
+                     wrap: bool = True) -> str:
+    """The report section (HTML) holding the interactive term map and how to read it.
+
+    ``wrap=False``: without the ``<section>`` and its heading (for :class:`framing.report.Section`)."""
     from framing.report import escape
 
     text = ("Every word (normalized, proclitics stripped) is a point: across, how often it is used (log scale); "
@@ -436,4 +439,5 @@ def term_map_section(tm: TermMap, *, title: str = "Term map: which words each ou
             "difference is unlikely to be chance). Lexicon labels are coloured by stance, aliases black. Hover a "
             "point for its counts; click it for lines from the articles, in their own spelling. The menu "
             "chooses the outlet.")
-    return (f"<section><h2>{escape(title)}</h2><p class=\"note\">{escape(text)}</p>{tm.html()}</section>")
+    body = f'<p class="note">{escape(text)}</p>{tm.html()}'
+    return f"<section><h2>{escape(title)}</h2>{body}</section>" if wrap else body

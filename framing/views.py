@@ -28,6 +28,7 @@ class Views:
     sections: list = field(default_factory=list)  # HTML strings
     notes: list = field(default_factory=list)  # (section, text)
     files: dict = field(default_factory=dict)  # name -> path (e.g. the standalone term map page)
+    termmap_body: str = ""  # the term map section without its <section>/<h2> wrapper
 
 
 def _slug(text) -> str:
@@ -88,6 +89,10 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
             counts = counts.drop(columns="period").groupby([by, "referent"], sort=True)[
                 ["n_docs", "n_mentioning"]].sum().reset_index()
         att = attention(counts)
+        if "period" in att.columns and freq is not None:
+            from framing.coverage import _outside_validity
+
+            att = _outside_validity(att, lex, freq)
         att.attrs["referent_labels"] = referent_labels(lex)
         att.attrs["freq"] = freq if "period" in att.columns else None
         views.tables["attention"] = att
@@ -118,7 +123,59 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
 
                 tm = build(frame, by=by, lexicon=lex)
                 views.sections.append(term_map_section(tm))
+                views.termmap_body = term_map_section(tm, wrap=False)
                 views.files["termmap"] = tm.save(out / "termmap.html")
             else:
                 views.notes.append(("Term map", f"Only one {by}: the term map compares two or more."))
     return views
+
+
+ATTENTION_TEXT = (
+    "Share of each {by}'s documents that name the referent at least once (one of its aliases, or a label "
+    "attached to it; in any voice, quotations included), out of all its documents{period}, wire copies set "
+    "aside. Framing shares say how an actor is named; attention says how much it is covered: read a shift in "
+    "framing next to the coverage it rests on. Bands and whiskers: {level}% Wilson score intervals (documents as "
+    "independent draws). Panels: one per {by}, grey dashed line = all the other {by}s pooled.")
+
+
+def report_sections(ctx) -> list:
+    """Report sections for :data:`framing.pipeline.REPORT_SECTIONS`: attention over time and the term map.
+
+    Writes ``attention.csv``/``.parquet``, ``attention_<referent>.png`` and ``termmap.html`` into the
+    output folder and records them in ``ctx.result``.
+    """
+    from framing._io import write_table
+    from framing.coverage import attention_table
+    from framing.report import Section
+
+    corpus = getattr(ctx, "corpus", None)
+    read = dict(getattr(ctx, "read", None) or {})
+    if corpus is None:
+        return [Section("Attention and term map", "", notes=["not computed: the corpus path was not passed "
+                                                              "to the report builders"])]
+    out = ctx.result.out
+    views = attention_and_term_map(corpus, ctx.lexicon, out, by=ctx.by, freq=ctx.freq,
+                                   **{k: v for k, v in read.items() if k in ("errors", "columns", "batch_size")})
+    notes = {}
+    for where, text in views.notes:
+        notes.setdefault(where, []).append(text)
+    sections = []
+    att = views.tables.get("attention")
+    if att is not None:
+        ctx.result.tables["attention"] = write_table(att, out / "attention")
+        ctx.result.charts.update(views.charts)
+        freq = att.attrs.get("freq")
+        text = ATTENTION_TEXT.format(by=ctx.by, period=f" in each period ({freq})" if freq else "",
+                                     level=int(round(100 * float(att.attrs.get("ci", 0.95)))))
+        sections.append(Section("Attention: how much each outlet covers each referent", text,
+                                figures=[(f"attention: {n[len('attention_'):]}", p) for n, p in views.charts.items()],
+                                tables=[("attention over the whole span", attention_table(att))],
+                                notes=notes.get("Attention", [])))
+    elif notes.get("Attention"):
+        sections.append(Section("Attention", "", notes=notes["Attention"]))
+    if "termmap" in views.files:
+        ctx.result.tables["termmap"] = [views.files["termmap"]]
+        sections.append(Section("Term map: which words each outlet uses more", "", html=views.termmap_body))
+    elif notes.get("Term map"):
+        sections.append(Section("Term map", "", notes=notes["Term map"]))
+    return sections

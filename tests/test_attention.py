@@ -75,6 +75,21 @@ def test_periods_and_undated_documents(corpus):
     assert att["n_docs"].sum() == len(corpus)
 
 
+def test_periods_outside_a_referents_validity_are_not_measured(corpus):
+    lex = {**LEX, "referents": {**LEX["referents"],
+                                "houthis": {**LEX["referents"]["houthis"], "valid": [{"from": "2021-01-20"}]}}}
+    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    x = att[att["outlet"] == "X"].set_index("period")
+    # January overlaps the validity (from the 20th): measured, and d0/d1 (before the 20th) are out of scope
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_mentioning"] == 0 and x.loc[pd.Timestamp("2021-01-01"), "share"] == 0
+    assert x.loc[pd.Timestamp("2021-02-01"), "share"] == 1.0
+    lex["referents"]["houthis"]["valid"] = [{"from": "2021-02-01"}]
+    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    x = att[att["outlet"] == "X"].set_index("period")
+    assert np.isnan(x.loc[pd.Timestamp("2021-01-01"), "share"])  # before the war: not a 0% finding
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4 and att.attrs["outside_validity"] >= 1
+
+
 def test_referent_never_named_gets_zero_rows_not_missing(corpus):
     lex = {**LEX, "referents": {**LEX["referents"],
                                 "saleh": {"aliases": ["علي عبد الله صالح"], "labels": {"neutral": ["الرئيس"]}}}}

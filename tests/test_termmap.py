@@ -206,3 +206,15 @@ def test_browser_menu_switches_the_comparison(browser, tm, tmp_path):
     first = page.locator(f"#{uid} .tm-line .tm-src").first.inner_text()
     assert first == "B"
     assert errors == []
+
+
+def test_browser_search_finds_a_word_as_written(browser, tm, tmp_path):
+    page, uid, errors, _ = _open(browser, tm, tmp_path)
+    api = f"window.framingTermMaps[{json.dumps(uid)}]"
+    assert page.evaluate(f"{api}.find('الميليشيات')") == "ميليشيات"  # article stripped
+    assert page.evaluate(f"{api}.find('العاصمة')") == "عاصمه"  # teh marbuta folded as the search profile does
+    page.fill(f"#{uid} .tm-search", "وميليشيات")
+    page.press(f"#{uid} .tm-search", "Enter")
+    assert page.locator(f"#{uid} .tm-line").count() > 0
+    assert page.locator(f"#{uid} .tm-panel-term").inner_text() == "ميليشيات"
+    assert errors == []

@@ -194,8 +194,24 @@ function framingTermMap(uid) {
   canvas.addEventListener("mouseleave", function () { hover = -1; tip.style.display = "none"; draw(); });
   canvas.addEventListener("click", function (ev) { var p = pos(ev), t = nearest(p[0], p[1], 8); if (t >= 0) select(t); });
   sel.addEventListener("change", function () { comp = +sel.value; hover = -1; compute(); draw(); if (selected >= 0) showLines(selected); });
+  // a light version of the search profile (the terms are normalized and stripped of proclitics)
+  function fold(w) {
+    return w.replace(/[\u064B-\u065F\u0670\u0640\u200B-\u200F]/g, "").replace(/[\u0623\u0625\u0622\u0671]/g, "\u0627")
+      .replace(/\u0649/g, "\u064A").replace(/\u0629/g, "\u0647");
+  }
+  function find(q) {
+    var w = q.trim(), f = fold(w);
+    if (termIndex[w] !== undefined) return termIndex[w];
+    if (termIndex[f] !== undefined) return termIndex[f];
+    var pre = ["\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644", "\u0644\u0644", "\u0627\u0644",
+               "\u0648", "\u0641", "\u0628", "\u0644", "\u0643"];
+    for (var i = 0; i < pre.length; i++)
+      if (f.indexOf(pre[i]) === 0 && f.length - pre[i].length >= 2 && termIndex[f.slice(pre[i].length)] !== undefined)
+        return termIndex[f.slice(pre[i].length)];
+    return undefined;
+  }
   search.addEventListener("change", function () {
-    var t = termIndex[search.value.trim()];
+    var t = find(search.value);
     if (t === undefined) { search.setCustomValidity("not on the map"); search.reportValidity(); return; }
     search.setCustomValidity(""); select(t);
   });
@@ -206,6 +222,7 @@ function framingTermMap(uid) {
   });
   layout(); compute(); draw();
   var api = {
+    find: function (q) { var t = find(q); return t === undefined ? null : D.terms[t]; },
     positionOf: function (term) { var t = termIndex[term]; return (t === undefined || !shown[t]) ? null : {x: px[t], y: py[t]}; },
     nearest: function (x, y) { var t = nearest(x, y, 8); return t < 0 ? null : D.terms[t]; },
     compare: function (i) { sel.value = String(i); sel.dispatchEvent(new Event("change")); },
