@@ -150,6 +150,17 @@ class _DocScope:
         return ""
 
 
+def _qualifier_gap_ok(gap: str) -> bool:
+    """May a qualifier reach its head across ``gap``? No punctuation, at most one word, and not a
+    coordinated noun (الجيش الليبي والسلطات الشرعية: الشرعية qualifies السلطات, not the army)."""
+    if _GAP_BREAK.search(gap):
+        return False
+    words = _WORD.findall(gap)
+    if len(words) > _QUALIFIER_GAP:
+        return False
+    return not any(w[0] in "وف" and len(w) > 3 for w in words)
+
+
 def _as_date(value):
     """A document date as ``datetime.date`` (None when missing)."""
     if value is None or value != value:  # None, NaN or NaT
@@ -390,13 +401,13 @@ class CompiledLexicon:
         if k >= 0 and side != "after":
             hs, he, ref, idx, why = heads[k]
             gap = norm[he:s]
-            if not _GAP_BREAK.search(gap) and len(_WORD.findall(gap)) <= _QUALIFIER_GAP:
+            if _qualifier_gap_ok(gap):
                 return ref, idx, why
         j = bisect_right(starts, e - 1)
         if j < len(heads) and side != "before":
             hs, he, ref, idx, why = heads[j]
             gap = norm[e:hs]
-            if hs >= e and not _GAP_BREAK.search(gap) and len(_WORD.findall(gap)) <= _QUALIFIER_GAP:
+            if hs >= e and _qualifier_gap_ok(gap):
                 return ref, idx, why
         return None
 

@@ -117,6 +117,10 @@ def main():
     case("qualifier-attached", "التقى الوفد حكومة الوئام المعترف بها دوليا في زاهرة",
          [L("المعترف بها دوليا", "category", GOV, None, "المعترف بها دوليا", "حكومة الوئام", cat="legitimacy")],
          "A qualifier counts next to a referent's alias and reports which referent it qualifies.")
+    case("qualifier-coordinated-noun", "قاتلت قوات قحطان والسلطات الشرعية في زاهرة",
+         [L("قوات", "label", Q, "neutral", "قوات", "قحطان"),
+          L("الشرعية", "category", None, None, "الشرعي", cat="legitimacy", in_scope=False, reason="unattached")],
+         "الشرعية qualifies the coordinated noun (والسلطات), not Qahtan's forces.")
     case("qualifier-unattached", "الشهادات المعترف بها دوليا مطلوبة للوظيفة",
          [L("المعترف بها دوليا", "category", None, None, "المعترف بها دوليا", cat="legitimacy", in_scope=False, reason="unattached")],
          "Not next to any actor: kept out of the counts.")
