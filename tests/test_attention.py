@@ -211,3 +211,27 @@ def test_analyze_views_on_a_corpus_file(tmp_path):
     assert (out / "termmap.html").exists()
     small = attention_and_term_map(path, as_lexicon(LEX), tmp_path / "o2", freq="MS", max_chars=10)
     assert any("Term map" == n[0] for n in small.notes) and "framingTermMap(" not in "".join(small.sections)
+
+
+def test_framing_analyze_writes_attention_and_the_term_map(tmp_path):
+    import framing
+
+    rows = [{"doc_id": f"d{i}", "outlet": o, "date": d, "text": t}
+            for i, (o, d, t) in enumerate(TEXTS * 4) if d is not None]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    lex = tmp_path / "toy.yaml"
+    import yaml
+
+    lex.write_text(yaml.safe_dump(LEX, allow_unicode=True), encoding="utf-8")
+    res = framing.analyze(path, lexicon=lex, out=tmp_path / "out", n_boot=50, copies="keep")
+    att = pd.read_csv(tmp_path / "out" / "attention.csv")
+    assert set(att["referent"]) == {"houthis", "coalition"}
+    # every document counted once per referent, mentions as in attention() on the same corpus
+    assert att["n_docs"].sum() == 2 * len(rows)
+    direct = attention(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
+    assert att["n_mentioning"].sum() == direct["n_mentioning"].sum()
+    html = res.report.read_text(encoding="utf-8")
+    assert "Attention: how much each outlet covers each referent" in html
+    assert "framingTermMap(" in html and (tmp_path / "out" / "termmap.html").exists()
+    assert "attention_houthis" in res.charts
