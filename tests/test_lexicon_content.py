@@ -96,7 +96,9 @@ def test_entries_are_well_formed_and_noted(lexicon):
         for variant in entry.get("variants") or []:
             assert isinstance(variant, str) and crude_normalize(variant), (name, where, variant)
         if "self" in entry:
-            assert isinstance(entry["self"], bool)
+            # true / false, or the date ranges in which the label names its referent by itself
+            # ({to: 2017-12-31}, a list of {from, to}), as the loader documents
+            assert isinstance(entry["self"], (bool, dict, list)), f"{name} {where}: self is {entry['self']!r}"
             assert not where.startswith(("linkers", "titles", "category")) and not where.endswith(
                 "/alias"), f"{name} {where}: self only applies to labels"
         if "inflect" in entry:
