@@ -35,7 +35,10 @@ STANCES = ("delegitimizing", "neutral", "legitimizing")
 
 _SCOPE_KEYS = {"context", "valid", "exclude"}
 _TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "titles", "categories", "referents",
-             "undated", "exclude", "modifiers", "heads", "negators"}
+             "undated", "exclude", "modifiers", "heads", "negators", "audit"}
+_AUDIT_KEYS = {"status", "label_precision", "label_lower", "category_precision", "recall", "n_labels", "n_categories",
+               "n_mentions", "corpora", "note"}
+_AUDIT_STATUS = ("meets", "below", "unaudited")
 _ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name", "head"} | _SCOPE_KEYS
 # where a qualifier's head (the actor's name or label) stands: before it (adjectives: الحكومة ...
 # المعترف بها دوليا), after it (hedges: ما يسمى ...), or either side
@@ -126,6 +129,7 @@ class Lexicon:
     modifiers: tuple[Entry, ...] = ()
     heads: tuple[Entry, ...] = ()
     negators: tuple[str, ...] = ()
+    audit: dict = field(default_factory=dict)  # measured validity on real text (see docs/lexicon-format.md)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------------------
@@ -224,6 +228,7 @@ class _Builder:
         negators_in = data.get("negators")
         negators = _DEFAULT_NEGATORS if negators_in is None else self.words(negators_in, "negators")
         negators = tuple(normalize(n).strip() for n in negators)
+        audit = self.audit(data.get("audit"))
 
         categories = {}
         cats = data.get("categories", {}) or {}
@@ -293,7 +298,7 @@ class _Builder:
         return Lexicon(name=name, version=version, description=description, sources=sources, window=window,
                        linkers=linkers, titles=titles, categories=categories, referents=referents,
                        source=self.source, exclude=exclude, undated=undated, modifiers=modifiers, heads=heads,
-                       negators=negators)
+                       negators=negators, audit=audit)
 
     # -- helpers -------------------------------------------------------------------------------
     def check_keys(self, mapping: dict, allowed: set, where: str):
@@ -389,6 +394,29 @@ class _Builder:
                      inflect=False if glob else bool(item.get("inflect", True)),
                      forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)),
                      self_valid=self_valid, head=head)
+
+    def audit(self, value) -> dict:
+        """The lexicon's measured validity: status (meets / below / unaudited) and the figures."""
+        if value is None:
+            return {"status": "unaudited"}
+        if not isinstance(value, dict):
+            self.error("'audit' must be a mapping (status, label_precision, label_lower, recall, ...)", "audit", value)
+        self.check_keys(value, _AUDIT_KEYS, "audit")
+        status = value.get("status")
+        if status not in _AUDIT_STATUS:
+            self.error(f"'audit.status' must be one of {', '.join(_AUDIT_STATUS)}", "audit.status", status)
+        for key in ("label_precision", "label_lower", "category_precision", "recall"):
+            v = value.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1):
+                self.error(f"'audit.{key}' must be a share from 0 to 1", f"audit.{key}", v)
+        for key in ("n_labels", "n_categories", "n_mentions"):
+            v = value.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                self.error(f"'audit.{key}' must be a count", f"audit.{key}", v)
+        out = dict(value)
+        if "note" in out:
+            out["note"] = self.text(out["note"], "audit.note")
+        return out
 
     # -- scope -----------------------------------------------------------------------------------
     def words(self, value, where: str) -> tuple[str, ...]:

@@ -208,3 +208,31 @@ def test_recorded_populations_are_today_s(lexicon):
     for kind, recorded in meta["in_scope_hits"].items():
         assert abs(counts[kind] - int(recorded)) <= max(2, 0.02 * int(recorded)), (
             f"{lexicon}: {counts[kind]} in-scope {kind} hits today, {recorded} recorded")
+
+
+@pytest.mark.parametrize("lexicon", AUDITED)
+def test_the_lexicon_states_its_audit(lexicon):
+    """The figures in the lexicon file (shown in reports) are the ones the committed judgements give."""
+    audit = framing.load_lexicon(lexicon).audit
+    assert audit.get("status") in ("meets", "below"), f"{lexicon}: the lexicon file must state its audit"
+    df = _precision_file(lexicon)
+    checks = []
+    labels = df[df["kind"] == "label"]
+    if len(labels):
+        k, n = int(labels["correct"].sum()), len(labels)
+        p, lo = _wilson(k, n)
+        checks += [("label_precision", p), ("label_lower", lo)]
+        assert audit.get("n_labels") == n, f"{lexicon}: n_labels {audit.get('n_labels')} != {n} judged"
+        meets = p >= 0.9 and lo >= 0.85
+        recall_path = AUDITS / f"{lexicon}_recall.csv"
+        if recall_path.is_file():
+            r = float(parse_correct(_read(recall_path)["found"]).mean())
+            checks.append(("recall", r))
+            meets = meets and r >= 0.9
+        assert audit["status"] == ("meets" if meets else "below"), f"{lexicon}: status {audit['status']!r}"
+    cats = df[df["kind"] == "category"]
+    if len(cats):
+        checks.append(("category_precision", float(cats["correct"].mean())))
+    for key, value in checks:
+        assert audit.get(key) is not None and abs(audit[key] - value) < 0.0015, (
+            f"{lexicon}: audit.{key} = {audit.get(key)} in the lexicon, {value:.3f} from the judgements")
