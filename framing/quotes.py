@@ -9,9 +9,10 @@ Straight quotes carry no direction, so they get three more checks:
 * a mark that can only close (a letter or full stop before it, a space or the end after it) does
   not open a quotation when none is open: it is a stray, or the end of a quotation that began in an
   earlier paragraph (below);
-* a straight quotation may not run across a sentence end (``.`` ``؟`` ``!`` followed by more
-  words) unless it is introduced — by a colon, an attribution verb or أن/إن, or by standing at the
-  start of its paragraph. Otherwise the opening mark is left unpaired and the next mark is
+* a straight quotation may not run across a sentence end (``.`` ``؟`` ``!`` followed by a space and
+  more words; not an ellipsis) unless it is introduced — by a colon, أن/إن, an attribution verb
+  among the last ten words before it, or by standing at the start of its paragraph — or it ends its
+  own sentence (the closing mark followed by punctuation or the end of the paragraph). Otherwise the opening mark is left unpaired and the next mark is
   considered afresh (``كتب "داعش فقط. ثم ذهب الى المدينة" وعاد``: nothing is quoted);
 * a quotation that is still open at the end of its paragraph and whose next paragraphs carry no
   mark until one whose first mark closes it, is one multi-paragraph quotation (the news convention of
@@ -35,8 +36,13 @@ _MARKS = re.compile(r"[«»“”\"‘’\n]")
 _CLOSERS = {"«": "»", "“": "”", "”": "”", "‘": "’", '"': '"'}
 # the mark that ends a quotation continued from an earlier paragraph, by opening mark
 _CONTINUATION_CLOSERS = {"«": "»", "“": "”", "”": "”", '"': '"'}
-# a sentence end inside a quotation: . ؟ ? ! followed by (spaces and) a letter
-_SENTENCE_END = re.compile(r"[.؟?!]+(?=\s*[^\W\d_])")
+# a sentence end inside a quotation: . ؟ ? ! followed by spaces and a letter (not an ellipsis «...»,
+# not a dot inside a name «iDNES.CZ»)
+_SENTENCE_END = re.compile(r"(?<![.…])[.؟?!](?![.…])(?=\s+[^\W\d_])")
+# what may stand right before a closing mark (a letter, a digit, closing punctuation)
+_BEFORE_CLOSER = frozenset(".!?؟،؛,)]»”…%")
+# punctuation after a closing mark that ends a sentence or clause
+_AFTER_END = frozenset(".!?؟،؛,:")
 _PROCLITICS = frozenset("وفبلك")
 _WORD = re.compile(r"\w+")
 
@@ -45,11 +51,20 @@ def _closer_only(text: str, pos: int, para_start: int, para_end: int) -> bool:
     """A mark with something other than a space before it and no letter after it can only close."""
     before = text[pos - 1] if pos > para_start else " "
     after = text[pos + 1] if pos + 1 < para_end else " "
-    if before.isspace():
-        return False
+    if not (before.isalnum() or before in _BEFORE_CLOSER):
+        return False  # a space, a colon, an opening bracket: «وقالت :" إنه ...»
     if before in _PROCLITICS and (pos - 1 == para_start or not text[pos - 2].isalnum()):
         return False  # ل"داعش": a lone proclitic before an opening mark
     return not (after.isalnum() or after == "_")
+
+
+def _reversed_pair(text: str, pos: int, para_end: int) -> bool:
+    """Marks spaced the wrong way round, «بعنوان" المرأة والانتخابات "،»: the next straight mark of
+    the paragraph has a space before it and no letter after it."""
+    q = text.find('"', pos + 1, para_end)
+    if q < 0 or q == pos + 1 or not text[pos + 1].isspace():
+        return False
+    return text[q - 1].isspace() and not (q + 1 < para_end and (text[q + 1].isalnum() or text[q + 1] == "_"))
 
 
 def _crosses_sentence(text: str, start: int, end: int) -> bool:
@@ -67,18 +82,27 @@ def _introduced(text: str, open_pos: int, para_start: int) -> bool:
     before = text[para_start:open_pos].rstrip()
     if not before or before.endswith(":"):
         return True
-    words = _WORD.findall(before[-40:])
+    ends = list(_SENTENCE_END.finditer(before))
+    clause = before[ends[-1].end():] if ends else before
+    words = _WORD.findall(clause)[-10:]
     if not words:
         return True
     from framing.voice import _data  # the attribution lexicon (framing/data/attribution.yaml)
     data = _data()
-    last = words[-1]
-    return last in data.complementizers or data.verb_of(last) is not None
+    # a verb of saying among the last words of the sentence («يقول الدكتور فلان "..."»), or أن/إن
+    return words[-1] in data.complementizers or any(data.verb_of(w) is not None for w in words)
 
 
 def _plausible(text: str, open_pos: int, close_pos: int, para_start: int) -> bool:
-    """May a straight quotation run from ``open_pos`` to ``close_pos``?"""
-    return not _crosses_sentence(text, open_pos + 1, close_pos) or _introduced(text, open_pos, para_start)
+    """May a straight quotation run from ``open_pos`` to ``close_pos``? Yes if it stays within one
+    sentence, is introduced, or ends its own sentence (the closing mark followed by punctuation or
+    the end of the paragraph: «... ورؤيته. إنه لا يتعب".»)."""
+    if not _crosses_sentence(text, open_pos + 1, close_pos):
+        return True
+    nxt = text[close_pos + 1:close_pos + 2]
+    if close_pos < len(text) and text[close_pos] == '"' and (nxt in ("", "\n") or nxt in _AFTER_END):
+        return True
+    return _introduced(text, open_pos, para_start)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -123,7 +147,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 continue
             first_mark = False
             carry = None
-            if c == '"' and _closer_only(text, pos, para_start, para_end):
+            if c == '"' and _closer_only(text, pos, para_start, para_end) and not _reversed_pair(
+                    text, pos, para_end):
                 continue  # a stray closing mark
             if c in _CLOSERS:
                 open_char, open_pos, depth_inner = c, pos, None
