@@ -173,6 +173,26 @@ class Lexicon:
             names += [f"label:{ref.name}:{s}" for s in STANCES if s in ref.labels]
         return names
 
+    def audit_summary(self) -> tuple[str, bool]:
+        """``(one line on the lexicon's measured validity, does it meet the bar?)`` for reports."""
+        a = self.audit or {}
+        status = a.get("status", "unaudited")
+        if status == "unaudited":
+            return (f"{self.name}: not audited on real text — read the hits (framing.kwic, "
+                    "framing.audit_sample) before trusting the counts", False)
+        parts = []
+        if a.get("label_precision") is not None:
+            lo = f" (95% lower bound {a['label_lower']:.2f})" if a.get("label_lower") is not None else ""
+            parts.append(f"label precision {a['label_precision']:.2f}{lo} on {a.get('n_labels', '?')} judged hits")
+        if a.get("category_precision") is not None:
+            parts.append(f"category precision {a['category_precision']:.2f} on {a.get('n_categories', '?')}")
+        if a.get("recall") is not None:
+            parts.append(f"recall {a['recall']:.2f} on {a.get('n_mentions', '?')} mentions found by reading")
+        where = f" ({a['corpora']})" if a.get("corpora") else ""
+        verdict = "meets the bar (precision ≥ 0.9, lower bound ≥ 0.85, recall ≥ 0.9)" if status == "meets" else \
+            "BELOW the bar (precision ≥ 0.9, lower bound ≥ 0.85, recall ≥ 0.9): read the hits before using its counts"
+        return f"{self.name}: " + "; ".join(parts) + f"{where} — {verdict}", status == "meets"
+
     def display_name(self, referent: str) -> str:
         """The referent's display name (its ``label``), or the name itself for an unknown referent."""
         ref = self.referents.get(referent)

@@ -772,6 +772,10 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
         if name in stats:
             stats[name] = _for_report(stats[name], by, order)
     sections = [Section("What was left out", "", notes=[t for _, t in notes])] if notes else []
+    validity, meets = lex.audit_summary()
+    meta["lexicon validity"] = validity
+    if not meets:  # hits of a lexicon below the bar carry a warning, first thing in the report
+        sections.insert(0, Section("Warning: lexicon validity", validity))
     if "label_shares" in stats:
         sections.append(Section(
             "Label shares", "Share of each stance among the labels an outlet uses for each referent, in "
