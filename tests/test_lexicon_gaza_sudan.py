@@ -199,7 +199,10 @@ def test_groups_of_people_and_events_are_self_labelled_referents():
 # --------------------------------------------------------------------------------------------- audits
 
 def _audit(name: str) -> pd.DataFrame:
-    path = AUDITS / f"{name}_precision_nodates.csv"
+    return _audit_file(AUDITS / f"{name}_precision_nodates.csv")
+
+
+def _audit_file(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(df.columns) == RECORD_COLUMNS, f"{path.name}: columns must be {RECORD_COLUMNS}"
     df["correct"] = parse_correct(df["correct"])
@@ -242,6 +245,31 @@ def test_sudan_audit_precision():
     assert kept["correct"].all(), kept[~kept["correct"]]["note"].tolist()
 
 
+def test_gaza_audit_of_the_entries_added_after_the_recall_probe():
+    # entries added after reading the recall documents (the Israeli police / aircraft / soldiers, the
+    # Zionist regime, a wider context for حماس) were judged on their own seeded sample of 60
+    path = AUDITS / "gaza_precision_nodates_added.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(df.columns) == RECORD_COLUMNS
+    flags = parse_correct(df["correct"])
+    assert flags.notna().all() and len(df) >= 60
+    assert df.loc[flags.eq(False).to_numpy(), "note"].str.match(r"^(referent|stance|voice|sense): \S").all()
+    k, n = int(flags.sum()), len(df)
+    p, lo = _wilson(k, n)
+    assert p >= 0.9, f"added entries: {k}/{n} = {p:.3f} (Wilson lower {lo:.3f})"
+
+
+def test_gaza_recall_probe_recomputes():
+    # mentions found by reading 13 documents picked by keyword (not by the matcher); the issue's bar
+    # (0.9) is not met: the neutral verbs of death and several epithets are not labels (see the notes)
+    df = pd.read_csv(AUDITS / "gaza_recall_nodates.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(df.columns) == ["corpus", "doc_id", "start", "end", "surface", "referent", "stance", "found", "note"]
+    found = parse_correct(df["found"])
+    assert found.notna().all() and len(df) >= 60
+    assert (df.loc[~found.to_numpy(), "note"].str.match(r"^(vocabulary|context): ")).all()
+    assert found.mean() >= 0.65, f"gaza recall fell to {found.mean():.3f}"
+
+
 @pytest.mark.parametrize("name", ["gaza", "sudan"])
 def test_audit_pass_one_recomputes(name):
     # the first pass (own voice, before the fixes it prompted) is kept for the before/after figure
@@ -254,7 +282,7 @@ def test_audit_pass_one_recomputes(name):
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["gaza", "sudan"])
+@pytest.mark.parametrize("name", ["gaza", "sudan", "gaza_added"])
 def test_judged_hits_are_what_the_matcher_reports_today(name):
     """Every judged hit is still reported (same referent, stance, voice) by the lexicon without dates,
     except the wrong ones a fix now excludes, which must be gone; with dates on, none counts."""
@@ -265,13 +293,14 @@ def test_judged_hits_are_what_the_matcher_reports_today(name):
         from gaza_sudan_sample import without_dates
     finally:
         sys.path.remove(str(AUDITS))
-    df = _audit(name)
+    lexicon = name.split("_")[0]
+    df = _audit(name) if name != "gaza_added" else _audit_file(AUDITS / "gaza_precision_nodates_added.csv")
     docs = []
     for corpus_name, ids in df.groupby("corpus")["doc_id"]:
         corpus = framing.read_corpus(CORPORA / f"{corpus_name}.jsonl.gz", errors="collect")
         docs.append(corpus[corpus["doc_id"].isin(set(ids))])
     docs = pd.concat(docs, ignore_index=True)
-    now = framing.extract_matches(docs, without_dates(name), voice="all", kinds=("label",), scope="in")
+    now = framing.extract_matches(docs, without_dates(lexicon), voice="all", kinds=("label",), scope="in")
     keys = set(zip(now["doc_id"], now["start"].astype(str), now["end"].astype(str), now["referent"],
                    now["stance"], now["voice"]))
     judged = [(r.doc_id, r.start, r.end, r.referent, r.stance, r.voice) for r in df.itertuples()]
@@ -281,5 +310,31 @@ def test_judged_hits_are_what_the_matcher_reports_today(name):
     drift = np.flatnonzero(~reported & ~gone)
     assert len(drift) <= max(1, int(0.02 * len(df))), f"{name}: judged hits no longer reported: {drift[:5]}"
     dated = docs[docs["date"].notna()]
-    on = framing.extract_matches(dated, name, voice="all", kinds=("label",), scope="all")
+    on = framing.extract_matches(dated, lexicon, voice="all", kinds=("label",), scope="all")
     assert len(on) and not on["in_scope"].any() and set(on["scope_reason"]) <= {"date", "exclude", "context"}
+
+
+@pytest.mark.shared
+def test_gaza_recall_mentions_are_found_as_recorded():
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    sys.path.insert(0, str(AUDITS))
+    try:
+        from gaza_sudan_sample import without_dates
+    finally:
+        sys.path.remove(str(AUDITS))
+    df = pd.read_csv(AUDITS / "gaza_recall_nodates.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    docs = []
+    for corpus_name, ids in df.groupby("corpus")["doc_id"]:
+        corpus = framing.read_corpus(CORPORA / f"{corpus_name}.jsonl.gz", errors="collect")
+        docs.append(corpus[corpus["doc_id"].isin(set(ids))])
+    m = framing.extract_matches(pd.concat(docs, ignore_index=True), without_dates("gaza"), voice="all",
+                                kinds=("label",), scope="in")
+    now = []
+    for r in df.itertuples():
+        s, e = int(r.start), int(r.end)
+        hits = m[(m["doc_id"] == r.doc_id) & (m["start"] < e) & (m["end"] > s)]
+        now.append(bool(((hits["referent"] == r.referent) & (hits["stance"] == r.stance)).any()))
+    recorded = parse_correct(df["found"]).astype(bool).to_numpy()
+    differ = np.flatnonzero(np.array(now) != recorded)
+    assert len(differ) <= 1, f"'found' no longer matches the matcher at rows {differ[:5].tolist()}"
