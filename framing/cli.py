@@ -127,8 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     lsub = p.add_subparsers(dest="lexicon_command", metavar="ACTION")
     lsub.required = True
     lsub.add_parser("list", help="the bundled lexicons")
-    c = lsub.add_parser("check", help="validate a lexicon file (or bundled name)")
+    c = lsub.add_parser("check", help="validate a lexicon file (or bundled name); with --corpus, list the "
+                                      "entries and patterns (ميليشي*) that match nothing in it")
     c.add_argument("path")
+    c.add_argument("--corpus", help="a corpus to try the lexicon on: entries with no hit in it are listed")
+    c.add_argument("--errors", default="raise", choices=["raise", "collect"],
+                   help="with --corpus: stop at a bad record (default) or collect rejects and go on")
+    c.add_argument("--columns", help=argparse.SUPPRESS)
     return parser
 
 
@@ -323,6 +328,18 @@ def _cmd_lexicon(a):
     n_labels = sum(len(v) for r in lex.referents.values() for v in r.labels.values())
     print(f"ok: {lex.name} (version {lex.version}) — {len(lex.categories)} categories, "
           f"{len(lex.referents)} referents, {n_labels} labels")
+    print(f"validity: {lex.audit_summary()[0]}")
+    if getattr(a, "corpus", None):
+        from framing.lexicon_check import entry_coverage
+
+        cov = entry_coverage(_read(a), lex)
+        unused = cov[cov["n_hits"] == 0]
+        print(f"{len(cov) - len(unused)} of {len(cov)} entries match in the corpus; "
+              f"{int(unused['pattern'].sum())} of {int(cov['pattern'].sum())} patterns match nothing")
+        if len(unused):
+            print("entries with no hit (kind, owner, stance, term):")
+            for r in unused.itertuples():
+                print(f"  {r.kind}\t{r.owner}\t{r.stance if isinstance(r.stance, str) else ''}\t{r.term}{'  (pattern)' if r.pattern else ''}")
     return EXIT_OK
 
 

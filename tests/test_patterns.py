@@ -59,3 +59,17 @@ def test_pattern_counts_in_features():
     corpus = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["قصفت ميليشيات قحطان وميليشيا قحطان"]})
     feats = framing.extract_features(corpus, _lex(["ميليشي*"]))
     assert feats.loc[0, "label:qahtan_camp:delegitimizing"] == 2
+
+
+def test_cli_lexicon_check_lists_patterns_that_match_nothing(tmp_path, capsys):
+    from framing.cli import main
+
+    lex = tmp_path / "p.yaml"
+    lex.write_text("name: p\nreferents:\n  qahtan_camp:\n    aliases: [قحطان]\n    labels:\n"
+                   "      delegitimizing: ['ميليشي*', 'عصاب*']\n      neutral: [قوات]\n", encoding="utf-8")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"doc_id": "a", "outlet": "X", "text": "قصفت ميليشيات قحطان القرية"}\n', encoding="utf-8")
+    assert main(["lexicon", "check", str(lex), "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 2 patterns match nothing" in out
+    assert "عصاب*  (pattern)" in out and "ميليشي*" not in out.split("entries with no hit")[1]
