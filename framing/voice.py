@@ -57,7 +57,7 @@ class _VoiceData:
     short_forms: frozenset      # forms that are also nouns or prepositions: short window only
     verb_forms: dict            # normalized form (also with و/ف in front) -> lemma
     verb_re: re.Pattern         # any verb form, as a whole word
-    marker_keys: tuple          # a word of every according-to marker: run the marker regexes only if one occurs
+    marker_key_re: re.Pattern   # a substring of every according-to marker: run their regexes only if one occurs
     colon_lemmas: frozenset
     complementizers: frozenset
     coordinated: frozenset      # وأن، وبأن (+ suffixes): a complementizer after a comma too
@@ -161,7 +161,7 @@ def _data() -> _VoiceData:
         short_forms=frozenset(_norm_list(raw["short_window_forms"], "short_window_forms")),
         verb_forms=verb_forms,
         verb_re=re.compile(r"(?<!\w)" + _trie_pattern(verb_forms) + r"(?!\w)"),
-        marker_keys=_marker_keys(always + with_source),
+        marker_key_re=re.compile(_trie_pattern(_marker_keys(always + with_source))),
         colon_lemmas=colon,
         complementizers=frozenset(comps),
         coordinated=frozenset(coordinated),
@@ -178,7 +178,8 @@ def _data() -> _VoiceData:
                                + r")"),
         sources=frozenset(sources),
         source_verbs=frozenset(_norm_list(acc["source_verbs"], "according_to.source_verbs")),
-        terminator=re.compile(r"\n|" + term_class + r"|\.(?!\d)"),
+        # a full stop ends a sentence unless a digit follows (3.5) or it closes a one-letter word (د.)
+        terminator=re.compile(r"[\n" + term_class[1:-1] + r"]|\.(?<!(?<![^\W_])[^\W\d_]\.)(?!\d)"),
         function_words=frozenset(_norm_list(raw["quote_function_words"], "quote_function_words")),
         name_heads=frozenset(_norm_list(raw["quote_name_heads"], "quote_name_heads")),
     )
@@ -241,8 +242,7 @@ class VoiceIndex:
         ends = self._ends
         if ends is None:
             text = self.norm
-            ends = [m.span() for m in _data().terminator.finditer(text)
-                    if not _is_abbreviation(text, m.start())]
+            ends = [m.span() for m in _data().terminator.finditer(text)]
             self._ends = ends
             self._end_starts = [s for s, _ in ends]
         return ends
@@ -273,7 +273,7 @@ class VoiceIndex:
         # The source named after the marker (بحسب بيان لقيادة الجيش، ...) is the outlet's words.
         sent = text[a:b]
         markers = []
-        if any(k in sent for k in data.marker_keys):
+        if data.marker_key_re.search(sent) is not None:
             markers = list(data.always.finditer(text, a, b))
             for m in data.with_source.finditer(text, a, b):
                 if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
