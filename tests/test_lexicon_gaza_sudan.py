@@ -338,3 +338,22 @@ def test_gaza_recall_mentions_are_found_as_recorded():
     recorded = parse_correct(df["found"]).astype(bool).to_numpy()
     differ = np.flatnonzero(np.array(now) != recorded)
     assert len(differ) <= 1, f"'found' no longer matches the matcher at rows {differ[:5].tolist()}"
+
+
+@pytest.mark.parametrize("name", ["gaza", "sudan"])
+def test_the_lexicon_states_the_audit_its_files_give(name):
+    audit = framing.load_lexicon(name).audit
+    df = _audit(name)
+    k, n = int(df["correct"].sum()), len(df)
+    p, lo = _wilson(k, n)
+    assert audit["n_labels"] == n
+    assert audit["label_precision"] == pytest.approx(p, abs=5e-4)
+    assert audit["label_lower"] == pytest.approx(lo, abs=5e-4)
+    recall_file = AUDITS / f"{name}_recall_nodates.csv"
+    if recall_file.is_file():
+        found = parse_correct(pd.read_csv(recall_file, dtype=str, keep_default_na=False,
+                                          encoding="utf-8-sig")["found"])
+        assert audit["n_mentions"] == len(found)
+        assert audit["recall"] == pytest.approx(float(found.mean()), abs=5e-4)
+    meets = p >= 0.9 and lo >= 0.85 and audit.get("recall", 0) >= 0.9
+    assert audit["status"] == ("meets" if meets else "below")
