@@ -46,6 +46,7 @@ __all__ = ["VoiceIndex", "VOICES_CLASSIFIED", "reported_spans"]
 VOICES_CLASSIFIED = ("own", "quoted", "reported")
 
 _WORD = re.compile(r"\w+")
+_LAST_WORD = re.compile(r"\w+(?=\W*$)")
 # sentence ends for reported speech; a full stop before a digit (3.5) is not one
 _TERMINATOR_DEFAULT = ".؟?!؛"
 
@@ -271,9 +272,8 @@ class VoiceIndex:
         # "according to": the whole sentence, or from the marker on when a complementizer follows it
         # («..., وبحسب المتحدث فإن ...» in a long sentence: the words before are the outlet's)
         # The source named after the marker (بحسب بيان لقيادة الجيش، ...) is the outlet's words.
-        sent = text[a:b]
         markers = []
-        if data.marker_key_re.search(sent) is not None:
+        if data.marker_key_re.search(text, a, b) is not None:
             markers = list(data.always.finditer(text, a, b))
             for m in data.with_source.finditer(text, a, b):
                 if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
@@ -290,9 +290,7 @@ class VoiceIndex:
         for vm in data.verb_re.finditer(text, a, b):  # most sentences hold no verb of saying
             vs, ve, w = vm.start(), vm.end(), vm.group()
             lemma = data.verb_forms[w]
-            prev = None  # the word before the verb
-            for m in _WORD.finditer(text, max(a, vs - 40), vs):
-                prev = m
+            prev = _LAST_WORD.search(text, max(a, vs - 40), vs)  # the word before the verb
             if prev is not None and prev.group() in data.verb_not_after:
                 continue  # «تستطيع الحكومة أن تقول إن ...»: a hypothetical statement
             if (prev is not None and prev.group() == data.as_said and lemma in data.as_said_lemmas
