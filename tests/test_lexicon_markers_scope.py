@@ -36,6 +36,12 @@ def test_sharia_and_forensic_senses_are_excluded(text, surface):
     assert counted(text) == []
 
 
+def test_a_legitimacy_qualifier_does_not_reach_a_head_after_it():
+    # adjectives follow their noun: «الشرعي» before «الحكومة» does not qualify it
+    text = "طالب الباحث الشرعي الحكومة بالتدخل"
+    assert hits(text) == [("الشرعي", "legitimacy", False, "unattached")]
+
+
 def test_a_sharia_sense_that_is_not_listed_is_unattached():
     # «الفتوى الشرعية» is not in the exclude list: it does not count because no political head precedes it
     text = "نشر الشيخ الفتوى الشرعية على موقعه"
@@ -48,6 +54,11 @@ def test_a_sharia_sense_that_is_not_listed_is_unattached():
     ("التقى السفير الرئيس الشرعي للبلاد", "الشرعي"),
     ("دعمت الدول الحكومة الليبية المعترف بها دوليا في مسعاها", "المعترف بها دوليا"),
     ("هنأ الملك الرئيس المنتخب بفوزه", "المنتخب"),
+    # «الشرعية» as the name of the recognised government, after the word that governs it
+    ("شارك الطيران في تحالف دعم الشرعية باليمن", "الشرعية"),
+    ("قاوم الأهالي الانقلاب على الشرعية في المدينة", "الشرعية"),
+    ("تقدمت القوات الموالية لشرعية الرئيس نحو المدينة", "لشرعية"),
+    ("هاجم المسلحون مقرا للحكومة المعترف بها في الشرق", "المعترف بها"),
 ])
 def test_a_qualifier_attached_to_a_political_head_counts(text, surface):
     found = [m for m in find_matches(text, "markers") if m.kind == "category"]
