@@ -186,12 +186,6 @@ def _data() -> _VoiceData:
     )
 
 
-def _is_abbreviation(text: str, i: int) -> bool:
-    """A full stop after a one-letter word (د. فلان) is an abbreviation."""
-    return (text[i] == "." and i >= 1 and text[i - 1].isalpha()
-            and (i < 2 or not text[i - 2].isalnum()))
-
-
 def _source_follows(data: _VoiceData, text: str, pos: int, end: int, fused_ma: bool) -> bool:
     """Does a source (word, quoted name, or ما + verb of saying) start at ``pos``?"""
     while pos < end and text[pos].isspace():
