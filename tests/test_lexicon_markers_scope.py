@@ -107,6 +107,12 @@ def test_a_gloss_or_a_guest_is_not_a_hedge(text):
     assert "hedge" not in {c for _, c in counted(text)}
 
 
+def test_as_it_is_called_through_the_k_proclitic_is_excluded():
+    # «كما تسمى» 'as it is called' is a gloss even next to an organisational word (حركة)
+    text = "انطلقت الحركة كما تسمى في الصحف المحلية قبل عام"
+    assert hits(text) == [("كما تسمى", "hedge", False, "exclude")]
+
+
 def test_so_called_before_an_organisation_is_a_hedge():
     text = "أعلن ما يسمى بتنظيم الدولة مسؤوليته عن التفجير"
     assert ("ما يسمى", "hedge") in counted(text)
