@@ -17,9 +17,10 @@ text normalized with the ``search`` profile, whether it is
 The words that mark reported speech are data: ``framing/data/attribution.yaml``. Which constructions
 are recognised, with examples and the known limits: ``docs/voice.md``.
 
-Everything is computed lazily per document: building a :class:`VoiceIndex` costs nothing, quotation
-spans are found on the first query (only when the text holds a quote mark), and reported speech is
-analysed only for the sentences that hold a queried span.
+Everything is computed lazily per document: building a :class:`VoiceIndex` costs nothing; on the
+first query the sentence ends are found (one regex pass) and the quotation spans (only when the text
+holds a quote mark); reported speech is analysed only for the sentences that hold a queried span.
+The data file is read and compiled once, on the first query in the process.
 
 >>> v = VoiceIndex(normalize("وقال المتحدث إن ميليشيات حمدان قصفت المدينة"))
 >>> v.classify(16, 24, 1, evaluative=True)
