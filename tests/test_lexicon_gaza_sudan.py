@@ -56,6 +56,8 @@ GAZA_LABELS = [
     # groups of people
     ("ارتفع عدد الشهداء في قطاع غزة إلى ثلاثين ألفا.", "الشهداء", "palestinian_dead", "legitimizing"),
     ("ارتفع عدد القتلى الفلسطينيين في غزة إلى ثلاثين ألفا.", "القتلى", "palestinian_dead", "neutral"),
+    ("قتل شاب فلسطيني برصاص الجيش قرب جنين.", "قتل", "palestinian_dead", "neutral"),
+    ("سقط الفتى شهيدًا في رفح.", "شهيدًا", "palestinian_dead", "legitimizing"),
     ("اقتحم مستوطنون قرية قرب نابلس في الضفة الغربية.", "مستوطنون", "settlers", "neutral"),
     ("هاجمت قطعان المستوطنين بلدة حوارة جنوب نابلس.", "قطعان المستوطنين", "settlers", "delegitimizing"),
     ("ارتكبت قطعان من المستوطنين اعتداءات في الخليل.", "قطعان من المستوطنين", "settlers", "delegitimizing"),
@@ -88,6 +90,7 @@ GAZA_OUT_OF_SCOPE = [
     ("حملت الحكومة إسرائيل المسؤولية بوصفها القوة القائمة بالاحتلال في القدس.", "بالاحتلال"),
     ("طالبت الفصائل في غزة بتصعيد المقاومة في الضفة الغربية.", "المقاومة"),
     ("نفذت عملية إنقاذ الرهائن في فندق بمالي.", "الرهائن"),
+    ("أعلن الجيش عن قتل جنود إسرائيليين في اشتباك شرق خان يونس.", "قتل"),
 ]
 
 
@@ -245,18 +248,26 @@ def test_sudan_audit_precision():
     assert kept["correct"].all(), kept[~kept["correct"]]["note"].tolist()
 
 
+# label hits (dates relaxed, in scope, every voice) of each stratum when it was drawn: the main sample's
+# lexicon, the entries added after the recall probe, then قتل; each stratum has its own judged sample
+STRATA = {"gaza_precision_nodates.csv": 2999, "gaza_precision_nodates_added.csv": 183,
+          "gaza_precision_nodates_added2.csv": 84}
+
+
 def test_gaza_audit_of_the_entries_added_after_the_recall_probe():
-    # entries added after reading the recall documents (the Israeli police / aircraft / soldiers, the
-    # Zionist regime, a wider context for حماس) were judged on their own seeded sample of 60
-    path = AUDITS / "gaza_precision_nodates_added.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert list(df.columns) == RECORD_COLUMNS
-    flags = parse_correct(df["correct"])
-    assert flags.notna().all() and len(df) >= 60
-    assert df.loc[flags.eq(False).to_numpy(), "note"].str.match(r"^(referent|stance|voice|sense): \S").all()
-    k, n = int(flags.sum()), len(df)
-    p, lo = _wilson(k, n)
-    assert p >= 0.9, f"added entries: {k}/{n} = {p:.3f} (Wilson lower {lo:.3f})"
+    # entries added after reading the recall documents were judged on their own seeded samples; each
+    # stratum is held to 0.8 and the hit-weighted precision over the strata to the bar
+    weighted, total = 0.0, 0
+    for name, hits in STRATA.items():
+        df = _audit_file(AUDITS / name)
+        assert df["correct"].notna().all() and len(df) >= 40
+        assert df.loc[df["correct"].eq(False).to_numpy(), "note"].str.match(
+            r"^(referent|stance|voice|sense): \S").all()
+        keep = df[~df["note"].str.contains(EXCLUDED_BY_FIX, regex=False)]
+        p = float(keep["correct"].astype(bool).mean())
+        assert p >= 0.8, f"{name}: {p:.3f}"
+        weighted, total = weighted + hits * p, total + hits
+    assert weighted / total >= 0.9, f"hit-weighted precision {weighted / total:.3f}"
 
 
 def test_gaza_recall_probe_recomputes():
@@ -267,7 +278,7 @@ def test_gaza_recall_probe_recomputes():
     found = parse_correct(df["found"])
     assert found.notna().all() and len(df) >= 60
     assert (df.loc[~found.to_numpy(), "note"].str.match(r"^(vocabulary|context): ")).all()
-    assert found.mean() >= 0.65, f"gaza recall fell to {found.mean():.3f}"
+    assert found.mean() >= 0.7, f"gaza recall fell to {found.mean():.3f}"
 
 
 @pytest.mark.parametrize("name", ["gaza", "sudan"])
@@ -282,7 +293,7 @@ def test_audit_pass_one_recomputes(name):
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["gaza", "sudan", "gaza_added"])
+@pytest.mark.parametrize("name", ["gaza", "sudan", "gaza_added", "gaza_added2"])
 def test_judged_hits_are_what_the_matcher_reports_today(name):
     """Every judged hit is still reported (same referent, stance, voice) by the lexicon without dates,
     except the wrong ones a fix now excludes, which must be gone; with dates on, none counts."""
@@ -294,7 +305,7 @@ def test_judged_hits_are_what_the_matcher_reports_today(name):
     finally:
         sys.path.remove(str(AUDITS))
     lexicon = name.split("_")[0]
-    df = _audit(name) if name != "gaza_added" else _audit_file(AUDITS / "gaza_precision_nodates_added.csv")
+    df = _audit(name) if "_" not in name else _audit_file(AUDITS / f"gaza_precision_nodates_{name.split('_')[1]}.csv")
     docs = []
     for corpus_name, ids in df.groupby("corpus")["doc_id"]:
         corpus = framing.read_corpus(CORPORA / f"{corpus_name}.jsonl.gz", errors="collect")
