@@ -39,7 +39,7 @@ _TOP_KEYS = {"name", "version", "description", "sources", "window", "linkers", "
 _AUDIT_KEYS = {"status", "label_precision", "label_lower", "category_precision", "recall", "n_labels", "n_categories",
                "n_mentions", "corpora", "note"}
 _AUDIT_STATUS = ("meets", "below", "unaudited")
-_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name", "head"} | _SCOPE_KEYS
+_ENTRY_KEYS = {"term", "variants", "note", "self", "inflect", "name", "head", "article"} | _SCOPE_KEYS
 # where a qualifier's head (the actor's name or label) stands: before it (adjectives: الحكومة ...
 # المعترف بها دوليا), after it (hedges: ما يسمى ...), or either side
 _HEAD_SIDES = ("before", "after", "either")
@@ -88,6 +88,7 @@ class Entry:
     name: bool = False  # an evaluative label that is also a name: quotation marks around it are house style
     self_valid: tuple = ()  # when ``self`` holds only in some date ranges: those ranges (else always)
     head: str = ""  # qualifiers: where the head stands (before / after / either); "" = the category's
+    article: bool = True  # may the first word take the article (حماس: false, الحماس is 'the enthusiasm')
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,7 @@ class _Builder:
             # by itself; later it needs an alias)
             self_valid = self.ranges(item["self"], f"{where}.self")
             item = {**item, "self": True}
-        for key in ("self", "inflect", "name"):
+        for key in ("self", "inflect", "name", "article"):
             if key in item and not isinstance(item[key], bool):
                 self.error(f"'{key}' must be true or false, or (self) date ranges like {{to: 2016-03-29}}",
                            f"{where}.{key}", item[key])
@@ -413,7 +414,7 @@ class _Builder:
                      self_identifying=bool(item.get("self", False)),
                      inflect=False if glob else bool(item.get("inflect", True)),
                      forms=tuple(forms), where=where, scope=scope, glob=glob, name=bool(item.get("name", False)),
-                     self_valid=self_valid, head=head)
+                     self_valid=self_valid, head=head, article=bool(item.get("article", True)))
 
     def audit(self, value) -> dict:
         """The lexicon's measured validity: status (meets / below / unaudited) and the figures."""

@@ -43,7 +43,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from framing.lexicon import Lexicon, as_lexicon
-from framing.morphology import proclitic_forms, surface_forms
+from framing.morphology import inflected_forms, proclitic_forms, surface_forms
 from framing.normalization import offsets_array, original_span
 from framing.quotes import QUOTE_CHARS
 
@@ -228,6 +228,7 @@ class CompiledLexicon:
             ctx = frozenset(context_ids.setdefault(c, len(context_ids)) for c in ctx_src.context)
             if ctx or valid or ex:
                 self.rules[idx] = _Rule(ctx, ctx_src.context_window, valid, ex)
+        self.global_exclude = global_ex  # also keep context words inside them from counting (جنوب السودان)
         self.context_forms = tuple(context_ids)
         self.exclude_forms = tuple(exclude_ids)
         for form, cid in context_ids.items():
@@ -246,12 +247,21 @@ class CompiledLexicon:
 
         for idx, (role, entry, _, _) in enumerate(self.entries):
             for form in entry.forms:
+                article = getattr(entry, "article", True)
                 if entry.glob:
                     words = form.split(" ")
-                    for first in proclitic_forms(words[0]):
+                    for first in proclitic_forms(words[0], article):
                         add(" ".join([first, *words[1:]]), True, idx)
                     continue
                 surfaces = surface_forms(form, inflect=entry.inflect)
+                if not article:  # no article on the first word (حماس, not الحماس 'the enthusiasm')
+                    words = form.split(" ")
+                    if len(words) == 1:
+                        lasts = inflected_forms(words[0]) if entry.inflect else {words[0]}
+                        surfaces = {p for w in lasts for p in proclitic_forms(w, False)}
+                    else:
+                        allowed = proclitic_forms(words[0], False)
+                        surfaces = {f for f in surfaces if f.split(" ")[0] in allowed}
                 for surface in surfaces:
                     add(surface, False, idx)
                 if modifier_forms and role in (_CATEGORY, _LABEL, _ALIAS) and " " in form:
@@ -312,6 +322,7 @@ class CompiledLexicon:
         cats, aliases, labels = [], [], []
         structural: dict[int, tuple[int, int]] = {}  # start -> (end, role) longest title/linker/...
         ctx: dict[int, list[int]] = {}
+        ctx_hits: list[tuple[int, int, int]] = []
         excl: list[tuple[int, int, int]] = []
         roles = self.roles
         for s, e, ids in hits:
@@ -324,13 +335,17 @@ class CompiledLexicon:
                 elif role == _LABEL:
                     labels.append((s, e, idx))
                 elif role == _CONTEXT:
-                    ctx.setdefault(self.entries[idx][2], []).append(s)
+                    ctx_hits.append((s, e, self.entries[idx][2]))
                 elif role == _EXCLUDE:
                     excl.append((s, e, self.entries[idx][2]))
                 else:
                     prev = structural.get(s)
                     if prev is None or e > prev[0]:
                         structural[s] = (e, role)
+        glob_ex = [(xs, xe) for xs, xe, xid in excl if xid in self.global_exclude] if excl else ()
+        for s, e, cid in ctx_hits:
+            if not any(xs <= s and e <= xe for xs, xe in glob_ex):
+                ctx.setdefault(cid, []).append(s)
         scope = _DocScope(self, norm, ctx, excl, _as_date(date))
         out = []
         want = set(kinds)

@@ -40,12 +40,15 @@ def morphology() -> Morphology:
 
 
 @lru_cache(maxsize=65536)
-def proclitic_forms(word: str) -> frozenset[str]:
+def proclitic_forms(word: str, article: bool = True) -> frozenset[str]:
     """A word with every combination of conjunction, preposition and article in front of it.
 
-    A word without the article also gets the article (قوات → القوات); ل + ال is written لل.
+    A word without the article also gets the article (قوات → القوات); ل + ال is written لل. With
+    ``article=False`` it never does (حماس must not match الحماس, 'the enthusiasm').
     """
     m = morphology()
+    if not article:
+        return frozenset(c + p + word for c in ("",) + m.conjunctions for p in ("",) + m.prepositions)
     art = m.article
     bare = word[len(art):] if word.startswith(art) and len(word) > len(art) + 1 else None
     if bare is None:

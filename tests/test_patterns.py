@@ -73,3 +73,15 @@ def test_cli_lexicon_check_lists_patterns_that_match_nothing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 of 2 patterns match nothing" in out
     assert "عصاب*  (pattern)" in out and "ميليشي*" not in out.split("entries with no hit")[1]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("قالت حماس إن الهدنة صامدة", ["حماس"]),
+    ("ردت وحماس على العرض", ["وحماس"]),
+    ("الحماس كبير لدى الجماهير", []),
+    ("استقبلوه بالحماس المعهود", []),
+])
+def test_article_false_keeps_the_article_off(text, found):
+    lex = Lexicon.from_dict({"name": "a", "referents": {"hamas": {"labels": {"neutral": [
+        {"term": "حماس", "self": True, "article": False, "inflect": False}]}}}})
+    assert [m.surface for m in framing.find_matches(text, lex)] == found

@@ -29,6 +29,9 @@ def main():
          "The Government of Concord's words count only in a document about Zahira: no context word here.")
     case("scope-context-present", "في زاهرة تقدمت قوات حكومة الوئام نحو الميناء",
          [L("قوات", "label", GOV, "neutral", "قوات", "حكومة الوئام")], "A context word (زاهرة) in the document.")
+    case("scope-context-excluded", "تقدمت قوات حكومة الوئام نحو جنوب زاهرة",
+         [L("قوات", "label", GOV, "neutral", "قوات", "حكومة الوئام", in_scope=False, reason="context")],
+         "A context word inside a top-level exclude phrase (جنوب زاهرة, another country) does not count.")
     case("scope-context-window", "وصلت القوات الفالكونية إلى الحدود الشمالية. " + FILL + " في زاهرة",
          [L("القوات", "label", FAL, "neutral", "قوات", "الفالكوني", in_scope=False, reason="context")],
          "Falconia's context word must stand within 20 words; زاهرة is further away.")
