@@ -45,7 +45,7 @@ _COUNTER = [0]
 STANCE_CODES = {"": 0, "delegitimizing": 1, "neutral": 2, "legitimizing": 3, "mixed": 4, "alias": 5}
 
 
-@dataclass
+@dataclass(repr=False)
 class TermMap:
     """The data of a term map and its HTML.
 
@@ -115,6 +115,10 @@ class TermMap:
 
     def _repr_html_(self) -> str:
         return self.html()
+
+    def __repr__(self) -> str:  # short and stable (no timings): Jupyter stores it beside the HTML
+        return (f"TermMap({self.title!r}: {len(self.terms)} terms, {len(self.outlets)} {self.by}s, "
+                f"{len(self.comparisons)} comparisons, {sum(len(x) for x in self.lines)} lines)")
 
 
 def _asset(name: str) -> str:
