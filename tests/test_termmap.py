@@ -2,6 +2,7 @@
 hovering and clicking."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_html_is_self_contained_and_cannot_be_broken_out_of(corpus):
 
 # --------------------------------------------------------------------------- headless Chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium"))  # as tests/test_report_browser.py
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
@@ -143,7 +144,7 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed "
                                    "(pip install playwright; the browser is Debian's chromium)")
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is missing at /usr/bin/chromium (apt-get install -y chromium)")
+        pytest.skip(f"Debian's chromium is missing at {CHROMIUM} (apt-get install -y chromium, or set FRAMING_CHROMIUM)")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield b
