@@ -298,6 +298,11 @@ class VoiceIndex:
                     if src_end < b:
                         regions.append((src_end, b, prev.start(), src_end))
                     continue
+            # a verb that opens a new clause (وأبلغ، فقال, or after a comma) names its speaker in the
+            # outlet's words even inside an earlier report; a verb inside a report («… إن الميليشيات
+            # تزعم أن …») is part of that report
+            new_clause = (prev is None or (w[0] in "وف" and w[1:] in data.verb_forms)
+                          or "،" in text[prev.end():vs] or "," in text[prev.end():vs])
             window = data.short_window if w in data.short_forms else data.window
             prev_end = ve
             before = None  # the word before the candidate complementizer (None: the verb itself)
@@ -314,7 +319,8 @@ class VoiceIndex:
                 comma = "،" in gap or "," in gap
                 if comma and cw in data.coordinated:
                     regions.append((ce, b, vs, ve))
-                    holes.append((vs, ce))
+                    if new_clause:
+                        holes.append((vs, ce))
                     break
                 if comma and (cw in data.clause_breaks or (
                         cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
@@ -328,7 +334,8 @@ class VoiceIndex:
                         break
                     if bw is None or bw not in data.not_after:
                         regions.append((ce, b, vs, ve))
-                        holes.append((vs, ce))  # the speaker: the outlet's words, wherever they stand
+                        if new_clause:
+                            holes.append((vs, ce))  # the speaker, named by the outlet
                         break
                 prev_end = ce
                 before = cw
