@@ -529,7 +529,8 @@ def _headline_regions(text: str, a: int, b: int) -> list:
     if not words or len(words) > max_words:
         return []
     head = words[0][1:] if words[0][:1] in ("و", "ف") and len(words[0]) > 3 else words[0]
-    if head in own or words[0] in own or head in not_speakers or words[0] in not_speakers:
+    if (head in own or words[0] in own or head in not_speakers or words[0] in not_speakers
+            or words[-1] in not_speakers):
         return []
     if not tagged and not (head.startswith("ال") or words[0].startswith("ال") or head in heads or words[0] in heads):
         return []
