@@ -75,7 +75,8 @@ all in one document) and Juilland's D (1 = even). A term with a high z but a hig
 articles."""),
     ("code", '''if features.filter(regex="^(label|cat):").to_numpy().sum() > 0:
     cmp = framing.compare_outlets(corpus, lexicon=lexicon, min_count=5)
-    table = cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)
+    table = (cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)
+             if len(cmp) else "no lexicon term reaches min_count=5")
 else:
     table = "skipped: no lexicon term in this corpus"
 table'''),
