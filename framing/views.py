@@ -50,8 +50,11 @@ def _skipped(out: Path) -> set:
 
 def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | None = "MS", errors: str = "collect",
                            columns=None, batch_size: int = 5000, term_map: bool = True,
-                           max_chars: int = TERMMAP_MAX_CHARS) -> Views:
-    """Attention counts per outlet, period and referent, and the term map, for ``framing analyze``."""
+                           max_chars: int | None = None) -> Views:
+    """Attention counts per outlet, period and referent, and the term map, for ``framing analyze``.
+
+    ``max_chars``: texts held for the term map at most (default :data:`TERMMAP_MAX_CHARS`, read at call
+    time: set ``framing.views.TERMMAP_MAX_CHARS = 0`` to leave the term map out of ``analyze``)."""
     import pandas as pd
 
     from framing.charts import save_figure
@@ -62,6 +65,9 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     views = Views()
+    if max_chars is None:
+        max_chars = TERMMAP_MAX_CHARS
+    term_map = term_map and max_chars > 0
     skip = _skipped(out)
     parts, texts, chars, too_big = [], [], 0, False
     has_dates = False
