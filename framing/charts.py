@@ -502,7 +502,9 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
         for st in STANCES:
             s = part[part["stance"] == st].sort_values("period")
             x = s["period"].to_numpy()
-            a.plot(x, s["share"].to_numpy(dtype=float), color=STANCE_COLORS[st], lw=1.5, label=st)
+            y = s["share"].to_numpy(dtype=float)
+            a.plot(x, y, color=STANCE_COLORS[st], lw=1.5, label=st,
+                   marker="o" if _isolated(y) else None, markersize=3)
             a.fill_between(x, s["lo"].to_numpy(dtype=float), s["hi"].to_numpy(dtype=float),
                            color=STANCE_COLORS[st], alpha=0.15, lw=0)
         for k, (cg, row) in enumerate(r for r in cps if r[0] == g):
@@ -513,8 +515,11 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
         a.grid(color="0.92", lw=0.6)
         a.set_axisbelow(True)
         a.tick_params(labelsize=8)
-    for a in axes:
+    cols = max(1, min(ncols, len(axes)))
+    for i, a in enumerate(axes):
         _date_axis(a)
+        if i + cols >= len(axes):  # no panel below: this one shows the dates
+            a.xaxis.set_tick_params(labelbottom=True)
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], color=STANCE_COLORS[s], lw=1.5, label=s) for s in STANCES]
@@ -524,6 +529,14 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
     note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
     _footnote(fig, interval_note(trends, "bands"), note)
     return _result(fig, axes)
+
+
+def _isolated(y) -> bool:
+    """True when some value has no neighbour to join with a line (it would not be drawn)."""
+    ok = np.isfinite(np.asarray(y, dtype=float))
+    prev = np.r_[False, ok[:-1]]
+    nxt = np.r_[ok[1:], False]
+    return bool((ok & ~prev & ~nxt).any())
 
 
 def _mark_size(ax, row, k):
@@ -553,6 +566,8 @@ def _change_rows(change_points, gcols, referent, groups):
     """[(group label, row)] of the change-points to draw."""
     if change_points is None:
         return []
+    if isinstance(change_points, __import__("pandas").DataFrame) and len(change_points) == 0:
+        return []  # no change-point found: nothing to mark
     _require(change_points, ["referent", "date", *gcols], "change_points", "framing.change_points")
     cp = change_points.assign(_group=_group_labels(change_points, gcols))
     cp = cp[(cp["referent"] == referent) & cp["_group"].isin(groups)]
@@ -753,7 +768,8 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     ax.grid(color="0.93", lw=0.5)
     if ax is fig.axes[0] and len(fig.axes) == 1:
         _footnote(fig, f"grey band: |z| < {threshold:.2f} (two-sided 5% level for a z-score); "
-                  "labels in the column on the right, strongest terms of each side")
+                  + ("labels in the column on the right, strongest terms of each side"
+                     if picked_up or picked_down else "no term lies beyond the band"))
     _label_column(ax, freq, y, terms, picked_up + picked_down,
                   [colors["up"]] * len(picked_up) + [colors["down"]] * len(picked_down))
     return fig, ax
@@ -970,7 +986,7 @@ def _observation_positions(D, Z) -> list[int]:
 # --------------------------------------------------------------------------- saving
 
 
-def save_figure(fig, path, *, dpi: int = 150) -> Path:
+def save_figure(fig, path, *, dpi: int = 150, tight: bool = True) -> Path:
     """Write ``fig`` as PNG atomically (temporary file in the same folder, then ``os.replace``).
 
     Parameters
@@ -979,6 +995,9 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     path : str or os.PathLike
         Target file; its folder must exist.  Always PNG, whatever the suffix.
     dpi : int, default 150
+    tight : bool, default True
+        Crop to the drawn content (``bbox_inches="tight"``, one more layout pass). A figure with
+        constrained layout already fits its content: ``tight=False`` saves it faster.
 
     Returns
     -------
@@ -996,6 +1015,6 @@ def save_figure(fig, path, *, dpi: int = 150) -> Path:
     from framing._io import atomic_path
 
     with atomic_path(target) as tmp, matplotlib.rc_context(rc_params()):
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
         os.chmod(tmp, 0o644)
     return target

@@ -578,6 +578,12 @@ def _statistics(features, counts, lex, *, by, freq, voice, method, n_boot, seed,
             if undated:
                 notes.append(("Terminology over time", f"Trends: {undated:,} of {len(features):,} documents have "
                               "no date and are left out of the time axis (they count everywhere else)."))
+            n_periods = stats["trends"]["period"].nunique()
+            if n_periods < 3:
+                stats["_no_trend_charts"] = True
+                notes.append(("Terminology over time", f"Trend charts: not drawn — the dated documents fall in "
+                              f"{n_periods} period(s) of {freq!r}; a shorter period (e.g. --freq W-MON or D) "
+                              "gives a time axis (the trends table is written)."))
             if not len(stats["change_points"]):
                 notes.append(("Terminology over time", "Change-points: none found (no outlet's mix of stances "
                               "changed by 10 points or more under the segmentation test)."))
@@ -682,7 +688,7 @@ def _charts(stats, lex, out, *, by, top, progress):
         shares = _for_chart(stats["label_shares"], by, tops, disp, refnames)
         plans.append(("label_shares", lambda: charts.plot_label_shares(shares)))
         plans.append(("who_gets_called_what", lambda: charts.plot_referent_heatmap(shares)))
-    if "trends" in stats and len(stats["trends"]) and tops:
+    if "trends" in stats and len(stats["trends"]) and tops and not stats.get("_no_trend_charts"):
         tr = stats["trends"]
         cps = stats.get("change_points")
         cps_c = _for_chart(cps, by, tops, disp, refnames) if cps is not None and len(cps) else None
@@ -709,15 +715,18 @@ def _charts(stats, lex, out, *, by, top, progress):
             plans.append(("outlet_distance", lambda: charts.plot_outlet_distance(d)))
 
     with _bar(progress, desc="charts", total=len(plans), unit=" chart") as bar:
-        for name, draw in plans:
+        for k, (name, draw) in enumerate(plans, 1):
             fig, _ = draw()
             path = out / f"{name}.png"
-            charts.save_figure(fig, path)
+            tight = fig.get_layout_engine() is None  # constrained layout already fits the content
+            charts.save_figure(fig, path, tight=tight)
             made[name] = path
             fig.clear()
             del fig
-            gc.collect()  # figures hold reference cycles: free each before drawing the next
+            if k % 4 == 0:
+                gc.collect()  # figures hold reference cycles: free them every few charts
             bar.update()
+    gc.collect()
     return made, notes
 
 

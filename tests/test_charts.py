@@ -457,3 +457,118 @@ def test_demo_corpus_charts(tmp_path):
     fig, ax = charts.plot_outlet_distance(outlet_distance(feats))
     assert len(ax.child_axes) == 1
     _render(fig, tmp_path, "demo_distance")
+
+
+# --------------------------------------------------------------------------- issue 11: charts people read
+
+
+def _crowded_comparison(n_terms=60, seed=5) -> pd.DataFrame:
+    """Many strong terms with close scores and similar frequencies: labels would collide if placed
+    beside their points."""
+    rng = np.random.default_rng(seed)
+    words = ["ميليشيات", "المرتزقة", "المتمردين", "الجيش الوطني", "قوات الوفاق", "الحكومة الشرعية",
+             "عصابات", "الانقلابيين", "القوات المسلحة", "المجلس الرئاسي"]
+    rows = []
+    for i in range(n_terms):
+        z = float(rng.choice([-1, 1]) * rng.uniform(2.0, 3.0))
+        rows.append({"outlet": OUTLETS[0], "reference": "rest", "term": f"{words[i % len(words)]} {i}",
+                     "count": int(rng.integers(40, 60)), "count_reference": int(rng.integers(90, 110)),
+                     "score": z, "z": z, "p": 0.01, "q": 0.02})
+    return pd.DataFrame(rows)
+
+
+def _label_boxes(fig, ax):
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    return [Text.get_window_extent(t, renderer) for t in ax.texts]
+
+
+@pytest.mark.parametrize("top", [3, 10, 25])
+def test_fightin_words_labels_never_overlap(tmp_path, top):
+    fig, ax = charts.plot_fightin_words(_crowded_comparison(), outlet=OUTLETS[0], top=top)
+    boxes = _label_boxes(fig, ax)
+    assert len(boxes) >= min(2 * top, 6)
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (ax.texts[i].get_text(), ax.texts[j].get_text())
+    # labels sit right of the plotting area, so a leader line ends at a label's edge, not across words
+    right = ax.get_window_extent().x1
+    assert all(b.x0 >= right for b in boxes)
+    # in the order of their points: a higher point never gets a lower label
+    ys = [t.xy[1] for t in ax.texts]
+    pos = [b.y0 for b in boxes]
+    order = np.argsort(ys)
+    assert list(np.array(pos)[order]) == sorted(pos)
+    path = _render(fig, tmp_path, f"fw_crowded_{top}")
+    # the saved figure holds every label (nothing cut off by bbox_inches)
+    assert path.stat().st_size > 20_000
+
+
+def test_fightin_words_states_its_band():
+    fig, ax = charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0])
+    assert "1.96" in fig.get_supxlabel() and "5%" in fig.get_supxlabel()
+
+
+def _trends_many(outlets, n_months=12) -> pd.DataFrame:
+    table = _trends_table(n_months)
+    frames = []
+    for k, o in enumerate(outlets):
+        src = table[table["outlet"] == OUTLETS[k % 2]].copy()
+        src["outlet"] = o
+        frames.append(src)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs.update(method="wilson", ci=0.95)
+    return out
+
+
+def test_trends_by_outlet_small_multiples(tmp_path):
+    outlets = ["صحيفة الأفق", "نشرة المساء", "Wadi Times", "نجمة الصباح"]
+    table = _trends_many(outlets)
+    fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", change_points=_change_points_table())
+    assert len(axes) == 4
+    for ax, o in zip(axes, outlets):
+        assert ax.get_title(loc="left").lstrip("\u200e") == o
+        assert len(ax.collections) == 3  # one band per stance
+        colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.lines[:3]]
+        assert colours == [charts.STANCE_COLORS[s].lower() for s in STANCES]
+    # the change-point is drawn only in its outlet's panel, labelled with its size
+    assert len(axes[0].lines) == 4 and all(len(a.lines) == 3 for a in axes[1:])
+    assert [t.get_text() for t in axes[0].texts] == ["delegit. 10% → 60%"]
+    assert "95% Wilson" in fig.get_supxlabel()
+    _render(fig, tmp_path, "trends_by_outlet")
+
+
+def test_trends_by_outlet_without_change_points_marks_nothing():
+    table = _trends_many(["صحيفة الأفق", "Wadi Times"])
+    empty = _change_points_table().iloc[:0]
+    fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", change_points=empty)
+    assert all(len(a.lines) == 3 and not a.texts for a in axes)
+
+
+def test_trends_by_outlet_leaves_out_outlets_without_labels():
+    table = _trends_many(["صحيفة الأفق", "Wadi Times", "نشرة المساء"])
+    silent = table["outlet"] == "نشرة المساء"
+    table.loc[silent, ["count", "total"]] = 0
+    table.loc[silent, ["share", "lo", "hi"]] = np.nan
+    fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp")
+    assert len(axes) == 2
+    assert "no labels, not drawn: نشرة المساء" in fig.get_supxlabel()
+    fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", outlets=["Wadi Times"])
+    assert axes.get_title(loc="left").lstrip("\u200e") == "Wadi Times"
+    with pytest.raises(FramingError, match="outlets"):
+        charts.plot_trends_by_outlet(table, referent="haftar_camp", outlets=["nowhere"])
+
+
+def test_charts_with_intervals_state_their_method():
+    shares = _shares_table()
+    shares.attrs.update(method="bootstrap", ci=0.95)
+    fig, _ = charts.plot_label_shares(shares)
+    assert "95% percentile-bootstrap" in fig.get_supxlabel()
+    fig, _ = charts.plot_label_shares(_shares_table())  # no attrs: says so rather than guessing
+    assert "method not recorded" in fig.get_supxlabel()
+    t = _trends_table()
+    t.attrs.update(method="wilson", ci=0.9)
+    fig, _ = charts.plot_trends(t, referent="haftar_camp")
+    assert "90% Wilson" in fig.get_supxlabel()

@@ -1,0 +1,176 @@
+"""`framing analyze` end to end: cost against the number of outlets, and where the time goes.
+
+Usage: ``python benchmarks/analyze.py [--outlets] [--end-to-end] [--lexicon yemen] [--docs 3000]
+[--runs 1] [--out results.json]`` (both parts when neither flag is given).
+
+Text: ../shared/corpora/saudinewsnet.jsonl.gz (31k articles, 105 MB of text) when present, else
+data/demo/corpus.jsonl repeated. No article text is copied anywhere but a temporary folder.
+
+1. **Outlets** (``--outlets``): the first ``--docs`` articles written once per outlet count with their
+   outlet relabelled round-robin as 12, 240 and 1,000 outlets (the same documents and text), then
+   ``analyze`` on each. Printed: seconds per count and the ratios to 12 outlets (target for 240:
+   at most 2x).
+2. **End to end** (``--end-to-end``): ``analyze`` on the whole corpus with the split of its time
+   (reading, wire copies, extraction, writing tables, statistics, charts, report) from
+   ``AnalysisResult.timings``, beside ``extract_features`` + ``extract_matches`` alone on the same
+   text (the extraction analyze does). MB/s = UTF-8 megabytes of text / seconds. Target: everything
+   but extraction at most 3x the extraction.
+
+Each figure is the median of ``--runs`` runs. The machine is shared: read the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
+DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
+FIELDS = ("doc_id", "outlet", "date", "text")
+
+
+def records(limit: int | None = None):
+    """Corpus records (doc_id, outlet, date, text), the first ``limit``."""
+    out = []
+    if SHARED.exists():
+        with gzip.open(SHARED, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                rec = json.loads(line)
+                if not isinstance(rec.get("text"), str) or not rec["text"].strip():
+                    continue
+                out.append({"doc_id": rec.get("doc_id") or f"sn{i}", "outlet": rec.get("outlet") or "?",
+                            "date": rec.get("date"), "text": rec["text"]})
+                if limit and len(out) >= limit:
+                    break
+        return out, str(SHARED)
+    demo = [json.loads(line) for line in DEMO.open(encoding="utf-8")]
+    k = 0
+    while not limit or len(out) < limit:
+        for rec in demo:
+            k += 1
+            out.append({"doc_id": f"{rec['doc_id']}-{k}", "outlet": rec["outlet"], "date": rec["date"],
+                        "text": rec["text"]})
+            if limit and len(out) >= limit:
+                break
+        if not limit and len(out) >= 30_000:
+            break
+    return out, f"{DEMO} repeated"
+
+
+def write(recs, path: Path, n_outlets: int | None = None) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, rec in enumerate(recs):
+            if n_outlets is not None:
+                rec = {**rec, "outlet": f"outlet {i % n_outlets:04d}"}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def run_analyze(path: Path, lexicon: str, out: Path, **kw):
+    from framing.pipeline import analyze
+
+    t0 = time.perf_counter()
+    res = analyze(path, lexicon, out, force=True, progress=False, **kw)
+    return time.perf_counter() - t0, res
+
+
+def bench_outlets(lexicon: str, n_docs: int, runs: int, counts=(12, 240, 1000)) -> dict:
+    recs, source = records(n_docs)
+    mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
+    print(f"\n== analyze against the number of outlets: {len(recs):,} documents ({mb:.1f} MB) of {source}, "
+          f"lexicon {lexicon}, outlets relabelled round-robin")
+    res = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for n in counts:
+            path = write(recs, tmp / f"c{n}.jsonl", n)
+            times, last = [], None
+            for r in range(runs):
+                t, last = run_analyze(path, lexicon, tmp / f"out{n}")
+                times.append(t)
+            med = statistics.median(times)
+            split = ", ".join(f"{k} {v:.1f}" for k, v in last.timings.items())
+            res[n] = {"seconds": med, "timings": last.timings, "charts": len(last.charts)}
+            print(f"{n:>6,} outlets: {med:6.1f} s   ({split}; {len(last.charts)} charts)")
+    base = res[counts[0]]["seconds"]
+    for n in counts[1:]:
+        print(f"ratio {n}/{counts[0]} outlets: {res[n]['seconds'] / base:.2f}x"
+              + ("   (target <= 2x)" if n == 240 else ""))
+    return {"documents": len(recs), "mb": mb, "source": source, "lexicon": lexicon,
+            "by_outlets": {str(k): v for k, v in res.items()}}
+
+
+def bench_end_to_end(lexicon: str, runs: int) -> dict:
+    import pandas as pd
+
+    from framing import load_lexicon
+    from framing.features import extract_features, extract_matches
+
+    recs, source = records(None)
+    mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
+    print(f"\n== analyze end to end: {len(recs):,} documents ({mb:.1f} MB of text) of {source}, lexicon {lexicon}")
+    lex = load_lexicon(lexicon)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        path = write(recs, tmp / "corpus.jsonl")
+        frame = pd.DataFrame(recs)
+        frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+        del recs
+        ex_times, an_times, last = [], [], None
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            for i in range(0, len(frame), 5000):  # the batches analyze extracts
+                batch = frame.iloc[i:i + 5000]
+                extract_matches(batch, lex)
+                extract_features(batch, lex, voice="own")
+            ex_times.append(time.perf_counter() - t0)
+            t, last = run_analyze(path, lexicon, tmp / "out")
+            an_times.append(t)
+    ex, an = statistics.median(ex_times), statistics.median(an_times)
+    timings = dict(last.timings)
+    extraction = timings.get("extraction", ex)
+    rest = an - extraction
+    print(f"extraction alone (extract_matches + extract_features): {ex:6.1f} s  {mb / ex:5.2f} MB/s")
+    print(f"analyze, whole run:                                    {an:6.1f} s  {mb / an:5.2f} MB/s")
+    print("split of analyze:")
+    for k, v in sorted(timings.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:<28} {v:6.1f} s  {v / an:5.1%}")
+    print(f"  {'(unaccounted)':<28} {an - sum(timings.values()):6.1f} s")
+    print(f"everything but extraction: {rest:.1f} s = {rest / extraction:.2f}x the extraction inside analyze "
+          f"({rest / ex:.2f}x extraction alone); target <= 3x")
+    return {"documents": len(frame), "mb": mb, "source": source, "lexicon": lexicon,
+            "extraction_alone_s": ex, "analyze_s": an, "timings": timings,
+            "rest_over_extraction": rest / extraction, "n_copies": last.n_copies}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--outlets", action="store_true", help="only the outlet-count part")
+    p.add_argument("--end-to-end", action="store_true", help="only the end-to-end part")
+    p.add_argument("--lexicon", default="yemen")
+    p.add_argument("--docs", type=int, default=3000, help="documents for the outlet-count part")
+    p.add_argument("--runs", type=int, default=1)
+    p.add_argument("--out", help="write the results as JSON here")
+    a = p.parse_args(argv)
+    both = not (a.outlets or a.end_to_end)
+    results = {}
+    if a.outlets or both:
+        results["outlets"] = bench_outlets(a.lexicon, a.docs, a.runs)
+    if a.end_to_end or both:
+        results["end_to_end"] = bench_end_to_end(a.lexicon, a.runs)
+    if a.out:
+        Path(a.out).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
