@@ -75,7 +75,7 @@ def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int 
     """
     import pandas as pd
 
-    from framing.corpus import iter_corpus
+    from framing.corpus import Rejects, iter_corpus
     from framing.features import extract_features, _check_voice
     from framing.lexicon import as_lexicon
 
@@ -91,7 +91,7 @@ def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int 
             rej = batch.attrs.get("rejects")
             if rej is not None and len(rej):
                 n_rejected += len(rej)
-                rejects.append(rej.to_frame())  # attrs["rejects"] holds plain records (framing.corpus.Rejects)
+                rejects.extend(rej)  # plain records (framing.corpus.Rejects): attrs stay JSON-able
             batch.attrs = {}
             feats = extract_features(batch, lex, voice=voice)
             feats.attrs = {}
@@ -124,7 +124,7 @@ def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int 
         f.attrs = {}
     df = pd.concat(frames, ignore_index=True)
     df.attrs = {"lexicon": lex.name, "voice": voice, "n_read": n_read, "n_rejected": n_rejected,
-                "rejects": pd.concat(rejects, ignore_index=True) if rejects else None}
+                "rejects": Rejects(rejects)}
     return df
 
 

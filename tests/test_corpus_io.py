@@ -122,3 +122,13 @@ def test_out_of_range_epoch_is_a_clear_reject(tmp_path):
     path = _write(tmp_path / "e.jsonl", [{"outlet": "أ", "text": "خبر", "date": 1e300}])
     with pytest.raises(CorpusError, match=r"line 1.*'date'.*epoch timestamp.*out of range"):
         read_corpus(path)
+
+
+def test_streamed_features_keep_json_able_attrs(tmp_path):
+    from framing.scale import extract_features_path
+
+    path = _write(tmp_path / "c.jsonl", ROWS)
+    feats = extract_features_path(path, "libya", batch_size=2, errors="collect")
+    assert feats.attrs["n_rejected"] == 2 and [r["line"] for r in feats.attrs["rejects"]] == [2, 4]
+    feats.to_parquet(tmp_path / "f.parquet")
+    assert framing.rejects(pd.read_parquet(tmp_path / "f.parquet"))["line"].tolist() == [2, 4]
