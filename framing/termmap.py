@@ -156,7 +156,7 @@ def _label_stances(lexicon):
     for ref in lex.referents.values():
         for e in ref.aliases:
             for t in (e.term, *e.variants):
-                add(t, "alias", False)
+                add(t, "alias", getattr(e, "inflect", True))  # inflected as the matcher does (الحوثيين)
         for stance, entries in ref.labels.items():
             for e in entries:
                 for t in (e.term, *e.variants):

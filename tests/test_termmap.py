@@ -70,6 +70,12 @@ def test_stances_follow_the_lexicon_with_inflection(tm):
     assert t.loc["ميليشيات", "stance"] == "delegitimizing"  # the plural of the label ميليشيا
     assert t.loc["قوات", "stance"] == "neutral"
     assert t.loc["حفتر", "stance"] == "alias"
+    from framing.termmap import _label_stances, _stance_of
+
+    forms, prefixes = _label_stances({"name": "y", "referents": {"h": {"aliases": ["الحوثي"],
+                                                                       "labels": {"delegitimizing": ["ميليشي*"]}}}})
+    assert _stance_of("حوثيين", forms, prefixes) == "alias"  # an inflected alias, as the matcher finds it
+    assert _stance_of("ميليشياته", forms, prefixes) == "delegitimizing"  # a glob entry
     assert t.loc["معارك", "stance"] == ""
 
 
