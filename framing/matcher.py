@@ -155,7 +155,7 @@ def _qualifier_gap_ok(gap: str) -> bool:
     coordinated noun (الجيش الليبي والسلطات الشرعية: الشرعية qualifies السلطات, not the army)."""
     if _GAP_BREAK.search(gap):
         return False
-    words = _WORD.findall(gap)
+    words = [w for w in _WORD.findall(gap) if len(w) > 1]  # a proclitic cut off by a mark: بـ«الدولة
     if len(words) > _QUALIFIER_GAP:
         return False
     return not any(w[0] in "وف" and len(w) > 3 for w in words)
@@ -381,8 +381,11 @@ class CompiledLexicon:
                     head = self._head(norm, s, e, heads, self.head_side.get(idx, "either"))
                     if head is None and not reason:
                         reason = "unattached"
-                    elif head is not None and not reason:
-                        reason = head[2]  # a qualifier of a head that does not count does not count
+                    elif head is not None and not reason and head[2] in ("date", "context"):
+                        # a qualifier of a name that belongs to another time or place does not count;
+                        # an excluded head still does (ما يسمى بالدولة الإسلامية: the name is kept out
+                        # by an exclude phrase because the hedge distances the writer from it)
+                        reason = head[2]
                 out.append(("category", s, e, idx, head[1] if head else None, reason, head[0] if head else None))
         out.sort(key=lambda r: (r[1], r[2]))
         return out
