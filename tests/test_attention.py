@@ -110,6 +110,16 @@ def test_matches_given_out_of_scope_and_category_rows_ignored(corpus):
     assert att.loc[("X", "houthis"), "n_mentioning"] == 2
 
 
+def test_a_features_table_gives_the_document_counts(corpus):
+    from framing.features import extract_features, extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    feats = extract_features(corpus, LEX)  # one row per document, no text
+    a = attention(feats, m, freq="MS")
+    b = attention(corpus, m, freq="MS")
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_counts_of_batches_add_up_to_the_whole(corpus):
     whole = attention_counts(corpus, lexicon=LEX, freq="MS")
     parts = combine_attention(attention_counts(corpus.iloc[:3], lexicon=LEX, freq="MS"),
