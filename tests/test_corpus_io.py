@@ -98,7 +98,8 @@ def test_pandas_to_json_default_dates_read_back(tmp_path):
                         "date": pd.to_datetime(["2015-01-03 00:00", "2015-06-30 14:05", None]),
                         "text": ["خبر أول", "خبر ثان", "خبر ثالث"]})
     path = tmp_path / "pd.jsonl"
-    src.to_json(path, orient="records", lines=True, force_ascii=False)  # dates as epoch milliseconds
+    # pandas < 4 writes dates as epoch milliseconds by default (and warns that "iso" will be the default)
+    src.to_json(path, orient="records", lines=True, force_ascii=False, date_format="epoch", date_unit="ms")
     assert "1420243200000" in path.read_text()
     df = read_corpus(path)
     assert df["date"].tolist()[:2] == [pd.Timestamp("2015-01-03"), pd.Timestamp("2015-06-30 14:05")]
