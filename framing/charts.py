@@ -671,7 +671,7 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
 
 
 def _term_labels(table):
-    """Term labels; a label term shared by several referents gets its referent in brackets."""
+    """Term labels; a label term shared by several referents is followed by its referent ("term · referent")."""
     import numpy as np
 
     terms = table["term"].astype(str).to_numpy()
@@ -681,7 +681,7 @@ def _term_labels(table):
     shared = table.groupby("term")["referent"].transform("nunique").to_numpy() > 1
     out = terms.astype(object)
     for i in np.flatnonzero(shared & referents.notna().to_numpy()):
-        out[i] = f"{terms[i]} ({referents.iloc[i]})"
+        out[i] = f"{terms[i]} · {referents.iloc[i]}"
     return out
 
 

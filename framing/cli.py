@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=5000, help="documents per batch (bounded memory)")
     p.add_argument("--workers", type=int, help="start a local Dask cluster with N worker processes")
     p.add_argument("--scheduler", help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    # issue 11 (pipeline): outlets drawn in charts, wire-copy policy
+    p.add_argument("--top", type=int, default=12,
+                   help="outlets drawn in the charts, those with most labels (default 12); tables keep all")
+    p.add_argument("--keep-copies", action="store_true",
+                   help="count later wire copies too (default: set aside, as the notebooks do; keeping them "
+                        "also streams the corpus in bounded memory)")
 
     p = sub.add_parser("compare", help="compare outlets' terms (log-odds, G2, chi2, log ratio)",
                        description="One-vs-rest or pairwise comparison of outlets with Benjamini–Hochberg "
@@ -238,7 +244,8 @@ def _cmd_analyze(a):
         res = analyze(a.corpus, lexicon, a.out, by=a.by, freq=a.freq, voice=a.voice, force=True,
                       errors=errors, columns=_columns(a.columns),
                       batch_size=a.batch_size, workers=a.workers, scheduler=a.scheduler, method=a.method,
-                      n_boot=a.n_boot, seed=a.seed)
+                      n_boot=a.n_boot, seed=a.seed, top=a.top,
+                      copies="keep" if a.keep_copies else "exclude")
     print(f"read {res.n_read} · accepted {res.n_accepted} · rejected {res.n_rejected}")
     print(f"tables: {len(res.tables)} · charts: {len(res.charts)}")
     print(f"report: {res.report}")

@@ -806,7 +806,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
             + _interval_text(stats["trends"], "Bands") + ". Dashed lines mark change-points found by exact "
             "multinomial segmentation (BIC), labelled with the share before → after.",
             figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items() if n.startswith("trends_")],
-            tables=[("change points", stats["change_points"])],
+            tables=[("change points (all columns in change_points.csv)", _change_table(stats["change_points"]))],
             notes=lines("Terminology over time")))
     elif lines("Terminology over time"):
         sections.append(Section("Terminology over time", "", notes=lines("Terminology over time")))
@@ -838,6 +838,27 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
             sections.append(Section(name.replace("_", " "), "", notes=[
                 f"{name}: not computed — {type(exc).__name__}: {exc}"]))
     return write_report(result.out / "report.html", f"framing report — {lex.name}", sections, meta=meta)
+
+
+def _change_table(cps):
+    """Change-points as the report shows them: who, when, and the largest stance shift."""
+    import pandas as pd
+
+    from framing.shares import STANCES
+
+    if not len(cps):
+        return cps
+    short = {"delegitimizing": "delegit.", "neutral": "neutral", "legitimizing": "legit."}
+    fixed = {"referent", "date", "stance_before", "stance_after", "n_before", "n_after", "shift", "lr"}
+    groups = [c for c in cps.columns if c not in fixed and ":" not in c]
+    rows = []
+    for _, r in cps.iterrows():
+        best = max(STANCES, key=lambda s: abs(r[f"share_after:{s}"] - r[f"share_before:{s}"]))
+        rows.append({**{g: r[g] for g in groups}, "referent": r["referent"], "from": r["date"],
+                     "largest change": f"{short[best]} {r[f'share_before:{best}']:.0%} → "
+                                       f"{r[f'share_after:{best}']:.0%}",
+                     "labels before": r["n_before"], "labels after": r["n_after"], "LR": r["lr"]})
+    return pd.DataFrame(rows)
 
 
 def _for_report(df, by, order):

@@ -36,7 +36,7 @@ __all__ = ["Section", "render_report", "write_report", "escape", "table_html", "
 _CSS = """
 html{overflow-x:hidden}
 body{font-family:"DejaVu Sans","Noto Naskh Arabic","Amiri",Arial,sans-serif;margin:2em auto;max-width:1100px;
-padding:0 1em;color:#222;line-height:1.5;overflow-wrap:anywhere}
+padding:0 1em;color:#222;line-height:1.5;overflow-wrap:break-word}
 h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:2em}h3{font-size:1em}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:.9em}

@@ -151,3 +151,45 @@ def test_long_outlet_names_are_cut_for_display(tmp_path):
     assert "label_shares" in res.charts
     assert max(len(p.name) for p in res.out.iterdir()) < 100
     assert long.strip() not in html  # cells are cut (the full name is in the CSV/Parquet tables)
+
+
+def test_cli_top_and_keep_copies(tmp_path):
+    from framing.cli import main
+
+    outlets = [f"منبر {i}" for i in range(5)]
+    corpus = _write(tmp_path / "c.jsonl", outlets, set(outlets), True, n=4)
+    assert main(["analyze", str(corpus), "--lexicon", "libya", "--out", str(tmp_path / "o"), "--top", "2",
+                 "--n-boot", "20"]) == 0
+    fw = sorted(p.name for p in (tmp_path / "o").glob("fightin_words_*.png"))
+    assert 1 <= len(fw) <= 2
+    assert main(["analyze", str(corpus), "--lexicon", "libya", "--out", str(tmp_path / "k"), "--keep-copies",
+                 "--n-boot", "20"]) == 0
+    assert "kept (copies=&#x27;keep&#x27;)" in (tmp_path / "k" / "report.html").read_text(encoding="utf-8")
+
+
+def test_wire_copies_one_policy(tmp_path):
+    """A story carried the next day by a second outlet is set aside once, by the same function the
+    notebooks call; the report states the count; an undated twin is never taken for a copy."""
+    from framing import drop_wire_copies, read_corpus
+
+    story = ("أعلنت وزارة الزراعة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية وقالت إن ميليشيات حفتر "
+             "أحرقت حقولا قرب العاصمة خلال الأسبوع الماضي وإن الأضرار كبيرة")
+    rows = [{"doc_id": "w1", "outlet": "صحيفة الأفق", "date": "2020-03-01", "text": story},
+            {"doc_id": "w2", "outlet": "نشرة المساء", "date": "2020-03-02", "text": story + " وفق مصادر محلية"},
+            {"doc_id": "w3", "outlet": "Wadi Times", "date": None, "text": story},
+            {"doc_id": "w4", "outlet": "Wadi Times", "date": "2020-05-01",
+             "text": "أعلن الجيش الوطني الليبي سيطرته على المطار القديم بعد معارك عنيفة"}]
+    path = tmp_path / "w.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    kept, copies = drop_wire_copies(read_corpus(path))
+    assert kept["doc_id"].tolist() == ["w1", "w3", "w4"]
+    assert copies.loc[~copies["is_first"], "doc_id"].tolist() == ["w2"]
+    res = analyze(path, "libya", tmp_path / "out", n_boot=20)
+    assert res.n_copies == 1
+    feats = pd.read_parquet(res.tables["features"][1])
+    assert sorted(feats["doc_id"]) == ["w1", "w3", "w4"]
+    html = res.report.read_text(encoding="utf-8")
+    assert "1 later copies of an earlier article set aside (3 documents analysed)" in html
+    kept_all = analyze(path, "libya", tmp_path / "keep", n_boot=20, copies="keep")
+    assert kept_all.n_copies is None
+    assert len(pd.read_parquet(kept_all.tables["features"][1])) == 4
