@@ -93,13 +93,13 @@ def test_rejects_of_older_tables_and_nothing():
 
 
 # --- epoch dates ----------------------------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore:.*(epoch|date_format).*")  # pandas deprecates the epoch default
 def test_pandas_to_json_default_dates_read_back(tmp_path):
     src = pd.DataFrame({"doc_id": ["x", "y", "z"], "outlet": ["أ", "ب", "أ"],
                         "date": pd.to_datetime(["2015-01-03 00:00", "2015-06-30 14:05", None]),
                         "text": ["خبر أول", "خبر ثان", "خبر ثالث"]})
     path = tmp_path / "pd.jsonl"
-    # pandas < 4 writes dates as epoch milliseconds by default (and warns that "iso" will be the default)
-    src.to_json(path, orient="records", lines=True, force_ascii=False, date_format="epoch", date_unit="ms")
+    src.to_json(path, orient="records", lines=True, force_ascii=False)  # pandas < 4: epoch milliseconds
     assert "1420243200000" in path.read_text()
     df = read_corpus(path)
     assert df["date"].tolist()[:2] == [pd.Timestamp("2015-01-03"), pd.Timestamp("2015-06-30 14:05")]
