@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
-.PHONY: install demo test test-notebooks bench fuzz clean
+.PHONY: install demo test test-notebooks bench fuzz clean browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ demo: install
 	@echo "Done. Open reports/demo/report.html (tables and charts in reports/demo/),"
 	@echo "the executed notebooks in reports/notebooks/, or explore them live: .venv/bin/jupyter lab notebooks/"
 
-test: install
+test: install browser
 	$(PY) -m pytest -q
+
+# Chromium for tests/test_report_browser.py: Debian's package, installed when running as root with apt;
+# otherwise that test skips and says how to install it (playwright's own browser download is not used).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get install -y chromium >/dev/null || echo "could not install chromium: the browser test will skip"; \
+	else echo "no /usr/bin/chromium and not root with apt-get: the browser test will skip (apt-get install -y chromium)"; fi
 
 # every notebook x every bundled lexicon x {demo, SaudiNewsNet sample}; `make test` runs a representative part
 test-notebooks: install

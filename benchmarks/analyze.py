@@ -159,9 +159,16 @@ def main(argv=None):
     p.add_argument("--lexicon", default="yemen")
     p.add_argument("--docs", type=int, default=3000, help="documents for the outlet-count part")
     p.add_argument("--runs", type=int, default=1)
+    p.add_argument("--core", action="store_true",
+                   help="without the report sections other modules add (framing.pipeline.REPORT_SECTIONS)")
     p.add_argument("--out", help="write the results as JSON here")
     a = p.parse_args(argv)
     both = not (a.outlets or a.end_to_end)
+    if a.core:
+        from framing import pipeline
+
+        pipeline.REPORT_SECTIONS.clear()
+        print("core analysis only: REPORT_SECTIONS cleared")
     results = {}
     if a.outlets or both:
         results["outlets"] = bench_outlets(a.lexicon, a.docs, a.runs)

@@ -57,6 +57,8 @@ class ReportContext:
     voice: str
     corpus: object = None  # issue 13: the corpus path and how to read it again (errors, columns, batch_size)
     read: dict = field(default_factory=dict)
+    top: list = field(default_factory=list)  # the outlets the charts show (most labels first); chart only these
+    copies: set = field(default_factory=set)  # doc_ids of the wire copies set aside (skip them on a re-read)
 
 
 def _attention_and_term_map(ctx):
@@ -367,6 +369,7 @@ def _extract_stream(corpus, lex, out, result, clock, *, voice, errors, columns, 
             skip, result.n_copies, n_groups = _wire_copies(held)
         result.tables["wire_copies"] = write_table(skip, out / "wire_copies")
         skip = set(skip.loc[~skip["is_first"], "doc_id"].astype(str))
+        result._copy_ids = skip
         source = _drain(held)
         total = result.n_accepted
     else:
@@ -827,7 +830,8 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
     elif lines("Outlets compared"):
         sections.append(Section("Outlets compared", "", notes=lines("Outlets compared")))
     ctx = ReportContext(result=result, stats=all_stats, lexicon=lex, by=by, freq=freq, voice=voice,
-                        corpus=corpus, read=read or {})
+                        corpus=corpus, read=read or {}, top=list(stats.get("_top", [])),
+                        copies=set(getattr(result, "_copy_ids", ()) or ()))
     for build in REPORT_SECTIONS:
         try:
             t0 = time.perf_counter()
