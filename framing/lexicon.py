@@ -629,7 +629,9 @@ def load_lexicon(name_or_path) -> Lexicon:
                            value=name_or_path)
     text = str(name_or_path)
     path = Path(text)
-    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in text or "\\" in text:
+    # a bare bundled name is the bundled lexicon even when a folder of that name exists here (an analyze --out)
+    bundled = text in _bundled_names()
+    if path.suffix in (".yaml", ".yml") or (path.exists() and not bundled) or "/" in text or "\\" in text:
         if not path.is_file():
             raise LexiconError("no such lexicon file; give the path of a .yaml file, or the name of a bundled "
                                f"lexicon ({', '.join(_bundled_names())})", source=text)

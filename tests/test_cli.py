@@ -275,3 +275,12 @@ def test_an_out_folder_named_like_the_lexicon(small_corpus, tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     assert main(["analyze", str(small_corpus), "--lexicon", "libya", "--out", "libya", "--n-boot", "50"]) == 0
     assert (tmp_path / "libya" / "report.html").is_file()
+
+
+def test_a_folder_named_like_a_bundled_lexicon_does_not_shadow_it(small_corpus, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "libya").mkdir()  # e.g. the folder of an earlier `analyze --out libya`
+    assert main(["compare", str(small_corpus), "--lexicon", "libya", "--top", "1"]) == 0
+    assert main(["trends", str(small_corpus), "--lexicon", "libya"]) == 0
+    assert main(["lexicon", "check", "./libya"]) == 1
+    assert "no such lexicon file" in capsys.readouterr().err
