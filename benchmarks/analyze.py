@@ -145,6 +145,11 @@ def bench_end_to_end(lexicon: str, runs: int) -> dict:
     for k, v in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"  {k:<28} {v:6.1f} s  {v / an:5.1%}")
     print(f"  {'(unaccounted)':<28} {an - sum(timings.values()):6.1f} s")
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(f"peak memory of this process (extraction alone, then analyze): {peak:,.0f} MB; "
+          f"wire copies set aside: {last.n_copies}")
     print(f"everything but extraction: {rest:.1f} s = {rest / extraction:.2f}x the extraction inside analyze "
           f"({rest / ex:.2f}x extraction alone); target <= 3x")
     return {"documents": len(frame), "mb": mb, "source": source, "lexicon": lexicon,

@@ -52,6 +52,8 @@ __all__ = [
     "plot_fightin_words",
     "plot_outlet_distance",
     "save_figure",
+    "interval_note",
+    "with_display_names",
 ]
 
 STANCES = ("delegitimizing", "neutral", "legitimizing")
@@ -193,6 +195,25 @@ def interval_note(table, what: str = "whiskers") -> str:
     return f"{what}: the table's lo–hi intervals (method not recorded in its attrs)"
 
 
+def with_display_names(table, lexicon):
+    """A copy of an analysis table with each ``referent`` replaced by its display name from the
+    lexicon (``Referent.label``, e.g. "Haftar's camp" for ``haftar_camp``), for charts people read.
+
+    >>> import pandas as pd
+    >>> with_display_names(pd.DataFrame({"referent": ["haftar_camp"]}), "libya")["referent"].tolist()
+    ["Haftar's camp"]
+    """
+    from framing.lexicon import as_lexicon
+
+    lex = as_lexicon(lexicon)
+    out = table.copy()
+    names = {r: (lex.display_name(r) if hasattr(lex, "display_name") else str(r).replace("_", " "))
+             for r in out["referent"].dropna().unique()}
+    out["referent"] = out["referent"].map(lambda r: names.get(r, r))
+    out.attrs = dict(table.attrs)
+    return out
+
+
 def _footnote(fig, *parts):
     """One grey line under the figure (notes joined with ' · ')."""
     text = " · ".join(p for p in parts if p)
@@ -287,7 +308,8 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
     -------
     (Figure, Axes) or (Figure, numpy.ndarray of Axes)
         Bars are ``ax.patches`` (groups x 3, NaN shares drawn with zero length);
-        groups run top to bottom in table order.
+        groups run top to bottom in table order. Groups without any label for the
+        drawn referents get no row and are named in the note under the panels.
     """
     _require(shares, ["referent", "stance", "share", "lo", "hi"], "shares", "framing.label_shares")
     if kind not in ("dodge", "stack"):
@@ -308,6 +330,13 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         raise FramingError(f"ax: one Axes holds one referent, the table has {referents}; "
                            "pass referent=... or leave ax=None for one panel per referent")
     groups = _unique(df["_group"])
+    drawn_df = df[df["referent"].isin(referents)]
+    with_labels = set(drawn_df.loc[drawn_df["share"].notna(), "_group"])
+    silent = [g for g in groups if g not in with_labels]
+    if silent and len(silent) < len(groups):  # outlets without any label: named, not drawn as empty rows
+        groups = [g for g in groups if g in with_labels]
+    else:
+        silent = []
     if ax is None:
         height = 0.9 + (0.55 if kind == "dodge" else 0.3) * len(groups)
         fig, axes = _panels(len(referents), ncols=2, panel=(5.2, height), sharex=True)
@@ -331,6 +360,9 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
     else:
         ax.legend(handles=_stance_handles(), loc="best", fontsize="small")
     note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
+    if silent:
+        shown = ", ".join(map(str, silent[:6])) + (f" and {len(silent) - 6} more" if len(silent) > 6 else "")
+        note = "; ".join(x for x in (note, f"outlets without labels, not drawn: {shown}") if x)
     if ax is None:  # said on the figure, not dropped silently
         _footnote(fig, note, interval_note(shares))
     else:
@@ -642,6 +674,14 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
     if ax is not None and len(groups) > 1:
         raise FramingError(f"ax: one Axes holds one outlet, the table has {groups}; pass outlet=...")
     referents = _unique(df["referent"])
+    silent = []
+    if outlet is None:
+        has = set(df.loc[df["share"].notna(), "_group"])
+        silent = [g for g in groups if g not in has]
+        if silent and len(silent) < len(groups):  # no empty panels: named under the figure instead
+            groups = [g for g in groups if g in has]
+        else:
+            silent = []
     if ax is None:
         fig, axes = _panels(len(groups), ncols=3, panel=(3.6, 0.8 + 0.42 * len(referents)), sharey=True)
     else:
@@ -664,6 +704,9 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
         a.set_title(str(g), fontsize=10)
         a.tick_params(length=0)
     fig.colorbar(image, ax=list(axes), shrink=0.85, label="share of the referent's labels")
+    if silent:
+        shown = ", ".join(map(str, silent[:6])) + (f" and {len(silent) - 6} more" if len(silent) > 6 else "")
+        _footnote(fig, f"outlets without labels, not drawn: {shown}")
     return _result(fig, axes)
 
 

@@ -572,3 +572,24 @@ def test_charts_with_intervals_state_their_method():
     t.attrs.update(method="wilson", ci=0.9)
     fig, _ = charts.plot_trends(t, referent="haftar_camp")
     assert "90% Wilson" in fig.get_supxlabel()
+
+
+def test_outlets_without_labels_are_named_not_drawn(tmp_path):
+    table = _shares_table()
+    silent = table["outlet"] == OUTLETS[2]
+    table.loc[silent, ["share", "lo", "hi"]] = np.nan
+    table.loc[silent, ["count", "total"]] = 0
+    fig, axes = charts.plot_label_shares(table)
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_yticklabels()] == OUTLETS[:2]
+    assert f"outlets without labels, not drawn: {OUTLETS[2]}" in fig.get_supxlabel()
+    fig, axes = charts.plot_referent_heatmap(table)
+    assert len(axes) == 2 and OUTLETS[2] in fig.get_supxlabel()
+    _render(fig, tmp_path, "heatmap_silent")
+
+
+def test_referents_by_display_name():
+    shown = charts.with_display_names(_shares_table(), "libya")
+    assert "haftar_camp" not in set(shown["referent"]) and "Haftar's camp" in set(shown["referent"])
+    fig, axes = charts.plot_label_shares(shown)
+    assert "Haftar's camp" in [a.get_title() for a in axes]
