@@ -66,19 +66,22 @@ Monroe et al. 2008). Lexicon labels are coloured by stance. Hover for counts, cl
 chooses the outlet. The same map is in `report.html` of `framing analyze`."""),
     ("code", '''from framing.termmap import term_map
 
-tm = term_map(corpus, lexicon=lexicon, max_terms=400, lines_per_term=3)
-print(f"{tm.stats['terms']} terms, {tm.stats['lines']} lines, {len(tm.html()) // 1000} kB of HTML")
+if corpus["outlet"].nunique() >= 2:
+    tm = term_map(corpus, lexicon=lexicon, max_terms=400, lines_per_term=3)
+    print(f"{tm.stats['terms']} terms, {tm.stats['lines']} lines, {len(tm.html()) // 1000} kB of HTML")
+else:
+    tm = "skipped: a term map compares outlets, and this corpus has one"
 tm  # shown as HTML (notebooks import only from framing)'''),
     ("md", """**Dispersion.** Beside each lexicon term's counts, `compare_outlets` reports in how many of the
 outlet's documents it occurs (`docs`), Gries' DP normalized (`dp_norm`: 0 = spread like the text, 1 =
 all in one document) and Juilland's D (1 = even). A term with a high z but a high DP rests on a few
 articles."""),
-    ("code", '''if features.filter(regex="^(label|cat):").to_numpy().sum() > 0:
+    ("code", '''if features.filter(regex="^(label|cat):").to_numpy().sum() > 0 and corpus["outlet"].nunique() >= 2:
     cmp = framing.compare_outlets(corpus, lexicon=lexicon, min_count=5)
     table = (cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)
              if len(cmp) else "no lexicon term reaches min_count=5")
 else:
-    table = "skipped: no lexicon term in this corpus"
+    table = "skipped: no lexicon term in this corpus, or a single outlet"
 table'''),
 ]
 

@@ -4,7 +4,8 @@
 than the default (the bundled lexicons in turn, the categories-only ``markers`` included), and the
 cases that once crashed (notebook 03 without change-point, notebook 05 with outlets smaller than the
 folds) on a sample of SaudiNewsNet. ``make test-notebooks`` (FRAMING_NOTEBOOK_MATRIX=full) runs every
-notebook × every bundled lexicon × {demo, SaudiNewsNet sample}. SaudiNewsNet is read from
+notebook × every bundled lexicon × {demo, SaudiNewsNet sample}, and every notebook on a single-outlet
+corpus. SaudiNewsNet is read from
 ``../shared/corpora``; those cases skip when it is absent.
 """
 
@@ -33,7 +34,8 @@ OTHERS = [lex for lex in LEXICONS if lex != DEFAULT_LEXICON] or LEXICONS
 
 def _cases():
     if FULL:
-        return [(nb, lex, corpus) for corpus in ("demo", "snn") for lex in LEXICONS for nb in NAMES]
+        return ([(nb, lex, corpus) for corpus in ("demo", "snn") for lex in LEXICONS for nb in NAMES]
+                + [(nb, DEFAULT_LEXICON, "one") for nb in NAMES])
     # each notebook once with a non-default lexicon, in turn, markers (no referent) first
     order = sorted(OTHERS, key=lambda lex: lex != "markers")
     cases = [(nb, order[i % len(order)], "demo") for i, nb in enumerate(NAMES)]
@@ -51,6 +53,17 @@ def snn_sample(tmp_path_factory):
         for i, line in enumerate(src):
             if i % 20 == 0:
                 out.write(line)
+    return path
+
+
+@pytest.fixture(scope="session")
+def one_outlet(tmp_path_factory):
+    """The demo corpus of a single outlet: nothing to compare, which the notebooks must say."""
+    corpus = framing.read_corpus(framing.demo_path())
+    one = corpus[corpus["outlet"] == corpus["outlet"].iloc[0]]
+    path = tmp_path_factory.mktemp("one") / "one_outlet.jsonl"
+    one.assign(date=one["date"].dt.strftime("%Y-%m-%d")).to_json(path, orient="records", lines=True,
+                                                                  force_ascii=False)
     return path
 
 
@@ -85,7 +98,8 @@ def _assert_ran(nb, parameters):
 
 @pytest.mark.parametrize("name,lexicon,corpus", _cases(), ids=lambda v: str(v))
 def test_notebook_runs_with_injected_parameters(name, lexicon, corpus, request, tmp_path):
-    path = "demo" if corpus == "demo" else str(request.getfixturevalue("snn_sample"))
+    fixture = {"snn": "snn_sample", "one": "one_outlet"}.get(corpus)
+    path = str(request.getfixturevalue(fixture)) if fixture else "demo"
     parameters = {"CORPUS": path, "LEXICON": lexicon}
     nb = _run(name, parameters, tmp_path)
     _assert_ran(nb, parameters)
