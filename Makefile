@@ -37,7 +37,7 @@ browser:
 		apt-get install -y chromium >/dev/null || echo "could not install chromium: the browser test will skip"; \
 	else echo "no /usr/bin/chromium and not root with apt-get: the browser test will skip (apt-get install -y chromium)"; fi
 
-# every notebook x every bundled lexicon x {demo, SaudiNewsNet sample}; `make test` runs a representative part
+# every notebook x every bundled lexicon x {demo, SaudiNewsNet sample}, and on one outlet; `make test` runs a part
 test-notebooks: install
 	FRAMING_NOTEBOOK_MATRIX=full $(PY) -m pytest -q tests/test_notebooks_params.py
 
