@@ -139,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--corpus", help="a corpus to try the lexicon on: entries with no hit in it are listed")
     c.add_argument("--errors", default="raise", choices=["raise", "collect"],
                    help="with --corpus: stop at a bad record (default) or collect rejects and go on")
-    c.add_argument("--columns", help=argparse.SUPPRESS)
+    c.add_argument("--columns", action="append", metavar="SRC=DST",
+                   help="with --corpus: map a column of the file to one of ours, e.g. --columns body=text")
     return parser
 
 
@@ -374,7 +375,7 @@ def _clean_warnings():
 def _hint(command, exc) -> str:
     from framing.errors import CorpusError
 
-    if isinstance(exc, CorpusError) and exc.line is not None and command in ("compare", "trends", "kwic"):
+    if isinstance(exc, CorpusError) and exc.line is not None and command in ("compare", "trends", "kwic", "lexicon"):
         return " (or --errors collect to set bad records aside and go on)"
     if isinstance(exc, CorpusError) and exc.line is not None and command == "analyze":
         return " (or leave out --errors raise/--strict to collect bad records into rejects.csv)"

@@ -284,3 +284,16 @@ def test_a_folder_named_like_a_bundled_lexicon_does_not_shadow_it(small_corpus, 
     assert main(["trends", str(small_corpus), "--lexicon", "libya"]) == 0
     assert main(["lexicon", "check", "./libya"]) == 1
     assert "no such lexicon file" in capsys.readouterr().err
+
+
+def test_lexicon_check_on_a_corpus_reads_it_like_the_other_commands(bad_corpus, tmp_path, capsys):
+    assert main(["lexicon", "check", "libya", "--corpus", str(bad_corpus)]) == 1
+    err = capsys.readouterr().err
+    assert "line 2, field 'text'" in err and "--errors collect" in err
+    assert main(["lexicon", "check", "libya", "--corpus", str(bad_corpus), "--errors", "collect"]) == 0
+    out, err = capsys.readouterr()
+    assert "read 4 · accepted 3 · rejected 1" in err and "entries match in the corpus" in out
+    renamed = tmp_path / "renamed.csv"
+    pd.read_json(bad_corpus, lines=True).rename(columns={"text": "body"}).to_csv(renamed, index=False)
+    assert main(["lexicon", "check", "libya", "--corpus", str(renamed), "--columns", "body=text",
+                 "--errors", "collect"]) == 0
