@@ -166,7 +166,11 @@ def _candidates(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
         cut = np.flatnonzero(np.diff(ks)) + 1
         bounds = np.concatenate(([0], cut, [n]))
         sizes = np.diff(bounds)
-        for s, size in zip(bounds[:-1][sizes > 1], sizes[sizes > 1]):
+        # buckets of two (most of them) at once; the same pairs as triu_indices(2, 1) (issue 11: speed)
+        twos = bounds[:-1][sizes == 2]
+        if len(twos):
+            pairs.append(np.stack([order[twos], order[twos + 1]], axis=1))
+        for s, size in zip(bounds[:-1][sizes > 2], sizes[sizes > 2]):
             members = order[s:s + size]
             if size <= _BIG_BUCKET:
                 i, j = np.triu_indices(size, 1)
