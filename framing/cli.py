@@ -399,6 +399,13 @@ def main(argv=None) -> int:
         except KeyboardInterrupt:
             print("framing: interrupted", file=sys.stderr)
             return 130
+        except Exception as exc:  # a bug: still one line for the user (FRAMING_DEBUG=1 shows the traceback)
+            if os.environ.get("FRAMING_DEBUG"):
+                raise
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+            print(f"framing {args.command}: internal error ({message}); please report it with the command "
+                  "you ran (FRAMING_DEBUG=1 shows the traceback)", file=sys.stderr)
+            return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -431,6 +431,8 @@ def _wire_copies(batches):
     """find_duplicates over every held batch with the project's settings: (table, n copies, n groups)."""
     import pandas as pd
 
+    if not batches:  # every record rejected (or none read)
+        raise FramingError("no document was accepted; `framing validate CORPUS` lists the reasons")
     cols = [c for c in ("doc_id", "outlet", "date", "text") if c in batches[0].columns]
     frame = pd.concat([b[cols] for b in batches], ignore_index=True)
     dups = _find_copies(frame)

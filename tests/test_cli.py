@@ -297,3 +297,28 @@ def test_lexicon_check_on_a_corpus_reads_it_like_the_other_commands(bad_corpus, 
     pd.read_json(bad_corpus, lines=True).rename(columns={"text": "body"}).to_csv(renamed, index=False)
     assert main(["lexicon", "check", "libya", "--corpus", str(renamed), "--columns", "body=text",
                  "--errors", "collect"]) == 0
+
+
+def test_analyze_with_every_record_rejected_says_so(tmp_path, capsys):
+    path = tmp_path / "allbad.jsonl"
+    path.write_text('{"outlet": "أ", "text": ""}\n{"outlet": "ب", "text": "  "}\n', encoding="utf-8")
+    assert main(["analyze", str(path), "--lexicon", "libya", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "no document was accepted" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch, capsys):
+    import framing.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setitem(cli._COMMANDS, "validate", broken)
+    monkeypatch.delenv("FRAMING_DEBUG", raising=False)
+    assert main(["validate", DEMO]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (RuntimeError: something broke)" in err
+    monkeypatch.setenv("FRAMING_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["validate", DEMO])
