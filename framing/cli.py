@@ -260,8 +260,17 @@ def _cmd_compare(a):
     if a.vocabulary == "lexicon" and not a.lexicon:
         raise _UsageError("--vocabulary lexicon needs --lexicon NAME|PATH (or use --vocabulary all)")
     with _leave_nothing(a.out and Path(a.out).with_suffix(".csv"), a.rejects):
-        table = compare_outlets(_read(a), lexicon=a.lexicon, vocabulary=a.vocabulary, method=a.method,
-                                mode=a.mode)
+        corpus = _read(a)
+        try:
+            table = compare_outlets(corpus, lexicon=a.lexicon, vocabulary=a.vocabulary, method=a.method,
+                                    mode=a.mode)
+        except FramingError:
+            if a.vocabulary == "lexicon" and corpus["outlet"].nunique() >= 2 and not _any_term(corpus, a.lexicon):
+                print(f"no term of the lexicon {a.lexicon!r} counts in this corpus (none found, or all out of "
+                      "scope): nothing to compare"
+                      + (" (no table written)" if a.out else ""))
+                return EXIT_OK
+            raise
         if a.out:
             print(f"wrote {len(table)} rows to {_write_csv(table, a.out)}")
     keys = ["outlet", "reference"]
@@ -274,13 +283,28 @@ def _cmd_compare(a):
     return EXIT_OK
 
 
+def _any_term(corpus, lexicon) -> bool:
+    from framing.features import extract_matches
+
+    matches = extract_matches(corpus, lexicon)
+    counted = matches["kind"].isin(["label", "category"])
+    if "in_scope" in matches.columns:
+        counted &= matches["in_scope"].astype(bool)
+    return bool(counted.any())
+
+
 def _cmd_trends(a):
     from framing.features import extract_features
+    from framing.lexicon import load_lexicon
     from framing.temporal import change_points, trends
 
     _check_outputs(a)
+    lexicon = load_lexicon(a.lexicon)
+    if not any(r.labels for r in lexicon.referents.values()):
+        raise FramingError(f"the lexicon {lexicon.name!r} has no referent with labels (categories only): trends "
+                           "are shares of a referent's labels; `framing compare` compares its category terms")
     with _leave_nothing(a.out and Path(a.out).with_suffix(".csv"), a.rejects):
-        feats = extract_features(_read(a), a.lexicon, voice=a.voice)
+        feats = extract_features(_read(a), lexicon, voice=a.voice)
         table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
         cps = change_points(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
         if a.out:

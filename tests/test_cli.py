@@ -322,3 +322,17 @@ def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch, capsys):
     monkeypatch.setenv("FRAMING_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["validate", DEMO])
+
+
+def test_compare_and_trends_say_what_cannot_be_computed(small_corpus, tmp_path, capsys):
+    unrelated = tmp_path / "weather.yaml"
+    unrelated.write_text("name: weather\nreferents:\n  storm:\n    aliases: [{term: العاصفة}]\n    labels:\n"
+                         "      neutral: [{term: منخفض جوي}]\n", encoding="utf-8")
+    assert main(["compare", str(small_corpus), "--lexicon", str(unrelated), "--out", str(tmp_path / "c.csv")]) == 0
+    assert "nothing to compare (no table written)" in capsys.readouterr().out
+    assert not (tmp_path / "c.csv").exists()
+    categories = tmp_path / "cats.yaml"
+    categories.write_text("name: cats\ncategories:\n  hedge: [{term: ما يسمى}]\n", encoding="utf-8")
+    assert main(["trends", str(small_corpus), "--lexicon", str(categories)]) == 1
+    err = capsys.readouterr().err
+    assert "no referent with labels" in err and len(err.strip().splitlines()) == 1
