@@ -435,8 +435,11 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
     if referent not in refs:
         raise FramingError(f"plot_attention: no rows for referent {referent!r}; available: {refs}")
     by_cols = [c for c in att.columns if c not in ("period", "referent", *_COUNT_COLUMNS, "share", "lo", "hi")]
+    from framing.pipeline import display_names
+
     sub = att[att["referent"] == referent].copy()
     sub["group"] = sub[by_cols].astype(str).agg(" · ".join, axis=1) if by_cols else "all"
+    short = display_names(sorted(sub["group"].unique(), key=str), 40)  # long outlet names cut with "…"
     groups = sorted(sub["group"].unique(), key=str)
     level = int(round(100 * float(att.attrs.get("ci", 0.95))))
     name = _label_of(att, referent)
@@ -451,7 +454,7 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
         y = np.arange(len(sub))
         ax.errorbar(sub["share"], y, xerr=[np.clip(sub["share"] - sub["lo"], 0, None), np.clip(sub["hi"] - sub["share"], 0, None)], fmt="o",
                     color="#0072B2", ecolor="#56B4E9", capsize=2)
-        ax.set_yticks(y, [f"{g}  (n={n})" for g, n in zip(sub["group"], sub["n_docs"])])
+        ax.set_yticks(y, [f"{short[g]}  (n={n})" for g, n in zip(sub["group"], sub["n_docs"])])
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1))
         ax.set_title(_ltr(f"Attention to {name}"), loc="left")
         ax.set_xlabel(method, fontsize=8)
@@ -481,8 +484,8 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
         axis.plot(rest.index, rest["n_mentioning"] / rest["n_docs"], color="#8C8C8C", ls="--", lw=1,
                   label="all other outlets")
         axis.fill_between(mine["period"].to_numpy(), mine["lo"].to_numpy(), mine["hi"].to_numpy(), color="#56B4E9", alpha=0.35, lw=0)
-        axis.plot(mine["period"], mine["share"], color="#0072B2", marker="o", ms=3, lw=1.5, label=g)
-        axis.set_title(f"{g}  (n={int(mine['n_docs'].sum())})", fontsize=9)
+        axis.plot(mine["period"], mine["share"], color="#0072B2", marker="o", ms=3, lw=1.5, label=short[g])
+        axis.set_title(f"{short[g]}  (n={int(mine['n_docs'].sum())})", fontsize=9)
         axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
         axis.grid(alpha=0.3)
         axis.tick_params(axis="x", labelrotation=30, labelsize=7)

@@ -69,13 +69,20 @@ class TermMap:
         def show(s):
             return normalize(str(s), profile="display")
 
+        from framing.pipeline import display_names
+
         out_idx = {o: i for i, o in enumerate(self.outlets)}
+        short = display_names(self.outlets, 60)  # long outlet names cut with "…", kept distinct
+
+        def name(o, r):
+            return f"{short[o]} vs {'rest' if r == 'rest' else short[r]}"
+
         return {
             "title": show(self.title),
             "by": show(self.by),
-            "outlets": [show(o) for o in self.outlets],
-            "comparisons": [{"name": show(n), "outlet": out_idx[o], "ref": "rest" if r == "rest" else out_idx[r]}
-                            for n, o, r in self.comparisons],
+            "outlets": [show(short[o]) for o in self.outlets],
+            "comparisons": [{"name": show(name(o, r)), "outlet": out_idx[o], "ref": "rest" if r == "rest" else out_idx[r]}
+                            for _n, o, r in self.comparisons],
             "terms": [show(t) for t in self.terms["term"]],
             "stance": [STANCE_CODES.get(s, 0) for s in self.terms["stance"]],
             "counts": [self.terms[o].astype(int).tolist() for o in self.outlets],
@@ -305,7 +312,7 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     terms["lines"] = [len(ls) for ls in lines]
     t_end = time.perf_counter()
     tm = TermMap(terms=terms, outlets=all_outlets, comparisons=comparisons, lines=lines,
-                 title=title or f"Term map: each {by} against {'the rest' if reference == 'rest' else reference}",
+                 title=title or f"Term map: each {by} against {'the rest' if reference == 'rest' else reference[:60]}",
                  by=by)
     tm.stats = {"documents": len(corpus), "vocabulary": int(len(wide)), "terms": len(drawn),
                 "lines": int(sum(len(x) for x in lines)), "documents_scanned_for_lines": n_scanned,
