@@ -39,14 +39,20 @@ HIGHLIGHT = None    # an outlet to draw against all the others; None: one panel 
     ("code", '''corpus = framing.exclude_copies(corpus, framing.find_duplicates(corpus))
 matches = framing.extract_matches(corpus, lexicon, kinds=("alias", "label"), voice="all")
 att = framing.attention(corpus, matches, lexicon=lexicon, freq=FREQ)
-referent = REFERENT or att.groupby("referent")["n_mentioning"].sum().idxmax()  # default: the most covered
-print(f"{len(corpus)} documents (wire copies excluded); referent: {referent}")
+if len(att):
+    referent = REFERENT or att.groupby("referent")["n_mentioning"].sum().idxmax()  # default: the most covered
+else:
+    referent = None  # attention looks for actors: a lexicon of categories only has none
+print(f"{len(corpus)} documents (wire copies excluded); referent: {referent or 'none in this lexicon'}")
 att[att["referent"] == referent].head(8).round({"share": 3, "lo": 3, "hi": 3})'''),
     ("md", "Over the whole span, per outlet (counts summed over the periods):"),
     ("code", '''from framing.coverage import attention_table, plot_attention
 
 attention_table(att).query("referent == @referent").round(3)'''),
-    ("code", '''fig, axes = plot_attention(att, referent=referent, highlight=HIGHLIGHT)
+    ("code", '''if referent:
+    fig, axes = plot_attention(att, referent=referent, highlight=HIGHLIGHT)
+else:
+    fig = "skipped: no referent"
 fig'''),
     ("md", """Attention next to framing: per outlet and period, the share of documents naming the actor and
 the share of its labels that delegitimize it (own voice)."""),
