@@ -680,7 +680,8 @@ def _charts(stats, lex, out, *, by, top, progress):
     empty = [o for o in outlets if volume is not None and volume.get(o, 0) == 0]
     if len(outlets) > len(tops) and tops:
         more = len(outlets) - len(tops) - len(empty)
-        line = f"Charts show the {len(tops)} {by} values with most labels"
+        what = "outlets" if by == "outlet" else f"{by} values"
+        line = f"Charts show the {len(tops)} {what} with most labels"
         if more > 0:
             line += f"; {more:,} more are in the tables only"
         if empty:
@@ -707,9 +708,22 @@ def _charts(stats, lex, out, *, by, top, progress):
     if "log_odds" in stats and len(stats["log_odds"]):
         lo = stats["log_odds"]
         lo_c = _for_chart(lo, "outlet", tops, disp, refnames) if "outlet" in lo.columns else lo
+        zcol = "z" if "z" in lo.columns else "score"
+        strong = set(lo.loc[lo[zcol].abs() >= 1.959963984540054, "outlet"].astype(str)) if zcol == "z" \
+            else set(lo["outlet"].astype(str))
+        flat = []
+        captions = stats.setdefault("_captions", {})
         for outlet in [o for o in tops if o in set(lo["outlet"].astype(str))]:
-            plans.append((f"fightin_words_{_slug(outlet)}",
-                          lambda o=disp[outlet]: charts.plot_fightin_words(lo_c, outlet=o)))
+            if outlet not in strong:
+                flat.append(outlet)
+                continue
+            key = f"fightin_words_{_slug(outlet)}"
+            captions[key] = f"Fightin' Words: {disp[outlet]} against the other outlets"
+            plans.append((key, lambda o=disp[outlet]: charts.plot_fightin_words(lo_c, outlet=o)))
+        if flat:
+            notes.append(("Distinctive terms", f"Fightin' Words charts: not drawn for {len(flat)} outlet(s) with no "
+                          f"term beyond |z| = 1.96 ({', '.join(_clip(o, 24) for o in flat[:6])}"
+                          f"{', …' if len(flat) > 6 else ''}); their rows are in log_odds.csv."))
     if "outlet_distance" in stats:
         dist = stats["outlet_distance"].set_index(by)
         dist.attrs = stats["outlet_distance"].attrs
@@ -765,7 +779,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
     meta = {
         "corpus": str(corpus), "lexicon": f"{lex.name} (version {lex.version})",
         "documents": f"read {result.n_read:,} · accepted {result.n_accepted:,} · rejected {result.n_rejected:,}",
-        f"{by} values": f"{n_out:,}", "grouped by": by, "period": freq, "voice": voice,
+        ("outlets" if by == "outlet" else f"{by} values"): f"{n_out:,}", "grouped by": by, "period": freq, "voice": voice,
     }
     if result.n_copies is not None:
         meta["wire copies"] = (f"{result.n_copies:,} later copies of an earlier article set aside "
@@ -775,7 +789,10 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
         meta["wire copies"] = "kept (copies='keep'): every accepted document counts"
     notes = result.notes
 
+    placed = set()
+
     def lines(*keys):
+        placed.update(keys)
         return [text for sec, text in notes if sec in keys]
 
     ch = result.charts
@@ -785,7 +802,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
     for name in ("label_shares", "legitimacy", "categories", "change_points"):
         if name in stats:
             stats[name] = _for_report(stats[name], by, order)
-    sections = [Section("What was left out", "", notes=[t for _, t in notes])] if notes else []
+    sections = []
     validity, meets = lex.audit_summary()
     meta["lexicon validity"] = validity
     if not meets:  # hits of a lexicon below the bar carry a warning, first thing in the report
@@ -794,7 +811,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
         sections.append(Section(
             "Label shares", "Share of each stance among the labels an outlet uses for each referent, in "
             f"its own voice (voice = {voice}). " + _interval_text(stats["label_shares"], "Whiskers") + ".",
-            figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items()
+            figures=[(_caption(n, stats), p, _alt(n, stats, by)) for n, p in ch.items()
                      if n in ("label_shares", "who_gets_called_what")],
             tables=[("label shares (rows with labels; all rows in label_shares.csv)", stats["label_shares"]),
                     ("legitimacy index (rows with labels)", stats["legitimacy"])],
@@ -810,7 +827,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
             "Terminology over time", f"Stance shares per period ({freq}), one panel per {by}. "
             + _interval_text(stats["trends"], "Bands") + ". Dashed lines mark change-points found by exact "
             "multinomial segmentation (BIC), labelled with the share before → after.",
-            figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items() if n.startswith("trends_")],
+            figures=[(_caption(n, stats), p, _alt(n, stats, by)) for n, p in ch.items() if n.startswith("trends_")],
             tables=[("change points (all columns in change_points.csv)", _change_table(stats["change_points"]))],
             notes=lines("Terminology over time")))
     elif lines("Terminology over time"):
@@ -821,16 +838,19 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
             "What each outlet says more than the others", "Log-odds ratio with informative Dirichlet prior "
             "(Monroe, Colaresi & Quinn 2008), each outlet against all the others; z beyond ±1.96 (grey band) "
             "is the two-sided 5% level; q: Benjamini–Hochberg.",
-            figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items() if n.startswith("fightin_words_")],
-            tables=[("top terms per outlet", top)]))
+            figures=[(_caption(n, stats), p, _alt(n, stats, by)) for n, p in ch.items() if n.startswith("fightin_words_")],
+            tables=[("top terms per outlet", top)], notes=lines("Distinctive terms")))
     if "outlet_distance" in stats:
         sections.append(Section(
             "How far apart the outlets are", "Jensen–Shannon distance between outlets' label "
             "distributions, in hierarchical-clustering order (no intervals).",
-            figures=[(n, p, _alt(n, stats, by)) for n, p in ch.items() if n == "outlet_distance"],
+            figures=[(_caption(n, stats), p, _alt(n, stats, by)) for n, p in ch.items() if n == "outlet_distance"],
             tables=[("distance", stats["outlet_distance"])], notes=lines("Outlets compared")))
     elif lines("Outlets compared"):
         sections.append(Section("Outlets compared", "", notes=lines("Outlets compared")))
+    rest = [t for sec, t in notes if sec not in placed]
+    if rest:  # notes without a section of their own: first, so they are read
+        sections.insert(0, Section("Notes", "", notes=rest))
     ctx = ReportContext(result=result, stats=all_stats, lexicon=lex, by=by, freq=freq, voice=voice,
                         corpus=corpus, read=read or {}, top=list(stats.get("_top", [])),
                         copies=set(getattr(result, "_copy_ids", ()) or ()))
@@ -883,6 +903,17 @@ def _for_report(df, by, order):
     df = df.reset_index(drop=True)
     df.attrs = attrs
     return df
+
+
+def _caption(name: str, stats) -> str:
+    """The caption under a chart in the report."""
+    fixed = {"label_shares": "Label shares per outlet and referent", "who_gets_called_what":
+             "Who gets called what: stance shares per referent", "outlet_distance": "Distance between outlets"}
+    if name in stats.get("_captions", {}):
+        return stats["_captions"][name]
+    if name.startswith("trends_"):
+        return f"Over time: {name[7:].replace('_', ' ')}"
+    return fixed.get(name, name.replace("_", " "))
 
 
 def _alt(name: str, stats, by) -> str:

@@ -129,7 +129,18 @@ def test_top_is_checked(tmp_path):
 
 def test_top_limits_charts_not_tables(tmp_path):
     outlets = [f"منبر {i}" for i in range(8)]
-    corpus = _write(tmp_path / "c.jsonl", outlets, set(outlets), True, n=4)
+    # each outlet its own words for Haftar's camp (and more labels for the first ones), so the
+    # Fightin' Words charts have terms beyond the band
+    own = ["ميليشيات حفتر", "الجيش الوطني الليبي", "قوات حفتر", "مرتزقة حفتر"]
+    rows, k = [], 0
+    for i, o in enumerate(outlets):
+        for j in range(4 + 8 - i):
+            k += 1
+            text = f"تقدمت {own[i % 4]} نحو المواقع رقم {k} ثم انسحبت {own[i % 4]} منها بعد ساعات."
+            day = pd.Timestamp("2020-01-01") + pd.Timedelta(days=2 * k)
+            rows.append({"doc_id": f"t{k}", "outlet": o, "date": day.strftime("%Y-%m-%d"), "text": text})
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     res = analyze(corpus, "libya", tmp_path / "out", n_boot=20, top=3)
     assert len(res.outlets_charted) == 3
     fw = [n for n in res.charts if n.startswith("fightin_words_")]
@@ -161,7 +172,8 @@ def test_cli_top_and_keep_copies(tmp_path):
     assert main(["analyze", str(corpus), "--lexicon", "libya", "--out", str(tmp_path / "o"), "--top", "2",
                  "--n-boot", "20"]) == 0
     fw = sorted(p.name for p in (tmp_path / "o").glob("fightin_words_*.png"))
-    assert 1 <= len(fw) <= 2
+    assert len(fw) <= 2
+    assert "Charts show the 2 outlets with most labels" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert main(["analyze", str(corpus), "--lexicon", "libya", "--out", str(tmp_path / "k"), "--keep-copies",
                  "--n-boot", "20"]) == 0
     assert "kept (copies=&#x27;keep&#x27;)" in (tmp_path / "k" / "report.html").read_text(encoding="utf-8")
