@@ -7,7 +7,7 @@
 ...        "labels": {"delegitimizing": [{"term": "ميليشيا"}], "neutral": ["قوات"]}}}}
 >>> matches = extract_matches(corpus, lex, voice="all")
 >>> list(zip(matches["surface"], matches["stance"], matches["voice"]))
-[('ميليشيات', 'delegitimizing', 'own'), ('قوات', 'neutral', 'reported')]
+[('ميليشيات', 'delegitimizing', 'own'), ('قوات', 'neutral', 'quoted')]
 >>> extract_features(corpus, lex, voice="own").iloc[0].to_dict()["label:haftar_camp:delegitimizing"]
 1
 """

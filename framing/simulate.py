@@ -205,7 +205,8 @@ class _Gen:
         month = month_idx
         events = [e for e in tpl["events"] if self._allowed(e["refs"], month)]
         order = self.rng.permutation(len(events))[:n_events]
-        sents = [self.fill(("و" if i else "") + events[j]["text"], styles, "own")
+        # an event told as what sources say («قالت مصادر إن ...») carries its labels in reported speech
+        sents = [self.fill(("و" if i else "") + events[j]["text"], styles, events[j].get("voice", "own"))
                  for i, j in enumerate(order.tolist())]
         for _ in range(n_quotes):
             side = self.pick(sorted(tpl["speakers"]))

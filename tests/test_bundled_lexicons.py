@@ -24,7 +24,7 @@ def categories(text, lexicon):
     ("وردت القوات التابعة لحكومة الوفاق بهجوم مضاد",
      [("القوات", "gna", "neutral", False)]),
     ("استقبل المشير حفتر وفدا روسيا", [("المشير", "haftar_camp", "legitimizing", False)]),
-    ("وصف البيان «الاحتلال التركي» بأنه خطر", [("الاحتلال", "turkey", "delegitimizing", True)]),
+    ("وصف البيان «الاحتلال التركي» في ليبيا بأنه خطر", [("الاحتلال", "turkey", "delegitimizing", True)]),
     # a label that names no actor is not a label match
     ("انتشرت القوات في الشوارع بعد الظهر", []),
 ])
@@ -33,7 +33,7 @@ def test_libya(text, expected):
 
 
 def test_libya_legitimacy_qualifier():
-    text = "اجتمع ممثلو الحكومة المعترف بها دوليًا في تونس"
+    text = "اجتمع ممثلو الحكومة المعترف بها دوليًا في طرابلس"
     assert ("الحكومة المعترف بها دوليًا", "gna", "legitimizing", False) in labels(text, "libya")
 
 
@@ -61,7 +61,7 @@ def test_isis(text, expected):
 
 
 def test_isis_hedge_category():
-    assert categories("أعلن ما يسمى بالتنظيم مسؤوليته", "isis") == [("ما يسمى", "hedge")]
+    assert categories("أعلن ما يسمى بتنظيم داعش مسؤوليته", "isis") == [("ما يسمى", "hedge")]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -30,7 +30,7 @@ def corpus(texts, outlets=None):
 
 def test_kwic_window_and_original_orthography():
     text = "قال المتحدث إن ومـيلـيشيّات حفتر قصفت\nمطار معيتيقة صباح اليوم"
-    res = kwic(corpus([text]), "ميليشيا", lexicon=LEX, window=2)
+    res = kwic(corpus([text]), "ميليشيا", lexicon=LEX, window=2, voice="all")
     assert isinstance(res, KWICTable) and len(res) == 1
     row = res.iloc[0]
     assert row["match"] == "ومـيلـيشيّات"  # tatweel, shadda and the clitic kept as written
@@ -38,7 +38,7 @@ def test_kwic_window_and_original_orthography():
     assert row["right"] == "حفتر قصفت"
     assert text[row["start"]:row["end"]] == row["match"]
     assert (row["referent"], row["stance"], row["kind"]) == ("haftar_camp", "delegitimizing", "label")
-    wide = kwic(corpus([text]), "ميليشيا", lexicon=LEX, window=4).iloc[0]
+    wide = kwic(corpus([text]), "ميليشيا", lexicon=LEX, window=4, voice="all").iloc[0]
     assert wide["right"] == "حفتر قصفت مطار معيتيقة"  # the newline shown as a space
 
 
@@ -49,7 +49,7 @@ def test_kwic_context_at_text_edges_and_zero_window():
 
 def test_kwic_plain_phrase_is_clitic_and_inflection_aware():
     texts = ["رحبت البعثة بالهدنة الجديدة", "لا هدنات بعد اليوم", "وقال إن الهدنة هشة"]
-    res = kwic(corpus(texts), "هدنة", window=1)
+    res = kwic(corpus(texts), "هدنة", window=1, voice="all")
     assert res["match"].tolist() == ["بالهدنة", "هدنات", "الهدنة"]
     assert set(res["kind"]) == {"phrase"} and res["referent"].isna().all()
 
@@ -83,7 +83,7 @@ HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><']
 def test_kwic_html_is_escaped_and_free_of_bidi_controls():
     texts = [f"قبل {h} قوات حفتر \u202eبعد{h}" for h in HOSTILE]
     c = corpus(texts, outlets=[f"Sahil{h}\u202e" for h in HOSTILE])
-    res = kwic(c, "قوات", lexicon=LEX, window=3)
+    res = kwic(c, "قوات", lexicon=LEX, window=3, voice="all")
     assert len(res) == 3
     page = res._repr_html_()
     assert page.startswith('<table dir="rtl"')

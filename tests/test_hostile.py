@@ -123,7 +123,7 @@ def test_kwic_html_escapes_corpus_and_lexicon_text(query):
     from framing.concordance import kwic
     from framing.lexicon import Lexicon
 
-    table = kwic(hostile_corpus(), query, lexicon=Lexicon.from_dict(LEXICON))
+    table = kwic(hostile_corpus(), query, lexicon=Lexicon.from_dict(LEXICON), voice="all")
     assert len(table) > 0
     html = table._repr_html_()
     assert_inert(html)
@@ -137,13 +137,13 @@ def test_kwic_html_escapes_the_query_and_plain_phrases():
     from framing.concordance import kwic
 
     corpus = hostile_corpus()
-    table = kwic(corpus, "المدينة")
+    table = kwic(corpus, "المدينة", voice="all")
     assert len(table) == len(corpus)
     html = table._repr_html_()
     assert_inert(html)
     assert_no_bidi(html)
     # a query that is itself markup: found nowhere as a word, but its caption is escaped
-    html = kwic(corpus, f"{IMG} حفتر")._repr_html_()
+    html = kwic(corpus, f"{IMG} حفتر", voice="all")._repr_html_()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -153,7 +153,7 @@ def test_kwic_bidi_controls_removed_not_encoded():
 
     corpus = pd.DataFrame({"doc_id": ["a\u202eb"], "outlet": ["\u2067منفذ\u2069"],
                            "text": ["\u202eقالت\u202c قوات \u200fحفتر\u200e \u061cاليوم \u202dغدا\u202c"]})
-    html = kwic(corpus, "قوات")._repr_html_()
+    html = kwic(corpus, "قوات", voice="all")._repr_html_()
     assert_no_bidi(html)
     # the letters around the controls are all still shown
     for word in ("قالت", "حفتر", "اليوم", "غدا", "منفذ", "ab"):

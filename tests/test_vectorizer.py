@@ -52,16 +52,16 @@ def test_sklearn_contract(estimator, check):
 
 def test_counts_rates_and_shares():
     docs = ["قوات حفتر وميليشيات حفتر", "ما يسمى قوات حفتر «ميليشيا حفتر»", "لا شيء هنا"]
-    raw = FramingVectorizer(lexicon=TOY).fit(docs)
+    raw = FramingVectorizer(lexicon=TOY, voice="all").fit(docs)
     names = list(raw.get_feature_names_out())
     assert names == ["cat:hedge", "label:haftar_camp:delegitimizing", "label:haftar_camp:neutral"]
     X = raw.transform(docs)
     np.testing.assert_array_equal(X, [[0, 1, 1], [1, 1, 1], [0, 0, 0]])
     own = FramingVectorizer(lexicon=TOY, voice="own").fit_transform(docs)
     np.testing.assert_array_equal(own, [[0, 1, 1], [1, 0, 1], [0, 0, 0]])
-    shares = FramingVectorizer(lexicon=TOY, normalize_by="l1").fit_transform(docs)
+    shares = FramingVectorizer(lexicon=TOY, voice="all", normalize_by="l1").fit_transform(docs)
     np.testing.assert_allclose(shares.sum(axis=1), [1, 1, 0])
-    rates = FramingVectorizer(lexicon=TOY, normalize_by="tokens").fit_transform(docs)
+    rates = FramingVectorizer(lexicon=TOY, voice="all", normalize_by="tokens").fit_transform(docs)
     np.testing.assert_allclose(rates[0], [0, 1 / 4, 1 / 4])
 
 
