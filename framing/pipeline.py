@@ -364,13 +364,24 @@ def _extract_stream(corpus, lex, out, result, clock, *, voice, errors, columns, 
     skip = None
     if copies == "exclude":
         with _bar(progress, desc="reading", unit=" docs") as bar:
-            held = list(batches(bar))
+            held = []
+            for b in batches(bar):  # only what extraction reads: one copy of the text in memory
+                held.append(b[[c for c in dict.fromkeys(("doc_id", "outlet", "date", "text", by))
+                               if c in b.columns]])
         with clock("wire copies"):
-            skip, result.n_copies, n_groups = _wire_copies(held)
+            frame = pd.concat(held, ignore_index=True) if held else None
+            held.clear()
+            if frame is not None:
+                skip = _find_copies(frame)
+                result.n_copies = int((~skip["is_first"]).sum())
+        if frame is None:
+            skip = pd.DataFrame(columns=["doc_id", "outlet", "group", "similarity", "is_first"])
+            result.n_copies = 0
         result.tables["wire_copies"] = write_table(skip, out / "wire_copies")
-        skip = set(skip.loc[~skip["is_first"], "doc_id"].astype(str))
+        skip = set(skip.loc[~skip["is_first"].astype(bool), "doc_id"].astype(str))
         result._copy_ids = skip
-        source = _drain(held)
+        source = _slices(frame, batch_size) if frame is not None else iter(())
+        del frame
         total = result.n_accepted
     else:
         source = None
@@ -421,10 +432,10 @@ def _extract_stream(corpus, lex, out, result, clock, *, voice, errors, columns, 
     return feats, cnt, rej
 
 
-def _drain(held: list):
-    """Yield the held batches, releasing each one once it has been used."""
-    while held:
-        yield held.pop(0)
+def _slices(frame, size: int):
+    """Batches of ``size`` rows of a held corpus."""
+    for i in range(0, len(frame), size):
+        yield frame.iloc[i:i + size]
 
 
 def _wire_copies(batches):
