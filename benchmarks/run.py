@@ -299,6 +299,9 @@ def main(argv=None):
     parser.add_argument("--out", help="write the results as JSON here")
     parser.add_argument("--dask", action="store_true", help="also time the Dask path, 2 workers vs 1")
     parser.add_argument("--dask-only", action="store_true", help="only time the Dask path")
+    parser.add_argument("--analyze", action="store_true",
+                        help="also time `framing analyze` end to end on the same corpus beside its extraction "
+                             "(benchmarks/analyze.py --end-to-end)")
     args = parser.parse_args(argv)
 
     texts, source = load_texts(10 if args.quick else None)
@@ -338,8 +341,13 @@ def main(argv=None):
         d = results["dask"]
         print(f"dask: 1 worker {d['workers_1_s']:.1f} s, 2 workers {d['workers_2_s']:.1f} s, "
               f"speedup {d['speedup_2_vs_1']:.2f}x")
+    if args.analyze:  # issue 11: analyze's throughput beside extraction's, on the same text
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import analyze as analyze_bench
+
+        results["analyze"] = analyze_bench.bench_end_to_end("yemen", max(1, args.runs - 2))
     if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return results
 
 
