@@ -536,9 +536,12 @@ def _statistics(features, counts, lex, *, by, freq, voice, method, n_boot, seed,
         notes.append(("Label shares", f"Label shares, legitimacy, trends and outlet distances: not computed — "
                       f"the lexicon {lex.name!r} has no referents with labels (categories only)."))
     elif not with_labels:
+        undated = int(features["date"].isna().sum()) if "date" in features.columns else len(features)
+        hint = (f" The lexicon sets `undated: skip` and {undated:,} documents have no date."
+                if getattr(lex, "undated", "count") == "skip" and undated else "")
         notes.append(("Label shares", f"Label shares, legitimacy, trends and outlet distances: not computed — "
                       f"no label of any referent was found in the {voice!r} voice in "
-                      f"{len(features):,} documents."))
+                      f"{len(features):,} documents.{hint}"))
     else:
         stats["label_shares"] = label_shares(features, by=(by,), voice=voice, n_boot=n_boot, seed=seed)
         stats["legitimacy"] = legitimacy_index(features, by=(by,), voice=voice, n_boot=n_boot, seed=seed)
