@@ -62,7 +62,7 @@ unless `REFERENT` names one."""),
         ("code", 'corpus[["doc_id", "outlet", "date", "title"]].head(5)'),
         ("code", 'corpus.groupby("outlet").size().rename("articles").to_frame()'),
         ("md", "Every hit in the corpus, one row each, and the actor this notebook looks at:"),
-        ("code", '''matches = framing.extract_matches(corpus, lexicon)
+        ("code", '''matches = framing.extract_matches(corpus, lexicon, voice="all")  # every voice: own, quoted, reported
 features = framing.extract_features(corpus, lexicon, voice=VOICE)
 print(f"{len(matches)} matches in {matches['doc_id'].nunique()} documents")
 matches[["doc_id", "outlet", "surface", "kind", "referent", "stance", "voice", "in_scope"]].head(10)'''),
@@ -243,7 +243,7 @@ else:
     table = "skipped: no referent"
 table'''),
         ("md", "Own voice against quoted voice, from the same matches:"),
-        ("code", '''matches = framing.extract_matches(corpus, lexicon)
+        ("code", '''matches = framing.extract_matches(corpus, lexicon, voice="all")
 labels = matches[(matches["kind"] == "label") & matches["in_scope"] & (matches["referent"] == referent)]
 in_voice = labels.groupby("voice").size()
 print("labels of the referent by voice:", in_voice.to_dict())
@@ -321,8 +321,8 @@ table'''),
 print("collocates of:", name)
 (framing.collocates(corpus, name, window=4, by=None, min_count=20).sort_values("logdice", ascending=False)
  .head(10).round(3) if name else "skipped: no referent")'''),
-        ("code", '''matches = (framing.extract_matches(corpus, lexicon, kinds=("label",)) if referent
-           else framing.extract_matches(corpus, lexicon))
+        ("code", '''matches = (framing.extract_matches(corpus, lexicon, kinds=("label",), voice="all") if referent
+           else framing.extract_matches(corpus, lexicon, voice="all"))
 matches = matches[matches["in_scope"]]
 sample = framing.audit_sample(matches, n=N_SAMPLE, seed=7, corpus=corpus) if len(matches) else None
 (sample[["doc_id", "term", "referent", "category", "stance", "left", "match", "right"]].head(5)

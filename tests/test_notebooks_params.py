@@ -156,3 +156,22 @@ def test_notebook_code_names_no_referent_and_imports_only_framing(name):
     defined = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
                if hasattr(n, "name")]
     assert not defined, f"{name} defines {defined}: helpers belong in the library"
+
+
+def _committed(prefix):
+    return _text(nbformat.read(next(NOTEBOOKS.glob(f"{prefix}_*.ipynb")), as_version=4))
+
+
+def test_committed_outputs_show_the_demo_findings():
+    """nbval compares outputs with the committed ones; these say the committed ones are the findings, not a
+    'skipped' line (a notebook built while matching was broken would validate too)."""
+    planted = framing.demo.planted_switch()
+    text = _committed("03")
+    assert f"planted: {planted['outlet']} {planted['referent']} {planted['month']}" in text
+    assert f"found:   ['{planted['month']}']" in text
+    text = _committed("04")
+    assert "share_quoted" in text and "skipped" not in text
+    text = _committed("05")
+    assert "accuracy" in text and "left out" not in text
+    for prefix in ("01", "02", "06"):
+        assert "skipped" not in _committed(prefix), prefix
