@@ -717,6 +717,8 @@ def _charts(stats, lex, out, *, by, top, progress):
             if tr.loc[tr["referent"] == referent, "total"].sum() == 0:
                 continue
             name = refnames.get(referent, referent)
+            stats.setdefault("_captions", {})[f"trends_{referent}"] = f"Over time: {name}"
+            stats.setdefault("_shown", {})[f"trends_{referent}"] = name
             plans.append((f"trends_{referent}", lambda name=name: charts.plot_trends_by_outlet(
                 tr_c, referent=name, change_points=cps_c)))
     if "log_odds" in stats and len(stats["log_odds"]):
@@ -938,7 +940,8 @@ def _alt(name: str, stats, by) -> str:
     if name == "who_gets_called_what":
         return f"Heatmap per {by}: referents by stance, cells are label shares (no intervals)."
     if name.startswith("trends_"):
-        return (f"Small multiples, one panel per {by}: stance shares per period for {name[7:]}; "
+        shown = stats.get("_shown", {}).get(name, name[7:].replace("_", " "))
+        return (f"Small multiples, one panel per {by}: stance shares per period for {shown}; "
                 + _interval_text(stats.get("trends"), "bands") + "; dashed lines are change-points.")
     if name.startswith("fightin_words_"):
         return (f"Fightin' Words scatter for {name[14:].replace('_', ' ')}: z-score of the log-odds ratio "
