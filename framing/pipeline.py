@@ -762,6 +762,13 @@ def _charts(stats, lex, out, *, by, top, progress):
                 gc.collect()  # figures hold reference cycles: free them every few charts
             bar.update()
     gc.collect()
+    # charts of an earlier run into the same folder (--force) that this run did not draw: removed, so the
+    # folder holds one analysis
+    mine = ("label_shares.png", "who_gets_called_what.png", "outlet_distance.png")
+    for old_png in out.glob("*.png"):
+        if (old_png.name in mine or old_png.name.startswith(("trends_", "fightin_words_"))) \
+                and old_png.stem not in made:
+            old_png.unlink(missing_ok=True)
     return made, notes
 
 

@@ -211,3 +211,15 @@ def test_wire_copies_one_policy(tmp_path):
     kept_all = analyze(path, "libya", tmp_path / "keep", n_boot=20, copies="keep")
     assert kept_all.n_copies is None
     assert len(pd.read_parquet(kept_all.tables["features"][1])) == 4
+
+
+def test_force_leaves_no_chart_of_an_earlier_run(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "fightin_words_old_outlet.png").write_bytes(b"\x89PNG stale")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # not a chart of analyze: kept
+    corpus = _write(tmp_path / "c.jsonl", ["صحيفة الأفق"], {"صحيفة الأفق"}, True)
+    res = analyze(corpus, "libya", out, n_boot=20, force=True)
+    assert not (out / "fightin_words_old_outlet.png").exists()
+    assert (out / "notes.txt").exists()
+    assert all(p.exists() for p in res.charts.values())
