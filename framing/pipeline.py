@@ -878,14 +878,15 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
                         corpus=corpus, read=read or {}, top=list(stats.get("_top", [])),
                         copies=set(getattr(result, "_copy_ids", ()) or ()))
     for build in REPORT_SECTIONS:
+        t0 = time.perf_counter()
         try:
-            t0 = time.perf_counter()
             sections.extend(build(ctx) or [])
-            result.timings[f"section {getattr(build, '__name__', 'extra')}"] = time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - one section must not take the report down
             name = getattr(build, "__name__", "section")
             sections.append(Section(name.replace("_", " "), "", notes=[
                 f"{name}: not computed — {type(exc).__name__}: {exc}"]))
+        finally:
+            result.timings[f"section {getattr(build, '__name__', 'extra')}"] = time.perf_counter() - t0
     return write_report(result.out / "report.html", f"framing report — {lex.name}", sections, meta=meta)
 
 

@@ -223,3 +223,28 @@ def test_force_leaves_no_chart_of_an_earlier_run(tmp_path):
     assert not (out / "fightin_words_old_outlet.png").exists()
     assert (out / "notes.txt").exists()
     assert all(p.exists() for p in res.charts.values())
+
+
+def test_report_sections_hook(tmp_path, monkeypatch):
+    """Other modules append report sections; one that fails becomes one line, not a failed run."""
+    from framing import pipeline
+    from framing.report import Section
+
+    seen = {}
+
+    def extra(ctx):
+        seen["top"] = list(ctx.top)
+        seen["tables"] = sorted(k for k in ctx.stats if not k.startswith("_"))
+        return [Section("Extra section", "from a builder", tables=[("t", pd.DataFrame({"x": [-0.5]}))])]
+
+    def broken(ctx):
+        raise RuntimeError("no data for this one")
+
+    monkeypatch.setattr(pipeline, "REPORT_SECTIONS", [extra, broken])
+    corpus = _write(tmp_path / "c.jsonl", ["صحيفة الأفق", "Wadi Times"], {"صحيفة الأفق", "Wadi Times"}, True)
+    res = analyze(corpus, "libya", tmp_path / "out", n_boot=20)
+    html = res.report.read_text(encoding="utf-8")
+    assert "Extra section" in html and ">-0.500<" in html
+    assert "broken: not computed — RuntimeError: no data for this one" in html
+    assert seen["top"] == res.outlets_charted and "label_shares" in seen["tables"]
+    assert "section extra" in res.timings and "section broken" in res.timings
