@@ -248,3 +248,24 @@ def test_report_sections_hook(tmp_path, monkeypatch):
     assert "broken: not computed — RuntimeError: no data for this one" in html
     assert seen["top"] == res.outlets_charted and "label_shares" in seen["tables"]
     assert "section extra" in res.timings and "section broken" in res.timings
+
+
+def test_report_and_notebook_route_count_the_same(tmp_path):
+    """The notebooks' route (drop_wire_copies, extract_features, label_shares) gives the report's counts."""
+    import framing
+
+    story = "تقدمت ميليشيات حفتر نحو العاصمة وقصفت مرتزقة حفتر الأحياء الجنوبية في ساعة متأخرة من الليل"
+    rows = [{"doc_id": f"n{k}", "outlet": o, "date": f"2020-0{1 + k % 3}-1{k % 9}",
+             "text": f"{story} وذكر التقرير رقم {k} أن قوات حفتر انسحبت"} for k, o in
+            enumerate(["صحيفة الأفق", "Wadi Times", "نشرة المساء"] * 3)]
+    rows.append({**rows[0], "doc_id": "copy", "outlet": "Wadi Times"})  # a same-day copy of n0
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    res = analyze(path, "libya", tmp_path / "out", n_boot=20)
+    assert res.n_copies >= 1
+    kept, _ = framing.drop_wire_copies(framing.read_corpus(path, errors="collect"))
+    shares = framing.label_shares(framing.extract_features(kept, "libya", voice="own"), n_boot=20)
+    report = pd.read_parquet(res.tables["label_shares"][1])
+    merged = shares.merge(report, on=["outlet", "referent", "stance"], suffixes=("_nb", "_rep"))
+    assert len(merged) == len(shares) > 0
+    assert (merged["count_nb"] == merged["count_rep"]).all()
