@@ -708,6 +708,9 @@ def _charts(stats, lex, out, *, by, top, progress):
         shares = _for_chart(stats["label_shares"], by, tops, disp, refnames)
         plans.append(("label_shares", lambda: charts.plot_label_shares(shares)))
         plans.append(("who_gets_called_what", lambda: charts.plot_referent_heatmap(shares)))
+    if "categories" in stats and len(stats["categories"]) and tops and "label_shares" not in stats:
+        cat_c = _for_chart(stats["categories"], by, tops, disp, refnames)
+        plans.append(("category_rates", lambda: charts.plot_category_rates(cat_c)))
     if "trends" in stats and len(stats["trends"]) and tops and not stats.get("_no_trend_charts"):
         tr = stats["trends"]
         cps = stats.get("change_points")
@@ -764,7 +767,7 @@ def _charts(stats, lex, out, *, by, top, progress):
     gc.collect()
     # charts of an earlier run into the same folder (--force) that this run did not draw: removed, so the
     # folder holds one analysis
-    mine = ("label_shares.png", "who_gets_called_what.png", "outlet_distance.png")
+    mine = ("label_shares.png", "who_gets_called_what.png", "outlet_distance.png", "category_rates.png")
     for old_png in out.glob("*.png"):
         if (old_png.name in mine or old_png.name.startswith(("trends_", "fightin_words_"))) \
                 and old_png.stem not in made:
@@ -844,6 +847,7 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
     if "categories" in stats:
         sections.append(Section(
             "Category terms per outlet", "Count of each category's terms and the rate per 10,000 words.",
+            figures=[(_caption(n, stats), p, _alt(n, stats, by)) for n, p in ch.items() if n == "category_rates"],
             tables=[("categories", stats["categories"])]))
     if "trends" in stats:
         sections.append(Section(
@@ -932,7 +936,8 @@ def _for_report(df, by, order):
 def _caption(name: str, stats) -> str:
     """The caption under a chart in the report."""
     fixed = {"label_shares": "Label shares per outlet and referent", "who_gets_called_what":
-             "Who gets called what: stance shares per referent", "outlet_distance": "Distance between outlets"}
+             "Who gets called what: stance shares per referent", "outlet_distance": "Distance between outlets",
+             "category_rates": "Category terms per 10,000 words"}
     if name in stats.get("_captions", {}):
         return stats["_captions"][name]
     if name.startswith("trends_"):
@@ -954,6 +959,9 @@ def _alt(name: str, stats, by) -> str:
     if name.startswith("fightin_words_"):
         return (f"Fightin' Words scatter for {name[14:].replace('_', ' ')}: z-score of the log-odds ratio "
                 "against term frequency; labelled terms differ beyond ±1.96 (no intervals).")
+    if name == "category_rates":
+        return (f"Dot chart per category: terms per 10,000 words for each {by}; whiskers: 95% exact Poisson "
+                "intervals of the counts.")
     if name == "outlet_distance":
         return f"Heatmap of Jensen–Shannon distances between {by} values with a dendrogram (no intervals)."
     return name.replace("_", " ")

@@ -593,3 +593,25 @@ def test_referents_by_display_name():
     assert "haftar_camp" not in set(shown["referent"]) and "Haftar's camp" in set(shown["referent"])
     fig, axes = charts.plot_label_shares(shown)
     assert "Haftar's camp" in [a.get_title() for a in axes]
+
+
+def test_category_rates_with_poisson_intervals(tmp_path):
+    from scipy.stats import chi2
+
+    rows = []
+    for k, o in enumerate(OUTLETS):
+        for c, n in (("hedge", 0), ("attribution_sceptical", 3 + k), ("legitimacy", 40 * (k + 1))):
+            rows.append({"outlet": o, "category": c, "documents": 50, "words": 20_000, "count": n})
+    table = pd.DataFrame(rows)
+    fig, axes = charts.plot_category_rates(table)
+    assert [a.get_title() for a in axes] == ["attribution sceptical", "legitimacy"]  # hedge: no terms
+    assert "no terms found, not drawn: hedge" in fig.get_supxlabel()
+    assert "95% exact Poisson" in fig.get_supxlabel()
+    pts = axes[1].collections[0].get_offsets()
+    assert list(pts[:, 0]) == pytest.approx([20.0, 40.0, 60.0])  # per 10,000 words
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == OUTLETS
+    # the whisker of the first outlet spans the exact interval of 40 terms
+    seg = axes[1].collections[1].get_segments()[0]
+    lo, hi = chi2.ppf(0.025, 80) / 2 / 2, chi2.ppf(0.975, 82) / 2 / 2
+    assert sorted(seg[:, 0]) == pytest.approx([lo, hi])
+    _render(fig, tmp_path, "category_rates")

@@ -99,6 +99,9 @@ def test_analyze_every_lexicon_every_corpus_shape(tmp_path, lexicon, case):
         assert "label_shares" not in res.tables
         assert "categories only" in notes
         assert "categories" in res.tables  # what a categories-only lexicon can say
+        cats = pd.read_parquet(res.tables["categories"][1])
+        if cats["count"].sum() > 0:
+            assert "category_rates" in res.charts
     elif not labelled:
         assert "label_shares" not in res.tables and "no label of any referent" in notes
         if not dated:
