@@ -382,7 +382,8 @@ def _label_of(att, referent) -> str:
     return str(att.attrs.get("referent_labels", {}).get(referent, str(referent).replace("_", " ")))
 
 
-def plot_attention(att, *, referent=None, highlight=None, ncols: int = 4, min_docs: int = 1, ax=None):
+def plot_attention(att, *, referent=None, highlight=None, ncols: int = 4, min_docs: int = 1, ax=None,
+                   outlets=None):
     """Attention over time for one referent: small multiples, one panel per outlet.
 
     Each panel draws the outlet's share (line, dots) and its Wilson interval (band), over the
@@ -404,6 +405,10 @@ def plot_attention(att, *, referent=None, highlight=None, ncols: int = 4, min_do
         read); they stay in the table.
     ax : matplotlib Axes, optional
         Only for ``highlight`` or a table without periods (one panel).
+    outlets : list, optional
+        Draw only these outlets (panels or dots, in this order), e.g. the top outlets of
+        ``framing analyze``; the grey "all other outlets" line still pools every other outlet of the
+        table.  Default: every outlet (one panel each).
 
     Returns
     -------
@@ -414,10 +419,11 @@ def plot_attention(att, *, referent=None, highlight=None, ncols: int = 4, min_do
     from framing.charts import rc_params
 
     with matplotlib.rc_context(rc_params()):
-        return _plot_attention(att, referent=referent, highlight=highlight, ncols=ncols, min_docs=min_docs, ax=ax)
+        return _plot_attention(att, referent=referent, highlight=highlight, ncols=ncols, min_docs=min_docs, ax=ax,
+                               outlets=outlets)
 
 
-def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
+def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax, outlets=None):
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
@@ -438,14 +444,24 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax):
     from framing.pipeline import display_names
 
     sub = att[att["referent"] == referent].copy()
-    sub["group"] = sub[by_cols].astype(str).agg(" · ".join, axis=1) if by_cols else "all"
-    short = display_names(sorted(sub["group"].unique(), key=str), 40)  # long outlet names cut with "…"
+    if len(by_cols) == 1:
+        sub["group"] = sub[by_cols[0]].astype(str)
+    else:
+        sub["group"] = sub[by_cols].astype(str).agg(" · ".join, axis=1) if by_cols else "all"
     groups = sorted(sub["group"].unique(), key=str)
+    if outlets is not None:
+        present = set(groups)
+        wanted = [str(o) for o in ([outlets] if isinstance(outlets, str) else outlets)]
+        groups = [g for g in dict.fromkeys(wanted) if g in present]
+        if not groups:
+            raise FramingError(f"plot_attention: none of the outlets {wanted[:5]} is in the table for "
+                               f"referent {referent!r}")
+    short = display_names(groups, 40)  # long outlet names cut with "…"
     level = int(round(100 * float(att.attrs.get("ci", 0.95))))
     name = _label_of(att, referent)
     method = f"share of documents naming it (alias or label, any voice); bands: {level}% Wilson intervals"
     if "period" not in sub.columns or sub["period"].nunique(dropna=True) <= 1 and highlight is None:
-        sub = sub[sub["n_docs"] >= min_docs].sort_values("share")
+        sub = sub[(sub["n_docs"] >= min_docs) & sub["group"].isin(set(groups))].sort_values("share")
         if ax is None:
             fig = Figure(figsize=(7, 0.35 * len(sub) + 1.6), layout="constrained")
             ax = fig.add_subplot()

@@ -59,6 +59,7 @@ class ReportContext:
     read: dict = field(default_factory=dict)
     top: list = field(default_factory=list)  # the outlets the charts show (most labels first); chart only these
     copies: set = field(default_factory=set)  # doc_ids of the wire copies set aside (skip them on a re-read)
+    collected: object = None  # issue 13: framing.views.Collector fed by the extraction pass (no re-read)
 
 
 def _attention_and_term_map(ctx):
@@ -66,6 +67,16 @@ def _attention_and_term_map(ctx):
     from framing.views import report_sections
 
     return report_sections(ctx)
+
+
+def _views_collector(lex, *, by, freq):
+    """Issue 13 (framing.views): attention and term map gathered during the extraction pass, from the
+    same matching; None when that section is not registered in REPORT_SECTIONS."""
+    if _attention_and_term_map not in REPORT_SECTIONS:
+        return None
+    from framing.views import Collector
+
+    return Collector(lex, by=by, freq=freq)
 
 
 #: Builders of extra report sections, called in order after the built-in sections: each takes a
@@ -288,9 +299,11 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
                                                       columns=columns, workers=workers, scheduler=scheduler,
                                                       skip=skip)
     else:
+        result._collector = _views_collector(lex, by=by, freq=freq)  # issue 13
         features, counts, rejects = _extract_stream(corpus, lex, out, result, clock, voice=voice, errors=errors,
                                                     columns=columns, batch_size=batch_size, by=by,
-                                                    copies=copies, progress=progress)
+                                                    copies=copies, progress=progress,
+                                                    collector=result._collector)
     from framing._io import write_table
 
     result.tables["rejects"] = write_table(rejects, out / "rejects")
@@ -333,7 +346,7 @@ def _voice_rows(matches, voice):
 
 
 def _extract_stream(corpus, lex, out, result, clock, *, voice, errors, columns, batch_size, by, copies,
-                    progress):
+                    progress, collector=None):
     import pandas as pd
 
     from framing._io import write_table
@@ -402,8 +415,18 @@ def _extract_stream(corpus, lex, out, result, clock, *, voice, errors, columns, 
                     if not len(batch):
                         continue
                 with clock("extraction"):
-                    matches = extract_matches(batch, lex)
+                    if collector is not None:  # issue 13: one matching pass, aliases in every voice too
+                        from framing.views import ATTENTION_MATCH_KINDS, own_matches
+
+                        every = extract_matches(batch, lex, voice="all", kinds=ATTENTION_MATCH_KINDS)
+                        matches = own_matches(every)  # == extract_matches(batch, lex)
+                    else:
+                        matches = extract_matches(batch, lex)
                     feats = extract_features(batch, lex, voice=voice)
+                if collector is not None:
+                    with clock("attention (collect)"):
+                        collector.add(batch, every)
+                        del every
                 with clock("writing tables"):
                     if len(matches):
                         w_matches.append(matches)
@@ -880,7 +903,8 @@ def _report(result, stats, lex, corpus, *, by, freq, voice, copies, read=None):
         sections.insert(0, Section("Notes", "", notes=rest))
     ctx = ReportContext(result=result, stats=all_stats, lexicon=lex, by=by, freq=freq, voice=voice,
                         corpus=corpus, read=read or {}, top=list(stats.get("_top", [])),
-                        copies=set(getattr(result, "_copy_ids", ()) or ()))
+                        copies=set(getattr(result, "_copy_ids", ()) or ()),
+                        collected=getattr(result, "_collector", None))
     for build in REPORT_SECTIONS:
         t0 = time.perf_counter()
         try:

@@ -107,18 +107,18 @@ class TermMap:
                 f'<script type="application/json" id="{uid}-data">{data}</script>'
                 f"<script>{js}\nframingTermMap({json.dumps(uid)});</script></div>")
 
-    def page(self) -> str:
-        """A whole HTML page holding only the term map."""
+    def page(self, block: str | None = None) -> str:
+        """A whole HTML page holding only the term map (``block``: a :meth:`html` already built, reused)."""
         from framing.report import escape
 
         return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-                f"<title>{escape(self.title)}</title></head><body>{self.html()}</body></html>")
+                f"<title>{escape(self.title)}</title></head><body>{block or self.html()}</body></html>")
 
-    def save(self, path):
+    def save(self, path, block: str | None = None):
         """Write :meth:`page` atomically; returns the path."""
         from framing._io import write_text
 
-        return write_text(path, self.page())
+        return write_text(path, self.page(block))
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -271,10 +271,12 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     comparisons, zcols = [], {}
     if reference == "rest":
         res = compare_outlets(counts, method="log_odds", mode="one_vs_rest", by=by)
-        for o in chosen:
+        res = res[res[by].astype(str).isin(set(chosen))]
+        per = {str(o): g.set_index("term")["z"] for o, g in res.groupby(by, sort=False, observed=True)}
+        for o in chosen:  # one groupby above, not one scan of the whole table per outlet
             name = f"{o} vs rest"
             comparisons.append((name, o, "rest"))
-            zcols[name] = res[res[by] == o].set_index("term")["z"]
+            zcols[name] = per.get(o, pd.Series(dtype=float))
     else:
         for o in chosen:
             res = compare_outlets(counts[counts[by].isin([o, reference])], method="log_odds",
@@ -283,38 +285,47 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
             comparisons.append((name, o, reference))
             zcols[name] = res[res[by] == o].set_index("term")["z"]
     t_compare = time.perf_counter()
-    wide = counts.pivot_table(index="term", columns=by, values="count", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=all_outlets, fill_value=0)
-    wide.columns = [str(c) for c in wide.columns]
-    total = wide.sum(axis=1)
+    # totals per term (long table, no terms × outlets matrix of the whole vocabulary)
+    total = counts.groupby("term", sort=True)["count"].sum()
+    vocab = total.index
     forms, prefixes = _label_stances(lexicon) if lexicon is not None else ({}, [])
-    stance = pd.Series([_stance_of(t, forms, prefixes) for t in wide.index], index=wide.index, dtype=object)
-    letters = wide.index.to_series().str.contains(r"[^\W\d_]", regex=True)
+    stance = pd.Series([_stance_of(t, forms, prefixes) for t in vocab], index=vocab, dtype=object)
+    letters = vocab.to_series().str.contains(r"[^\W\d_]", regex=True)
     keep = letters & (total >= min_count)
     if stopwords:
         from framing.concordance import default_stopwords
         from framing.normalization import normalize
 
         stop = {normalize(w, profile="search") for w in default_stopwords()}
-        keep &= ~wide.index.to_series().isin(stop)
+        keep &= ~vocab.to_series().isin(stop)
     ranked = total[keep].sort_values(ascending=False, kind="mergesort")
     top = list(ranked.index[:max_terms])
-    extra = [t for t in wide.index[(stance != "") & (total > 0) & letters] if t not in set(top)]
+    top_set = set(top)
+    extra = [t for t in vocab[((stance != "") & (total > 0) & letters).to_numpy()] if t not in top_set]
     drawn = top + extra
-    terms = pd.DataFrame({"term": drawn, "stance": stance.loc[drawn].to_numpy(), "total": total.loc[drawn].to_numpy()})
-    for o in all_outlets:
-        terms[o] = wide.loc[drawn, o].to_numpy().astype("int64")
-    for name, z in zcols.items():
-        terms[f"z:{name}"] = z.reindex(drawn).to_numpy(dtype=float)
-    lines, n_scanned = _sample_lines(corpus, groups, drawn, set(wide.index), by=by, per_term=lines_per_term,
+    # counts of the drawn terms per outlet: one block (drawn × outlets), built at once
+    sub = counts[counts["term"].isin(set(drawn))]
+    if len(sub):
+        wide = sub.pivot_table(index="term", columns=by, values="count", aggfunc="sum", fill_value=0)
+        wide.columns = [str(c) for c in wide.columns]
+        wide = wide.reindex(index=drawn, columns=all_outlets, fill_value=0)
+    else:
+        wide = pd.DataFrame(0, index=drawn, columns=all_outlets)
+    head = pd.DataFrame({"term": drawn, "stance": stance.loc[drawn].to_numpy(),
+                         "total": total.loc[drawn].to_numpy()})
+    block = pd.DataFrame(wide.to_numpy().astype("int64"), columns=all_outlets)
+    zs = pd.DataFrame({f"z:{name}": z.reindex(drawn).to_numpy(dtype=float) for name, z in zcols.items()},
+                      index=range(len(drawn)))
+    terms = pd.concat([head, block, zs], axis=1)
+    lines, n_scanned = _sample_lines(corpus, groups, drawn, set(vocab), by=by, per_term=lines_per_term,
                                      window=window, seed=seed)
     lines = _cap_bytes(lines, max_line_bytes)
-    terms["lines"] = [len(ls) for ls in lines]
+    terms["lines"] = np.array([len(ls) for ls in lines], dtype="int64")
     t_end = time.perf_counter()
     tm = TermMap(terms=terms, outlets=all_outlets, comparisons=comparisons, lines=lines,
                  title=title or f"Term map: each {by} against {'the rest' if reference == 'rest' else reference[:60]}",
                  by=by)
-    tm.stats = {"documents": len(corpus), "vocabulary": int(len(wide)), "terms": len(drawn),
+    tm.stats = {"documents": len(corpus), "vocabulary": int(len(vocab)), "terms": len(drawn),
                 "lines": int(sum(len(x) for x in lines)), "documents_scanned_for_lines": n_scanned,
                 "words": {str(k): int(v) for k, v in words.items()},
                 "seconds": {"count": t_counts - t0, "compare": t_compare - t_counts, "lines": t_end - t_compare,
@@ -438,7 +449,7 @@ def _cap_bytes(lines, max_bytes: int):
 
 
 def term_map_section(tm: TermMap, *, title: str = "Term map: which words each outlet uses more",
-                     wrap: bool = True) -> str:
+                     wrap: bool = True, block: str | None = None) -> str:
     """The report section (HTML) holding the interactive term map and how to read it.
 
     ``wrap=False``: without the ``<section>`` and its heading (for :class:`framing.report.Section`)."""
@@ -450,5 +461,5 @@ def term_map_section(tm: TermMap, *, title: str = "Term map: which words each ou
             "difference is unlikely to be chance). Lexicon labels are coloured by stance, aliases black. Hover a "
             "point for its counts; click it for lines from the articles, in their own spelling. The menu "
             "chooses the outlet.")
-    body = f'<p class="note">{escape(text)}</p>{tm.html()}'
+    body = f'<p class="note">{escape(text)}</p>{block or tm.html()}'
     return f"<section><h2>{escape(title)}</h2>{body}</section>" if wrap else body

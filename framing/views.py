@@ -1,9 +1,17 @@
-"""Attention over time and the term map for ``framing analyze``: one extra pass over the corpus.
+"""Attention over time and the term map for ``framing analyze``.
 
-:func:`attention_and_term_map` reads the corpus batch by batch (the same reader and column mapping
-as the analysis), leaves out the wire copies the analysis set aside (``wire_copies.parquet`` in the
-output folder), sums additive attention counts, keeps the texts for the term map up to a size limit,
-and returns tables, charts and ready HTML sections for the report.
+Inside ``analyze`` the pipeline's extraction pass feeds a :class:`Collector` batch by batch (the wire
+copies already left out, and the batch's matches in every voice with aliases, from the one matching
+pass the analysis makes), so the corpus is neither read nor matched a second time.
+:func:`attention_and_term_map` is the stand-alone route: it reads the corpus batch by batch (the same
+reader and column mapping as the analysis), leaves out the wire copies the analysis set aside, and
+feeds the same collector.
+
+Cost is linear in documents and outlets: attention counts are additive long tables (one row per
+outlet, period and referent); charts draw only the ``top`` outlets (the rest stay in
+``attention.csv``); the term map compares only the ``top`` outlets, each against all the others, with
+the other outlets pooled into one column (each comparison is unchanged by the pooling: the rest is
+the rest), so its table has at most ``top + 1`` count columns whatever the number of outlets.
 """
 
 from __future__ import annotations
@@ -15,10 +23,12 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["attention_and_term_map", "Views", "TERMMAP_MAX_CHARS"]
+__all__ = ["attention_and_term_map", "Views", "Collector", "own_matches", "TERMMAP_MAX_CHARS", "ATTENTION_MATCH_KINDS"]
 
 #: the term map holds the texts in memory: above this many characters it is left out (with a note)
 TERMMAP_MAX_CHARS = 400_000_000
+#: the match kinds (every voice) the collector needs from the extraction pass
+ATTENTION_MATCH_KINDS = ("category", "label", "alias")
 
 
 @dataclass
@@ -48,50 +58,95 @@ def _skipped(out: Path) -> set:
     return set(wc.loc[~wc["is_first"].astype(bool), "doc_id"].astype(str))
 
 
+def own_matches(every):
+    """From ``extract_matches(batch, lex, voice="all", kinds=ATTENTION_MATCH_KINDS)``: exactly what
+    ``extract_matches(batch, lex)`` returns (categories and labels in the default voice), so one matching
+    pass serves the matches table and attention."""
+    from framing.vocabulary import DEFAULT_VOICE
+
+    keep = (every["kind"] != "alias").to_numpy() & (every["voice"] == DEFAULT_VOICE).to_numpy()
+    m = every[keep].reset_index(drop=True)
+    m.attrs = {**every.attrs, "voice": DEFAULT_VOICE}
+    return m
+
+
+class Collector:
+    """What attention and the term map need, gathered batch by batch (additive counts, texts up to a cap).
+
+    ``add(batch, matches)``: ``batch`` is a corpus batch already without wire copies; ``matches`` its
+    ``extract_matches(batch, lexicon, voice="all", kinds=ATTENTION_MATCH_KINDS)`` (or ``None`` to match
+    here). :meth:`views` turns what was gathered into tables, charts and report sections.
+    """
+
+    def __init__(self, lexicon, *, by: str = "outlet", freq: str | None = "MS", term_map: bool = True,
+                 max_chars: int | None = None):
+        from framing.lexicon import as_lexicon
+
+        self.lex = as_lexicon(lexicon)
+        self.by, self.freq = by, freq
+        self.max_chars = TERMMAP_MAX_CHARS if max_chars is None else max_chars
+        self.term_map = term_map and self.max_chars > 0
+        self.parts, self.texts, self.chars, self.too_big, self.has_dates = [], [], 0, False, False
+        self.n_docs = 0
+
+    def add(self, batch, matches=None) -> None:
+        from framing.coverage import attention_counts
+
+        by = self.by
+        if not len(batch) or by not in batch.columns:
+            return
+        self.n_docs += len(batch)
+        self.has_dates = self.has_dates or ("date" in batch.columns and batch["date"].notna().any())
+        if self.lex.referents:
+            self.parts.append(attention_counts(batch, matches, lexicon=self.lex, by=by,
+                                               freq=self.freq if "date" in batch.columns else None))
+        if self.term_map and not self.too_big:
+            self.chars += int(batch["text"].str.len().sum())
+            if self.chars > self.max_chars:
+                self.too_big, self.texts = True, []
+            else:
+                keep = [c for c in ("doc_id", by, "text") if c in batch.columns]
+                self.texts.append(batch[keep].reset_index(drop=True))
+
+    def views(self, out, *, top=None) -> Views:
+        """Tables, charts (``top`` outlets only; ``None``: every outlet) and report sections."""
+        return _views(self, Path(out), top=top)
+
+
 def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | None = "MS", errors: str = "collect",
                            columns=None, batch_size: int = 5000, term_map: bool = True,
-                           max_chars: int | None = None) -> Views:
+                           max_chars: int | None = None, top=None, skip=None) -> Views:
     """Attention counts per outlet, period and referent, and the term map, for ``framing analyze``.
 
-    ``max_chars``: texts held for the term map at most (default :data:`TERMMAP_MAX_CHARS`, read at call
-    time: set ``framing.views.TERMMAP_MAX_CHARS = 0`` to leave the term map out of ``analyze``)."""
-    import pandas as pd
-
-    from framing.charts import save_figure
+    Reads the corpus once more (``analyze`` itself feeds a :class:`Collector` from its own pass
+    instead). ``max_chars``: texts held for the term map at most (default :data:`TERMMAP_MAX_CHARS`,
+    read at call time: set ``framing.views.TERMMAP_MAX_CHARS = 0`` to leave the term map out of
+    ``analyze``). ``top``: the outlets charted and compared in the term map (``None``: all).
+    ``skip``: doc_ids to leave out (default: the later wire copies in ``out/wire_copies.parquet``)."""
     from framing.corpus import iter_corpus
-    from framing.coverage import (attention, attention_counts, attention_section, combine_attention,
-                                  plot_attention, referent_labels)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    views = Views()
-    if max_chars is None:
-        max_chars = TERMMAP_MAX_CHARS
-    term_map = term_map and max_chars > 0
-    skip = _skipped(out)
-    parts, texts, chars, too_big = [], [], 0, False
-    has_dates = False
+    col = Collector(lex, by=by, freq=freq, term_map=term_map, max_chars=max_chars)
+    skip = _skipped(out) if skip is None else {str(x) for x in skip}
     for batch in iter_corpus(corpus, batch_size=batch_size, errors=errors, columns=columns):
-        if not len(batch) or by not in batch.columns:
-            continue
-        if skip and "doc_id" in batch.columns:
+        if skip and "doc_id" in batch.columns and len(batch):
             batch = batch[~batch["doc_id"].astype(str).isin(skip).to_numpy()]
-            if not len(batch):
-                continue
-        dated = "date" in batch.columns and batch["date"].notna().any()
-        has_dates = has_dates or dated
-        if lex.referents:
-            parts.append(attention_counts(batch, lexicon=lex, by=by, freq=freq if "date" in batch.columns else None))
-        if term_map and not too_big:
-            chars += int(batch["text"].str.len().sum())
-            if chars > max_chars:
-                too_big, texts = True, []
-            else:
-                keep = [c for c in ("doc_id", by, "text") if c in batch.columns]
-                texts.append(batch[keep].reset_index(drop=True))
-    if parts:
-        counts = combine_attention(*parts)
-        if "period" in counts.columns and not has_dates:
+        col.add(batch)
+    return col.views(out, top=top)
+
+
+def _views(col: Collector, out: Path, *, top=None) -> Views:
+    import pandas as pd
+
+    from framing.charts import save_figure
+    from framing.coverage import attention, attention_section, combine_attention, plot_attention, referent_labels
+
+    out.mkdir(parents=True, exist_ok=True)
+    views, by, freq, lex = Views(), col.by, col.freq, col.lex
+    if col.parts:
+        counts = combine_attention(*col.parts)
+        if "period" in counts.columns and not col.has_dates:
             counts = counts.drop(columns="period").groupby([by, "referent"], sort=True)[
                 ["n_docs", "n_mentioning"]].sum().reset_index()
         att = attention(counts)
@@ -102,12 +157,18 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
         att.attrs["referent_labels"] = referent_labels(lex)
         att.attrs["freq"] = freq if "period" in att.columns else None
         views.tables["attention"] = att
+        outlets = sorted(att[by].astype(str).unique())
+        shown = outlets if top is None else [o for o in dict.fromkeys(map(str, top)) if o in set(outlets)]
+        if top is not None and not shown:  # no outlet with labels: the outlets with most documents
+            docs = att.groupby(att[by].astype(str))["n_docs"].max().sort_values(ascending=False, kind="stable")
+            shown = list(docs.index[:max(len(list(top)), 1)]) if list(top) else list(docs.index[:12])
         figures = []
         for referent in att["referent"].unique():
             sub = att[att["referent"] == referent]
             if sub["n_mentioning"].sum() == 0:
                 continue
-            fig, _ = plot_attention(att, referent=referent, min_docs=5)
+            fig, _ = plot_attention(att, referent=referent, min_docs=5,
+                                    outlets=None if len(shown) == len(outlets) else shown)
             path = out / f"attention_{_slug(referent)}.png"
             save_figure(fig, path)
             fig.clear()
@@ -115,25 +176,57 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
             figures.append((f"attention: {referent}", path))
         if not figures:
             views.notes.append(("Attention", "No document names any referent of the lexicon: no attention chart."))
+        elif len(shown) < len(outlets):
+            views.notes.append(("Attention", f"Charts show {len(shown)} of {len(outlets):,} {by} values (those with "
+                                "most labels), each against all the others pooled; every one is in attention.csv."))
         views.sections.append(attention_section(att, figures))
     else:
         views.notes.append(("Attention", "The lexicon has no referents: attention is not computed."))
-    if term_map:
-        if too_big:
-            views.notes.append(("Term map", f"The corpus holds more than {max_chars:,} characters of text: the term "
-                                "map is left out (build it on a sample with framing.termmap.term_map)."))
-        elif texts:
-            frame = pd.concat(texts, ignore_index=True)
-            if frame[by].nunique() >= 2:
-                from framing.termmap import term_map as build, term_map_section
-
-                tm = build(frame, by=by, lexicon=lex)
-                views.sections.append(term_map_section(tm))
-                views.termmap_body = term_map_section(tm, wrap=False)
-                views.files["termmap"] = tm.save(out / "termmap.html")
-            else:
-                views.notes.append(("Term map", f"Only one {by}: the term map compares two or more."))
+    if col.term_map:
+        if col.too_big:
+            views.notes.append(("Term map", f"The corpus holds more than {col.max_chars:,} characters of text: the "
+                                "term map is left out (build it on a sample with framing.termmap.term_map)."))
+        elif col.texts:
+            frame = pd.concat(col.texts, ignore_index=True)
+            col.texts = []
+            _term_map(frame, by, lex, out, views, top)
     return views
+
+
+def _term_map(frame, by, lex, out, views, top) -> None:
+    """The term map of ``frame``: the ``top`` outlets compared, each against all the others; outlets
+    beyond ``top`` pooled into one column (exact for these comparisons, bounded in width)."""
+    import numpy as np
+
+    groups = frame[by].astype(str)
+    n_outlets = groups.nunique()
+    if n_outlets < 2:
+        views.notes.append(("Term map", f"Only one {by}: the term map compares two or more."))
+        return
+    chosen = None
+    if top is not None:
+        present = set(groups.unique())
+        chosen = [o for o in dict.fromkeys(map(str, top)) if o in present]
+        if not chosen:  # no outlet with labels: the outlets with most documents
+            chosen = list(groups.value_counts(sort=True).index[:max(len(list(top)), 1) if list(top) else 12])
+        if len(chosen) < n_outlets:
+            others = n_outlets - len(chosen)
+            pooled = f"({others:,} other {by} values)"
+            while pooled in present:
+                pooled = f"({pooled})"
+            frame = frame.assign(**{by: np.where(groups.isin(set(chosen)).to_numpy(), groups.to_numpy(), pooled)})
+            views.notes.append(("Term map", f"The term map compares the {len(chosen)} {by} values with most labels, "
+                                f"each against all the others; the other {others:,} are pooled as {pooled}."))
+    from framing.termmap import term_map as build, term_map_section
+
+    tm = build(frame, by=by, lexicon=lex, outlets=chosen)
+    block = tm.html()
+    views.termmap_body = term_map_section(tm, wrap=False, block=block)
+    from framing.report import escape
+
+    views.sections.append(f"<section><h2>{escape('Term map: which words each outlet uses more')}</h2>"
+                          f"{views.termmap_body}</section>")
+    views.files["termmap"] = tm.save(out / "termmap.html", block=block)
 
 
 ATTENTION_TEXT = (
@@ -141,7 +234,8 @@ ATTENTION_TEXT = (
     "attached to it; in any voice, quotations included), out of all its documents{period}, wire copies set "
     "aside. Framing shares say how an actor is named; attention says how much it is covered: read a shift in "
     "framing next to the coverage it rests on. Bands and whiskers: {level}% Wilson score intervals (documents as "
-    "independent draws). Panels: one per {by}, grey dashed line = all the other {by}s pooled.")
+    "independent draws). Panels: one per {by} charted (those with most labels; every {by} is in attention.csv), "
+    "grey dashed line = all the other {by}s pooled.")
 
 
 def report_sections(ctx) -> list:
@@ -156,12 +250,19 @@ def report_sections(ctx) -> list:
 
     corpus = getattr(ctx, "corpus", None)
     read = dict(getattr(ctx, "read", None) or {})
-    if corpus is None:
+    collected = getattr(ctx, "collected", None)  # gathered during the pipeline's extraction pass
+    top = list(getattr(ctx, "top", None) or [])
+    out = ctx.result.out
+    if collected is not None:
+        views = collected.views(out, top=top)
+    elif corpus is None:
         return [Section("Attention and term map", "", notes=["not computed: the corpus path was not passed "
                                                               "to the report builders"])]
-    out = ctx.result.out
-    views = attention_and_term_map(corpus, ctx.lexicon, out, by=ctx.by, freq=ctx.freq,
-                                   **{k: v for k, v in read.items() if k in ("errors", "columns", "batch_size")})
+    else:  # no pass to reuse (e.g. the Dask route): read the corpus once more, copies left out
+        copies = getattr(ctx, "copies", None)
+        views = attention_and_term_map(corpus, ctx.lexicon, out, by=ctx.by, freq=ctx.freq, top=top,
+                                       skip=copies if copies else None,
+                                       **{k: v for k, v in read.items() if k in ("errors", "columns", "batch_size")})
     notes = {}
     for where, text in views.notes:
         notes.setdefault(where, []).append(text)
