@@ -8,8 +8,8 @@ data/demo/corpus.jsonl repeated. No article text is copied anywhere but a tempor
 
 1. **Outlets** (``--outlets``): the first ``--docs`` articles written once per outlet count with their
    outlet relabelled round-robin as 12, 240 and 1,000 outlets (the same documents and text), then
-   ``analyze`` on each. Printed: seconds per count and the ratios to 12 outlets (target for 240:
-   at most 2x).
+   ``analyze`` on each, each run in a fresh child process. Printed: seconds and peak memory (the
+   child's ``ru_maxrss``) per count, and the ratios to 12 outlets (target for 240: at most 2x).
 2. **End to end** (``--end-to-end``): ``analyze`` on the whole corpus with the split of its time
    (reading, wire copies, extraction, writing tables, statistics, charts, report) from
    ``AnalysisResult.timings``, beside ``extract_features`` + ``extract_matches`` alone on the same
@@ -83,7 +83,27 @@ def run_analyze(path: Path, lexicon: str, out: Path, **kw):
     return time.perf_counter() - t0, res
 
 
-def bench_outlets(lexicon: str, n_docs: int, runs: int, counts=(12, 240, 1000)) -> dict:
+def _child(path: Path, lexicon: str, out: Path, core: bool) -> dict:
+    """``analyze`` in a fresh Python process: seconds, timings and that process's peak RSS (MB)."""
+    import subprocess
+
+    code = ("import json, resource, sys, time; sys.path.insert(0, %r)\n"
+            "from framing import pipeline\n"
+            "if %r: pipeline.REPORT_SECTIONS.clear()\n"
+            "t0 = time.perf_counter()\n"
+            "res = pipeline.analyze(%r, %r, %r, force=True, progress=False)\n"
+            "t = time.perf_counter() - t0\n"
+            "print(json.dumps({'seconds': t, 'timings': res.timings, 'charts': len(res.charts),\n"
+            "  'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}))\n"
+            ) % (str(ROOT), core, str(path), lexicon, str(out))
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"seconds": float("nan"), "timings": {}, "charts": 0, "rss_mb": float("nan"),
+                "error": done.stderr.strip().splitlines()[-1:] or ["killed"]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_outlets(lexicon: str, n_docs: int, runs: int, counts=(12, 240, 1000), core: bool = False) -> dict:
     recs, source = records(n_docs)
     mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
     print(f"\n== analyze against the number of outlets: {len(recs):,} documents ({mb:.1f} MB) of {source}, "
@@ -93,18 +113,21 @@ def bench_outlets(lexicon: str, n_docs: int, runs: int, counts=(12, 240, 1000)) 
         tmp = Path(tmp)
         for n in counts:
             path = write(recs, tmp / f"c{n}.jsonl", n)
-            times, last = [], None
-            for r in range(runs):
-                t, last = run_analyze(path, lexicon, tmp / f"out{n}")
-                times.append(t)
-            med = statistics.median(times)
-            split = ", ".join(f"{k} {v:.1f}" for k, v in last.timings.items())
-            res[n] = {"seconds": med, "timings": last.timings, "charts": len(last.charts)}
-            print(f"{n:>6,} outlets: {med:6.1f} s   ({split}; {len(last.charts)} charts)")
-    base = res[counts[0]]["seconds"]
+            got = [_child(path, lexicon, tmp / f"out{n}", core) for _ in range(runs)]
+            med = statistics.median(g["seconds"] for g in got)
+            rss = max(g["rss_mb"] for g in got)
+            last = got[-1]
+            split = ", ".join(f"{k} {v:.1f}" for k, v in last["timings"].items())
+            res[n] = {"seconds": med, "rss_mb": rss, "timings": last["timings"], "charts": last["charts"]}
+            if "error" in last:
+                res[n]["error"] = last["error"]
+            print(f"{n:>6,} outlets: {med:6.1f} s  peak {rss:6,.0f} MB   ({split}; {last['charts']} charts)"
+                  + (f"  FAILED: {last['error']}" if "error" in last else ""))
+    base = res[counts[0]]
     for n in counts[1:]:
-        print(f"ratio {n}/{counts[0]} outlets: {res[n]['seconds'] / base:.2f}x"
-              + ("   (target <= 2x)" if n == 240 else ""))
+        print(f"ratio {n}/{counts[0]} outlets: time {res[n]['seconds'] / base['seconds']:.2f}x, "
+              f"peak memory {res[n]['rss_mb'] / base['rss_mb']:.2f}x"
+              + ("   (target for time <= 2x)" if n == 240 else ""))
     return {"documents": len(recs), "mb": mb, "source": source, "lexicon": lexicon,
             "by_outlets": {str(k): v for k, v in res.items()}}
 
@@ -181,7 +204,7 @@ def main(argv=None):
         print("core analysis only: REPORT_SECTIONS cleared")
     results = {}
     if a.outlets or both:
-        results["outlets"] = bench_outlets(a.lexicon, a.docs, a.runs)
+        results["outlets"] = bench_outlets(a.lexicon, a.docs, a.runs, core=a.core)
     if a.end_to_end or both:
         results["end_to_end"] = bench_end_to_end(a.lexicon, a.runs)
     if a.out:

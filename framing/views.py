@@ -177,8 +177,9 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
         if not figures:
             views.notes.append(("Attention", "No document names any referent of the lexicon: no attention chart."))
         elif len(shown) < len(outlets):
-            views.notes.append(("Attention", f"Charts show {len(shown)} of {len(outlets):,} {by} values (those with "
-                                "most labels), each against all the others pooled; every one is in attention.csv."))
+            what = "outlets" if by == "outlet" else f"{by} values"
+            views.notes.append(("Attention", f"Charts show {len(shown)} of {len(outlets):,} {what} (those with most "
+                                "labels), each against all the others pooled; every one is in attention.csv."))
         views.sections.append(attention_section(att, figures))
     else:
         views.notes.append(("Attention", "The lexicon has no referents: attention is not computed."))
@@ -211,12 +212,13 @@ def _term_map(frame, by, lex, out, views, top) -> None:
             chosen = list(groups.value_counts(sort=True).index[:max(len(list(top)), 1) if list(top) else 12])
         if len(chosen) < n_outlets:
             others = n_outlets - len(chosen)
-            pooled = f"({others:,} other {by} values)"
+            what = "outlets" if by == "outlet" else f"{by} values"
+            pooled = f"({others:,} other {what})"
             while pooled in present:
                 pooled = f"({pooled})"
             frame = frame.assign(**{by: np.where(groups.isin(set(chosen)).to_numpy(), groups.to_numpy(), pooled)})
-            views.notes.append(("Term map", f"The term map compares the {len(chosen)} {by} values with most labels, "
-                                f"each against all the others; the other {others:,} are pooled as {pooled}."))
+            views.notes.append(("Term map", f"The term map compares the {len(chosen)} {what} with most labels, each "
+                                f"against all the others; the other {others:,} are pooled as {pooled}."))
     from framing.termmap import term_map as build, term_map_section
 
     tm = build(frame, by=by, lexicon=lex, outlets=chosen)

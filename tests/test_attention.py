@@ -245,3 +245,108 @@ def test_framing_analyze_writes_attention_and_the_term_map(tmp_path):
     assert "Attention: how much each outlet covers each referent" in html
     assert "framingTermMap(" in html and (tmp_path / "out" / "termmap.html").exists()
     assert "attention_houthis" in res.charts
+
+
+def _many_outlets(tmp_path, n_outlets=50, per_outlet=4):
+    """Our sentences spread over ``n_outlets`` outlets (outlet k writes sentences k, k+1, ...), two months."""
+    dated = [t for t in TEXTS if t[1] is not None]
+    rows = []
+    for k in range(n_outlets):
+        for j in range(per_outlet):
+            _o, _d, text = dated[(k + j) % len(dated)]
+            rows.append({"doc_id": f"o{k}-{j}", "outlet": f"outlet {k:03d}",
+                         "date": f"2021-0{1 + j % 2}-{10 + j:02d}", "text": text})
+    path = tmp_path / f"corpus{n_outlets}.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    return path, rows
+
+
+def _termmap_payload(page: str) -> dict:
+    import json
+    import re
+
+    data = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, flags=re.S).group(1)
+    return json.loads(data)
+
+
+def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monkeypatch):
+    """50 outlets, top 4: attention.csv long (every outlet a row, fixed columns), each attention chart at
+    most 4 panels, the term map 4 comparisons and at most 5 count columns, no pandas PerformanceWarning,
+    and the corpus read once (the section is fed by the extraction pass)."""
+    import warnings
+
+    import yaml
+
+    import framing
+    import framing.corpus
+    import framing.coverage
+
+    path, rows = _many_outlets(tmp_path, 50)
+    lex = tmp_path / "toy.yaml"
+    lex.write_text(yaml.safe_dump(LEX, allow_unicode=True), encoding="utf-8")
+    panels = []
+    real_plot = framing.coverage.plot_attention
+
+    def counting_plot(*a, **k):
+        fig, ax = real_plot(*a, **k)
+        panels.append(sum(1 for x in fig.axes if x.get_visible() and (x.lines or x.collections)))
+        return fig, ax
+
+    reads = []
+    real_iter = framing.corpus.iter_corpus
+
+    def counting_iter(*a, **k):
+        reads.append(a[0] if a else k.get("corpus"))
+        return real_iter(*a, **k)
+
+    monkeypatch.setattr(framing.coverage, "plot_attention", counting_plot)
+    monkeypatch.setattr(framing.corpus, "iter_corpus", counting_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        res = framing.analyze(path, lexicon=lex, out=tmp_path / "out", n_boot=20, copies="keep", top=4)
+    html = res.report.read_text(encoding="utf-8")
+    assert "not computed" not in html.split("Attention: how much", 1)[-1]
+    att = pd.read_csv(tmp_path / "out" / "attention.csv")
+    assert list(att.columns) == ["outlet", "period", "referent", "n_docs", "n_mentioning", "share", "lo", "hi"]
+    assert att["outlet"].nunique() == 50 and att["n_docs"].sum() == 2 * len(rows)  # long: outlets are rows
+    assert panels and max(panels) <= 4
+    assert len(reads) == 1  # no second pass over the corpus
+    tm = _termmap_payload((tmp_path / "out" / "termmap.html").read_text(encoding="utf-8"))
+    assert len(tm["comparisons"]) == 4
+    assert len(tm["outlets"]) == 5 and len(tm["counts"]) == 5  # 4 compared + the other 46 pooled
+    assert "(46 other outlets)" in tm["outlets"]
+    assert sum(map(sum, tm["counts"])) > 0
+
+
+def test_pooling_other_outlets_leaves_the_comparisons_unchanged(tmp_path):
+    """The term map of analyze pools the outlets beyond top; an outlet against the rest is the same."""
+    from framing.lexicon import as_lexicon
+    from framing.termmap import term_map
+    from framing.views import Collector
+
+    _path, rows = _many_outlets(tmp_path, 12, per_outlet=6)
+    corpus = pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"]))
+    col = Collector(as_lexicon(LEX), freq="MS")
+    col.add(corpus)
+    chosen = ["outlet 003", "outlet 007"]
+    col.views(tmp_path / "v", top=chosen)
+    pooled = _termmap_payload((tmp_path / "v" / "termmap.html").read_text(encoding="utf-8"))
+    direct = term_map(corpus, lexicon=LEX, outlets=chosen).payload()
+    assert pooled["terms"] == direct["terms"]
+    assert pooled["z"] == direct["z"]
+    assert len(pooled["outlets"]) == 3 and len(direct["outlets"]) == 12
+    i = direct["outlets"].index("outlet 003")
+    assert pooled["counts"][pooled["outlets"].index("outlet 003")] == direct["counts"][i]
+
+
+def test_one_matching_pass_gives_the_matches_table(corpus):
+    """analyze matches once with aliases in every voice; own_matches is exactly extract_matches' default."""
+    from framing.features import extract_matches
+    from framing.views import ATTENTION_MATCH_KINDS, own_matches
+
+    every = extract_matches(corpus, LEX, voice="all", kinds=ATTENTION_MATCH_KINDS)
+    assert (every["kind"] == "alias").any() and (every["voice"] != "own").any()
+    pd.testing.assert_frame_equal(own_matches(every), extract_matches(corpus, LEX))
+    direct = attention(corpus, lexicon=LEX, freq="MS")
+    via = attention(corpus, every, lexicon=LEX, freq="MS")
+    pd.testing.assert_frame_equal(direct.reset_index(drop=True), via.reset_index(drop=True))
