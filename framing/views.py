@@ -39,6 +39,8 @@ class Views:
     notes: list = field(default_factory=list)  # (section, text)
     files: dict = field(default_factory=dict)  # name -> path (e.g. the standalone term map page)
     termmap_body: str = ""  # the term map section without its <section>/<h2> wrapper
+    shown: list = field(default_factory=list)  # the outlets charted (all of them when top is None)
+    n_outlets: int = 0
 
 
 def _slug(text) -> str:
@@ -162,6 +164,7 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
         if top is not None and not shown:  # no outlet with labels: the outlets with most documents
             docs = att.groupby(att[by].astype(str))["n_docs"].max().sort_values(ascending=False, kind="stable")
             shown = list(docs.index[:max(len(list(top)), 1)]) if list(top) else list(docs.index[:12])
+        views.shown, views.n_outlets = list(shown), len(outlets)
         figures = []
         for referent in att["referent"].unique():
             sub = att[att["referent"] == referent]
@@ -240,6 +243,18 @@ ATTENTION_TEXT = (
     "grey dashed line = all the other {by}s pooled.")
 
 
+def _whole_span(att, views, by):
+    """The report's attention table: the charted outlets over the whole span (all rows in attention.csv)."""
+    from framing.coverage import attention_table
+
+    tab = attention_table(att)
+    if views.shown and len(views.shown) < views.n_outlets and by in tab.columns:
+        tab = tab[tab[by].astype(str).isin(set(views.shown))]
+        return (f"attention over the whole span, the {len(views.shown)} charted outlets "
+                f"(all {views.n_outlets:,} in attention.csv)", tab.reset_index(drop=True))
+    return ("attention over the whole span", tab)
+
+
 def report_sections(ctx) -> list:
     """Report sections for :data:`framing.pipeline.REPORT_SECTIONS`: attention over time and the term map.
 
@@ -247,7 +262,6 @@ def report_sections(ctx) -> list:
     output folder and records them in ``ctx.result``.
     """
     from framing._io import write_table
-    from framing.coverage import attention_table
     from framing.report import Section
 
     corpus = getattr(ctx, "corpus", None)
@@ -278,7 +292,7 @@ def report_sections(ctx) -> list:
                                      level=int(round(100 * float(att.attrs.get("ci", 0.95)))))
         sections.append(Section("Attention: how much each outlet covers each referent", text,
                                 figures=[(f"attention: {n[len('attention_'):]}", p) for n, p in views.charts.items()],
-                                tables=[("attention over the whole span", attention_table(att))],
+                                tables=[_whole_span(att, views, ctx.by)],
                                 notes=notes.get("Attention", [])))
     elif notes.get("Attention"):
         sections.append(Section("Attention", "", notes=notes["Attention"]))

@@ -310,6 +310,7 @@ def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monke
     assert list(att.columns) == ["outlet", "period", "referent", "n_docs", "n_mentioning", "share", "lo", "hi"]
     assert att["outlet"].nunique() == 50 and att["n_docs"].sum() == 2 * len(rows)  # long: outlets are rows
     assert panels and max(panels) <= 4
+    assert "the 4 charted outlets (all 50 in attention.csv)" in html  # the report's table: charted outlets
     assert len(reads) == 1  # no second pass over the corpus
     tm = _termmap_payload((tmp_path / "out" / "termmap.html").read_text(encoding="utf-8"))
     assert len(tm["comparisons"]) == 4
