@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["term_map", "TermMap", "term_map_section"]
 
 _WORD = re.compile(r"\w+")
+_MAX_PROCLITIC = 8  # longer than any proclitic chain strip_clitics removes (و/ف + preposition + ال, لل)
 _COUNTER = [0]
 STANCE_CODES = {"": 0, "delegitimizing": 1, "neutral": 2, "legitimizing": 3, "mixed": 4, "alias": 5}
 
@@ -350,8 +351,14 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
     order = np.random.default_rng(seed).permutation(len(texts))
     stem_cache: dict[str, str] = {}
     term_of: dict[str, int] = {}  # normalized token -> index of its drawn term (-1: none), unigram fast path
+    prefixes = _proclitic_prefixes()
 
     def lookup(tok):
+        # strip_clitics only removes a prefix (at most _MAX_PROCLITIC letters): a word none of whose
+        # suffixes is a drawn term maps to none, without running the stemmer
+        if not any(tok[:i] in prefixes and tok[i:] in index for i in range(min(len(tok), _MAX_PROCLITIC + 1))):
+            term_of[tok] = -1
+            return -1
         st = stem_cache.get(tok)
         if st is None:
             st = stem_cache[tok] = strip_clitics(tok, known)
@@ -360,6 +367,9 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
         return j
 
     unigrams_only = n_words == {1}
+    seen: set = set()  # words looked up
+    live: set = set()  # words whose term still needs lines
+    toks_of: dict = {}  # term index -> its words met so far
     scanned = 0
     for k in order:
         if not need:
@@ -371,11 +381,14 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
         if unigrams_only:
             norm = normalize(text, profile="search")
             toks = _WORD.findall(norm)
-            wanted = set()
-            for t in set(toks):  # each distinct word once
-                j = term_of[t] if t in term_of else lookup(t)
+            distinct = set(toks)
+            for t in distinct - seen:  # words not met before: looked up once for the whole corpus
+                seen.add(t)
+                j = lookup(t)
                 if j >= 0 and j in need:
-                    wanted.add(t)
+                    live.add(t)
+                    toks_of.setdefault(j, []).append(t)
+            wanted = distinct & live  # set operations in C, not a Python loop over every word
             if not wanted:
                 continue
             get = term_of.get
@@ -415,7 +428,22 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
             lines[j].append((outlets[k], left, text[a:b], right, ids[k]))
             if len(lines[j]) >= per_term:
                 need.discard(j)
+                live.difference_update(toks_of.get(j, ()))
     return lines, scanned
+
+
+def _proclitic_prefixes() -> frozenset:
+    """Every prefix :func:`framing.morphology.strip_clitics` may remove ("" included)."""
+    from framing.morphology import morphology
+
+    m = morphology()
+    out = {""}
+    for c in ("",) + tuple(m.conjunctions):
+        out.add(c + "لل")
+        out.add(c + "ل")
+        for p in ("",) + tuple(m.prepositions):
+            out.update({c + p, c + p + m.article})
+    return frozenset(p for p in out if len(p) <= _MAX_PROCLITIC)
 
 
 def _clip(s: str, limit: int, *, left: bool) -> str:
