@@ -319,6 +319,7 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
                       index=range(len(drawn)))
     terms = pd.concat([head, block, zs], axis=1)
     lines, n_scanned = _sample_lines(corpus, groups, drawn, set(vocab), by=by, per_term=lines_per_term,
+                                     totals=total.loc[drawn].to_numpy(),
                                      window=window, seed=seed)
     lines = _cap_bytes(lines, max_line_bytes)
     terms["lines"] = np.array([len(ls) for ls in lines], dtype="int64")
@@ -334,8 +335,11 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     return tm
 
 
-def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
-    """Up to ``per_term`` KWIC lines per drawn term, one per document, documents in a seeded random order."""
+def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed, totals=None):
+    """Up to ``per_term`` KWIC lines per drawn term, one per document, documents in a seeded random order.
+
+    ``totals`` (occurrences of each term in the corpus): a term whose every occurrence has been seen
+    needs no more documents, so the scan stops once no term can get another line."""
     from framing.morphology import strip_clitics
     from framing.normalization import normalize, offsets_array, original_span
 
@@ -352,6 +356,7 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
     stem_cache: dict[str, str] = {}
     term_of: dict[str, int] = {}  # normalized token -> index of its drawn term (-1: none), unigram fast path
     prefixes = _proclitic_prefixes()
+    occ = np.zeros(len(drawn), dtype=np.int64)  # occurrences seen while the term still needed lines
 
     def lookup(tok):
         # strip_clitics only removes a prefix (at most _MAX_PROCLITIC letters): a word none of whose
@@ -416,6 +421,8 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
                         hits.append((i, i + n, j))
         seen_here = set()
         for i, end, j in hits:
+            if totals is not None and j >= 0:
+                occ[j] += 1
             if j in seen_here or j not in need:
                 continue
             seen_here.add(j)
@@ -429,6 +436,11 @@ def _sample_lines(corpus, groups, drawn, known, *, by, per_term, window, seed):
             if len(lines[j]) >= per_term:
                 need.discard(j)
                 live.difference_update(toks_of.get(j, ()))
+        if totals is not None:
+            for j in seen_here:  # every occurrence of the term seen: no other document holds it
+                if j in need and occ[j] >= totals[j]:
+                    need.discard(j)
+                    live.difference_update(toks_of.get(j, ()))
     return lines, scanned
 
 
