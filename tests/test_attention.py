@@ -177,6 +177,21 @@ def test_chart_and_section(corpus, tmp_path):
     assert "houthis" in html and html.count("<tr>") >= 4
 
 
+def test_chart_of_chosen_outlets_pools_every_other_outlet(corpus):
+    """outlets= draws only those panels; the grey line still pools every other outlet of the table."""
+    att = attention(corpus, lexicon=LEX, freq="MS")
+    fig, ax = plot_attention(att, referent="houthis", outlets=["Y"])
+    assert ax.get_title().startswith("Y")
+    grey = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    # the rest of Y is X: houthis named in 2 of X's 4 January documents, 1 of 1 in February
+    assert list(grey[0].get_ydata()) == pytest.approx([2 / 4, 1.0])
+    overall = attention(corpus, lexicon=LEX, freq=None)
+    fig, ax = plot_attention(overall, referent="houthis", outlets=["X"])
+    assert len(ax.get_yticklabels()) == 1
+    with pytest.raises(FramingError, match="none of the outlets"):
+        plot_attention(att, referent="houthis", outlets=["Z"])
+
+
 def test_section_escapes_names():
     att = pd.DataFrame({"outlet": ["<script>"], "referent": ["r"], "n_docs": [2], "n_mentioning": [1]})
     html = attention_section(attention(att))
