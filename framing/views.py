@@ -23,10 +23,14 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["attention_and_term_map", "Views", "Collector", "own_matches", "TERMMAP_MAX_CHARS", "ATTENTION_MATCH_KINDS"]
+__all__ = ["attention_and_term_map", "Views", "Collector", "own_matches", "TERMMAP_MAX_CHARS", "TERMMAP_SAMPLE_CHARS",
+           "ATTENTION_MATCH_KINDS"]
 
 #: the term map holds the texts in memory: above this many characters it is left out (with a note)
 TERMMAP_MAX_CHARS = 400_000_000
+#: above this many characters the term map of ``analyze`` is built on a seeded random sample of documents
+#: of about this size (a note says so); ``framing.termmap.term_map`` on the corpus maps all of it
+TERMMAP_SAMPLE_CHARS = 20_000_000
 #: the match kinds (every voice) the collector needs from the extraction pass
 ATTENTION_MATCH_KINDS = ("category", "label", "alias")
 
@@ -81,13 +85,14 @@ class Collector:
     """
 
     def __init__(self, lexicon, *, by: str = "outlet", freq: str | None = "MS", term_map: bool = True,
-                 max_chars: int | None = None):
+                 max_chars: int | None = None, sample_chars: int | None = None):
         from framing.lexicon import as_lexicon
 
         self.lex = as_lexicon(lexicon)
         self.by, self.freq = by, freq
         self.max_chars = TERMMAP_MAX_CHARS if max_chars is None else max_chars
         self.term_map = term_map and self.max_chars > 0
+        self.sample_chars = TERMMAP_SAMPLE_CHARS if sample_chars is None else sample_chars
         self.parts, self.texts, self.chars, self.too_big, self.has_dates = [], [], 0, False, False
         self.n_docs = 0
 
@@ -193,8 +198,28 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
         elif col.texts:
             frame = pd.concat(col.texts, ignore_index=True)
             col.texts = []
+            frame = _sample(frame, col.sample_chars, by, views)
             _term_map(frame, by, lex, out, views, top)
     return views
+
+
+def _sample(frame, budget: int, by: str, views, seed: int = 0):
+    """A seeded random sample of documents holding about ``budget`` characters (in corpus order), with a
+    note, when the texts are larger; else ``frame`` itself."""
+    import numpy as np
+
+    chars = frame["text"].str.len().fillna(0).to_numpy(dtype=np.int64)
+    total = int(chars.sum())
+    if not budget or total <= budget:
+        return frame
+    order = np.random.default_rng(seed).permutation(len(frame))
+    take = np.sort(order[np.cumsum(chars[order]) <= budget])
+    sample = frame.iloc[take].reset_index(drop=True)
+    views.notes.append(("Term map", f"The term map is built on a random sample of {len(sample):,} of "
+                        f"{len(frame):,} documents ({int(chars[take].sum()) / 1e6:.1f} of {total / 1e6:.1f} million "
+                        "characters; framing.views.TERMMAP_SAMPLE_CHARS): its counts, z-scores and lines are of the "
+                        "sample. framing.termmap.term_map maps a whole corpus."))
+    return sample
 
 
 def _term_map(frame, by, lex, out, views, top) -> None:
@@ -298,7 +323,8 @@ def report_sections(ctx) -> list:
         sections.append(Section("Attention", "", notes=notes["Attention"]))
     if "termmap" in views.files:
         ctx.result.tables["termmap"] = [views.files["termmap"]]
-        sections.append(Section("Term map: which words each outlet uses more", "", html=views.termmap_body))
+        sections.append(Section("Term map: which words each outlet uses more", "", html=views.termmap_body,
+                                notes=notes.get("Term map", [])))
     elif notes.get("Term map"):
         sections.append(Section("Term map", "", notes=notes["Term map"]))
     return sections

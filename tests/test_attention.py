@@ -331,6 +331,7 @@ def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monke
     assert len(tm["comparisons"]) == 4
     assert len(tm["outlets"]) == 5 and len(tm["counts"]) == 5  # 4 compared + the other 46 pooled
     assert "(46 other outlets)" in tm["outlets"]
+    assert "the other 46 are pooled as (46 other outlets)" in html  # the report says so
     assert sum(map(sum, tm["counts"])) > 0
 
 
@@ -353,6 +354,28 @@ def test_pooling_other_outlets_leaves_the_comparisons_unchanged(tmp_path):
     assert len(pooled["outlets"]) == 3 and len(direct["outlets"]) == 12
     i = direct["outlets"].index("outlet 003")
     assert pooled["counts"][pooled["outlets"].index("outlet 003")] == direct["counts"][i]
+
+
+def test_term_map_of_a_large_corpus_is_built_on_a_sample_and_says_so(tmp_path):
+    from framing.lexicon import as_lexicon
+    from framing.views import Collector
+
+    _path, rows = _many_outlets(tmp_path, 12, per_outlet=6)
+    corpus = pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"]))
+    budget = int(corpus["text"].str.len().sum() // 3)
+    col = Collector(as_lexicon(LEX), freq="MS", sample_chars=budget)
+    col.add(corpus)
+    views = col.views(tmp_path / "v", top=["outlet 003", "outlet 007"])
+    note = [t for w, t in views.notes if w == "Term map" and "random sample" in t]
+    assert len(note) == 1 and f"of {len(corpus):,} documents" in note[0]
+    tm = _termmap_payload((tmp_path / "v" / "termmap.html").read_text(encoding="utf-8"))
+    sampled_words = sum(tm["words"])
+    col_all = Collector(as_lexicon(LEX), freq="MS", sample_chars=0)
+    col_all.add(corpus)
+    col_all.views(tmp_path / "w", top=["outlet 003", "outlet 007"])
+    whole = _termmap_payload((tmp_path / "w" / "termmap.html").read_text(encoding="utf-8"))
+    assert 0 < sampled_words < sum(whole["words"]) / 2
+    assert views.tables["attention"]["n_docs"].sum() == 2 * len(corpus)  # attention counts every document
 
 
 def test_one_matching_pass_gives_the_matches_table(corpus):
