@@ -502,7 +502,7 @@ def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax, outlets=No
         axis.fill_between(mine["period"].to_numpy(), mine["lo"].to_numpy(), mine["hi"].to_numpy(), color="#56B4E9", alpha=0.35, lw=0)
         axis.plot(mine["period"], mine["share"], color="#0072B2", marker="o", ms=3, lw=1.5, label=short[g])
         axis.set_title(f"{short[g]}  (n={int(mine['n_docs'].sum())})", fontsize=9)
-        axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+        axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=None))  # 2.5%, not "2%" twice
         axis.grid(alpha=0.3)
         axis.tick_params(axis="x", labelrotation=30, labelsize=7)
     fig.suptitle(_ltr(f"Attention to {name}, {_period_name(att.attrs.get('freq'))}"), x=0.01, ha="left")

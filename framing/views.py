@@ -178,7 +178,7 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
             fig, _ = plot_attention(att, referent=referent, min_docs=5,
                                     outlets=None if len(shown) == len(outlets) else shown)
             path = out / f"attention_{_slug(referent)}.png"
-            save_figure(fig, path)
+            save_figure(fig, path, tight=fig.get_layout_engine() is None)  # constrained layout fits already
             fig.clear()
             views.charts[f"attention_{_slug(referent)}"] = path
             figures.append((f"attention: {referent}", path))
