@@ -46,6 +46,7 @@ from framing.lexicon import Lexicon, as_lexicon
 from framing.morphology import inflected_forms, proclitic_forms, surface_forms
 from framing.normalization import offsets_array, original_span
 from framing.quotes import QUOTE_CHARS
+from framing.voice import VoiceIndex
 
 __all__ = ["Match", "find_matches", "compile_lexicon", "CompiledLexicon", "MATCH_FIELDS", "SCOPE_REASONS"]
 
@@ -93,7 +94,6 @@ class Match:
 
 # roles of compiled entries
 _CATEGORY, _LABEL, _ALIAS, _TITLE, _LINKER, _MODIFIER, _HEAD, _CONTEXT, _EXCLUDE = range(9)
-_PASS = (_TITLE, _MODIFIER, _HEAD)  # structural words a label may reach an alias through, no linker needed
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +281,6 @@ class CompiledLexicon:
         automaton.make_automaton()
         self.automaton = automaton
         self.n_keys = len(keys)
-        self._voice_cls = None
 
     # -- scanning ------------------------------------------------------------------------------
     def view(self, norm: str):
@@ -512,13 +511,7 @@ class CompiledLexicon:
     # -- voice -----------------------------------------------------------------------------------
     def voice_index(self, norm: str):
         """The voice classifier for one normalized text (:class:`framing.voice.VoiceIndex`)."""
-        if self._voice_cls is None:
-            try:
-                from framing.voice import VoiceIndex
-            except ImportError:  # pragma: no cover - the voice module is part of the package
-                VoiceIndex = _QuoteVoice
-            self._voice_cls = VoiceIndex
-        return self._voice_cls(norm)
+        return VoiceIndex(norm)
 
     def evaluative(self, kind: str, idx: int) -> bool:
         """Is the term evaluative (quotation marks around it alone are scare quotes), or a name?"""
@@ -702,19 +695,6 @@ class _Phrase:
     def __init__(self, form: str):
         self.forms = (form,)
         self.term = form
-
-
-class _QuoteVoice:  # pragma: no cover - fallback when framing.voice is unavailable
-    def __init__(self, norm):
-        from framing.quotes import QuoteIndex
-
-        self.q = QuoteIndex(norm)
-
-    def classify(self, start, end, n_words, *, evaluative=True):
-        quoted, scare = self.q.classify(start, end, n_words)
-        if quoted and scare and not evaluative:
-            return "own", False
-        return ("quoted" if quoted else "own"), scare
 
 
 _JOIN = "\n\n\n"  # between documents of a batch: kept by normalization, never squeezed
