@@ -1,6 +1,8 @@
 """Shared fixtures."""
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,22 @@ def demo_house():
     wire = {d for g in truth["wire_groups"].values() for d in g["doc_ids"]}
     house = corpus[~corpus["doc_id"].isin(wire)].reset_index(drop=True)
     return truth, house, extract_features(house, "libya", voice="own")
+
+
+# --- headless Chromium (Debian's package) driven by playwright, for the tests of pages people read ---
+CHROMIUM = os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session; skips with how to install what is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing: "
+                                   "pip install playwright (a dev dependency; `make test` installs it)")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (as root), or set FRAMING_CHROMIUM")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -21,21 +20,7 @@ import pytest
 from framing.pipeline import analyze
 from framing.report import Section, render_report
 
-CHROMIUM = os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing: "
-                                   "pip install playwright (a dev dependency; `make test` installs it)")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (as root), or set FRAMING_CHROMIUM")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
+# the `browser` fixture (one headless Chromium) is in tests/conftest.py
 
 
 # Invented sentences: one outlet mostly delegitimizes Haftar's camp (a negative legitimacy index).

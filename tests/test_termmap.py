@@ -2,7 +2,6 @@
 hovering and clicking."""
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -140,21 +139,7 @@ def test_html_is_self_contained_and_cannot_be_broken_out_of(corpus):
 
 # --------------------------------------------------------------------------- headless Chromium
 
-CHROMIUM = Path(os.environ.get("FRAMING_CHROMIUM", "/usr/bin/chromium"))  # as tests/test_report_browser.py
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="python playwright is not installed "
-                                   "(pip install playwright; the browser is Debian's chromium)")
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is missing at {CHROMIUM} (apt-get install -y chromium, or set FRAMING_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield b
-        b.close()
+# the `browser` fixture (one headless Chromium) is in tests/conftest.py
 
 
 def _open(browser, tm, tmp_path):
