@@ -76,7 +76,7 @@ def write(recs, path: Path, n_outlets: int | None = None) -> Path:
 
 
 def run_analyze(path: Path, lexicon: str, out: Path, **kw):
-    from framing.pipeline import analyze
+    from framing.pipeline.analyze import analyze
 
     t0 = time.perf_counter()
     res = analyze(path, lexicon, out, force=True, progress=False, **kw)
@@ -88,7 +88,7 @@ def _child(path: Path, lexicon: str, out: Path, core: bool) -> dict:
     import subprocess
 
     code = ("import json, resource, sys, time; sys.path.insert(0, %r)\n"
-            "from framing import pipeline\n"
+            "from framing.pipeline import analyze as pipeline\n"
             "if %r: pipeline.REPORT_SECTIONS.clear()\n"
             "t0 = time.perf_counter()\n"
             "res = pipeline.analyze(%r, %r, %r, force=True, progress=False)\n"
@@ -136,7 +136,7 @@ def bench_end_to_end(lexicon: str, runs: int) -> dict:
     import pandas as pd
 
     from framing import load_lexicon
-    from framing.features import extract_features, extract_matches
+    from framing.features.extract import extract_features, extract_matches
 
     recs, source = records(None)
     mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
@@ -193,12 +193,12 @@ def main(argv=None):
     p.add_argument("--docs", type=int, default=3000, help="documents for the outlet-count part")
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--core", action="store_true",
-                   help="without the report sections other modules add (framing.pipeline.REPORT_SECTIONS)")
+                   help="without the report sections other modules add (framing.pipeline.analyze.REPORT_SECTIONS)")
     p.add_argument("--out", help="write the results as JSON here")
     a = p.parse_args(argv)
     both = not (a.outlets or a.end_to_end)
     if a.core:
-        from framing import pipeline
+        from framing.pipeline import analyze as pipeline
 
         pipeline.REPORT_SECTIONS.clear()
         print("core analysis only: REPORT_SECTIONS cleared")

@@ -84,7 +84,7 @@ def merged_lexicon():
     """All bundled lexicons as one Lexicon, and the list of their names."""
     import yaml
 
-    from framing.lexicon import Lexicon, _bundled_dir, _bundled_names
+    from framing.lexicon.load import Lexicon, _bundled_dir, _bundled_names
 
     names = _bundled_names()
     merged = {"name": "all_bundled", "window": 1, "linkers": [], "titles": [], "categories": {},
@@ -156,8 +156,8 @@ def subprocess_seconds(code: str, runs: int) -> float:
 IMPORT_CODE = "import time; t = time.perf_counter(); import framing; print(time.perf_counter() - t)"
 COMPILE_CODE = """
 import time
-from framing.lexicon import _bundled_names, load_lexicon
-from framing.matcher import compile_lexicon
+from framing.lexicon.load import _bundled_names, load_lexicon
+from framing.lexicon.matcher import compile_lexicon
 t = time.perf_counter()
 for name in _bundled_names():
     compile_lexicon(load_lexicon(name))
@@ -165,8 +165,8 @@ print(time.perf_counter() - t)
 """
 COMPILE_ONLY_CODE = """
 import time
-from framing.lexicon import _bundled_names, load_lexicon
-from framing.matcher import compile_lexicon
+from framing.lexicon.load import _bundled_names, load_lexicon
+from framing.lexicon.matcher import compile_lexicon
 lexicons = [load_lexicon(name) for name in _bundled_names()]
 t = time.perf_counter()
 for lex in lexicons:
@@ -177,7 +177,7 @@ MERGED_COMPILE_CODE = """
 import sys, time
 sys.path.insert(0, {bench!r})
 from run import merged_lexicon
-from framing.matcher import compile_lexicon
+from framing.lexicon.matcher import compile_lexicon
 t = time.perf_counter()
 compile_lexicon(merged_lexicon()[0])
 print(time.perf_counter() - t)
@@ -187,9 +187,9 @@ print(time.perf_counter() - t)
 def bench_throughput(texts, baseline_texts, runs: int):
     import numpy as np
 
-    from framing.features import count_matrix
-    from framing.matcher import compile_lexicon
-    from framing.normalization import normalize
+    from framing.features.extract import count_matrix
+    from framing.lexicon.matcher import compile_lexicon
+    from framing.text.normalization import normalize
 
     lex, names = merged_lexicon()
     compiled = compile_lexicon(lex)
@@ -258,7 +258,7 @@ def bench_dask(texts, runs: int):
     """Seconds for read_corpus_dask + dask_extract_features + dask_label_counts, 1 vs 2 workers."""
     import pandas as pd
 
-    from framing.scale import cluster, dask_extract_features, dask_label_counts, read_corpus_dask
+    from framing.scale.dask import cluster, dask_extract_features, dask_label_counts, read_corpus_dask
 
     lex, _ = merged_lexicon()
     tmp = Path(tempfile.mkdtemp(prefix="framing_bench_"))
@@ -273,7 +273,7 @@ def bench_dask(texts, runs: int):
     try:
         for workers in (1, 2):
             with cluster(workers=workers) as client:
-                client.run(lambda: __import__("framing.matcher"))  # warm the worker imports
+                client.run(lambda: __import__("framing.lexicon.matcher"))  # warm the worker imports
                 vals = []
                 for _ in range(runs):
                     t0 = time.perf_counter()

@@ -29,9 +29,9 @@ SAUDI = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
 
 def main(argv=None) -> int:
     import framing
-    from framing.compare import term_counts
-    from framing.normalization import normalize
-    from framing.termmap import term_map
+    from framing.analyses.compare import term_counts
+    from framing.text.normalization import normalize
+    from framing.analyses.termmap import term_map
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(SAUDI) if SAUDI.exists() else "demo")
@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
-    corpus = framing.read_corpus(framing.demo.resolve_corpus(args.corpus), errors="collect")
+    corpus = framing.read_corpus(framing.demo.paths.resolve_corpus(args.corpus), errors="collect")
     t_read = time.perf_counter() - t
     mb = sum(len(x.encode("utf-8")) for x in corpus["text"]) / 1e6
     print(f"corpus: {args.corpus}: {len(corpus)} documents, {corpus['outlet'].nunique()} outlets, "

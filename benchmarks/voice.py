@@ -1,4 +1,4 @@
-"""Cost of the voice classifier (framing.voice) against normalization alone, on the same text.
+"""Cost of the voice classifier (framing.text.voice) against normalization alone, on the same text.
 
 Usage: ``python benchmarks/voice.py [--runs N] [--limit DOCS]``
 
@@ -31,10 +31,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from framing.features import count_matrix
-from framing.lexicon import list_lexicons, load_lexicon
-from framing.normalization import normalize
-from framing.voice import VoiceIndex, _data
+from framing.features.extract import count_matrix
+from framing.lexicon.load import list_lexicons, load_lexicon
+from framing.text.normalization import normalize
+from framing.text.voice import VoiceIndex, _data
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"

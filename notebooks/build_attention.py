@@ -46,7 +46,7 @@ else:
 print(f"{len(corpus)} documents (wire copies excluded); referent: {referent or 'none in this lexicon'}")
 att[att["referent"] == referent].head(8).round({"share": 3, "lo": 3, "hi": 3})'''),
     ("md", "Over the whole span, per outlet (counts summed over the periods):"),
-    ("code", '''from framing.coverage import attention_table, plot_attention
+    ("code", '''from framing.analyses.coverage import attention_table, plot_attention
 
 attention_table(att).query("referent == @referent").round(3)'''),
     ("code", '''if referent:
@@ -70,7 +70,7 @@ both.head(10).round({"share": 3, "delegitimizing_share": 3})'''),
 sides use it (log scale); up: how much more the chosen outlet uses it than all the others (log-odds z,
 Monroe et al. 2008). Lexicon labels are coloured by stance. Hover for counts, click for lines; the menu
 chooses the outlet. The same map is in `report.html` of `framing analyze`."""),
-    ("code", '''from framing.termmap import term_map
+    ("code", '''from framing.analyses.termmap import term_map
 
 if corpus["outlet"].nunique() >= 2:
     tm = term_map(corpus, lexicon=lexicon, max_terms=400, lines_per_term=3)

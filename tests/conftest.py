@@ -17,8 +17,8 @@ def demo_house():
     Wire copies follow the agency's style, not the outlet's, so outlet-level checks against the
     truth leave them out. Returns ``(truth, house_corpus, features)``.
     """
-    from framing.corpus import read_corpus
-    from framing.features import extract_features
+    from framing.corpus.reader import read_corpus
+    from framing.features.extract import extract_features
 
     truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
     corpus = read_corpus(DEMO / "corpus.jsonl")

@@ -20,9 +20,9 @@ import pytest
 import yaml
 
 from badinput import CORPUS_CASES, GOOD_LEXICON, LEXICON_CASES, big_text
-from framing.corpus import read_corpus
+from framing.corpus.reader import read_corpus
 from framing.errors import CorpusError, LexiconError
-from framing.lexicon import Lexicon, load_lexicon
+from framing.lexicon.load import Lexicon, load_lexicon
 
 FRAMING = Path(sys.executable).parent / "framing"
 SUMMARY = re.compile(r"read (\d+) · accepted (\d+) · rejected (\d+)")
@@ -87,7 +87,7 @@ def test_bad_input_library(case, tmp_path):
 
 @pytest.mark.parametrize("case", CORPUS_CASES, ids=repr)
 def test_bad_input_validate_command(case, tmp_path, capsys):
-    from framing.cli import main
+    from framing.cli.commands import main
 
     if case.name.startswith("million") and os.environ.get("FRAMING_FUZZ") != "long":
         pytest.skip("the million-line file is read through the library here; FRAMING_FUZZ=long runs it too")
@@ -137,7 +137,7 @@ def test_bad_input_validate_subprocess(name, tmp_path):
 
 def test_big_document_matches(tmp_path):
     """A 20 MB document reads whole, and a label planted in its middle is found at the right offset."""
-    from framing.matcher import find_matches
+    from framing.lexicon.matcher import find_matches
 
     case = next(c for c in CORPUS_CASES if c.name == "twenty_mb_document")
     df = read_corpus(case.make(tmp_path))
@@ -151,7 +151,7 @@ def test_big_document_matches(tmp_path):
 
 # --- framing analyze on a few cases ----------------------------------------------------------------------------
 def _analyze(path, out, capsys, lexicon):
-    from framing.cli import main
+    from framing.cli.commands import main
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnicodeWarning)
@@ -204,7 +204,7 @@ def test_bad_input_analyze(name, tmp_path, capsys, toy_lexicon):
 
 def test_lone_surrogate_reaches_write_table(tmp_path):
     """Lone surrogates in a table (e.g. built by hand) are written as U+FFFD, not a crash."""
-    from framing._io import write_table
+    from framing.output.files import write_table
 
     # pandas' own string dtype cannot hold them; object columns can
     df = pd.DataFrame({"outlet": pd.Series(["\ud800الساحل", "الجبل"], dtype=object),
@@ -227,7 +227,7 @@ def _lexicon_file(case, tmp_path) -> Path:
 
 
 def test_good_lexicon_loads_and_checks(tmp_path, capsys):
-    from framing.cli import main
+    from framing.cli.commands import main
 
     p = tmp_path / "toy.yaml"
     p.write_text(GOOD_LEXICON, encoding="utf-8")
@@ -250,7 +250,7 @@ def test_bad_lexicon_library(case, tmp_path):
 
 @pytest.mark.parametrize("case", LEXICON_CASES, ids=repr)
 def test_bad_lexicon_check_command(case, tmp_path, capsys):
-    from framing.cli import main
+    from framing.cli.commands import main
 
     path = _lexicon_file(case, tmp_path)
     code = main(["lexicon", "check", str(path)])

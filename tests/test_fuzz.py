@@ -50,7 +50,7 @@ texts = st.lists(pieces, max_size=40).map(" ".join) | st.text(max_size=80)
 
 @pytest.fixture(scope="module")
 def lex():
-    from framing.lexicon import Lexicon
+    from framing.lexicon.load import Lexicon
 
     return Lexicon.from_dict(LEXICON)
 
@@ -58,7 +58,7 @@ def lex():
 @FUZZ
 @given(text=texts, profile=st.sampled_from(["search", "search_hamza", "display"]))
 def test_fuzz_normalize(text, profile):
-    from framing.normalization import normalize, normalize_with_offsets
+    from framing.text.normalization import normalize, normalize_with_offsets
 
     out = normalize(text, profile=profile)
     assert isinstance(out, str)
@@ -75,7 +75,7 @@ def test_fuzz_normalize(text, profile):
 @FUZZ
 @given(text=texts)
 def test_fuzz_find_matches_spans(lex, text):
-    from framing.matcher import find_matches
+    from framing.lexicon.matcher import find_matches
 
     matches = find_matches(text, lex, kinds=("category", "label", "alias"))
     last = -1
@@ -94,7 +94,7 @@ def test_fuzz_find_matches_spans(lex, text):
 @FUZZ
 @given(docs=st.lists(texts, min_size=1, max_size=6), voice=st.sampled_from(["all", "own", "quoted"]))
 def test_fuzz_features_equal_matches(lex, docs, voice):
-    from framing.features import extract_features, extract_matches
+    from framing.features.extract import extract_features, extract_matches
 
     corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "outlet": "o",
                            "text": pd.Series(docs, dtype=object)})
@@ -135,7 +135,7 @@ jsonl_lines = st.lists(st.one_of(records.map(lambda r: json.dumps(r, ensure_asci
 def _check_accounting(path, errors):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from framing.corpus import read_corpus
+        from framing.corpus.reader import read_corpus
 
         df = read_corpus(path, errors=errors)
     rej = df.attrs["rejects"]

@@ -95,7 +95,7 @@ def _own_scripts_removed(html: str) -> str:
     Their only data is a JSON payload in which no "<" is left raw (so a corpus line cannot close the
     script or open a tag), and their code is exactly the packaged term-map script.
     """
-    from framing.termmap import _asset
+    from framing.analyses.termmap import _asset
 
     js = _asset("termmap.js")
     for m in _TERMMAP.finditer(html):
@@ -143,8 +143,8 @@ def assert_no_bidi(html: str):
 # --- KWIC ---------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("query", ["camp", "label:camp:delegitimizing", "ميليشيا", "hedge", "قوات"])
 def test_kwic_html_escapes_corpus_and_lexicon_text(query):
-    from framing.concordance import kwic
-    from framing.lexicon import Lexicon
+    from framing.reading.concordance import kwic
+    from framing.lexicon.load import Lexicon
 
     table = kwic(hostile_corpus(), query, lexicon=Lexicon.from_dict(LEXICON), voice="all")
     assert len(table) > 0
@@ -157,7 +157,7 @@ def test_kwic_html_escapes_corpus_and_lexicon_text(query):
 
 
 def test_kwic_html_escapes_the_query_and_plain_phrases():
-    from framing.concordance import kwic
+    from framing.reading.concordance import kwic
 
     corpus = hostile_corpus()
     table = kwic(corpus, "المدينة", voice="all")
@@ -172,7 +172,7 @@ def test_kwic_html_escapes_the_query_and_plain_phrases():
 
 
 def test_kwic_bidi_controls_removed_not_encoded():
-    from framing.concordance import kwic
+    from framing.reading.concordance import kwic
 
     corpus = pd.DataFrame({"doc_id": ["a\u202eb"], "outlet": ["\u2067منفذ\u2069"],
                            "text": ["\u202eقالت\u202c قوات \u200fحفتر\u200e \u061cاليوم \u202dغدا\u202c"]})
@@ -186,7 +186,7 @@ def test_kwic_bidi_controls_removed_not_encoded():
 # --- report.html --------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    from framing.cli import main
+    from framing.cli.commands import main
 
     d = tmp_path_factory.mktemp("hostile")
     corpus = d / "c.jsonl"
@@ -208,7 +208,7 @@ def hostile_report(tmp_path_factory):
 
 
 def test_corpus_keeps_payloads_as_text(hostile_report):
-    from framing.corpus import read_corpus
+    from framing.corpus.reader import read_corpus
 
     corpus, _ = hostile_report
     df = read_corpus(corpus)
@@ -269,7 +269,7 @@ def test_yaml_is_read_through_safe_load():
 
 def test_python_yaml_tags_are_refused_without_running(tmp_path):
     from framing.errors import LexiconError
-    from framing.lexicon import load_lexicon
+    from framing.lexicon.load import load_lexicon
 
     target = tmp_path / "created_by_yaml"
     lex = tmp_path / "evil.yaml"

@@ -106,7 +106,7 @@ def test_notebook_runs_with_injected_parameters(name, lexicon, corpus, request, 
     text = _text(nb)
     assert f"Lexicon(name='{lexicon}'" in text  # the injected lexicon was the one used
     if name.startswith("05_"):
-        features = framing.extract_features(framing.read_corpus(framing.demo.resolve_corpus(path),
+        features = framing.extract_features(framing.read_corpus(framing.demo.paths.resolve_corpus(path),
                                                                 errors="collect"), lexicon)
         _, small = framing.outlets_for_folds(features, cv=5)
         for outlet in small.index:
@@ -118,7 +118,7 @@ def test_notebook_03_explains_when_there_is_no_change_point(tmp_path):
     corpus = framing.read_corpus(framing.demo_path())
     features = framing.extract_features(corpus, "libya")
     referent = next(r for r in framing.referent_totals(features).index
-                    if r != framing.demo.planted_switch()["referent"]
+                    if r != framing.demo.paths.planted_switch()["referent"]
                     and len(framing.change_points(features, referent=r)) == 0)
     name = next(n for n in NAMES if n.startswith("03_"))
     parameters = {"CORPUS": "demo", "LEXICON": "libya", "REFERENT": referent}
@@ -165,7 +165,7 @@ def _committed(prefix):
 def test_committed_outputs_show_the_demo_findings():
     """nbval compares outputs with the committed ones; these say the committed ones are the findings, not a
     'skipped' line (a notebook built while matching was broken would validate too)."""
-    planted = framing.demo.planted_switch()
+    planted = framing.demo.paths.planted_switch()
     text = _committed("03")
     assert f"planted: {planted['outlet']} {planted['referent']} {planted['month']}" in text
     assert f"found:   ['{planted['month']}']" in text

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framing import find_matches, normalize, normalize_with_offsets
-from framing.lexicon import Lexicon
-from framing.morphology import surface_forms
+from framing.lexicon.load import Lexicon
+from framing.text.morphology import surface_forms
 
 LONG = os.environ.get("FRAMING_FUZZ") == "long"
 SETTINGS = settings(max_examples=3000 if LONG else 200, deadline=None,

@@ -4,7 +4,7 @@ The shared corpora (SaudiNewsNet 2015, ASND Al Jazeera 2016-2020) predate both w
 lexicons' date scope on no hit counts. This script therefore audits the label matching itself: it
 loads each lexicon with its `valid` ranges removed (context and exclude rules kept), extracts the
 label hits that count, in every voice, and draws a seeded sample spread over outlets (all hits when
-there are fewer than the target). The file has the columns of `framing.audit.RECORD_COLUMNS` (ids,
+there are fewer than the target). The file has the columns of `framing.reading.audit.RECORD_COLUMNS` (ids,
 offsets and the matched words only, no context); `correct` and `note` are filled by hand (a wrong hit's
 note starts with what is wrong: referent, stance, voice), then `framing.audit_precision` reads it back.
 
@@ -21,8 +21,8 @@ import pandas as pd
 import yaml
 
 from framing import audit_sample, extract_matches, read_corpus
-from framing.audit import audit_record
-from framing.lexicon import Lexicon
+from framing.reading.audit import audit_record
+from framing.lexicon.load import Lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -1,0 +1,2 @@
+"""Analyses that take the feature and match tables: outlet comparison, trends, attention, epithets, prediction."""
+

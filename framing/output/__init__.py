@@ -1,0 +1,2 @@
+"""Output: charts, the HTML report and its sections, atomic file writes."""
+

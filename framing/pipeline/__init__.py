@@ -1,0 +1,2 @@
+"""The pipeline: `analyze` runs every step on a corpus and writes the report."""
+

@@ -1,0 +1,2 @@
+"""Reading the text behind a number: concordance (KWIC), collocates, audits."""
+

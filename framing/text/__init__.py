@@ -1,0 +1,2 @@
+"""Text: Arabic normalization, clitics, quotation spans and the voice of every span."""
+

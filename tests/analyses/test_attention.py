@@ -1,0 +1,391 @@
+"""Attention over time: share of an outlet's documents that mention a referent, with Wilson intervals."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing import FramingError
+from framing.analyses.coverage import attention, attention_counts, attention_section, combine_attention, plot_attention
+
+LEX = {"name": "toy", "referents": {
+    "houthis": {"aliases": ["الحوثي", "أنصار الله"],
+                "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["جماعة"]}},
+    "coalition": {"aliases": ["التحالف العربي"], "labels": {"neutral": ["قوات"]}},
+}}
+
+# sentences written for this test
+TEXTS = [
+    ("X", "2021-01-04", "قصفت ميليشيا الحوثي المدينة وقالت جماعة الحوثي إنها ردت"),   # houthis (twice)
+    ("X", "2021-01-10", "أعلن أنصار الله سيطرتهم على الموقع"),                          # houthis (alias)
+    ("X", "2021-01-20", "ارتفعت أسعار الخبز في الأسواق"),                               # nothing
+    ("X", "2021-01-25", "قالت قوات التحالف العربي إنها أسقطت طائرة"),                   # coalition
+    ("X", "2021-02-02", "تحدث «الحوثي» عن المفاوضات"),                                  # houthis, quoted
+    ("Y", "2021-01-05", "افتتح معرض الكتاب أبوابه"),                                    # nothing
+    ("Y", "2021-01-06", "قال التحالف العربي إن الحوثي أطلق صاروخا"),                    # both
+    ("Y", None, "أعلن الحوثي وقف إطلاق النار"),                                         # houthis, undated
+]
+
+
+@pytest.fixture
+def corpus():
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(TEXTS))],
+                         "outlet": [t[0] for t in TEXTS],
+                         "date": pd.to_datetime([t[1] for t in TEXTS]),
+                         "text": [t[2] for t in TEXTS]})
+
+
+def _wilson(k, n, z=1.959963984540054):
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def test_shares_count_documents_once_and_include_unmatched_documents(corpus):
+    att = attention(corpus, lexicon=LEX, freq=None)
+    got = att.set_index(["outlet", "referent"])
+    # X: 5 documents; houthis in d0 (twice), d1, d4 (quoted counts: any voice) -> 3; coalition in d3 -> 1
+    assert got.loc[("X", "houthis"), "n_docs"] == 5
+    assert got.loc[("X", "houthis"), "n_mentioning"] == 3
+    assert got.loc[("X", "coalition"), "n_mentioning"] == 1
+    # Y: 3 documents (the undated one too); houthis in d6, d7
+    assert got.loc[("Y", "houthis"), "n_docs"] == 3
+    assert got.loc[("Y", "houthis"), "n_mentioning"] == 2
+    assert got.loc[("X", "houthis"), "share"] == pytest.approx(3 / 5)
+    lo, hi = _wilson(3, 5)
+    assert got.loc[("X", "houthis"), "lo"] == pytest.approx(lo)
+    assert got.loc[("X", "houthis"), "hi"] == pytest.approx(hi)
+    assert att.attrs["method"] == "wilson" and att.attrs["ci"] == 0.95
+
+
+def test_periods_and_undated_documents(corpus):
+    att = attention(corpus, lexicon=LEX, freq="MS", referents="houthis")
+    assert set(att["referent"]) == {"houthis"}
+    x = att[att["outlet"] == "X"].set_index("period")
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_mentioning"] == 2
+    assert x.loc[pd.Timestamp("2021-02-01"), "n_mentioning"] == 1
+    y = att[att["outlet"] == "Y"]
+    undated = y[y["period"].isna()]
+    assert len(undated) == 1 and undated["n_docs"].iloc[0] == 1 and undated["n_mentioning"].iloc[0] == 1
+    # every document is counted once per referent
+    assert att["n_docs"].sum() == len(corpus)
+
+
+def test_periods_outside_a_referents_validity_are_not_measured(corpus):
+    lex = {**LEX, "referents": {**LEX["referents"],
+                                "houthis": {**LEX["referents"]["houthis"], "valid": [{"from": "2021-01-20"}]}}}
+    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    x = att[att["outlet"] == "X"].set_index("period")
+    # January overlaps the validity (from the 20th): measured, and d0/d1 (before the 20th) are out of scope
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_mentioning"] == 0 and x.loc[pd.Timestamp("2021-01-01"), "share"] == 0
+    assert x.loc[pd.Timestamp("2021-02-01"), "share"] == 1.0
+    lex["referents"]["houthis"]["valid"] = [{"from": "2021-02-01"}]
+    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    x = att[att["outlet"] == "X"].set_index("period")
+    assert np.isnan(x.loc[pd.Timestamp("2021-01-01"), "share"])  # before the war: not a 0% finding
+    assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4 and att.attrs["outside_validity"] >= 1
+
+
+def test_referent_never_named_gets_zero_rows_not_missing(corpus):
+    lex = {**LEX, "referents": {**LEX["referents"],
+                                "saleh": {"aliases": ["علي عبد الله صالح"], "labels": {"neutral": ["الرئيس"]}}}}
+    att = attention(corpus, lexicon=lex, freq=None)
+    saleh = att[att["referent"] == "saleh"]
+    assert len(saleh) == 2 and (saleh["n_mentioning"] == 0).all() and (saleh["share"] == 0).all()
+
+
+def test_matches_given_out_of_scope_and_category_rows_ignored(corpus):
+    from framing.features.extract import extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    m["in_scope"] = True
+    m.loc[m["doc_id"] == "d1", "in_scope"] = False  # the only mention in d1 is out of scope
+    extra = m.iloc[[0]].assign(doc_id="d2", kind="category", referent="houthis")  # a category row: not a mention
+    m = pd.concat([m, extra], ignore_index=True)
+    att = attention(corpus, m, freq=None).set_index(["outlet", "referent"])
+    assert att.loc[("X", "houthis"), "n_mentioning"] == 2
+
+
+def test_a_features_table_gives_the_document_counts(corpus):
+    from framing.features.extract import extract_features, extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    feats = extract_features(corpus, LEX)  # one row per document, no text
+    a = attention(feats, m, freq="MS")
+    b = attention(corpus, m, freq="MS")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_counts_of_batches_add_up_to_the_whole(corpus):
+    whole = attention_counts(corpus, lexicon=LEX, freq="MS")
+    parts = combine_attention(attention_counts(corpus.iloc[:3], lexicon=LEX, freq="MS"),
+                              attention_counts(corpus.iloc[3:], lexicon=LEX, freq="MS"))
+    pd.testing.assert_frame_equal(whole.reset_index(drop=True), parts.reset_index(drop=True), check_dtype=False)
+    # shares from counts equal shares from the corpus
+    a = attention(parts)
+    b = attention(corpus, lexicon=LEX, freq="MS")
+    np.testing.assert_allclose(a["share"].to_numpy(), b["share"].to_numpy())
+
+
+def test_bad_input_is_a_clear_error(corpus):
+    from framing.features.extract import extract_matches
+
+    m = extract_matches(corpus, LEX, kinds=("alias", "label"), voice="all")
+    with pytest.raises(FramingError, match="looks like a matches table"):
+        attention(m, lexicon=LEX)
+    with pytest.raises(FramingError, match="not a document of the corpus"):
+        attention(corpus.iloc[:2], m)
+    with pytest.raises(FramingError, match="lexicon="):
+        attention(corpus)
+    with pytest.raises(FramingError, match="not in the lexicon"):
+        attention(corpus, lexicon=LEX, referents="hezbollah")
+    with pytest.raises(FramingError, match="no column"):
+        attention(corpus, lexicon=LEX, by="country")
+    dup = corpus.assign(doc_id=["a"] * len(corpus))
+    with pytest.raises(FramingError, match="more than once"):
+        attention(dup, lexicon=LEX)
+    bad = pd.DataFrame({"outlet": ["X"], "referent": ["r"], "n_docs": [2], "n_mentioning": [3]})
+    with pytest.raises(FramingError, match="n_mentioning"):
+        attention(bad)
+
+
+def test_chart_and_section(corpus, tmp_path):
+    from framing.output.charts import save_figure
+
+    att = attention(corpus, lexicon=LEX, freq="MS")
+    fig, axes = plot_attention(att, referent="houthis")
+    assert len(axes) == 2
+    titles = [a.get_title() for a in axes]
+    assert any(t.startswith("X") for t in titles)
+    png = save_figure(fig, tmp_path / "att.png")
+    assert Path(png).stat().st_size > 1000
+    fig, ax = plot_attention(att, referent="houthis", highlight="X")
+    assert "X" in ax.get_title()
+    with pytest.raises(FramingError, match="several referents"):
+        plot_attention(att)
+    with pytest.raises(FramingError, match="highlight"):
+        plot_attention(att, referent="houthis", highlight="Z")
+    overall = attention(corpus, lexicon=LEX, freq=None)
+    fig, ax = plot_attention(overall, referent="coalition")
+    assert len(ax.get_yticklabels()) == 2
+    html = attention_section(att, [("attention houthis", Path(png))])
+    assert "<h2>" in html and "Wilson" in html and "data:image/png;base64" in html
+    assert "houthis" in html and html.count("<tr>") >= 4
+
+
+def test_chart_of_chosen_outlets_pools_every_other_outlet(corpus):
+    """outlets= draws only those panels; the grey line still pools every other outlet of the table."""
+    att = attention(corpus, lexicon=LEX, freq="MS")
+    fig, ax = plot_attention(att, referent="houthis", outlets=["Y"])
+    assert ax.get_title().startswith("Y")
+    grey = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    # the rest of Y is X: houthis named in 2 of X's 4 January documents, 1 of 1 in February
+    assert list(grey[0].get_ydata()) == pytest.approx([2 / 4, 1.0])
+    overall = attention(corpus, lexicon=LEX, freq=None)
+    fig, ax = plot_attention(overall, referent="houthis", outlets=["X"])
+    assert len(ax.get_yticklabels()) == 1
+    with pytest.raises(FramingError, match="none of the outlets"):
+        plot_attention(att, referent="houthis", outlets=["Z"])
+
+
+def test_section_escapes_names():
+    att = pd.DataFrame({"outlet": ["<script>"], "referent": ["r"], "n_docs": [2], "n_mentioning": [1]})
+    html = attention_section(attention(att))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+SAUDI = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SAUDI.exists(), reason="../shared/corpora is absent")
+def test_real_corpus_every_document_counted():
+    from framing.corpus.reader import iter_corpus
+
+    batch = next(iter(iter_corpus(SAUDI, batch_size=3000, errors="collect")))
+    att = attention(batch, lexicon="yemen", freq="W-MON", referents=["houthis"])
+    assert att["n_docs"].sum() == len(batch)
+    assert ((att["share"] >= 0) & (att["share"] <= 1)).all()
+    assert att["n_mentioning"].sum() > 0  # Saudi papers of summer 2015 name the Houthis
+
+
+def test_analyze_views_on_a_corpus_file(tmp_path):
+    """The extra pass framing analyze makes: attention table, charts, report sections, term map page."""
+    from framing.lexicon.load import as_lexicon
+    from framing.output.views import attention_and_term_map
+
+    rows = [{"doc_id": f"d{i}", "outlet": o, "date": d, "text": t}
+            for i, (o, d, t) in enumerate(TEXTS * 3) if d is not None]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    # the analysis set aside d0 as a wire copy: the extra pass leaves it out too
+    pd.DataFrame({"doc_id": ["d0"], "is_first": [False]}).to_parquet(out / "wire_copies.parquet")
+    views = attention_and_term_map(path, as_lexicon(LEX), out, freq="MS")
+    att = views.tables["attention"]
+    assert att["n_docs"].sum() == 2 * (len(rows) - 1)  # two referents, every document but the copy
+    assert {"attention_houthis", "attention_coalition"} <= set(views.charts)
+    assert all(Path(p).exists() for p in views.charts.values())
+    html = "".join(views.sections)
+    assert "Wilson" in html and "framingTermMap(" in html
+    assert (out / "termmap.html").exists()
+    small = attention_and_term_map(path, as_lexicon(LEX), tmp_path / "o2", freq="MS", max_chars=10)
+    assert any("Term map" == n[0] for n in small.notes) and "framingTermMap(" not in "".join(small.sections)
+
+
+def test_framing_analyze_writes_attention_and_the_term_map(tmp_path):
+    import framing
+
+    rows = [{"doc_id": f"d{i}", "outlet": o, "date": d, "text": t}
+            for i, (o, d, t) in enumerate(TEXTS * 4) if d is not None]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    lex = tmp_path / "toy.yaml"
+    import yaml
+
+    lex.write_text(yaml.safe_dump(LEX, allow_unicode=True), encoding="utf-8")
+    res = framing.analyze(path, lexicon=lex, out=tmp_path / "out", n_boot=50, copies="keep")
+    att = pd.read_csv(tmp_path / "out" / "attention.csv")
+    assert set(att["referent"]) == {"houthis", "coalition"}
+    # every document counted once per referent, mentions as in attention() on the same corpus
+    assert att["n_docs"].sum() == 2 * len(rows)
+    direct = attention(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
+    assert att["n_mentioning"].sum() == direct["n_mentioning"].sum()
+    html = res.report.read_text(encoding="utf-8")
+    assert "Attention: how much each outlet covers each referent" in html
+    assert "framingTermMap(" in html and (tmp_path / "out" / "termmap.html").exists()
+    assert "attention_houthis" in res.charts
+
+
+def _many_outlets(tmp_path, n_outlets=50, per_outlet=4):
+    """Our sentences spread over ``n_outlets`` outlets (outlet k writes sentences k, k+1, ...), two months."""
+    dated = [t for t in TEXTS if t[1] is not None]
+    rows = []
+    for k in range(n_outlets):
+        for j in range(per_outlet):
+            _o, _d, text = dated[(k + j) % len(dated)]
+            rows.append({"doc_id": f"o{k}-{j}", "outlet": f"outlet {k:03d}",
+                         "date": f"2021-0{1 + j % 2}-{10 + j:02d}", "text": text})
+    path = tmp_path / f"corpus{n_outlets}.jsonl"
+    path.write_text("\n".join(pd.Series(r).to_json(force_ascii=False) for r in rows), encoding="utf-8")
+    return path, rows
+
+
+def _termmap_payload(page: str) -> dict:
+    import json
+    import re
+
+    data = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, flags=re.S).group(1)
+    return json.loads(data)
+
+
+def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monkeypatch):
+    """50 outlets, top 4: attention.csv long (every outlet a row, fixed columns), each attention chart at
+    most 4 panels, the term map 4 comparisons and at most 5 count columns, no pandas PerformanceWarning,
+    and the corpus read once (the section is fed by the extraction pass)."""
+    import warnings
+
+    import yaml
+
+    import framing
+    import framing.corpus.reader
+    import framing.analyses.coverage
+
+    path, rows = _many_outlets(tmp_path, 50)
+    lex = tmp_path / "toy.yaml"
+    lex.write_text(yaml.safe_dump(LEX, allow_unicode=True), encoding="utf-8")
+    panels = []
+    real_plot = framing.analyses.coverage.plot_attention
+
+    def counting_plot(*a, **k):
+        fig, ax = real_plot(*a, **k)
+        panels.append(sum(1 for x in fig.axes if x.get_visible() and (x.lines or x.collections)))
+        return fig, ax
+
+    reads = []
+    real_iter = framing.corpus.reader.iter_corpus
+
+    def counting_iter(*a, **k):
+        reads.append(a[0] if a else k.get("corpus"))
+        return real_iter(*a, **k)
+
+    monkeypatch.setattr(framing.analyses.coverage, "plot_attention", counting_plot)
+    monkeypatch.setattr(framing.corpus.reader, "iter_corpus", counting_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        res = framing.analyze(path, lexicon=lex, out=tmp_path / "out", n_boot=20, copies="keep", top=4)
+    html = res.report.read_text(encoding="utf-8")
+    assert "not computed" not in html.split("Attention: how much", 1)[-1]
+    att = pd.read_csv(tmp_path / "out" / "attention.csv")
+    assert list(att.columns) == ["outlet", "period", "referent", "n_docs", "n_mentioning", "share", "lo", "hi"]
+    assert att["outlet"].nunique() == 50 and att["n_docs"].sum() == 2 * len(rows)  # long: outlets are rows
+    assert panels and max(panels) <= 4
+    assert "the 4 charted outlets (all 50 in attention.csv)" in html  # the report's table: charted outlets
+    assert len(reads) == 1  # no second pass over the corpus
+    tm = _termmap_payload((tmp_path / "out" / "termmap.html").read_text(encoding="utf-8"))
+    assert len(tm["comparisons"]) == 4
+    assert len(tm["outlets"]) == 5 and len(tm["counts"]) == 5  # 4 compared + the other 46 pooled
+    assert "(46 other outlets)" in tm["outlets"]
+    assert "the other 46 are pooled as (46 other outlets)" in html  # the report says so
+    assert sum(map(sum, tm["counts"])) > 0
+
+
+def test_pooling_other_outlets_leaves_the_comparisons_unchanged(tmp_path):
+    """The term map of analyze pools the outlets beyond top; an outlet against the rest is the same."""
+    from framing.lexicon.load import as_lexicon
+    from framing.analyses.termmap import term_map
+    from framing.output.views import Collector
+
+    _path, rows = _many_outlets(tmp_path, 12, per_outlet=6)
+    corpus = pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"]))
+    col = Collector(as_lexicon(LEX), freq="MS")
+    col.add(corpus)
+    chosen = ["outlet 003", "outlet 007"]
+    col.views(tmp_path / "v", top=chosen)
+    pooled = _termmap_payload((tmp_path / "v" / "termmap.html").read_text(encoding="utf-8"))
+    direct = term_map(corpus, lexicon=LEX, outlets=chosen).payload()
+    assert pooled["terms"] == direct["terms"]
+    assert pooled["z"] == direct["z"]
+    assert len(pooled["outlets"]) == 3 and len(direct["outlets"]) == 12
+    i = direct["outlets"].index("outlet 003")
+    assert pooled["counts"][pooled["outlets"].index("outlet 003")] == direct["counts"][i]
+
+
+def test_term_map_of_a_large_corpus_is_built_on_a_sample_and_says_so(tmp_path):
+    from framing.lexicon.load import as_lexicon
+    from framing.output.views import Collector
+
+    _path, rows = _many_outlets(tmp_path, 12, per_outlet=6)
+    corpus = pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"]))
+    budget = int(corpus["text"].str.len().sum() // 3)
+    col = Collector(as_lexicon(LEX), freq="MS", sample_chars=budget)
+    col.add(corpus)
+    views = col.views(tmp_path / "v", top=["outlet 003", "outlet 007"])
+    note = [t for w, t in views.notes if w == "Term map" and "random sample" in t]
+    assert len(note) == 1 and f"of {len(corpus):,} documents" in note[0]
+    tm = _termmap_payload((tmp_path / "v" / "termmap.html").read_text(encoding="utf-8"))
+    sampled_words = sum(tm["words"])
+    col_all = Collector(as_lexicon(LEX), freq="MS", sample_chars=0)
+    col_all.add(corpus)
+    col_all.views(tmp_path / "w", top=["outlet 003", "outlet 007"])
+    whole = _termmap_payload((tmp_path / "w" / "termmap.html").read_text(encoding="utf-8"))
+    assert 0 < sampled_words < sum(whole["words"]) / 2
+    assert views.tables["attention"]["n_docs"].sum() == 2 * len(corpus)  # attention counts every document
+
+
+def test_one_matching_pass_gives_the_matches_table(corpus):
+    """analyze matches once with aliases in every voice; own_matches is exactly extract_matches' default."""
+    from framing.features.extract import extract_matches
+    from framing.output.views import ATTENTION_MATCH_KINDS, own_matches
+
+    every = extract_matches(corpus, LEX, voice="all", kinds=ATTENTION_MATCH_KINDS)
+    assert (every["kind"] == "alias").any() and (every["voice"] != "own").any()
+    pd.testing.assert_frame_equal(own_matches(every), extract_matches(corpus, LEX))
+    direct = attention(corpus, lexicon=LEX, freq="MS")
+    via = attention(corpus, every, lexicon=LEX, freq="MS")
+    pd.testing.assert_frame_equal(direct.reset_index(drop=True), via.reset_index(drop=True))
