@@ -22,14 +22,24 @@ Three steps, each usable on its own:
 from __future__ import annotations
 
 import logging
-import re
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.features.terms import (
+    TERM_KEY_COLUMNS,
+    VOCABULARIES,
+    check_ngram_range,
+    combine_counts,
+    lexicon_matches,
+    lexicon_term_counts,
+    ngram_counts,
+    sort_counts,
+    term_counts,
+    tokenize_corpus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +48,8 @@ __all__ = ["term_counts", "combine_counts", "compare_outlets", "outlet_distance"
 
 METHODS = ("log_odds", "g2", "chi2", "log_ratio")
 MODES = ("one_vs_rest", "pairwise")
-VOCABULARIES = ("lexicon", "all")
-# columns that identify a lexicon term in long counts (besides the term itself), in this order
-_KEY_COLUMNS = ("kind", "category", "referent", "stance")
+_KEY_COLUMNS = TERM_KEY_COLUMNS
 _MATCH_REQUIRED = ("kind", "term", "surface")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-_DOC_SEP = "\x00"  # a non-word token that ends every document (n-grams never cross it)
 _METHOD_COLUMNS = {"log_odds": ["delta", "var", "z"], "g2": ["g2"], "chi2": ["chi2"], "log_ratio": ["log_ratio"]}
 
 
@@ -65,22 +71,6 @@ def _check_columns(df: pd.DataFrame, needed, what: str, fix: str) -> None:
                            f"{', '.join(map(str, df.columns))}; {fix}")
 
 
-def _period_start(dates, freq: str) -> pd.Series:
-    """The start of the period (of frequency ``freq``) holding each date; NaT stays NaT."""
-    dates = pd.to_datetime(pd.Series(dates), errors="coerce")
-    if not isinstance(freq, str) or not freq:
-        raise FramingError(f"freq: expected a pandas frequency string such as 'MS', 'W' or 'QS', got {freq!r}")
-    # period aliases have no "start" variants: MS -> M, QS -> Q, YS/AS -> Y
-    alias = {"MS": "M", "QS": "Q", "YS": "Y", "AS": "Y", "BMS": "M", "BQS": "Q", "BYS": "Y"}.get(freq, freq)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return dates.dt.to_period(alias).dt.start_time
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise FramingError(f"freq: {freq!r} is not a period frequency pandas understands ({exc}); "
-                           "use e.g. 'D', 'W', 'MS', 'QS' or 'YS'") from None
-
-
 def _kind_of_table(df) -> str:
     """'corpus', 'matches' or 'counts', judged from the columns."""
     if not isinstance(df, pd.DataFrame):
@@ -97,257 +87,6 @@ def _kind_of_table(df) -> str:
                        "'kind', 'term', 'surface', ...) or long counts (from term_counts: 'term', 'count'); "
                        f"got columns {', '.join(map(str, df.columns))}")
 
-
-# --------------------------------------------------------------------------- counting
-
-
-def term_counts(corpus_or_matches, *, lexicon=None, vocabulary: str = "lexicon", by=("outlet",), freq=None,
-                min_count: int = 1, ngram_range=(1, 3)) -> pd.DataFrame:
-    """Long, additive term counts per outlet (and period).
-
-    Parameters
-    ----------
-    corpus_or_matches : pandas.DataFrame
-        A corpus (``text`` column, plus the ``by`` columns and ``date`` when ``freq`` is given) or, for
-        ``vocabulary="lexicon"``, a matches table from :func:`framing.extract_matches`.
-    lexicon : Lexicon, name, path or dict, optional
-        Needed to match a corpus with ``vocabulary="lexicon"``.
-    vocabulary : {"lexicon", "all"}
-        ``"lexicon"``: counts of lexicon matches; ``term`` is the entry's canonical term and the
-        columns ``kind`` ("category" | "label"), ``category``, ``referent`` and ``stance`` say which
-        entry it is (the same word may be a label of two referents).  ``"all"``: every word of the
-        text, normalized with the ``search`` profile and stripped of proclitics
-        (:func:`framing.text.morphology.strip_clitics`, ``known`` = the words of the corpus and their
-        article-less forms), and its n-grams (space-joined) for ``n`` in ``ngram_range``; n-grams
-        never cross punctuation or documents.
-    by : str or tuple of str, default ("outlet",)
-        Group columns.
-    freq : str, optional
-        When given (e.g. ``"MS"``), a ``period`` column holds the start of each document's period.
-        Documents without a date get ``period`` NaT (they are kept, not dropped).
-    min_count : int, default 1
-        Keep terms whose count summed over all groups *of this call* is at least ``min_count``.
-        Keep 1 when the counts of several batches are to be combined: a filter applied per batch
-        is not additive (filter after :func:`combine_counts`, or in :func:`compare_outlets`).
-    ngram_range : (int, int), default (1, 3)
-        Smallest and largest n-gram length for ``vocabulary="all"``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``<by...>``, [``period``], [``kind``, ``category``, ``referent``, ``stance``], ``term``,
-        ``count`` (int64), sorted by group, count descending, then term.  Group sizes are the sums
-        of ``count``; with ``"all"`` they add up every n-gram length (keep the rows whose ``term``
-        has one word to compare words alone).
-
-    Examples
-    --------
-    >>> corpus = pd.DataFrame({"outlet": ["A", "B"], "text": ["قالت القوات إن القوات تقدمت", "تقدمت قوات"]})
-    >>> term_counts(corpus, vocabulary="all", ngram_range=(1, 1)).values.tolist()
-    [['A', 'قوات', 2], ['A', 'ان', 1], ['A', 'تقدمت', 1], ['A', 'قالت', 1], ['B', 'تقدمت', 1], ['B', 'قوات', 1]]
-    """
-    by = _as_by(by)
-    if vocabulary not in VOCABULARIES:
-        raise FramingError(f"vocabulary: expected one of {VOCABULARIES}, got {vocabulary!r}")
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise FramingError(f"min_count: expected an integer >= 1, got {min_count!r}")
-    table = corpus_or_matches
-    kind = _kind_of_table(table)
-    if kind == "counts":
-        raise FramingError("term_counts: got a table that already holds counts ('term', 'count'); "
-                           "pass it to compare_outlets directly, or combine tables with combine_counts")
-    if vocabulary == "all":
-        if kind != "corpus":
-            raise FramingError("vocabulary='all' counts every word of the text, so it needs the corpus "
-                               "(a DataFrame with a 'text' column), not a matches table")
-        return _all_counts(table, by, freq, int(min_count), ngram_range)
-    if kind == "corpus":
-        if lexicon is None:
-            raise FramingError("vocabulary='lexicon' needs a lexicon to match the corpus: pass lexicon= "
-                               "(a bundled name such as 'libya', a path or a Lexicon), or "
-                               "vocabulary='all' to count every word")
-        _check_columns(table, by, "corpus", "pass by= with columns of the corpus")
-        from framing.features.extract import extract_matches
-
-        matches = extract_matches(table, lexicon, scope="in")
-        # extract_matches keeps outlet/date; carry other group columns by document
-        extra = [b for b in by if b not in matches.columns]
-        if extra:
-            ids = table["doc_id"] if "doc_id" in table.columns else pd.Series(table.index.astype(str))
-            lookup = pd.DataFrame({"doc_id": ids.to_numpy(), **{b: table[b].to_numpy() for b in extra}})
-            matches = matches.merge(lookup, on="doc_id", how="left")
-    else:
-        matches = table
-        _check_columns(matches, by, "matches table", "pass by= with columns of the matches table")
-        if "in_scope" in matches.columns:  # hits left out by the lexicon's scope rules never count
-            matches = matches[matches["in_scope"].astype(bool)]
-    return _lexicon_counts(matches, by, freq, int(min_count))
-
-
-def _lexicon_counts(matches: pd.DataFrame, by: list[str], freq, min_count: int) -> pd.DataFrame:
-    df = pd.DataFrame({b: matches[b].to_numpy() for b in by})
-    groups = list(by)
-    if freq is not None:
-        if "date" not in matches.columns:
-            raise FramingError("freq= needs a 'date' column in the matches table or corpus; "
-                               f"columns found: {', '.join(map(str, matches.columns))}")
-        df["period"] = _period_start(matches["date"], freq).to_numpy()
-        groups.append("period")
-    keys = []
-    for c in _KEY_COLUMNS:
-        if c in matches.columns:
-            df[c] = matches[c].astype(object).where(matches[c].notna(), None).to_numpy()
-            keys.append(c)
-    df["term"] = matches["term"].to_numpy()
-    cols = groups + keys + ["term"]
-    if df.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols} | {"count": pd.Series(dtype="int64")})
-    out = df.groupby(cols, dropna=False, sort=True).size().rename("count").reset_index()
-    out["count"] = out["count"].astype("int64")
-    if min_count > 1:
-        total = out.groupby(keys + ["term"], dropna=False)["count"].transform("sum")
-        out = out[total >= min_count]
-    return _sort_counts(out, groups)
-
-
-def _sort_counts(out: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    out = out.sort_values(groups + ["count", "term"], ascending=[True] * len(groups) + [False, True],
-                          kind="mergesort", na_position="first")
-    return out.reset_index(drop=True)
-
-
-def _all_counts(corpus: pd.DataFrame, by: list[str], freq, min_count: int, ngram_range,
-                dispersion: bool = False) -> pd.DataFrame:
-    """Word and n-gram counts per group, counted as integer codes with numpy (fast on large corpora).
-
-    ``dispersion=True`` adds the columns of :data:`DISPERSION_COLUMNS` (over each group's documents,
-    sizes = words); such a table is not additive and stays internal to :func:`compare_outlets`."""
-    from collections import defaultdict
-
-    from framing.text.morphology import morphology, strip_clitics
-    from framing.text.normalization import get_profile
-
-    if (not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2
-            or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in ngram_range)
-            or not 1 <= ngram_range[0] <= ngram_range[1]):
-        raise FramingError(f"ngram_range: expected (min_n, max_n) with 1 <= min_n <= max_n, got {ngram_range!r}")
-    _check_columns(corpus, by, "corpus", "pass by= with columns of the corpus")
-    group_frame = pd.DataFrame({b: corpus[b].to_numpy() for b in by})
-    if freq is not None:
-        if "date" not in corpus.columns:
-            raise FramingError("freq= needs a 'date' column in the corpus; "
-                               f"columns found: {', '.join(map(str, corpus.columns))}")
-        group_frame["period"] = _period_start(corpus["date"], freq).to_numpy()
-    groups = list(group_frame.columns)
-    codes, uniques = pd.MultiIndex.from_frame(group_frame).factorize() if len(groups) > 1 else \
-        pd.factorize(group_frame[groups[0]], use_na_sentinel=False)
-    codes = np.asarray(codes)
-    group_values = pd.MultiIndex.from_tuples(list(uniques), names=groups).to_frame(index=False) \
-        if len(groups) > 1 else pd.DataFrame({groups[0]: np.asarray(uniques, dtype=object)})
-
-    t0 = time.perf_counter()
-    # pass 1: normalize, tokenize, give every raw token type an id
-    profile = get_profile("search")
-    vocab: dict = defaultdict()
-    vocab.default_factory = vocab.__len__
-    vocab[_DOC_SEP]  # id 0
-    getid = vocab.__getitem__
-    ids: list[int] = []
-    lengths = np.zeros(len(corpus), dtype=np.int64)
-    for i, text in enumerate(corpus["text"].tolist()):
-        if not isinstance(text, str):
-            doc = corpus["doc_id"].iloc[i] if "doc_id" in corpus.columns else corpus.index[i]
-            raise FramingError(f"row {i} (doc_id {doc!r}), field 'text': expected a str, got "
-                               f"{type(text).__name__}; drop or fill missing texts first")
-        toks = _TOKEN.findall(profile(text))
-        ids.extend(map(getid, toks))
-        ids.append(0)
-        lengths[i] = len(toks) + 1
-    types = list(vocab)
-    t1 = time.perf_counter()
-    # pass 2: strip proclitics, deciding with the corpus vocabulary (words and their article-less forms)
-    is_word = np.fromiter((t[:1].isalnum() or t[:1] == "_" for t in types), dtype=bool, count=len(types))
-    words = [t for t, w in zip(types, is_word) if w]
-    # only words that start with a clitic letter and are long enough can lose a prefix
-    morph = morphology()
-    first = {p[0] for p in (*morph.conjunctions, *morph.prepositions, morph.article)}
-    strippable = {w for w in words if len(w) >= 3 and w[0] in first}
-    known = set(words)
-    known.update(strip_clitics(w) for w in strippable)
-    stripped = [(strip_clitics(t, known) if t in strippable else t) if w else None
-                for t, w in zip(types, is_word)]
-    stems, stem_code = {}, np.full(len(types), -1, dtype=np.int64)
-    for j, s in enumerate(stripped):
-        if s is not None:
-            stem_code[j] = stems.setdefault(s, len(stems))
-    stem_list = np.array(list(stems), dtype=object)
-    seq = stem_code[np.asarray(ids, dtype=np.int64)]
-    del ids
-    t2 = time.perf_counter()
-    group_of = np.repeat(codes, lengths)
-    n_groups = len(group_values)
-    V = max(len(stems), 1)
-    if dispersion:
-        doc_of = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-        doc_parts = _Parts(np.bincount(doc_of[seq >= 0], minlength=len(corpus)), codes, n_groups)
-
-    frames = []
-    for n in range(int(ngram_range[0]), int(ngram_range[1]) + 1):
-        if len(seq) < n:
-            continue
-        m = len(seq) - n + 1
-        valid = np.ones(m, dtype=bool)
-        for k in range(n):
-            valid &= seq[k:k + m] >= 0
-        pos = np.flatnonzero(valid)
-        if pos.size == 0:
-            continue
-        if V ** n < 2 ** 62:
-            code = np.zeros(pos.size, dtype=np.int64)
-            for k in range(n):
-                code = code * V + seq[pos + k]
-            inv, uniq = pd.factorize(code)  # hashing: faster than sorting for millions of codes
-            tot = np.bincount(inv)
-            parts = [(uniq // V ** (n - 1 - k)) % V for k in range(n)]
-        else:  # pragma: no cover - a vocabulary of millions of words at n = 3
-            stack = np.stack([seq[pos + k] for k in range(n)], axis=1)
-            uniq, inv, tot = np.unique(stack, axis=0, return_inverse=True, return_counts=True)
-            parts = [uniq[:, k] for k in range(n)]
-        inv = inv.ravel()
-        keep = tot >= min_count
-        if not keep.any():
-            continue
-        new_index = np.cumsum(keep) - 1
-        sel = keep[inv]
-        pair = new_index[inv[sel]] * n_groups + group_of[pos[sel]]
-        pair_inv, pair_u = pd.factorize(pair)
-        pair_n = np.bincount(pair_inv)
-        term_idx, grp_idx = pair_u // n_groups, pair_u % n_groups
-        kept_parts = [stem_list[p[keep]] for p in parts]
-        if n == 1:
-            names = kept_parts[0]
-        else:
-            names = np.array([" ".join(t) for t in zip(*kept_parts)], dtype=object)
-        frame = group_values.iloc[grp_idx].reset_index(drop=True)
-        frame["term"] = names[term_idx]
-        frame["count"] = pair_n.astype("int64")
-        if dispersion:
-            tdoc_inv, tdoc_u = pd.factorize(new_index[inv[sel]] * len(corpus) + doc_of[pos[sel]])
-            f = np.bincount(tdoc_inv)
-            t, d = tdoc_u // len(corpus), tdoc_u % len(corpus)
-            pair_pos = pd.Index(pair_u).get_indexer(t * n_groups + codes[d])
-            for c, v in doc_parts.measures(pair_pos, f, d, pair_n, grp_idx).items():
-                frame[c] = v
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in groups + ["term"]}
-                            | {"count": pd.Series(dtype="int64")}
-                            | ({c: pd.Series(dtype=float) for c in DISPERSION_COLUMNS} if dispersion else {}))
-    out = pd.concat(frames, ignore_index=True)
-    logger.debug("term_counts(all): %d documents, %d token types, %d word stems, %d rows; "
-                 "tokenize %.1fs, strip %.1fs, n-grams %.1fs", len(corpus), len(types), len(stems), len(out),
-                 t1 - t0, t2 - t1, time.perf_counter() - t2)
-    return _sort_counts(out, groups)
 
 # --------------------------------------------------------------------------- dispersion
 
@@ -465,6 +204,34 @@ def dispersion(doc_counts, sizes, groups=None) -> pd.DataFrame:
     return out.sort_values(["group", "term"], kind="mergesort").reset_index(drop=True)
 
 
+def _all_counts_dispersion(corpus: pd.DataFrame, by: str, ngram_range) -> pd.DataFrame:
+    """Word and n-gram counts per outlet with the columns of :data:`DISPERSION_COLUMNS` (over each outlet's
+    documents, sizes = words); such a table is not additive and stays internal to :func:`compare_outlets`."""
+    lo, hi = check_ngram_range(ngram_range)
+    tokens = tokenize_corpus(corpus, [by])
+    n_docs, n_groups = len(corpus), len(tokens.groups)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), tokens.lengths)
+    parts = _Parts(np.bincount(doc_of[tokens.seq >= 0], minlength=n_docs), tokens.doc_group, n_groups)
+    frames = []
+    for n in range(lo, hi + 1):
+        counted = ngram_counts(tokens, n)
+        if counted is None:
+            continue
+        frame = counted.frame
+        tdoc_inv, tdoc_u = pd.factorize(counted.term * n_docs + doc_of[counted.position])
+        f = np.bincount(tdoc_inv)
+        t, d = tdoc_u // n_docs, tdoc_u % n_docs
+        pair_pos = pd.Index(counted.pairs).get_indexer(t * n_groups + tokens.doc_group[d])
+        for c, v in parts.measures(pair_pos, f, d, frame["count"].to_numpy(), counted.pair_group).items():
+            frame[c] = v
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [by, "term"]}
+                            | {"count": pd.Series(dtype="int64")}
+                            | {c: pd.Series(dtype=float) for c in DISPERSION_COLUMNS})
+    return sort_counts(pd.concat(frames, ignore_index=True), [by])
+
+
 def _doc_sizes(corpus: pd.DataFrame) -> np.ndarray:
     """Words per document (whitespace-delimited, as extract_features' n_tokens)."""
     return np.fromiter((len(t.split()) if isinstance(t, str) else 0 for t in corpus["text"].tolist()),
@@ -498,54 +265,6 @@ def _lexicon_dispersion(matches: pd.DataFrame, corpus: pd.DataFrame, by: str, ke
     return out
 
 
-def combine_counts(*tables) -> pd.DataFrame:
-    """Sum long count tables (e.g. from batches of one corpus) into one.
-
-    Rows are matched on every column except ``count`` (missing values such as the ``referent`` of a
-    category term match each other), so the result is the count table of the union of the batches.
-
-    Parameters
-    ----------
-    *tables : pandas.DataFrame
-        Tables from :func:`term_counts` with the same columns (in any order).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same columns, one row per distinct key, ``count`` summed (int64), sorted by key.
-
-    Examples
-    --------
-    >>> a = pd.DataFrame({"outlet": ["A", "B"], "term": ["قوات", "قوات"], "count": [2, 1]})
-    >>> b = pd.DataFrame({"outlet": ["A"], "term": ["قوات"], "count": [3]})
-    >>> combine_counts(a, b)["count"].tolist()
-    [5, 1]
-    """
-    if len(tables) == 1 and isinstance(tables[0], (list, tuple)):
-        tables = tuple(tables[0])
-    if not tables:
-        raise FramingError("combine_counts: expected at least one count table, got none")
-    cols = None
-    for i, t in enumerate(tables):
-        if not isinstance(t, pd.DataFrame) or "count" not in t.columns or "term" not in t.columns:
-            raise FramingError(f"combine_counts: table {i} is not a count table (expected a DataFrame with "
-                               f"'term' and 'count' columns, got {type(t).__name__}"
-                               f"{' with columns ' + ', '.join(map(str, t.columns)) if isinstance(t, pd.DataFrame) else ''})")
-        these = [c for c in t.columns if c != "count"]
-        if cols is None:
-            cols = these
-        elif set(these) != set(cols):
-            raise FramingError(f"combine_counts: table {i} has key columns {these}, table 0 has {cols}; "
-                               "count all batches with the same by=, freq= and vocabulary=")
-    both = pd.concat([t[cols + ["count"]] for t in tables], ignore_index=True)
-    for c in cols:
-        if both[c].dtype == object or pd.api.types.is_string_dtype(both[c]):
-            both[c] = both[c].astype(object).where(both[c].notna(), None)
-    out = both.groupby(cols, dropna=False, sort=True)["count"].sum().reset_index()
-    out["count"] = out["count"].astype("int64")
-    return out
-
-
 # --------------------------------------------------------------------------- comparing
 
 
@@ -570,17 +289,11 @@ def _counts_from(table, lexicon, vocabulary, by: str, ngram_range, dispersion=Fa
     if table[by].isna().any():
         raise FramingError(f"corpus: {int(table[by].isna().sum())} row(s) have no {by!r}; fill or drop them")
     if vocabulary == "all":
-        full = _all_counts(table, [by], None, 1, ngram_range, dispersion=True)
+        full = _all_counts_dispersion(table, by, ngram_range)
         disp = full[[by, "term", *DISPERSION_COLUMNS]]
         return full.drop(columns=list(DISPERSION_COLUMNS)), disp
-    from framing.features.extract import extract_matches
-
-    matches = extract_matches(table, lexicon, scope="in")  # as term_counts: in-scope hits only
-    if by not in matches.columns:
-        ids = table["doc_id"] if "doc_id" in table.columns else pd.Series(table.index.astype(str))
-        lookup = pd.DataFrame({"doc_id": ids.to_numpy(), by: table[by].to_numpy()})
-        matches = matches.merge(lookup, on="doc_id", how="left")
-    counts = _lexicon_counts(matches, [by], None, 1)
+    matches = lexicon_matches(table, lexicon, [by])  # as term_counts: in-scope hits only
+    counts = lexicon_term_counts(matches, [by])
     keys = [c for c in _KEY_COLUMNS if c in counts.columns] + ["term"]
     return counts, _lexicon_dispersion(matches, table, by, keys)
 

@@ -231,7 +231,8 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     TermMap
         ``.html()`` for a report, ``.save(path)`` for a page, displayed by Jupyter.
     """
-    from framing.analyses.compare import _all_counts, compare_outlets
+    from framing.analyses.compare import compare_outlets
+    from framing.features.terms import all_term_counts
 
     t0 = time.perf_counter()
     if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
@@ -265,7 +266,7 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     chosen = [o for o in chosen if o != reference]
 
     frame = corpus.assign(**{by: groups})
-    counts = _all_counts(frame, [by], None, 1, ngram_range)
+    counts = all_term_counts(frame, [by], ngram_range=ngram_range)
     t_counts = time.perf_counter()
     words = counts[counts["term"].str.count(" ") == 0].groupby(by)["count"].sum()
     # comparisons: log-odds z from compare_outlets, on the full vocabulary (the prior uses every term)
