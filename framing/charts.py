@@ -2,8 +2,8 @@
 
 import warnings
 
-from framing.output.charts import *  # noqa: F403
-from framing.output.charts import __all__  # noqa: F401
+from framing.output.charts import *
+from framing.output.charts import __all__
 
 warnings.warn("framing.charts moved to framing.output.charts; import from there (this alias goes in 0.3)",
               DeprecationWarning, stacklevel=2)

@@ -2,8 +2,8 @@
 
 import warnings
 
-from framing.output.report import *  # noqa: F403
-from framing.output.report import __all__  # noqa: F401
+from framing.output.report import *
+from framing.output.report import __all__
 
 warnings.warn("framing.report moved to framing.output.report; import from there (this alias goes in 0.3)",
               DeprecationWarning, stacklevel=2)

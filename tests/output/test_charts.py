@@ -615,3 +615,30 @@ def test_category_rates_with_poisson_intervals(tmp_path):
     lo, hi = chi2.ppf(0.025, 80) / 2 / 2, chi2.ppf(0.975, 82) / 2 / 2
     assert sorted(seg[:, 0]) == pytest.approx([lo, hi])
     _render(fig, tmp_path, "category_rates")
+
+
+# --------------------------------------------------------------------------- import paths
+
+OLD_ALL = ["STANCES", "STANCE_COLORS", "rc_params", "plot_label_shares", "plot_trends", "plot_trends_by_outlet",
+           "plot_referent_heatmap", "plot_fightin_words", "plot_outlet_distance", "plot_category_rates",
+           "save_figure", "interval_note", "with_display_names"]
+
+
+def test_every_name_of_the_old_charts_module_is_still_there():
+    """framing.output.charts became a package: its names, the deprecated framing.charts alias module
+    and the framing.charts attribute still give every name the single module gave."""
+    import importlib
+    import sys
+    import warnings
+
+    import framing
+
+    assert set(OLD_ALL) <= set(charts.__all__)
+    sys.modules.pop("framing.charts", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        alias = importlib.import_module("framing.charts")
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    for name in OLD_ALL:
+        assert getattr(alias, name) is getattr(charts, name)
+        assert getattr(framing.charts, name) is getattr(charts, name)
