@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.features.extract import _as_corpus
+from framing.reading.kwic import Context, context
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +84,6 @@ def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term",
         index in ``matches``), the context columns, an empty ``correct`` column (object dtype) to
         fill with True / False, and an empty ``note`` column.
     """
-    from framing.reading.concordance import context
-
     if not isinstance(matches, pd.DataFrame):
         raise FramingError(f"matches: expected the DataFrame from extract_matches, got {type(matches).__name__}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -114,13 +114,11 @@ def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term",
     sample = sample.reset_index(drop=True)
 
     if corpus is not None:
-        from framing.features.extract import _as_corpus
-
         corpus = _as_corpus(corpus)
         ids = corpus["doc_id"].astype(str) if "doc_id" in corpus.columns else pd.Series(
             corpus.index.astype(str), index=corpus.index)
         texts = dict(zip(ids, corpus["text"]))
-        ctx = []
+        ctx: list[Context] = []
         for i, (doc_id, s, e) in enumerate(zip(sample["doc_id"].astype(str), sample["start"], sample["end"])):
             text = texts.get(doc_id)
             if not isinstance(text, str):
@@ -132,8 +130,8 @@ def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term",
                                    f"surface {sample['surface'].iat[i] if 'surface' in sample.columns else ''!r}; "
                                    "the corpus differs from the one the matches were extracted from")
             ctx.append(context(text, s, e, window))
-        for j, c in enumerate(_CONTEXT_COLS):
-            sample[c] = [t[j] for t in ctx]
+        for c in _CONTEXT_COLS:
+            sample[c] = [getattr(t, c) for t in ctx]
     sample["correct"] = pd.Series([None] * len(sample), dtype=object)
     sample["note"] = pd.Series([""] * len(sample), dtype=object)
     sample.attrs.update({"n": int(n), "seed": int(seed), "by": cols, "n_matches": int(len(matches))})
