@@ -36,6 +36,7 @@ import re
 import numpy as np
 
 from framing.errors import CorpusError, FramingError
+from framing.text.normalization import normalize
 
 __all__ = ["find_duplicates", "exclude_copies", "DUPLICATE_COLUMNS"]
 
@@ -51,20 +52,12 @@ def _fold_many(tokens: list[str]) -> list[str]:
     """Normalize many tokens at once (one pass over the joined string), dropping non-word chars.
 
     Uses the project's ``search`` normalization profile (:mod:`framing.text.normalization`); a
-    minimal fold (diacritics, tatweel, alef forms, alef maqsura, teh marbuta) stands in when that
-    module cannot be imported.
+    minimal fold (diacritics, tatweel, alef forms, alef maqsura, teh marbuta) stands in if the
+    profile changes the number of lines.
     """
     joined = "\n".join(tokens)
-    try:
-        from framing.text.normalization import normalize
-    except ImportError:  # pragma: no cover - the module is part of the package
-        normalize = None
-    folded = None
-    if normalize is not None:
-        out = normalize(joined).split("\n")
-        if len(out) == len(tokens):
-            folded = out
-    if folded is None:  # pragma: no cover
+    folded = normalize(joined).split("\n")
+    if len(folded) != len(tokens):  # pragma: no cover
         table = str.maketrans("أإآٱىة", "اااايه")
         folded = re.sub("[\u064b-\u065f\u0670\u0640]", "", joined).translate(table).split("\n")
     return [_NON_WORD.sub("", t) for t in folded]
@@ -86,7 +79,7 @@ def _token_ids(texts) -> tuple[np.ndarray, np.ndarray]:
 
     arr = pa.array([t if isinstance(t, str) else "" for t in texts], type=pa.large_string())
     split = pc.utf8_split_whitespace(arr)
-    counts = np.diff(np.asarray(split.offsets, dtype=np.int64))
+    counts: np.ndarray = np.diff(np.asarray(split.offsets, dtype=np.int64))
     encoded = pc.dictionary_encode(split.flatten())
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
@@ -170,7 +163,7 @@ def _candidates(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
         twos = bounds[:-1][sizes == 2]
         if len(twos):
             pairs.append(np.stack([order[twos], order[twos + 1]], axis=1))
-        for s, size in zip(bounds[:-1][sizes > 2], sizes[sizes > 2]):
+        for s, size in zip(bounds[:-1][sizes > 2], sizes[sizes > 2], strict=True):
             members = order[s:s + size]
             if size <= _BIG_BUCKET:
                 i, j = np.triu_indices(size, 1)
@@ -234,8 +227,8 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
     pandas.DataFrame
         One row per document that belongs to a group of two or more: ``doc_id``, ``outlet``,
         ``group`` (int, 0, 1, ... in corpus order of each group's first-listed member), ``similarity``
-        (containment or Jaccard, per ``measure``, to the group's original; 1.0 for the original), ``is_first`` (True for the
-        original). Documents with no letter or digit are never grouped.
+        (containment or Jaccard, per ``measure``, to the group's original; 1.0 for the original),
+        ``is_first`` (True for the original). Documents with no letter or digit are never grouped.
 
     Examples
     --------

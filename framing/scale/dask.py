@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from framing.errors import FramingError
+from framing.vocabulary import check_voice
 
 __all__ = [
     "extract_features_path",
@@ -76,10 +77,10 @@ def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int 
     import pandas as pd
 
     from framing.corpus.reader import Rejects, iter_corpus
-    from framing.features.extract import extract_features, _check_voice
+    from framing.features.extract import extract_features
     from framing.lexicon.load import as_lexicon
 
-    _check_voice(voice)
+    check_voice(voice)
     lex = as_lexicon(lexicon)
     frames, rejects = [], []
     n_read = n_rejected = 0
@@ -185,10 +186,10 @@ def lexicon_payload(lexicon) -> tuple[str, object]:
     The payload is a bundled lexicon's name, or the validated lexicon without its compiled automaton;
     the token (a hash of the payload) lets each worker compile a lexicon once.
     """
-    from framing.lexicon.load import _bundled_names, as_lexicon
+    from framing.lexicon.load import as_lexicon, bundled_names
 
     lex = as_lexicon(lexicon)
-    if lex.source == f"framing/data/lexicons/{lex.name}.yaml" and lex.name in _bundled_names():
+    if lex.source == f"framing/data/lexicons/{lex.name}.yaml" and lex.name in bundled_names():
         payload = lex.name
     else:
         payload = dataclasses.replace(lex, _cache={})
@@ -271,9 +272,7 @@ def dask_extract_matches(ddf, lexicon, *, voice: str = "own", kinds=("category",
     Returns a dask DataFrame with the matches columns and dtypes (see :func:`matches_meta`); each
     partition's index is its own 0..n-1, as extract_matches returns it.
     """
-    from framing.features.extract import _check_voice
-
-    _check_voice(voice)
+    check_voice(voice)
     _check_dask(ddf, "dask_extract_matches")
     token, payload = lexicon_payload(lexicon)
     meta = matches_meta()
@@ -287,9 +286,7 @@ def dask_extract_features(ddf, lexicon, *, voice: str = "own"):
     Returns a dask DataFrame with one row per document, indexed like the corpus, with the features
     columns and dtypes (see :func:`features_meta`).
     """
-    from framing.features.extract import _check_voice
-
-    _check_voice(voice)
+    check_voice(voice)
     _check_dask(ddf, "dask_extract_features")
     token, payload = lexicon_payload(lexicon)
     meta = features_meta(lexicon)
@@ -357,9 +354,9 @@ def read_corpus_dask(path, *, blocksize: int | str | None = "64MB", columns: dic
     """
     import dask.dataframe as dd
 
-    from framing.corpus.reader import _check_args
+    from framing.corpus.validate import check_args
 
-    mapping = _check_args("raise", columns, 1)
+    mapping = check_args("raise", columns, 1)
     name = str(path)
     lower = name.lower()
     if lower.endswith((".parquet", ".pq")) or (Path(name).is_dir() and any(Path(name).glob("*.parquet"))):
@@ -379,7 +376,8 @@ def read_corpus_dask(path, *, blocksize: int | str | None = "64MB", columns: dic
 def _validate_partition(part, source, mapping, partition_info=None, strict=True):
     import pandas as pd
 
-    from framing.corpus.reader import _Validator
+    from framing.corpus.formats import RawRecord
+    from framing.corpus.validate import Validator
 
     number = (partition_info or {}).get("number", 0)
     where = f"{source} (partition {number})"
@@ -387,9 +385,9 @@ def _validate_partition(part, source, mapping, partition_info=None, strict=True)
     raws = []
     for i, rec in enumerate(records, 1):
         clean = {k: (None if _is_missing(v) else v) for k, v in rec.items()}
-        raws.append((where, i, clean, None, None))
+        raws.append(RawRecord(where, i, clean))
     # generated ids name the partition: "<file stem>:p<partition>:<row>"
-    validator = _Validator(where, "raise", mapping, {}, f"{Path(source).name.split('.')[0]}:p{number}")
+    validator = Validator(where, "raise", mapping, {}, f"{Path(source).name.split('.')[0]}:p{number}")
     if not strict and not raws:
         validator.checked = True
     df = validator.batch(raws)

@@ -1,0 +1,348 @@
+"""Raw records from each corpus format: JSON Lines, JSON, CSV/TSV, Parquet, folders of ``.txt`` articles
+and of news-please ``.json`` files.
+
+Every reader yields :class:`RawRecord` values in file order: a record (a dict of the file's own
+field names, not yet validated) or, for a line that cannot be a record, the problem. A problem that
+makes the rest of the file unreadable raises :class:`~framing.errors.CorpusError` instead.
+:func:`open_records` picks the reader for a path.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from framing.corpus.textfile import Line, TextFile, decode_file
+from framing.errors import CorpusError
+
+__all__ = ["RawRecord", "OpenedCorpus", "open_records", "SUPPORTED_FORMATS", "NEWS_PLEASE_COLUMNS"]
+
+SUPPORTED_FORMATS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq",
+                     "(text formats also .gz)", "a directory of .txt files",
+                     "a directory of news-please .json files")
+
+#: news-please field names -> corpus names (the default ``columns=`` of ``.json`` input)
+NEWS_PLEASE_COLUMNS = {"maintext": "text", "date_publish": "date", "source_domain": "outlet"}
+
+
+class RawRecord(NamedTuple):
+    """One record as read, before validation.
+
+    ``record`` is the dict of fields, or None when the record could not be read; then ``problem``
+    says why and ``field`` names the field at fault (None when the whole record is bad).
+    """
+
+    source: str
+    line: int
+    record: dict[str, Any] | None
+    field: str | None = None
+    problem: str | None = None
+
+
+class OpenedCorpus(NamedTuple):
+    """What :func:`open_records` found: the raw records, the format's default column mapping and the
+    stem of generated ``doc_id`` values."""
+
+    records: Iterator[RawRecord]
+    defaults: dict[str, str]
+    stem: str
+
+
+def _bad(source: str, line: int, problem: str, field: str | None = None) -> RawRecord:
+    return RawRecord(source, line, None, field, problem)
+
+
+def _jsonl_records(tf: TextFile) -> Iterator[RawRecord]:
+    for lineno, raw_line, bad in tf.lines():
+        if bad:
+            yield _bad(tf.name, lineno, bad)
+            continue
+        line = raw_line.replace("\x00", "").strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line, strict=False)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "nested too deep"
+            yield _bad(tf.name, lineno, f"malformed JSON ({msg}); fix or remove the line")
+            continue
+        if not isinstance(obj, dict):
+            yield _bad(tf.name, lineno, f"expected a JSON object {{...}} per line, found a "
+                                        f"{type(obj).__name__}; wrap the record in an object")
+            continue
+        yield RawRecord(tf.name, lineno, obj)
+
+
+def _json_records(tf: TextFile) -> Iterator[RawRecord]:
+    parts: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for one in tf.lines():
+        parts.append(one.text)
+        if one.problem:
+            problems.append((one.number, one.problem))
+    if problems:
+        number, problem = problems[0]
+        raise CorpusError(problem, source=tf.name, line=number)
+    text = "".join(parts).replace("\x00", "")
+    start = len(text) - len(text.lstrip())
+    if text[start:start + 1] == "{":
+        try:
+            obj = json.loads(text, strict=False)
+        except json.JSONDecodeError as exc:
+            if exc.msg != "Extra data":
+                raise CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno})", source=tf.name,
+                                  line=exc.lineno) from None
+            yield from _jsonl_records(tf)  # one object per line, named .json
+            return
+        yield RawRecord(tf.name, text.count("\n", 0, start) + 1, obj)
+        return
+    if text[start:start + 1] != "[":
+        raise CorpusError("expected a JSON list of article objects [{...}, ...] (or JSON Lines); found "
+                          f"{text[start:start + 20]!r}", source=tf.name, line=text.count("\n", 0, start) + 1)
+    decoder = json.JSONDecoder(strict=False)
+    pos, line, counted = start + 1, 1, 0
+
+    def skip(p: int) -> int:
+        while p < len(text) and text[p] in " \t\r\n":
+            p += 1
+        return p
+
+    pos = skip(pos)
+    if text[pos:pos + 1] == "]":
+        return
+    while True:
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno}); the list cannot be read "
+                              "past this point", source=tf.name, line=exc.lineno) from None
+        if isinstance(obj, dict):
+            yield RawRecord(tf.name, line, obj)
+        else:
+            yield _bad(tf.name, line, f"expected a JSON object in the list, found a {type(obj).__name__}")
+        pos = skip(end)
+        if text[pos:pos + 1] == ",":
+            pos = skip(pos + 1)
+        elif text[pos:pos + 1] == "]":
+            return
+        else:
+            line += text.count("\n", counted, pos)
+            raise CorpusError("malformed JSON list: expected ',' or ']' between items", source=tf.name,
+                              line=line)
+
+
+def _sniff_delimiter(header: str, suffix: str) -> str:
+    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
+    if suffix in (".tsv", ".tab") and counts["\t"]:
+        return "\t"
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
+    lines = tf.lines()
+    bad_lines: dict[int, str] = {}
+    first = next(lines, None)
+    if first is None:
+        raise CorpusError("the file is empty: expected a header line", source=tf.name)
+    delimiter = _sniff_delimiter(first.text.splitlines()[0] if first.text else "", suffix)
+
+    def feed() -> Iterator[str]:
+        for line in _chain_one(first, lines):
+            if line.problem:
+                bad_lines[line.number] = line.problem
+            yield line.text
+
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        reader = csv.reader(feed(), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CorpusError("the file is empty: expected a header line", source=tf.name) from None
+        except csv.Error as exc:
+            raise CorpusError(f"the header line cannot be parsed ({exc})", source=tf.name, line=1) from None
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        if dupes:
+            raise CorpusError(f"duplicate column names {dupes} in the header; rename them", source=tf.name,
+                              line=1)
+        if len(header) < 2:
+            raise CorpusError(f"found a single column {header!r} with delimiter {delimiter!r}: a table "
+                              "needs at least 'text' and 'outlet' (a .txt article? put such files in a "
+                              "directory and pass the directory)", source=tf.name, line=1)
+        prev = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                start = prev + 1
+                if "end of data" in str(exc):
+                    yield _bad(tf.name, start, (
+                        "unbalanced quote: a quoted field starting in this record never closes, so the "
+                        f"rest of the file (lines {start}-{reader.line_num}) cannot be split into records; "
+                        "close or escape the quote (\"\" inside quoted fields)"))
+                    return
+                yield _bad(tf.name, start, (
+                    f"malformed CSV record spanning lines {start}-{reader.line_num} ({exc}): likely an "
+                    "unbalanced or stray quote; close it, or double quotes inside quoted fields (\"\")"))
+                prev = reader.line_num
+                continue
+            start, prev = prev + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            bad = next((bad_lines[n] for n in range(start, prev + 1) if n in bad_lines), None)
+            if bad:
+                yield _bad(tf.name, start, bad)
+            elif len(row) != len(header):
+                yield _bad(tf.name, start, f"expected {len(header)} fields as in the header, found "
+                                           f"{len(row)}; check delimiters and quoting")
+            else:
+                yield RawRecord(tf.name, start, dict(zip(header, row, strict=True)))
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _chain_one(first: Line, rest: Iterator[Line]) -> Iterator[Line]:
+    yield first
+    yield from rest
+
+
+def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    name = str(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise CorpusError(f"not a readable Parquet file ({exc})", source=name) from None
+    if pf.metadata.num_rows == 0:
+        raise CorpusError("the Parquet file has no rows", source=name)
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=batch_size):
+            for rec in batch.to_pylist():
+                row += 1
+                yield RawRecord(name, row, rec)
+    except (pa.ArrowException, OSError) as exc:
+        raise CorpusError(f"the Parquet file is corrupt after row {row} ({exc})", source=name,
+                          line=row + 1) from None
+
+
+def _rel_id(path: Path, root: Path) -> str:
+    return path.relative_to(root).with_suffix("").as_posix()
+
+
+class _MetaRow(NamedTuple):
+    fields: dict[str, Any]
+    line: int
+
+
+def _txt_dir_records(root: Path, files: list[Path], encoding: str | None) -> Iterator[RawRecord]:
+    meta: dict[str, _MetaRow] = {}
+    meta_path = root / "metadata.csv"
+    if meta_path.is_file():
+        tf = TextFile(meta_path, None)
+        for raw in _table_records(tf, ".csv"):
+            if raw.record is None:
+                raise CorpusError(raw.problem or "unreadable record", source=raw.source, line=raw.line,
+                                  field=raw.field)
+            if "file" not in raw.record:
+                raise CorpusError(f"metadata.csv needs a 'file' column naming each .txt file; found "
+                                  f"{sorted(raw.record)}", source=raw.source, line=1)
+            key = raw.record.pop("file").strip().replace("\\", "/")
+            meta[key] = _MetaRow(raw.record, raw.line)
+    used: set[str] = set()
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        key = rel if rel in meta else path.name if path.name in meta else None
+        rec: dict[str, Any] = {"doc_id": _rel_id(path, root)}
+        if len(path.relative_to(root).parts) > 1:
+            rec["outlet"] = path.relative_to(root).parts[0]
+        if key is not None:
+            used.add(key)
+            rec.update({k: v for k, v in meta[key].fields.items() if v != "" or k not in rec})
+        text, problem = decode_file(path, encoding)
+        if problem:
+            yield _bad(str(path), 1, problem, "text")
+            continue
+        rec["text"] = text
+        if not rec.get("outlet"):
+            yield _bad(str(path), 1, "no outlet: the file is not in an outlet sub-folder and not listed in "
+                                     "metadata.csv with an 'outlet'", "outlet")
+            continue
+        yield RawRecord(str(path), 1, rec)
+    for key, row in meta.items():
+        if key not in used:
+            yield _bad(str(meta_path), row.line, f"metadata.csv lists {key!r} but no such .txt file exists",
+                       "file")
+
+
+def _news_please_records(root: Path, files: list[Path], encoding: str | None) -> Iterator[RawRecord]:
+    for path in files:
+        text, problem = decode_file(path, encoding)
+        if problem or text is None:
+            yield _bad(str(path), 1, problem or "the file is empty")
+            continue
+        try:
+            obj = json.loads(text.replace("\x00", ""), strict=False)
+        except json.JSONDecodeError as exc:
+            yield _bad(str(path), exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield _bad(str(path), 1, f"expected one JSON object per file, found a {type(obj).__name__}")
+            continue
+        obj.setdefault("doc_id", _rel_id(path, root))
+        yield RawRecord(str(path), 1, obj)
+
+
+def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCorpus:
+    """Open a corpus file or directory: its raw records (lazily), default mapping and id stem.
+
+    ``batch_size`` sets the Parquet record batches read at a time. Raises
+    :class:`~framing.errors.CorpusError` for a missing path, an unsupported format, a directory
+    mixing ``.txt`` and ``.json`` files, and a file that is not readable text (see
+    :class:`~framing.corpus.textfile.TextFile`).
+    """
+    name = str(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        txt = [p for p in files if p.suffix.lower() == ".txt"]
+        js = [p for p in files if p.suffix.lower() == ".json"]
+        if txt and js:
+            raise CorpusError(f"the directory mixes {len(txt)} .txt and {len(js)} .json files; keep one kind "
+                              "(.txt articles or news-please .json files)", source=name)
+        if txt:
+            return OpenedCorpus(_txt_dir_records(path, txt, encoding), {}, path.name)
+        if js:
+            return OpenedCorpus(_news_please_records(path, js, encoding), dict(NEWS_PLEASE_COLUMNS), path.name)
+        raise CorpusError(f"the directory holds no readable file: expected .txt articles or news-please "
+                          f".json files (found {len(files)} other files)", source=name)
+    if not path.exists():
+        raise CorpusError("no such file or directory", source=name)
+    lower = path.name.lower()
+    base = lower[:-3] if lower.endswith(".gz") else lower
+    suffix = Path(base).suffix
+    stem = path.name[: len(path.name) - (len(lower) - len(base)) - len(suffix)] or path.name
+    if suffix in (".parquet", ".pq"):
+        if lower.endswith(".gz"):
+            raise CorpusError("compressed Parquet (.parquet.gz) is not supported; decompress it", source=name)
+        return OpenedCorpus(_parquet_records(path, batch_size), {}, stem)
+    if suffix in (".jsonl", ".ndjson"):
+        return OpenedCorpus(_jsonl_records(TextFile(path, encoding)), {}, stem)
+    if suffix == ".json":
+        return OpenedCorpus(_json_records(TextFile(path, encoding)), dict(NEWS_PLEASE_COLUMNS), stem)
+    if suffix in (".csv", ".tsv", ".tab", ".txt"):
+        return OpenedCorpus(_table_records(TextFile(path, encoding), suffix), {}, stem)
+    raise CorpusError(f"unsupported file type {suffix or path.name!r}; supported: "
+                      f"{', '.join(SUPPORTED_FORMATS)}", source=name)
