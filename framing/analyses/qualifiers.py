@@ -27,6 +27,7 @@ from framing.errors import FramingError, LexiconError
 from framing.lexicon.load import Lexicon, as_lexicon
 from framing.lexicon.matcher import compile_lexicon
 from framing.text.normalization import normalize
+from framing.vocabulary import check_voice
 
 logger = logging.getLogger(__name__)
 
@@ -158,10 +159,10 @@ def epithets(corpus, lexicon, *, target: str, window: int = 4, qualifiers=None, 
         ``lo``, ``hi`` (Wilson interval), and ``boot_lo``, ``boot_hi`` when ``n_boot > 0``.
         Outlets without documents mentioning the target still appear, with ``n_mentions = 0``.
     """
-    from framing.features.extract import _as_corpus, _check_voice, _docs
+    from framing.features.extract import _as_corpus, _docs
     from framing.stats.core import bootstrap_shares, wilson_interval
 
-    _check_voice(voice)
+    check_voice(voice)
     lex = as_lexicon(lexicon)
     if target not in lex.referents:
         raise FramingError(f"target: {target!r} is not a referent of lexicon {lex.name!r}; "

@@ -30,7 +30,8 @@ import math
 import numpy as np
 
 from framing.errors import FramingError
-from framing.stats.shares import STANCES, _check_by, _offset, _prepare, boundary_fallback
+from framing.stats.shares import _prepare, boundary_fallback
+from framing.vocabulary import STANCES, check_by, period_range
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def _grid(data, freq):
                                "give each period as its first day")
     if len(frame) == 0 or frame["period"].isna().all():
         raise FramingError("no dated documents to put on a time axis; check the 'date' column")
-    periods = pd.date_range(frame["period"].min(), frame["period"].max(), freq=_offset(freq))
+    periods = period_range(frame["period"].min(), frame["period"].max(), freq)
     p_code = periods.get_indexer(frame["period"])
     if (p_code < 0).any():
         bad = frame["period"].iloc[int(np.argmax(p_code < 0))]
@@ -137,7 +138,7 @@ def trends(features_or_matches, *, freq: str = "MS", by="outlet", referent=None,
 
     from framing.stats import core as stats
 
-    by_ = _check_by(by)
+    by_ = check_by(by, allow_empty=True)
     if "period" in by_:
         raise FramingError("by: 'period' is added by trends itself; pass the other grouping columns")
     smooth = _check_smooth(smooth)
@@ -254,7 +255,7 @@ def change_points(features_or_matches, *, freq: str = "MS", by="outlet", referen
 
     from framing.stats import core as stats
 
-    by_ = _check_by(by)
+    by_ = check_by(by, allow_empty=True)
     if "period" in by_:
         raise FramingError("by: 'period' is the time axis of change_points; pass the other grouping columns")
     if not (isinstance(min_shift, (int, float)) and not isinstance(min_shift, bool)

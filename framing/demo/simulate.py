@@ -29,12 +29,12 @@ from pathlib import Path
 import numpy as np
 
 from framing.errors import FramingError
+from framing.vocabulary import STANCES
 
 __all__ = ["simulate_corpus", "write_demo", "load_templates", "main", "STANCES", "NOISE_RATES"]
 
 logger = logging.getLogger(__name__)
 
-STANCES = ("delegitimizing", "neutral", "legitimizing")
 
 #: default noise rates. ``diacritics`` and ``tatweel``: per planted label phrase;
 #: ``persian``, ``rlm``: per document; ``nbsp``: per space between words.

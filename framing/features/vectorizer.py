@@ -7,8 +7,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import FramingError
-from framing.features.extract import VOICES, count_matrix
+from framing.features.extract import count_matrix
 from framing.lexicon.load import Lexicon, as_lexicon
+from framing.vocabulary import check_voice
 
 __all__ = ["FramingVectorizer"]
 
@@ -69,8 +70,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Validate the parameters and compile the lexicon. ``X`` is only checked."""
-        if self.voice not in VOICES:
-            raise FramingError(f"voice must be one of {VOICES}; got {self.voice!r}")
+        check_voice(self.voice)
         if self.normalize_by not in _NORMALIZE_BY:
             raise FramingError(f"normalize_by must be one of {_NORMALIZE_BY}; got {self.normalize_by!r}")
         self._texts(X)

@@ -47,11 +47,10 @@ from framing.text.morphology import inflected_forms, proclitic_forms, surface_fo
 from framing.text.normalization import offsets_array, original_span
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
+from framing.vocabulary import MATCH_FIELDS
 
 __all__ = ["Match", "find_matches", "compile_lexicon", "CompiledLexicon", "MATCH_FIELDS", "SCOPE_REASONS"]
 
-MATCH_FIELDS = ("start", "end", "surface", "kind", "category", "referent", "stance", "term",
-                "quoted", "scare_quoted", "alias", "voice", "in_scope", "scope_reason")
 
 #: why a hit does not count (``scope_reason``), in the order they are checked
 SCOPE_REASONS = ("exclude", "date", "context", "negated", "unattached")

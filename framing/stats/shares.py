@@ -31,14 +31,13 @@ import warnings
 import numpy as np
 
 from framing.errors import FramingError
+from framing.vocabulary import STANCES, check_by, check_voice, label_columns, period_start, table_kind, voice_mask
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["label_shares", "legitimacy_index", "STANCES", "METHODS"]
 
-STANCES = ("delegitimizing", "neutral", "legitimizing")
 METHODS = ("bootstrap", "wilson", "dirichlet")
-from framing.vocabulary import VOICES as _VOICES, voice_mask  # noqa: E402
 _RESERVED = {"referent", "stance", "count", "total", "share", "lo", "hi", "n_docs"}
 
 
@@ -60,83 +59,6 @@ class _Data:
         self.codes = None
 
 
-def _check_by(by) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        by = [by]
-    try:
-        by = list(by)
-    except TypeError:
-        raise FramingError(f"by: expected a column name or a sequence of column names, got {by!r}") from None
-    for b in by:
-        if not isinstance(b, str):
-            raise FramingError(f"by: expected column names (str), got {b!r} in {by!r}")
-        if b in _RESERVED:
-            raise FramingError(f"by: {b!r} is an output column, not a grouping column; "
-                               "group by document columns such as 'outlet' or 'period'")
-    if len(set(by)) != len(by):
-        raise FramingError(f"by: expected distinct column names, got {by!r}")
-    return by
-
-
-def _check_voice(voice) -> str:
-    if voice not in _VOICES:
-        raise FramingError(f"voice: expected one of {', '.join(_VOICES)}, got {voice!r}")
-    return voice
-
-
-def period_start(dates, freq: str):
-    """The start of the ``freq`` period holding each date (NaT stays NaT).
-
-    ``freq`` is a pandas offset alias: ``"MS"`` (months), ``"QS"`` (quarters),
-    ``"YS"`` (years), ``"W-MON"`` (weeks starting Monday), ``"D"``, ...  The
-    start is the latest offset point on or before the (midnight-normalised)
-    date, so the buckets match ``pandas.date_range(..., freq=freq)``.
-    """
-    import pandas as pd
-
-    offset = _offset(freq)
-    dates = pd.Series(dates)
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        dates = pd.to_datetime(dates, errors="coerce", format="mixed")
-    day = dates.dt.normalize()
-    codes, uniq = pd.factorize(day)  # one rollback per distinct day; NaT -> code -1
-    starts = np.array([offset.rollback(pd.Timestamp(d)).to_datetime64() for d in uniq], dtype="datetime64[ns]")
-    out = np.full(len(day), np.datetime64("NaT"), dtype="datetime64[ns]")
-    known = codes >= 0
-    out[known] = starts[codes[known]]
-    return pd.Series(out, index=dates.index)
-
-
-def _offset(freq):
-    from pandas.tseries.frequencies import to_offset
-
-    try:
-        return to_offset(freq)
-    except (ValueError, TypeError):
-        raise FramingError(f"freq: expected a pandas offset alias such as 'MS' (month), 'QS' (quarter), "
-                           f"'YS' (year) or 'W-MON' (week), got {freq!r}") from None
-
-
-def _kind(table) -> str:
-    import pandas as pd
-
-    if not isinstance(table, pd.DataFrame):
-        raise FramingError(f"expected a pandas DataFrame (features, matches or counts), got {type(table).__name__}")
-    cols = set(table.columns)
-    if any(isinstance(c, str) and c.startswith("label:") for c in table.columns):
-        return "features"
-    if {"kind", "referent", "stance", "quoted"} <= cols:
-        return "matches"
-    if {"referent", "stance", "count"} <= cols:
-        return "counts"
-    raise FramingError(
-        "expected a features table (label:<referent>:<stance> columns, from extract_features), a matches "
-        "table (kind, referent, stance, quoted, from extract_matches) or a counts table (referent, stance, "
-        f"count); got columns {', '.join(map(str, table.columns[:12]))}")
-
-
 def _add_period(docs, table, by, freq, what):
     """Add the ``period`` column when ``by`` asks for it; warn about undated documents."""
     if "period" not in by:
@@ -156,15 +78,12 @@ def _add_period(docs, table, by, freq, what):
 def _prepare(table, by, referent, voice, freq) -> _Data:
     import pandas as pd
 
-    by = _check_by(by)
-    voice = _check_voice(voice)
-    kind = _kind(table)
+    by = check_by(by, allow_empty=True, reserved=_RESERVED)
+    voice = check_voice(voice)
+    kind = table_kind(table, ("features", "matches", "counts"), what="label_shares")
     if kind == "counts":
         return _prepare_counts(table, by, referent)
-    missing = [b for b in by if b != "period" and b not in table.columns]
-    if missing:
-        raise FramingError(f"by: column(s) {missing} not in the {kind} table (columns: "
-                           f"{', '.join(map(str, table.columns[:12]))}); use 'period' for time buckets")
+    check_by(by, table.columns, allow_empty=True, derived=("period",), what=f"{kind} table")
     if kind == "features":
         have = table.attrs.get("voice")
         if have is not None and have != voice:
@@ -172,8 +91,6 @@ def _prepare(table, by, referent, voice, freq) -> _Data:
                 f"voice: you asked for voice={voice!r} but these features were extracted with voice={have!r}; "
                 f"extract them again with extract_features(corpus, lexicon, voice={voice!r}), or pass the "
                 "matches table (extract_matches keeps the 'quoted' flag and can be filtered)")
-        from framing.features.extract import label_columns
-
         cols = label_columns(table)
         refs = list(dict.fromkeys(r for _, r, _ in cols))
         docs = table[[b for b in by if b != "period"]].reset_index(drop=True)
@@ -186,6 +103,11 @@ def _prepare(table, by, referent, voice, freq) -> _Data:
             counts[r] = arr
         src = table
     else:
+        need = ["referent", "stance"] + ([] if voice == "all" or "voice" in table.columns else ["quoted"])
+        missing = [c for c in need if c not in table.columns]
+        if missing:
+            raise FramingError(f"matches: expected column(s) {missing} (from extract_matches); columns: "
+                               f"{', '.join(map(str, table.columns[:12]))}")
         m = table[table["kind"] == "label"]
         m = m[voice_mask(m, voice)]
         if "in_scope" in m.columns:  # hits the lexicon's scope rules leave out never count
@@ -251,11 +173,10 @@ def _select(counts: dict, referent, known):
 
 
 def _prepare_counts(table, by, referent):
-    missing = [b for b in by if b not in table.columns]
-    if missing:
-        hint = " (a counts table needs a ready 'period' column)" if "period" in missing else ""
-        raise FramingError(f"by: column(s) {missing} not in the counts table{hint}; columns: "
-                           f"{', '.join(map(str, table.columns[:12]))}")
+    if "period" in by and "period" not in table.columns:
+        raise FramingError("by: column 'period' is not in the counts table (a counts table needs a ready "
+                           f"'period' column); columns: {', '.join(map(str, table.columns[:12]))}")
+    check_by(by, table.columns, allow_empty=True, what="counts table")
     bad = ~table["stance"].isin(STANCES)
     if bad.any():
         raise FramingError(f"counts: row {table.index[bad.to_numpy()][0]!r}, field 'stance': expected one of "

@@ -81,7 +81,7 @@ def test_a_string_is_not_a_corpus():
 
 
 def test_bad_parameters_are_reported_at_fit():
-    with pytest.raises(FramingError, match="voice must be one of"):
+    with pytest.raises(FramingError, match="voice: expected one of"):
         FramingVectorizer(lexicon=TOY, voice="mine").fit(["x"])
     with pytest.raises(FramingError, match="normalize_by must be one of"):
         FramingVectorizer(lexicon=TOY, normalize_by="max").fit(["x"])

@@ -224,7 +224,7 @@ def test_voice_mismatch_is_an_error():
 
 
 @pytest.mark.parametrize("by, pattern", [
-    (("site",), r"column\(s\) \['site'\] not in the features table"),
+    (("site",), r"column 'site' is not in the features table; columns: doc_id, outlet"),
     (("stance",), "output column"),
     (("outlet", "outlet"), "distinct"),
     ((3,), "column names"),
