@@ -78,7 +78,8 @@ _EXPORTS = {
     "demo_path": "framing.demo.paths",
     "predict_outlet": "framing.analyses.predict",
     "analyze": "framing.pipeline.analyze",
-    "drop_wire_copies": "framing.pipeline.analyze",
+    "AnalysisConfig": "framing.pipeline.config",
+    "drop_wire_copies": "framing.pipeline.copies",
 }
 
 # public submodules (``framing.charts.plot_trends`` ...) -> where they live now
