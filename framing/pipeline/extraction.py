@@ -1,0 +1,235 @@
+"""Reading and extraction in one process: the corpus batch by batch, matches and features written as
+they come, term counts summed (they are additive), the features kept small for the statistics.
+
+With ``copies="exclude"`` the accepted documents are held (only the columns extraction reads) so the
+wire copies can be found across the whole corpus first; with ``copies="keep"`` the corpus is streamed
+in bounded memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from framing.corpus.reader import iter_corpus
+from framing.errors import FramingError
+from framing.features.extract import extract_features, extract_matches
+from framing.features.terms import combine_counts, term_counts
+from framing.output.files import atomic_path, for_output, write_table
+from framing.output.views import ATTENTION_MATCH_KINDS, Collector, own_matches
+from framing.pipeline.config import AnalysisConfig
+from framing.pipeline.copies import COPY_COLUMNS, copy_ids, find_wire_copies
+from framing.pipeline.progress import Clock, progress_bar
+from framing.vocabulary import check_by, counted
+
+__all__ = ["Extraction", "StreamWriter", "extract_stream", "compact_features", "require_by", "REJECT_COLUMNS"]
+
+#: Columns of the rejects table (records that could not be read, with their reason).
+REJECT_COLUMNS = ("source", "line", "field", "reason")
+
+
+@dataclass
+class Extraction:
+    """What the reading and extraction pass hands to the statistics."""
+
+    features: pd.DataFrame  #: per-document features, compact (:func:`compact_features`), of every kept document
+    counts: pd.DataFrame  #: lexicon term counts per group (in the asked voice, in scope)
+    rejects: pd.DataFrame  #: records that could not be read, with their reason (:data:`REJECT_COLUMNS`)
+    n_read: int = 0
+    n_accepted: int = 0
+    n_rejected: int = 0
+    n_copies: int | None = None  #: wire copies set aside (None: not looked for)
+    copy_ids: set[str] = field(default_factory=set)  #: their doc_id
+    tables: dict[str, list[Path]] = field(default_factory=dict)  #: tables written (wire_copies, matches, features)
+
+
+class StreamWriter:
+    """Append DataFrames to a CSV and a Parquet file, made visible atomically at the end (as
+    :func:`framing.output.files.write_table` writes them)."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self._csv_ctx = atomic_path(base.with_suffix(".csv"))
+        self._pq_ctx = atomic_path(base.with_suffix(".parquet"))
+        self.csv_tmp = self._csv_ctx.__enter__()
+        self.pq_tmp = self._pq_ctx.__enter__()
+        self.pq_writer: pq.ParquetWriter | None = None
+        self.schema: pa.Schema | None = None
+        self.wrote_header = False
+
+    def append(self, df: pd.DataFrame) -> None:
+        df = for_output(df)
+        df.to_csv(self.csv_tmp, mode="a", header=not self.wrote_header, index=False, encoding="utf-8",
+                  lineterminator="\n", float_format="%.6g", date_format="%Y-%m-%d")
+        self.wrote_header = True
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if self.pq_writer is None or self.schema is None:
+            self.schema = table.schema.remove_metadata()
+            self.pq_writer = pq.ParquetWriter(self.pq_tmp, self.schema)
+        self.pq_writer.write_table(table.cast(self.schema).replace_schema_metadata(None))
+
+    def close(self, ok: bool) -> list[Path]:
+        """Make the files visible (``ok``) or remove them; the paths written."""
+        if self.pq_writer is not None:
+            self.pq_writer.close()
+        exc: tuple[Any, Any, Any] = (None, None, None) if ok else (RuntimeError, RuntimeError("aborted"), None)
+        for ctx in (self._csv_ctx, self._pq_ctx):
+            with contextlib.suppress(RuntimeError):  # the temporary file is gone already
+                ctx.__exit__(*exc)
+        return [self.base.with_suffix(".csv"), self.base.with_suffix(".parquet")] if ok else []
+
+
+def require_by(by: str, columns: Any) -> None:
+    """A :class:`FramingError` unless the grouping column ``by`` is among the corpus ``columns``."""
+    check_by(by, list(columns), what="corpus")
+
+
+def compact_features(feats: pd.DataFrame, by: str) -> pd.DataFrame:
+    """What the statistics need of a batch's features, small: group (category), date, token and
+    feature counts (uint16 unless a count is larger)."""
+    counts = [c for c in feats.columns if c.startswith(("label:", "cat:"))]
+    keep = [c for c in dict.fromkeys([by, "date", "n_tokens", *counts]) if c in feats.columns]
+    small = feats[keep].copy()
+    top = int(small[counts].to_numpy().max()) if len(small) and counts else 0
+    small[counts] = small[counts].astype("uint16" if top < 2**16 else "int64")
+    small[by] = small[by].astype("category")
+    return small
+
+
+def _slices(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """Batches of ``size`` rows of a held corpus."""
+    for i in range(0, len(frame), size):
+        yield frame.iloc[i:i + size]
+
+
+class _Reading:
+    """The accepted batches of a corpus, timed as reading, with the account of what was read."""
+
+    def __init__(self, corpus: Any, config: AnalysisConfig, clock: Clock):
+        self.corpus, self.config, self.clock = corpus, config, clock
+        self.rejects: list[pd.DataFrame] = []
+        self.n_read = self.n_accepted = 0
+
+    def batches(self, bar: Any) -> Iterator[pd.DataFrame]:
+        it = iter(iter_corpus(self.corpus, **self.config.read_options()))
+        while True:
+            with self.clock("reading"):
+                batch = next(it, None)
+            if batch is None:
+                return
+            rej = batch.attrs.get("rejects")
+            if rej is not None and len(rej):
+                self.rejects.append(rej.to_frame())  # attrs["rejects"]: plain records (framing.corpus.reader.Rejects)
+            n_read = int(batch.attrs.get("n_read", len(batch) + (0 if rej is None else len(rej))))
+            self.n_read += n_read
+            self.n_accepted += len(batch)
+            bar.update(n_read)
+            if len(batch):
+                yield batch
+
+    def rejects_table(self) -> pd.DataFrame:
+        if not self.rejects:
+            return pd.DataFrame(columns=list(REJECT_COLUMNS))
+        return pd.concat(self.rejects, ignore_index=True)
+
+
+def _hold_without_copies(reading: _Reading, ex: Extraction, out: Path, config: AnalysisConfig,
+                         progress: bool) -> Iterator[pd.DataFrame]:
+    """Read the whole corpus (the columns extraction reads: one copy of the text in memory), find the
+    wire copies, write their table; the batches to extract (copies still in, left out by the caller)."""
+    by = config.by
+    with progress_bar(progress, desc="reading", unit=" docs") as bar:
+        held = []
+        for b in reading.batches(bar):
+            held.append(b[[c for c in dict.fromkeys(("doc_id", "outlet", "date", "text", by)) if c in b.columns]])
+    with reading.clock("wire copies"):
+        frame = pd.concat(held, ignore_index=True) if held else None
+        held.clear()
+        if frame is not None:
+            require_by(by, frame.columns)
+            table = find_wire_copies(frame)
+            ex.n_copies = int((~table["is_first"]).sum())
+    if frame is None:
+        table = pd.DataFrame(columns=list(COPY_COLUMNS))
+        ex.n_copies = 0
+    ex.tables["wire_copies"] = write_table(table, out / "wire_copies")
+    ex.copy_ids = copy_ids(table)
+    return _slices(frame, config.batch_size) if frame is not None else iter(())
+
+
+def extract_stream(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *, progress: bool,
+                   collector: Collector | None = None) -> Extraction:
+    """Read ``corpus`` and extract matches and features batch by batch into ``config.out``.
+
+    ``collector`` (:class:`framing.output.views.Collector`), when given, is fed every batch with its
+    matches in every voice, aliases included: one matching pass serves the tables and attention.
+    """
+    out, by, voice = config.out_dir, config.by, config.voice
+    reading = _Reading(corpus, config, clock)
+    ex = Extraction(features=pd.DataFrame(), counts=pd.DataFrame(), rejects=pd.DataFrame())
+    hold = config.copies == "exclude"
+    source = _hold_without_copies(reading, ex, out, config, progress) if hold else None
+    skip = ex.copy_ids
+
+    w_matches = StreamWriter(out / "matches")
+    w_features = StreamWriter(out / "features")
+    features: list[pd.DataFrame] = []
+    counts: list[pd.DataFrame] = []
+    ok = False
+    try:
+        with progress_bar(progress, desc="extracting" if hold else "reading + extracting", unit=" docs",
+                          total=reading.n_accepted if hold else None) as bar:
+            for read in (source if source is not None else reading.batches(bar)):
+                if source is not None:
+                    bar.update(len(read))
+                else:
+                    require_by(by, read.columns)
+                batch = read[~read["doc_id"].astype(str).isin(skip).to_numpy()] if skip else read
+                if not len(batch):
+                    continue
+                with clock("extraction"):
+                    every = None
+                    if collector is not None:  # issue 13: one matching pass, aliases in every voice too
+                        every = extract_matches(batch, lex, voice="all", kinds=ATTENTION_MATCH_KINDS)
+                        matches = own_matches(every)  # == extract_matches(batch, lex)
+                    else:
+                        matches = extract_matches(batch, lex)
+                    feats = extract_features(batch, lex, voice=voice)
+                if collector is not None:
+                    with clock("attention (collect)"):
+                        collector.add(batch, every)
+                        del every
+                with clock("writing tables"):
+                    if len(matches):
+                        w_matches.append(matches)
+                        own = counted(matches, voice)
+                        if len(own):
+                            counts.append(term_counts(own, vocabulary="lexicon", by=(by,))
+                                          if by in own.columns else term_counts(own, vocabulary="lexicon"))
+                    w_features.append(feats)
+                    features.append(compact_features(feats, by))
+        ok = True
+    finally:
+        ex.tables["matches"] = w_matches.close(ok)
+        ex.tables["features"] = w_features.close(ok)
+    ex.n_read, ex.n_accepted = reading.n_read, reading.n_accepted
+    ex.rejects = reading.rejects_table()
+    ex.n_rejected = len(ex.rejects)
+    if not features:
+        raise FramingError(f"{corpus}: no document was accepted (read {ex.n_read}); "
+                           "see rejects.csv for the reasons")
+    feats = pd.concat(features, ignore_index=True)
+    features.clear()
+    feats[by] = feats[by].astype(str)
+    feats.attrs["voice"] = voice
+    feats.attrs["lexicon"] = lex.name
+    ex.features = feats
+    ex.counts = combine_counts(*counts) if counts else pd.DataFrame(columns=[by, "term", "count"])
+    return ex
