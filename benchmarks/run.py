@@ -84,14 +84,14 @@ def merged_lexicon():
     """All bundled lexicons as one Lexicon, and the list of their names."""
     import yaml
 
-    from framing.lexicon.load import Lexicon, _bundled_dir, _bundled_names
+    from framing.lexicon.load import Lexicon, bundled_dir, bundled_names
 
-    names = _bundled_names()
+    names = bundled_names()
     merged = {"name": "all_bundled", "window": 1, "linkers": [], "titles": [], "categories": {},
               "referents": {}}
     seen = {"linkers": set(), "titles": set()}
     for name in names:
-        data = yaml.safe_load((_bundled_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+        data = yaml.safe_load((bundled_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
         merged["window"] = max(merged["window"], int(data.get("window", 1)))
         for key in ("linkers", "titles"):
             for item in data.get(key) or []:
@@ -156,18 +156,18 @@ def subprocess_seconds(code: str, runs: int) -> float:
 IMPORT_CODE = "import time; t = time.perf_counter(); import framing; print(time.perf_counter() - t)"
 COMPILE_CODE = """
 import time
-from framing.lexicon.load import _bundled_names, load_lexicon
+from framing.lexicon.load import bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
 t = time.perf_counter()
-for name in _bundled_names():
+for name in bundled_names():
     compile_lexicon(load_lexicon(name))
 print(time.perf_counter() - t)
 """
 COMPILE_ONLY_CODE = """
 import time
-from framing.lexicon.load import _bundled_names, load_lexicon
+from framing.lexicon.load import bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
-lexicons = [load_lexicon(name) for name in _bundled_names()]
+lexicons = [load_lexicon(name) for name in bundled_names()]
 t = time.perf_counter()
 for lex in lexicons:
     compile_lexicon(lex)
