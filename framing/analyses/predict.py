@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.vocabulary import CATEGORY_PREFIX, LABEL_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class OutletPrediction:
 
 def _feature_cols(features: pd.DataFrame, feature_cols):
     if feature_cols is None:
-        cols = [c for c in features.columns if isinstance(c, str) and (c.startswith("cat:") or c.startswith("label:"))]
+        cols = [c for c in features.columns if isinstance(c, str) and c.startswith((CATEGORY_PREFIX, LABEL_PREFIX))]
         if not cols:
             raise FramingError("features: no 'cat:' or 'label:' columns; pass the table from extract_features "
                                "or name the columns with feature_cols=")
@@ -163,7 +164,7 @@ def predict_outlet(features, *, feature_cols=None, model="logistic", cv: int = 5
     if len(classes) < 2:
         raise FramingError(f"features: need at least two outlets to tell apart, got {list(classes)}")
     if counts.min() < cv:
-        small = {str(c): int(n) for c, n in zip(classes, counts) if n < cv}
+        small = {str(c): int(n) for c, n in zip(classes, counts, strict=True) if n < cv}
         raise FramingError(f"outlets {small} have fewer kept documents than cv={cv} folds; "
                            "lower cv or leave those outlets out")
 
@@ -206,5 +207,5 @@ def predict_outlet(features, *, feature_cols=None, model="logistic", cv: int = 5
     return OutletPrediction(
         accuracy=float(accuracy_score(y, pred)), macro_f1=float(f1_score(y, pred, average="macro")),
         baseline_accuracy=float(majority), chance_macro_f1=float(f1_score(y, dummy, average="macro")),
-        confusion=conf, report=report, top_features=top, predictions=preds, n_docs=int(len(y)),
+        confusion=conf, report=report, top_features=top, predictions=preds, n_docs=len(y),
         n_dropped=n_dropped, feature_cols=cols)

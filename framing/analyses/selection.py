@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from framing.errors import FramingError
+from framing.vocabulary import CATEGORY_PREFIX, LABEL_PREFIX, label_columns
 
 __all__ = ["referent_totals", "top_referent", "top_term", "hit_sentence", "outlets_for_folds"]
 
@@ -19,7 +20,7 @@ _SENTENCE_END = re.compile(r"[.!?؟\n]+")
 def _label_columns(features) -> list[str]:
     if not hasattr(features, "columns"):
         raise FramingError(f"features: expected the DataFrame from extract_features, got {type(features).__name__}")
-    return [c for c in features.columns if isinstance(c, str) and c.startswith("label:") and c.count(":") == 2]
+    return [c for c, _, _ in label_columns(features)]
 
 
 def referent_totals(features):
@@ -141,7 +142,7 @@ def outlets_for_folds(features, cv: int = 5, *, by: str = "outlet", feature_cols
     if by not in getattr(features, "columns", ()):
         raise FramingError(f"features: no {by!r} column; pass the table from extract_features")
     cols = list(feature_cols) if feature_cols is not None else [
-        c for c in features.columns if isinstance(c, str) and c.startswith(("label:", "cat:"))]
+        c for c in features.columns if isinstance(c, str) and c.startswith((LABEL_PREFIX, CATEGORY_PREFIX))]
     usable = features[cols].sum(axis=1) > 0 if cols else pd.Series(False, index=features.index)
     per_outlet = usable.groupby(features[by].astype(str)).sum().astype("int64")
     small = per_outlet[per_outlet < cv].sort_values(kind="stable")
