@@ -3,7 +3,7 @@
 :func:`trends` gives the share of each stance per period on a complete period grid
 (periods without labels are rows with ``total`` 0 and NaN share, so a chart shows a
 gap instead of joining distant points). :func:`change_points` segments each group's
-period × stance count series with :func:`framing.stats.core.multinomial_segmentation`.
+period × stance count series with :func:`framing.stats.multinomial_segmentation`.
 
 Inputs are those of :func:`framing.label_shares`: a features table, a matches table,
 or (for ``method="wilson"`` and :func:`change_points`) a long counts table with a
@@ -26,31 +26,65 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from framing.errors import FramingError
-from framing.stats.shares import _prepare, boundary_fallback
+from framing.stats.bootstrap import bootstrap_shares
+from framing.stats.intervals import wilson_interval
+from framing.stats.segmentation import multinomial_segmentation
+from framing.stats.shares import boundary_fallback
+from framing.stats.stance_counts import StanceCounts, prepare_stance_counts
 from framing.vocabulary import STANCES, check_by, period_range
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["trends", "change_points"]
 
 
-def _grid(data, freq):
-    """Group keys, the period grid and, per referent, (G*P x 3 counts, n_docs per cell)."""
+class _Cells(NamedTuple):
+    """One referent on the grid of (group, period) cells."""
+
+    counts: np.ndarray
+    """cells x 3 stance counts (cell = group * periods + period)"""
+    n_docs: np.ndarray
+    """documents with a label of the referent per cell (NaN for a counts table)"""
+    doc_counts: np.ndarray | None
+    """documents x 3 stance counts (None for a counts table)"""
+    has_label: np.ndarray | None
+    """documents with a label of the referent (None for a counts table)"""
+
+
+class _Grid(NamedTuple):
+    keys: pd.DataFrame
+    """one row per group: the grouping columns"""
+    gcols: list[str]
+    periods: pd.DatetimeIndex
+    """the first day of every period, from the first to the last"""
+    cell: np.ndarray
+    """the cell of each document (or counts row)"""
+    referents: dict[str, _Cells]
+
+
+def _grid(data: StanceCounts, freq: str) -> _Grid:
+    """Group keys, the period grid and, per referent, the counts per (group, period) cell."""
     import pandas as pd
 
     gcols = [b for b in data.by if b != "period"]
     if data.docs is not None:
         frame = data.docs
-    else:
+    elif data.agg is not None:
         frame = data.agg.copy()
         frame["period"] = pd.to_datetime(frame["period"], errors="coerce")
         if frame["period"].isna().any():
             raise FramingError("counts: column 'period' holds values that are not dates; "
                                "give each period as its first day")
+    else:
+        raise FramingError("stance counts: expected per-document or aggregated counts, got neither")
     if len(frame) == 0 or frame["period"].isna().all():
         raise FramingError("no dated documents to put on a time axis; check the 'date' column")
     periods = period_range(frame["period"].min(), frame["period"].max(), freq)
@@ -68,21 +102,21 @@ def _grid(data, freq):
         keys = pd.DataFrame(index=range(1))
     P, G = len(periods), len(keys)
     cell = g_code * P + p_code
-    out = {}
-    if data.docs is not None:
+    out: dict[str, _Cells] = {}
+    if data.counts is not None:
         for r, X in data.counts.items():
             M = np.zeros((G * P, 3), dtype=np.int64)
             np.add.at(M, cell, X)
             has = X.sum(axis=1) > 0
-            out[r] = (M, np.bincount(cell[has], minlength=G * P), X, has)
+            out[r] = _Cells(M, np.bincount(cell[has], minlength=G * P), X, has)
     else:
-        s_code = pd.Index(STANCES).get_indexer(frame["stance"])
-        for r in data.referents:
+        s_code = pd.Index(STANCES).get_indexer(pd.Index(frame["stance"]))
+        for r in data.referents or []:
             sel = (frame["referent"] == r).to_numpy()
             M = np.zeros((G * P, 3), dtype=np.int64)
             np.add.at(M, (cell[sel], s_code[sel]), frame["count"].to_numpy()[sel])
-            out[r] = (M, np.full(G * P, np.nan), None, None)
-    return keys, gcols, periods, cell, out
+            out[r] = _Cells(M, np.full(G * P, np.nan), None, None)
+    return _Grid(keys, gcols, periods, cell, out)
 
 
 def _check_smooth(smooth):
@@ -105,8 +139,10 @@ def trends(features_or_matches, *, freq: str = "MS", by="outlet", referent=None,
         Features, matches or a long counts table with a ``period`` column (see
         :func:`framing.label_shares`).
     freq : str, default "MS"
-        Period length (pandas offset alias: ``"MS"`` month, ``"QS"`` quarter, ``"W-MON"``
-        week, ...). Documents are bucketed by ``date``; ``period`` is the period's first day.
+        Period length (pandas frequency: ``"MS"`` month, ``"QS"`` quarter, ``"W"`` week from
+        Monday to Sunday, ``"W-MON"`` week ending on Monday, ...; see
+        :func:`framing.vocabulary.period_start`). Documents are bucketed by ``date``; ``period``
+        is the period's first day.
     by : str, sequence of str or None, default "outlet"
         Grouping column(s) besides the period; None pools all documents.
     referent, voice, ci
@@ -136,29 +172,29 @@ def trends(features_or_matches, *, freq: str = "MS", by="outlet", referent=None,
     """
     import pandas as pd
 
-    from framing.stats import core as stats
-
     by_ = check_by(by, allow_empty=True)
     if "period" in by_:
         raise FramingError("by: 'period' is added by trends itself; pass the other grouping columns")
     smooth = _check_smooth(smooth)
     if method not in ("wilson", "bootstrap"):
         raise FramingError(f"method: expected 'wilson' or 'bootstrap', got {method!r}")
-    data = _prepare(features_or_matches, [*by_, "period"], referent, voice, freq)
+    data = prepare_stance_counts(features_or_matches, [*by_, "period"], referent, voice, freq)
     if method == "bootstrap" and data.docs is None:
         raise FramingError("method='bootstrap' resamples documents, but a counts table has no documents; "
                            "pass the features or matches table, or use method='wilson'")
-    keys, gcols, periods, cell, mats = _grid(data, freq)
+    grid = _grid(data, freq)
+    keys, gcols, periods, cell = grid.keys, grid.gcols, grid.periods, grid.cell
     P, G = len(periods), len(keys)
     frames = []
-    for r, (M, n_docs, X, has) in mats.items():
+    for r, cells in grid.referents.items():
+        M, n_docs, X, has = cells.counts, cells.n_docs, cells.doc_counts, cells.has_label
         total = M.sum(axis=1)
         if method == "wilson":
-            w = stats.wilson_interval(M.reshape(-1), np.repeat(total, 3), ci=ci)
+            w = wilson_interval(M.reshape(-1), np.repeat(total, 3), ci=ci)
             lo, hi = w["lo"].to_numpy(), w["hi"].to_numpy()
-        elif has.any():
-            res = stats.bootstrap_shares(X[has], cell[has], n_boot=n_boot, ci=ci, seed=seed,
-                                         levels=list(range(G * P)))
+        elif X is not None and has is not None and has.any():
+            res = bootstrap_shares(X[has], cell[has], n_boot=n_boot, ci=ci, seed=seed,
+                                   levels=list(range(G * P)))
             lo, hi = boundary_fallback(M, res["lo"].to_numpy(), res["hi"].to_numpy(), ci)
         else:
             lo = hi = np.full(G * P * 3, np.nan)
@@ -214,7 +250,7 @@ def change_points(features_or_matches, *, freq: str = "MS", by="outlet", referen
     """Periods where a group's mix of stances for a referent changes.
 
     For each group × referent the period × stance count matrix (complete period grid)
-    is segmented by :func:`framing.stats.core.multinomial_segmentation`: the exact best split
+    is segmented by :func:`framing.stats.multinomial_segmentation`: the exact best split
     into at most ``max_changes + 1`` segments of at least ``min_size`` periods with
     labels, each with its own stance shares, under a BIC (or AIC, or numeric) penalty per
     change.
@@ -253,25 +289,24 @@ def change_points(features_or_matches, *, freq: str = "MS", by="outlet", referen
     """
     import pandas as pd
 
-    from framing.stats import core as stats
-
     by_ = check_by(by, allow_empty=True)
     if "period" in by_:
         raise FramingError("by: 'period' is the time axis of change_points; pass the other grouping columns")
     if not (isinstance(min_shift, (int, float)) and not isinstance(min_shift, bool)
             and math.isfinite(min_shift) and 0 <= min_shift <= 1):
         raise FramingError(f"min_shift: expected a share change between 0 and 1, got {min_shift!r}")
-    data = _prepare(features_or_matches, [*by_, "period"], referent, voice, freq)
-    keys, gcols, periods, _, mats = _grid(data, freq)
+    data = prepare_stance_counts(features_or_matches, [*by_, "period"], referent, voice, freq)
+    grid = _grid(data, freq)
+    keys, gcols, periods = grid.keys, grid.gcols, grid.periods
     P = len(periods)
     rows = []
-    for r, (M, *_rest) in mats.items():
+    for r, cells in grid.referents.items():
+        M = cells.counts
         for g in range(len(keys)):
             C = pd.DataFrame(M[g * P:(g + 1) * P], index=periods, columns=list(STANCES))
             if C.to_numpy().sum() == 0:
                 continue
-            seg = stats.multinomial_segmentation(C, max_changes=max_changes, min_size=min_size,
-                                                 penalty=penalty)
+            seg = multinomial_segmentation(C, max_changes=max_changes, min_size=min_size, penalty=penalty)
             shares = seg[[f"share:{s}" for s in STANCES]].to_numpy()
             for i in range(1, len(seg)):
                 diff = shares[i] - shares[i - 1]

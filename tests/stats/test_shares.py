@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from framing.errors import FramingError
-from framing.stats.shares import label_shares, legitimacy_index, period_start
-from framing.stats.core import wilson_interval
+from framing.stats import wilson_interval
+from framing.stats.shares import label_shares, legitimacy_index
+from framing.vocabulary import period_start
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 S = ("delegitimizing", "neutral", "legitimizing")

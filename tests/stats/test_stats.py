@@ -1,4 +1,4 @@
-"""Tests of framing.stats.core against independent computations (hand formulas, scipy)."""
+"""Tests of the statistics of framing.stats (keyness, distance, intervals, bootstrap, segmentation) against independent computations (hand formulas, scipy)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from scipy.stats import beta as beta_dist
 from scipy.stats import chi2_contingency, false_discovery_control
 
 from framing.errors import FramingError
-from framing.stats.core import (
+from framing.stats import (
     binomial_segmentation,
     bh_qvalues,
     bootstrap_index,
