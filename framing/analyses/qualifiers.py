@@ -19,13 +19,16 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError, LexiconError
-from framing.lexicon.load import Lexicon, as_lexicon
-from framing.lexicon.matcher import compile_lexicon
+from framing.features.inputs import as_corpus, documents
+from framing.lexicon.load import Entry, Lexicon, as_lexicon, load_lexicon
+from framing.lexicon.matcher import CompiledLexicon, compile_lexicon
 from framing.text.normalization import normalize
 from framing.vocabulary import check_voice
 
@@ -38,11 +41,11 @@ _JOIN = re.compile(r"[ «»“”\"‘’']*")
 _ANY = "*"
 
 
-def _entries_dict(entries):
+def _entries_dict(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     return [{"term": e.term, "variants": list(e.variants), "inflect": e.inflect} for e in entries]
 
 
-def qualifier_lexicon(lexicon, qualifiers=None) -> Lexicon:
+def qualifier_lexicon(lexicon: Any, qualifiers: Any = None) -> Lexicon:
     """The qualifier categories :func:`epithets` counts, as a lexicon of categories only.
 
     ``qualifiers`` may be a lexicon (its categories are used), a bundled name or path, or a dict
@@ -50,10 +53,10 @@ def qualifier_lexicon(lexicon, qualifiers=None) -> Lexicon:
     ``markers`` lexicon is installed, its categories (a category name already used is prefixed
     ``markers_``; a term already taken by an earlier category is skipped, with a log message).
     """
-    cats: dict[str, list] = {}
-    seen: set = set()
+    cats: dict[str, list[dict[str, Any]]] = {}
+    seen: set[str] = set()
 
-    def add(name, entries):
+    def add(name: str, entries: Iterable[Entry]) -> None:
         kept = []
         for e in entries:
             forms = set(e.forms)
@@ -69,9 +72,8 @@ def qualifier_lexicon(lexicon, qualifiers=None) -> Lexicon:
         lex = as_lexicon(lexicon)
         for c in lex.categories.values():
             add(c.name, c.entries)
+        markers: Lexicon | None
         try:
-            from framing.lexicon.load import load_lexicon
-
             markers = load_lexicon("markers")
         except LexiconError:
             markers = None
@@ -93,7 +95,7 @@ def qualifier_lexicon(lexicon, qualifiers=None) -> Lexicon:
     return Lexicon.from_dict({"name": "qualifiers", "categories": cats}, source="<qualifiers>")
 
 
-def _before_terms(qlex: Lexicon, before) -> set:
+def _before_terms(qlex: Lexicon, before: str | Iterable[str] | None) -> set[str]:
     """Terms (canonical) counted before the alias instead of after it."""
     if before is None:
         # a relative phrase (ما يسمى, ما تسمى, ما يعرف ب) stands before the name it hedges; adjectives
@@ -101,7 +103,7 @@ def _before_terms(qlex: Lexicon, before) -> set:
         return {e.term for c in qlex.categories.values() for e in c.entries
                 if normalize(e.term).split(" ")[0] == "ما"}
     names = {before} if isinstance(before, str) else set(before)
-    out = set()
+    out: set[str] = set()
     norm_names = {normalize(n) for n in names}
     for c in qlex.categories.values():
         for e in c.entries:
@@ -110,14 +112,20 @@ def _before_terms(qlex: Lexicon, before) -> set:
     return out
 
 
-def _tokens(norm):
-    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
-    joined = [_JOIN.fullmatch(norm, toks[k][1], toks[k + 1][0]) is not None for k in range(len(toks) - 1)]
-    return toks, joined
+def _tokens(norm: str) -> tuple[list[int], list[int], list[bool]]:
+    """Start and end offsets of the words of ``norm``, and whether each word is joined to the next by
+    spaces or quotation marks only."""
+    starts, ends = [], []
+    for m in _TOKEN.finditer(norm):
+        starts.append(m.start())
+        ends.append(m.end())
+    joined = [_JOIN.fullmatch(norm, ends[k], starts[k + 1]) is not None for k in range(len(starts) - 1)]
+    return starts, ends, joined
 
 
-def epithets(corpus, lexicon, *, target: str, window: int = 4, qualifiers=None, before=None,
-             voice: str = "all", n_boot: int = 0, ci: float = 0.95, seed: int | None = 0) -> pd.DataFrame:
+def epithets(corpus: Any, lexicon: Any, *, target: str, window: int = 4, qualifiers: Any = None,
+             before: str | Iterable[str] | None = None, voice: str = "all", n_boot: int = 0, ci: float = 0.95,
+             seed: int | None = 0) -> pd.DataFrame:
     """How often qualifier terms stand next to a target referent's names, per outlet.
 
     A mention is a match of one of the target's aliases (``find_matches(kinds=("alias",))``). A
@@ -159,8 +167,7 @@ def epithets(corpus, lexicon, *, target: str, window: int = 4, qualifiers=None, 
         ``lo``, ``hi`` (Wilson interval), and ``boot_lo``, ``boot_hi`` when ``n_boot > 0``.
         Outlets without documents mentioning the target still appear, with ``n_mentions = 0``.
     """
-    from framing.features.extract import _as_corpus, _docs
-    from framing.stats.core import bootstrap_shares, wilson_interval
+    from framing.stats.core import wilson_interval
 
     check_voice(voice)
     lex = as_lexicon(lexicon)
@@ -179,72 +186,84 @@ def epithets(corpus, lexicon, *, target: str, window: int = 4, qualifiers=None, 
     keys += [(c, _ANY) for c in qlex.categories]
     col = {k: j for j, k in enumerate(keys)}
 
-    corpus = _as_corpus(corpus)
-    ids, outlets, dates, texts = _docs(corpus)
-    mentions = np.zeros(len(texts), dtype=np.int64)
-    qualified = np.zeros((len(texts), len(keys)), dtype=np.int64)
-    for i, text in enumerate(texts):
-        norm = normalize(text)
-        aliases = cl.find(norm, ("alias",))
-        mine = [m for m in aliases if m.referent == target and
-                (voice == "all" or m.voice == voice)]
-        if not mine:
-            continue
-        toks, joined = _tokens(norm)
-        starts = [s for s, _ in toks]
-        ends = [e for _, e in toks]
-        def first_tok(pos):
-            return bisect_left(starts, pos)
+    docs = documents(as_corpus(corpus))
+    mentions = np.zeros(len(docs.texts), dtype=np.int64)
+    qualified = np.zeros((len(docs.texts), len(keys)), dtype=np.int64)
+    for i, text in enumerate(docs.texts):
+        mentions[i] = _count_document(normalize(text), cl, cq, target=target, voice=voice, pre=pre,
+                                      window=window, col=col, row=qualified[i])
 
-        def last_tok(pos):
-            return bisect_right(ends, pos) - 1
-
-        others = [(first_tok(m.start), last_tok(m.end)) for m in aliases if m.referent != target]
-        quals = [(first_tok(q.start), last_tok(q.end), q.category, q.term) for q in cq.find(norm, ("category",))]
-        for m in mine:
-            mentions[i] += 1
-            a0, a1 = first_tok(m.start), last_tok(m.end)
-            hit = set()
-            for q0, q1, cat, term in quals:
-                if term in pre:
-                    if not (q1 < a0 and a0 - q1 <= window):
-                        continue
-                    lo, hi = q1, a0
-                else:
-                    if not (q0 > a1 and q0 - a1 <= window):
-                        continue
-                    lo, hi = a1, q0
-                if not all(joined[k] for k in range(lo, hi)):
-                    continue
-                if any(o0 > lo and o1 < hi for o0, o1 in others):
-                    continue
-                hit.add((cat, term))
-                hit.add((cat, _ANY))
-            for k in hit:
-                qualified[i, col[k]] += 1
-
-    outlet_s = pd.Series(outlets, dtype=object).fillna("")
+    outlet_s = pd.Series(docs.outlets, dtype=object).fillna("")
     levels = sorted(outlet_s.unique())
     rows = []
     for o in levels:
         sel = (outlet_s == o).to_numpy()
         n_m = int(mentions[sel].sum())
-        for (cat, term), j in col.items():
-            rows.append((o, cat, term, n_m, int(qualified[sel, j].sum())))
+        rows += [(o, cat, term, n_m, int(qualified[sel, j].sum())) for (cat, term), j in col.items()]
     out = pd.DataFrame(rows, columns=["outlet", "category", "term", "n_mentions", "n_qualified"])
     w = wilson_interval(out["n_qualified"].to_numpy(), out["n_mentions"].to_numpy(), ci=ci)
     out["share"], out["lo"], out["hi"] = w["share"].to_numpy(), w["lo"].to_numpy(), w["hi"].to_numpy()
     if n_boot > 0:
-        boot_lo, boot_hi = [], []
-        for (cat, term), j in col.items():
-            X = np.stack([qualified[:, j], mentions - qualified[:, j]], axis=1)
-            res = bootstrap_shares(X, outlet_s.to_numpy(), n_boot=int(n_boot), ci=ci, seed=seed, levels=levels)
-            res = res[res["category"] == 0].set_index("group")
-            boot_lo.append(res["lo"].reindex(levels).to_numpy())
-            boot_hi.append(res["hi"].reindex(levels).to_numpy())
-        out["boot_lo"] = np.stack(boot_lo, axis=1).ravel()
-        out["boot_hi"] = np.stack(boot_hi, axis=1).ravel()
+        out["boot_lo"], out["boot_hi"] = _bootstrap(qualified, mentions, outlet_s.to_numpy(), levels,
+                                                    list(col.values()), n_boot=int(n_boot), ci=ci, seed=seed)
     out = out.sort_values(["outlet", "category", "term"], kind="stable").reset_index(drop=True)
     out.attrs.update({"target": target, "window": window, "voice": voice,
                       "before_terms": sorted(pre), "lexicon": lex.name})
     return out
+
+
+def _count_document(norm: str, cl: CompiledLexicon, cq: CompiledLexicon, *, target: str, voice: str,
+                    pre: set[str], window: int, col: dict[tuple[str, str], int], row: np.ndarray) -> int:
+    """Count one document: add its qualified mentions to ``row`` (one cell per key of ``col``) and
+    return how many mentions of the target it has."""
+    aliases = cl.find(norm, ("alias",))
+    mine = [m for m in aliases if m.referent == target and voice in ("all", m.voice)]
+    if not mine:
+        return 0
+    starts, ends, joined = _tokens(norm)
+
+    def first_tok(pos: int) -> int:
+        return bisect_left(starts, pos)
+
+    def last_tok(pos: int) -> int:
+        return bisect_right(ends, pos) - 1
+
+    others = [(first_tok(m.start), last_tok(m.end)) for m in aliases if m.referent != target]
+    quals = [(first_tok(q.start), last_tok(q.end), q.category or "", q.term) for q in cq.find(norm, ("category",))]
+    for m in mine:
+        a0, a1 = first_tok(m.start), last_tok(m.end)
+        hit: set[tuple[str, str]] = set()
+        for q0, q1, cat, term in quals:
+            if term in pre:
+                if not (q1 < a0 and a0 - q1 <= window):
+                    continue
+                lo, hi = q1, a0
+            else:
+                if not (q0 > a1 and q0 - a1 <= window):
+                    continue
+                lo, hi = a1, q0
+            if not all(joined[k] for k in range(lo, hi)):
+                continue
+            if any(o0 > lo and o1 < hi for o0, o1 in others):
+                continue
+            hit.add((cat, term))
+            hit.add((cat, _ANY))
+        for k in hit:
+            row[col[k]] += 1
+    return len(mine)
+
+
+def _bootstrap(qualified: np.ndarray, mentions: np.ndarray, outlets: np.ndarray, levels: list[str],
+               columns: list[int], *, n_boot: int, ci: float, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap bounds of each column's share per outlet (documents resampled within each
+    outlet), raveled outlet-major like the result rows."""
+    from framing.stats.core import bootstrap_shares
+
+    boot_lo, boot_hi = [], []
+    for j in columns:
+        X = np.stack([qualified[:, j], mentions - qualified[:, j]], axis=1)
+        res = bootstrap_shares(X, outlets, n_boot=n_boot, ci=ci, seed=seed, levels=levels)
+        res = res[res["category"] == 0].set_index("group")
+        boot_lo.append(res["lo"].reindex(levels).to_numpy())
+        boot_hi.append(res["hi"].reindex(levels).to_numpy())
+    return np.stack(boot_lo, axis=1).ravel(), np.stack(boot_hi, axis=1).ravel()

@@ -12,19 +12,23 @@ match nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.features.inputs import as_corpus
 from framing.lexicon.load import as_lexicon
 from framing.lexicon.matcher import compile_lexicon
+from framing.text.normalization import normalize
 
 __all__ = ["entry_coverage"]
 
 _ROLES = {0: "category", 1: "label", 2: "alias"}
 
 
-def entry_coverage(corpus, lexicon) -> pd.DataFrame:
+def entry_coverage(corpus: Any, lexicon: Any) -> pd.DataFrame:
     """Whole-word hits of every category, alias and label entry in a corpus, before attachment and scope.
 
     A label counted here may still not name its referent (no alias near it) or be out of scope: this
@@ -37,19 +41,15 @@ def entry_coverage(corpus, lexicon) -> pd.DataFrame:
         ``kind``, ``owner`` (category or referent), ``stance``, ``term``, ``pattern`` (a ``*`` entry),
         ``n_hits``, ``n_docs``, in lexicon order.
     """
-    from framing.features.extract import _as_corpus
-
-    corpus = _as_corpus(corpus)
+    frame = as_corpus(corpus)
     compiled = compile_lexicon(as_lexicon(lexicon))
     n = len(compiled.entries)
     hits = np.zeros(n, dtype=np.int64)
     docs = np.zeros(n, dtype=np.int64)
-    from framing.text.normalization import normalize
-
-    for i, text in enumerate(corpus["text"].tolist()):
+    for i, text in enumerate(frame["text"].tolist()):
         if not isinstance(text, str):
             raise FramingError(f"row {i}, field 'text': expected a str, got {type(text).__name__}")
-        seen = set()
+        seen: set[int] = set()
         for _s, _e, ids in compiled.hits(normalize(text)):
             for idx in ids:
                 hits[idx] += 1

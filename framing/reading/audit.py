@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import logging
 import zlib
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import NAType
 
 from framing.errors import FramingError
-from framing.features.extract import _as_corpus
+from framing.features.inputs import as_corpus
 from framing.reading.kwic import Context, context
+from framing.vocabulary import check_by
 
 logger = logging.getLogger(__name__)
 
@@ -41,23 +45,14 @@ _FALSE = {"false", "f", "no", "n", "0", "0.0", "خطأ", "لا"}
 _CONTEXT_COLS = ["left", "match", "right"]
 
 
-def _by_list(by, columns, name="by"):
-    if by is None:
-        return []
-    cols = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in cols if c not in columns]
-    if missing:
-        raise FramingError(f"{name}: column(s) {missing} not in the table (columns: {', '.join(map(str, columns))})")
-    return cols
-
-
-def _group_seed(seed: int, key) -> list[int]:
+def _group_seed(seed: int, key: Any) -> list[int]:
     """A seed for one stratum that depends only on the seed and the stratum's key, so that adding an
     entry to the lexicon does not change the sample drawn for the others."""
     return [int(seed), zlib.crc32(repr(key).encode("utf-8"))]
 
 
-def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term", window: int = 8) -> pd.DataFrame:
+def audit_sample(matches: pd.DataFrame, n: int = 50, seed: int = 0, *, corpus: Any = None,
+                 by: str | list[str] | None = "term", window: int = 8) -> pd.DataFrame:
     """A reproducible random sample of matches to check by hand.
 
     Parameters
@@ -90,12 +85,12 @@ def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term",
         raise FramingError(f"n: expected an integer >= 1, got {n!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise FramingError(f"seed: expected an integer, got {seed!r}")
-    cols = _by_list(by, matches.columns)
+    cols = check_by(by, matches.columns, allow_empty=True, what="matches table")
     need = [c for c in ("doc_id", "start", "end") if c not in matches.columns]
     if need and corpus is not None:
         raise FramingError(f"matches: columns {need} are missing; the table from extract_matches has them")
     table = matches.reset_index(drop=True)
-    picked = []
+    picked: list[int] = []
     if cols:
         for key, idx in sorted(table.groupby(cols, sort=False, dropna=False).indices.items(),
                                key=lambda kv: repr(kv[0])):
@@ -108,50 +103,55 @@ def audit_sample(matches, n: int = 50, seed: int = 0, *, corpus=None, by="term",
         picked = list(idx if len(idx) <= n else np.sort(rng.choice(idx, size=n, replace=False)))
     sample = table.iloc[picked].copy()
     sample.insert(0, "match_row", matches.index[picked])
-    order = [c for c in cols + ["doc_id", "start"] if c in sample.columns]
+    order = [c for c in [*cols, "doc_id", "start"] if c in sample.columns]
     if order:
         sample = sample.sort_values(order, kind="stable")
     sample = sample.reset_index(drop=True)
 
     if corpus is not None:
-        corpus = _as_corpus(corpus)
-        ids = corpus["doc_id"].astype(str) if "doc_id" in corpus.columns else pd.Series(
-            corpus.index.astype(str), index=corpus.index)
-        texts = dict(zip(ids, corpus["text"]))
-        ctx: list[Context] = []
-        for i, (doc_id, s, e) in enumerate(zip(sample["doc_id"].astype(str), sample["start"], sample["end"])):
-            text = texts.get(doc_id)
-            if not isinstance(text, str):
-                raise FramingError(f"sample row {i}: doc_id {doc_id!r} is not in the corpus (or has no text); "
-                                   "pass the corpus the matches were extracted from")
-            s, e = int(s), int(e)
-            if not 0 <= s <= e <= len(text) or ("surface" in sample.columns and text[s:e] != sample["surface"].iat[i]):
-                raise FramingError(f"sample row {i}: doc_id {doc_id!r}, the span {s}:{e} does not hold the matched "
-                                   f"surface {sample['surface'].iat[i] if 'surface' in sample.columns else ''!r}; "
-                                   "the corpus differs from the one the matches were extracted from")
-            ctx.append(context(text, s, e, window))
-        for c in _CONTEXT_COLS:
-            sample[c] = [getattr(t, c) for t in ctx]
+        for c, values in zip(_CONTEXT_COLS, _contexts(sample, as_corpus(corpus), window), strict=True):
+            sample[c] = values
     sample["correct"] = pd.Series([None] * len(sample), dtype=object)
     sample["note"] = pd.Series([""] * len(sample), dtype=object)
-    sample.attrs.update({"n": int(n), "seed": int(seed), "by": cols, "n_matches": int(len(matches))})
+    sample.attrs.update({"n": int(n), "seed": int(seed), "by": cols, "n_matches": len(matches)})
     return sample
 
 
-def parse_correct(values) -> pd.Series:
+def _contexts(sample: pd.DataFrame, corpus: pd.DataFrame, window: int) -> tuple[list[str], list[str], list[str]]:
+    """The ``left``, ``match`` and ``right`` context of each sampled hit, checked against the corpus."""
+    ids = corpus["doc_id"].astype(str) if "doc_id" in corpus.columns else pd.Series(
+        corpus.index.astype(str), index=corpus.index)
+    texts = dict(zip(ids, corpus["text"], strict=True))
+    has_surface = "surface" in sample.columns
+    ctx: list[Context] = []
+    spans = zip(sample["doc_id"].astype(str), sample["start"], sample["end"], strict=True)
+    for i, (doc_id, start, end) in enumerate(spans):
+        text = texts.get(doc_id)
+        if not isinstance(text, str):
+            raise FramingError(f"sample row {i}: doc_id {doc_id!r} is not in the corpus (or has no text); "
+                               "pass the corpus the matches were extracted from")
+        s, e = int(start), int(end)
+        if not 0 <= s <= e <= len(text) or (has_surface and text[s:e] != sample["surface"].iat[i]):
+            raise FramingError(f"sample row {i}: doc_id {doc_id!r}, the span {s}:{e} does not hold the matched "
+                               f"surface {sample['surface'].iat[i] if has_surface else ''!r}; "
+                               "the corpus differs from the one the matches were extracted from")
+        ctx.append(context(text, s, e, window))
+    return [t.left for t in ctx], [t.match for t in ctx], [t.right for t in ctx]
+
+
+def parse_correct(values: Any) -> pd.Series:
     """``correct`` marks as True / False / NA (blank).
 
     Accepted: booleans, 1 / 0, and (any case) true/false, t/f, yes/no, y/n, 1/0, صح/خطأ, نعم/لا;
     blank means not yet marked (None, NaN, empty or spaces). Anything else raises
     :class:`framing.FramingError` listing the rows (0-based positions) and values.
     """
-    out, bad = [], []
+    out: list[bool | NAType] = []
+    bad: list[tuple[int, Any]] = []
     for i, v in enumerate(list(values)):
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             out.append(pd.NA)
-        elif isinstance(v, (bool, np.bool_)):
-            out.append(bool(v))
-        elif isinstance(v, (int, np.integer, float, np.floating)) and v in (0, 1):
+        elif isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer, float, np.floating)) and v in (0, 1)):
             out.append(bool(v))
         elif isinstance(v, str) and not v.strip():
             out.append(pd.NA)
@@ -170,7 +170,7 @@ def parse_correct(values) -> pd.Series:
     return pd.Series(out, index=index, dtype="boolean")
 
 
-def audit_precision(marked, by="term", ci: float = 0.95) -> pd.DataFrame:
+def audit_precision(marked: pd.DataFrame, by: str | list[str] | None = "term", ci: float = 0.95) -> pd.DataFrame:
     """Precision of the matcher per stratum, from a marked audit sample.
 
     Rows whose ``correct`` is blank (not yet checked) are ignored: they count neither as right nor
@@ -189,7 +189,7 @@ def audit_precision(marked, by="term", ci: float = 0.95) -> pd.DataFrame:
         raise FramingError(f"marked: expected a DataFrame (the audit sample), got {type(marked).__name__}")
     if "correct" not in marked.columns:
         raise FramingError("marked: no 'correct' column; mark the sample from audit_sample (True/False)")
-    cols = _by_list(by, marked.columns)
+    cols = check_by(by, marked.columns, allow_empty=True, what="audit sample")
     flags = parse_correct(marked["correct"])
     df = marked[cols].copy() if cols else pd.DataFrame(index=marked.index)
     df["_done"] = flags.notna().to_numpy()
@@ -239,14 +239,14 @@ def audit_record(sample: pd.DataFrame, *, corpus_name: str = "") -> pd.DataFrame
     return out.reset_index(drop=True)
 
 
-def write_audit(sample: pd.DataFrame, path) -> None:
+def write_audit(sample: pd.DataFrame, path: str | Path) -> None:
     """Write an audit sample to CSV in UTF-8 with a byte-order mark, so Excel shows Arabic correctly."""
     if not isinstance(sample, pd.DataFrame):
         raise FramingError(f"sample: expected a DataFrame, got {type(sample).__name__}")
     sample.to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def read_audit(path) -> pd.DataFrame:
+def read_audit(path: str | Path) -> pd.DataFrame:
     """Read an audit CSV written by :func:`write_audit` (and marked by hand).
 
     Text stays text (an Arabic word is never read as a missing value), ``start``, ``end`` and
@@ -254,8 +254,6 @@ def read_audit(path) -> pd.DataFrame:
     ``correct`` True / False / NA (an unknown mark raises :class:`framing.FramingError` naming the
     CSV line).
     """
-    from pathlib import Path
-
     p = Path(path)
     if not p.is_file():
         raise FramingError(f"{path}: no such audit file; write one with write_audit(sample, path)")

@@ -78,7 +78,7 @@ def collocates(corpus: Any, node: str, *, lexicon: Any = None, window: int = 5,
     freq: defaultdict[str, Counter[str]] = defaultdict(Counter)
     n_node: Counter[str] = Counter()
     n_tok: Counter[str] = Counter()
-    for g, doc in zip(groups, prepared.docs):
+    for g, doc in zip(groups, prepared.docs, strict=True):
         tokens = doc.tokens
         types = [strip(t.text) for t in tokens]
         freq[g].update(types)
@@ -104,10 +104,7 @@ def collocates(corpus: Any, node: str, *, lexicon: Any = None, window: int = 5,
     parts = [_measures(g, co[g], freq[g], n_node[g], n_tok[g], window, tuple(measures), min_count, by)
              for g in sorted(co)]
     frames = [f for f in parts if f is not None]
-    if not frames:
-        result = pd.DataFrame(columns=cols)
-    else:
-        result = pd.concat(frames, ignore_index=True)[cols]
+    result = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     result.attrs.update({"node": node, "window": window, "n_node": dict(n_node)})
     return result
 
@@ -121,27 +118,27 @@ def _measures(group: str, co: Counter[str], freq: Counter[str], n_node: int, n_t
     if not items:
         return None
     words = [w for w, _ in items]
-    O = np.array([c for _, c in items], dtype=float)
+    o11 = np.array([c for _, c in items], dtype=float)
     fc = np.array([freq[w] for w in words], dtype=float)
     fn, N = float(n_node), float(n_tok)
     S = 2.0 * window
     E = fn * S * fc / N
-    out: dict[str, Any] = {"collocate": words, "count": O.astype(int), "freq_collocate": fc.astype(int),
+    out: dict[str, Any] = {"collocate": words, "count": o11.astype(int), "freq_collocate": fc.astype(int),
                            "freq_node": int(fn), "n_tokens": int(N), "expected": E}
     with np.errstate(divide="ignore", invalid="ignore"):
         if "mi" in measures:
-            out["mi"] = np.log2(O / E)
+            out["mi"] = np.log2(o11 / E)
         if "logdice" in measures:
-            out["logdice"] = 14.0 + np.log2(2.0 * O / (fn + fc))
+            out["logdice"] = 14.0 + np.log2(2.0 * o11 / (fn + fc))
         if "g2" in measures:
             R1 = fn * S
-            obs = np.stack([O, R1 - O, fc - O, N - R1 - fc + O], axis=1).clip(0.0)
+            obs = np.stack([o11, R1 - o11, fc - o11, N - R1 - fc + o11], axis=1).clip(0.0)
             rows_ = np.array([R1, R1, N - R1, N - R1])
             colsum = np.stack([fc, N - fc, fc, N - fc], axis=1)
             exp = rows_ * colsum / N
             out["g2"] = 2.0 * np.where(exp > 0, xlogy(obs, obs / np.where(exp > 0, exp, 1.0)), 0.0).sum(axis=1)
         if "t" in measures:
-            out["t"] = (O - E) / np.sqrt(O)
+            out["t"] = (o11 - E) / np.sqrt(o11)
     df = pd.DataFrame(out)
     if by is not None:
         df.insert(0, "outlet", group)

@@ -7,8 +7,9 @@ True
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def discover_labels(corpus: Any, lexicon: Any, referent: str, *, window: int = 1
 
     counts: defaultdict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # outlet -> (position, candidate)
     examples: dict[tuple[str, tuple[str, str]], str] = {}
-    for outlet, text, doc in zip(prepared.outlets, prepared.texts, prepared.docs):
+    for outlet, text, doc in zip(prepared.outlets, prepared.texts, prepared.docs, strict=True):
         tokens = doc.tokens
         if not tokens:
             continue
@@ -157,7 +158,7 @@ def _ranked(counts: defaultdict[str, Counter[tuple[str, str]]], examples: dict[t
         if df["z"].isna().all():
             df = df.sort_values(["count", "candidate"], ascending=[False, True])
         df = df.head(top).copy()
-        df["example"] = [examples[(outlet, (p, c))] for c, p in zip(df["candidate"], df["position"])]
+        df["example"] = [examples[(outlet, (p, c))] for c, p in zip(df["candidate"], df["position"], strict=True)]
         frames.append(df)
     if not frames:
         return pd.DataFrame(columns=cols)

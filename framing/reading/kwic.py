@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.features.extract import _as_corpus, _docs
+from framing.features.inputs import as_corpus, documents
 from framing.reading.query import check_count, resolve_query
 from framing.text.normalization import normalize
 from framing.vocabulary import DEFAULT_VOICE, check_voice
@@ -97,7 +97,7 @@ class KWICTable(pd.DataFrame):
     ``query`` and ``n_matches`` (lines found before any ``max_rows`` cut).
     """
 
-    _metadata: list[str] = []
+    _metadata: ClassVar[list[str]] = []
 
     @property
     def _constructor(self) -> type[KWICTable]:
@@ -115,7 +115,7 @@ class KWICTable(pd.DataFrame):
         if query is not None:
             caption = f"{_display(query)}: {caption}"
         parts.append(f"<caption>{caption}</caption>")
-        heads = meta + ["left", "match", "right"] + flags
+        heads = [*meta, "left", "match", "right", *flags]
         parts.append("<thead><tr>" + "".join(f"<th>{_display(h)}</th>" for h in heads) + "</tr></thead>")
         parts.append("<tbody>")
         for _, row in rows.iterrows():
@@ -173,13 +173,13 @@ def kwic(corpus: Any, term: str, *, lexicon: Any = None, window: int = 8, voice:
         max_rows = check_count(max_rows, "max_rows")
     query = resolve_query(term, lexicon, kinds)
     phrase = query.how == "phrase"
-    frame = _as_corpus(corpus)
-    ids, outlets, dates, texts = _docs(frame)
-    rows = []
+    frame = as_corpus(corpus)
+    ids, outlets, dates, texts = documents(frame)
+    rows: list[tuple[Any, ...]] = []
     n = 0
-    for doc_id, outlet, date, text in zip(ids, outlets, dates, texts):
+    for doc_id, outlet, date, text in zip(ids, outlets, dates, texts, strict=True):
         for m in query.compiled.find(text, query.kinds, date=date, scope="in" if scope == "in" else "all"):
-            if not query.keep(m) or (voice != "all" and m.voice != voice) or (scope == "out" and m.in_scope):
+            if not query.keep(m) or voice not in ("all", m.voice) or (scope == "out" and m.in_scope):
                 continue
             n += 1
             if max_rows is not None and len(rows) >= max_rows:

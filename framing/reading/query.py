@@ -14,7 +14,8 @@ lexicon, the match kinds to search and a predicate on matches.
 from __future__ import annotations
 
 import logging
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.features.extract import _as_corpus, _docs
+from framing.features.inputs import as_corpus, documents
 from framing.text.morphology import strip_clitics
 from framing.text.normalization import offsets_array
 
@@ -100,8 +101,8 @@ class PreparedCorpus(NamedTuple):
 
 def prepare_corpus(corpus: object) -> PreparedCorpus:
     """Tokenize every document of a corpus (DataFrame or path) once."""
-    frame = _as_corpus(corpus)
-    ids, outlets, _dates, texts = _docs(frame)
+    frame = as_corpus(corpus)
+    ids, outlets, _dates, texts = documents(frame)
     docs = [doc_tokens(t) for t in texts]
     vocab = {tok.text for doc in docs for tok in doc.tokens}
     # a missing outlet is its own group "" (never dropped, never a sort error)
