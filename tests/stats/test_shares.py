@@ -169,7 +169,7 @@ def test_counts_input_closed_form():
 def test_dirichlet_method_brackets_share():
     res = label_shares(_features(), method="dirichlet", n_boot=2000)
     ok = res["total"] > 0
-    assert ((res.loc[ok, "lo"] <= res.loc[ok, "hi"])).all()
+    assert (res.loc[ok, "lo"] <= res.loc[ok, "hi"]).all()
     assert res.loc[ok, "lo"].between(0, 1).all() and res.loc[ok, "hi"].between(0, 1).all()
 
 
