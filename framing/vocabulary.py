@@ -247,11 +247,10 @@ def table_kind(table: Any, expected: Sequence[str] | None = None, *, what: str =
     >>> import pandas as pd
     >>> table_kind(pd.DataFrame(columns=["outlet", "term", "count"]))
     'counts'
-    >>> table_kind(pd.DataFrame(columns=["outlet", "n"]), ("features", "matches"), what="label_shares")
+    >>> table_kind(pd.DataFrame(columns=["outlet", "n"]), ("corpus",), what="f")
     Traceback (most recent call last):
     ...
-    framing.errors.FramingError: label_shares: expected a features table (label:<referent>:<stance> columns, from \
-extract_features) or a matches table (kind, referent, stance, term, voice, ..., from extract_matches); got columns outlet, n
+    framing.errors.FramingError: f: expected a corpus (a 'text' column, from read_corpus); got columns outlet, n
     """
     import pandas as pd
 

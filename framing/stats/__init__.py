@@ -3,7 +3,7 @@
 * :mod:`framing.stats.keyness`: contrasts between two sets of term counts, :func:`log_odds_dirichlet`
   (Monroe, Colaresi & Quinn 2008) and :func:`keyness` (G2, chi-square, Hardie's Log Ratio), with
   :func:`bh_qvalues` for multiple testing;
-* :mod:`framing.stats.distance`: distances between category distributions, :func:`js_divergence`,
+* :mod:`framing.stats.divergence`: distances between category distributions, :func:`js_divergence`,
   :func:`js_distance_matrix` and :func:`cluster_order`;
 * :mod:`framing.stats.intervals`: intervals for proportions, :func:`wilson_interval` and
   :func:`dirichlet_interval`; :mod:`framing.stats.bootstrap`: document-level bootstraps
@@ -18,7 +18,7 @@ functions that need it.
 """
 
 from framing.stats.bootstrap import bootstrap_index, bootstrap_shares
-from framing.stats.distance import cluster_order, js_distance_matrix, js_divergence
+from framing.stats.divergence import cluster_order, js_distance_matrix, js_divergence
 from framing.stats.intervals import dirichlet_interval, wilson_interval
 from framing.stats.keyness import bh_qvalues, keyness, log_odds_dirichlet
 from framing.stats.segmentation import binomial_segmentation, multinomial_segmentation

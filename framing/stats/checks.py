@@ -1,7 +1,7 @@
 """Argument checks and small helpers shared by the statistics modules (internal to :mod:`framing.stats`).
 
 Public names so that :mod:`framing.stats.intervals`, :mod:`~framing.stats.keyness`,
-:mod:`~framing.stats.distance`, :mod:`~framing.stats.bootstrap`, :mod:`~framing.stats.segmentation`
+:mod:`~framing.stats.divergence`, :mod:`~framing.stats.bootstrap`, :mod:`~framing.stats.segmentation`
 and :mod:`~framing.stats.shares` check their arguments with the same words; not part of the
 package's API (``framing.stats`` does not re-export them).
 """

@@ -1,4 +1,4 @@
-"""Tests of js_divergence, js_distance_matrix and cluster_order (framing.stats.distance)
+"""Tests of js_divergence, js_distance_matrix and cluster_order (framing.stats.divergence)
 against independent computations (hand formulas, scipy)."""
 
 from __future__ import annotations
