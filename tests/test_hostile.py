@@ -95,7 +95,7 @@ def _own_scripts_removed(html: str) -> str:
     Their only data is a JSON payload in which no "<" is left raw (so a corpus line cannot close the
     script or open a tag), and their code is exactly the packaged term-map script.
     """
-    from framing.analyses.termmap import _asset
+    from framing.output.termmap_html import asset as _asset
 
     js = _asset("termmap.js")
     for m in _TERMMAP.finditer(html):

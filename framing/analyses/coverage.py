@@ -14,7 +14,9 @@ Label features (one row per document, counts per referent × stance) cannot answ
 count aliases, and most articles about an actor name it without a label.  So attention is computed
 from the corpus (for the document counts) and a matches table with aliases, from
 ``extract_matches(corpus, lexicon, kinds=("alias", "label"), voice="all")`` (done for you when you pass
-``lexicon=``).
+``lexicon=``).  The chart, the whole-span table and the report section are in
+:mod:`framing.output.attention` (still importable from here: ``plot_attention``, ``attention_table``,
+``attention_section``).
 
 The counts are additive (:func:`attention_counts` per batch, summed by :func:`combine_attention`), so a
 corpus streamed in batches gives exactly the attention of the whole.
@@ -33,31 +35,43 @@ corpus streamed in batches gives exactly the attention of the whole.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
+from framing.lexicon.load import as_lexicon
+from framing.stats.core import wilson_interval
+from framing.vocabulary import check_by, period_offset, period_start
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["attention", "attention_counts", "combine_attention", "plot_attention", "attention_section",
-           "ATTENTION_KINDS"]
+# plot_attention, attention_table and attention_section are given too (module __getattr__), not listed here
+__all__ = ["attention", "attention_counts", "combine_attention", "outside_validity", "referent_labels",
+           "ATTENTION_KINDS", "COUNT_COLUMNS"]
 
 #: the match kinds that make a document "mention" a referent
 ATTENTION_KINDS = ("alias", "label")
-_COUNT_COLUMNS = ("n_docs", "n_mentioning")
+#: the additive count columns of an attention table
+COUNT_COLUMNS = ("n_docs", "n_mentioning")
+#: names that moved to :mod:`framing.output.attention` (charts and report), still given here
+_OUTPUT_NAMES = ("plot_attention", "attention_table", "attention_section")
+
+
+def __getattr__(name: str) -> Any:
+    """``plot_attention``, ``attention_table`` and ``attention_section`` from :mod:`framing.output.attention`.
+
+    Imported on first use, so that the counting here does not load the chart and report code.
+    """
+    if name in _OUTPUT_NAMES:
+        from framing.output import attention as output_attention
+
+        return getattr(output_attention, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- input checks
-
-
-def _as_by(by) -> list[str]:
-    if isinstance(by, str):
-        return [by]
-    if isinstance(by, (list, tuple)) and by and all(isinstance(b, str) for b in by):
-        return list(by)
-    raise FramingError(f"by: expected a column name or a non-empty tuple of column names, got {by!r}")
 
 
 def _doc_ids(corpus: pd.DataFrame) -> pd.Series:
@@ -83,15 +97,11 @@ def _doc_ids(corpus: pd.DataFrame) -> pd.Series:
 def _referent_names(lexicon) -> list[str] | None:
     if lexicon is None:
         return None
-    from framing.lexicon.load import as_lexicon
-
     return list(as_lexicon(lexicon).referents)
 
 
 def referent_labels(lexicon) -> dict:
     """Display name of each referent (the lexicon's ``label``, else the name with ``_`` as spaces)."""
-    from framing.lexicon.load import as_lexicon
-
     lex = as_lexicon(lexicon)
     return {name: (getattr(ref, "label", None) or name.replace("_", " ")) for name, ref in lex.referents.items()}
 
@@ -132,7 +142,7 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
         ``<by...>``, [``period``], ``referent``, ``n_docs``, ``n_mentioning`` (int64); one row per
         group, period and referent, sorted.  Sum tables of batches with :func:`combine_attention`.
     """
-    by = _as_by(by)
+    by = check_by(by)
     if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
         from framing.corpus.reader import read_corpus
 
@@ -196,8 +206,6 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
         row = int(np.flatnonzero(gframe[col].isna().to_numpy())[0])
         raise FramingError(f"corpus row {row}, field {col!r}: missing; fill it (e.g. 'unknown') or drop the row")
     if freq is not None:
-        from framing.stats.shares import period_start
-
         gframe["period"] = period_start(pd.to_datetime(corpus["date"], errors="coerce").reset_index(drop=True),
                                         freq).to_numpy()
     gcols = list(gframe.columns)
@@ -208,15 +216,15 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
 
     pos = pd.Index(ids).get_indexer(m["doc_id"].astype(str))
     if (pos < 0).any():
-        bad = int(np.flatnonzero(pos < 0)[0])
-        raise FramingError(f"attention: matches row {m.index[bad]!r}: doc_id {m['doc_id'].iloc[bad]!r} is not a "
+        first = int(np.flatnonzero(pos < 0)[0])
+        raise FramingError(f"attention: matches row {m.index[first]!r}: doc_id {m['doc_id'].iloc[first]!r} is not a "
                            "document of the corpus; pass the corpus the matches were extracted from")
     ref_names = m["referent"].astype(str).to_numpy()
     refs = list(known) if known is not None else []
     refs += sorted(set(ref_names) - set(refs))
     if wanted is not None:
         refs = [r for r in refs if r in wanted] + [r for r in wanted if r not in refs]
-    rcode = pd.Index(refs).get_indexer(ref_names)
+    rcode = pd.Index(refs).get_indexer(pd.Index(ref_names))
     sel = rcode >= 0
     pairs = np.unique(pos[sel].astype(np.int64) * max(len(refs), 1) + rcode[sel])  # (document, referent) once
     doc_of, ref_of = pairs // max(len(refs), 1), pairs % max(len(refs), 1)
@@ -245,20 +253,21 @@ def combine_attention(*tables) -> pd.DataFrame:
         tables = tuple(tables[0])
     if not tables:
         raise FramingError("combine_attention: expected at least one table from attention_counts, got none")
-    keys = None
+    keys: list[str] | None = None
     for i, t in enumerate(tables):
-        if not isinstance(t, pd.DataFrame) or not set(_COUNT_COLUMNS) <= set(t.columns) or "referent" not in t:
+        if not isinstance(t, pd.DataFrame) or not set(COUNT_COLUMNS) <= set(t.columns) or "referent" not in t:
             raise FramingError(f"combine_attention: table {i} is not from attention_counts (expected 'referent', "
                                f"'n_docs' and 'n_mentioning' columns)")
-        these = [c for c in t.columns if c not in _COUNT_COLUMNS]
+        these = [c for c in t.columns if c not in COUNT_COLUMNS]
         if keys is None:
             keys = these
         elif set(these) != set(keys):
             raise FramingError(f"combine_attention: table {i} has key columns {these}, table 0 has {keys}; "
                                "count every batch with the same by= and freq=")
-    both = pd.concat([t[keys + list(_COUNT_COLUMNS)] for t in tables], ignore_index=True)
-    out = both.groupby(keys, dropna=False, sort=False)[list(_COUNT_COLUMNS)].sum().reset_index()
-    for c in _COUNT_COLUMNS:
+    assert keys is not None  # at least one table, checked above
+    both = pd.concat([t[keys + list(COUNT_COLUMNS)] for t in tables], ignore_index=True)
+    out = both.groupby(keys, dropna=False, sort=False)[list(COUNT_COLUMNS)].sum().reset_index()
+    for c in COUNT_COLUMNS:
         out[c] = out[c].astype("int64")
     return _sort(out, [k for k in keys if k != "referent"])
 
@@ -297,9 +306,7 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
     documents of an outlet and period as independent draws, which wire copies carried by one outlet
     twice violate: exclude copies first (:func:`framing.exclude_copies`).
     """
-    from framing.stats.core import wilson_interval
-
-    if isinstance(corpus_or_counts, pd.DataFrame) and set(_COUNT_COLUMNS) <= set(corpus_or_counts.columns):
+    if isinstance(corpus_or_counts, pd.DataFrame) and set(COUNT_COLUMNS) <= set(corpus_or_counts.columns):
         counts = corpus_or_counts
         if matches is not None:
             raise FramingError("attention: got attention counts and a matches table; counts already hold the "
@@ -307,7 +314,7 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
         if referents is not None:
             wanted = [referents] if isinstance(referents, str) else list(referents)
             counts = counts[counts["referent"].isin(wanted)]
-        for c in _COUNT_COLUMNS:
+        for c in COUNT_COLUMNS:
             v = pd.to_numeric(counts[c], errors="coerce")
             if v.isna().any() or (v < 0).any():
                 row = int(np.flatnonzero((v.isna() | (v < 0)).to_numpy())[0])
@@ -319,12 +326,12 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
             raise FramingError(f"attention counts, row {row}: n_mentioning {counts['n_mentioning'].iloc[row]} > "
                                f"n_docs {counts['n_docs'].iloc[row]}; the counts were not made by attention_counts")
         counts = counts.reset_index(drop=True)
-        by_cols = [c for c in counts.columns if c not in ("period", "referent", *_COUNT_COLUMNS)]
+        by_cols = [c for c in counts.columns if c not in ("period", "referent", *COUNT_COLUMNS)]
         freq = counts.attrs.get("freq", freq if "period" in counts.columns else None)
     else:
         counts = attention_counts(corpus_or_counts, matches, lexicon=lexicon, by=by, freq=freq,
                                   referents=referents)
-        by_cols = _as_by(by)
+        by_cols = check_by(by)
     k, n = counts["n_mentioning"].to_numpy(), counts["n_docs"].to_numpy()
     w = wilson_interval(k, n, ci=ci)
     out = counts.copy()
@@ -332,7 +339,7 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
     out["lo"] = np.where(k == 0, 0.0, w["lo"].to_numpy())  # exact bounds, not a rounding residue
     out["hi"] = np.where((k == n) & (n > 0), 1.0, w["hi"].to_numpy())
     if lexicon is not None and "period" in out.columns and freq is not None:
-        out = _outside_validity(out, lexicon, freq)
+        out = outside_validity(out, lexicon, freq)
     out.attrs.update({"method": "wilson", "ci": float(ci), "by": by_cols,
                       "freq": freq if "period" in out.columns else None, "kinds": list(ATTENTION_KINDS)})
     if lexicon is not None:
@@ -340,21 +347,20 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
     return out
 
 
-def _outside_validity(att: pd.DataFrame, lexicon, freq) -> pd.DataFrame:
+def outside_validity(att: pd.DataFrame, lexicon: Any, freq: str) -> pd.DataFrame:
     """Periods wholly outside a referent's ``valid`` date ranges are not measured: share, lo, hi NaN.
 
+    ``att`` is an attention table with a ``period`` column of ``freq`` periods; returns a copy with
+    ``attrs["outside_validity"]`` (rows blanked), or ``att`` itself when no referent has date ranges.
     A lexicon that says a name counts only from the start of a war cannot say that an outlet ignored
     the war before it began; 0% there would read as a finding.
     """
-    from framing.lexicon.load import as_lexicon
-    from framing.stats.shares import _offset
-
     lex = as_lexicon(lexicon)
     ranges = {name: ref.scope.valid for name, ref in lex.referents.items()
               if getattr(getattr(ref, "scope", None), "valid", ())}
     if not ranges:
         return att
-    step = _offset(freq)
+    step = period_offset(freq)
     start = pd.to_datetime(att["period"])
     end = start + step - pd.Timedelta(days=1)  # the period's last day
     outside = np.zeros(len(att), dtype=bool)
@@ -373,185 +379,3 @@ def _outside_validity(att: pd.DataFrame, lexicon, freq) -> pd.DataFrame:
     att.loc[outside, ["share", "lo", "hi"]] = np.nan
     att.attrs["outside_validity"] = int(outside.sum())
     return att
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def _label_of(att, referent) -> str:
-    return str(att.attrs.get("referent_labels", {}).get(referent, str(referent).replace("_", " ")))
-
-
-def plot_attention(att, *, referent=None, highlight=None, ncols: int = 4, min_docs: int = 1, ax=None,
-                   outlets=None):
-    """Attention over time for one referent: small multiples, one panel per outlet.
-
-    Each panel draws the outlet's share (line, dots) and its Wilson interval (band), over the
-    pooled share of all the *other* outlets (grey, dashed) for reference.  With ``highlight`` (an
-    outlet), one panel: that outlet against the rest.  Without a ``period`` column (``freq=None``),
-    one dot per outlet with its interval, sorted.
-
-    Parameters
-    ----------
-    att : pandas.DataFrame
-        From :func:`attention`.
-    referent : str, optional
-        Needed when the table holds several referents.
-    highlight : str, optional
-        One outlet to draw against the pooled rest.
-    ncols : int, default 4
-    min_docs : int, default 1
-        Periods where an outlet has fewer documents are not drawn (their intervals are too wide to
-        read); they stay in the table.
-    ax : matplotlib Axes, optional
-        Only for ``highlight`` or a table without periods (one panel).
-    outlets : list, optional
-        Draw only these outlets (panels or dots, in this order), e.g. the top outlets of
-        ``framing analyze``; the grey "all other outlets" line still pools every other outlet of the
-        table.  Default: every outlet (one panel each).
-
-    Returns
-    -------
-    (Figure, Axes or array of Axes)
-    """
-    import matplotlib
-
-    from framing.output.charts import rc_params
-
-    with matplotlib.rc_context(rc_params()):
-        return _plot_attention(att, referent=referent, highlight=highlight, ncols=ncols, min_docs=min_docs, ax=ax,
-                               outlets=outlets)
-
-
-def _plot_attention(att, *, referent, highlight, ncols, min_docs, ax, outlets=None):
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
-
-    from framing.output.charts import _ltr  # the LRM mark for English text that may start with an Arabic name
-
-    if not isinstance(att, pd.DataFrame) or not {"referent", "share", "lo", "hi", *_COUNT_COLUMNS} <= set(att.columns):
-        raise FramingError("plot_attention: expected the table returned by framing.attention")
-    if not len(att):
-        raise FramingError("plot_attention: the table is empty; nothing to draw")
-    refs = list(dict.fromkeys(att["referent"]))
-    if referent is None:
-        if len(refs) > 1:
-            raise FramingError(f"plot_attention: the table holds several referents {refs}; pass referent=")
-        referent = refs[0]
-    if referent not in refs:
-        raise FramingError(f"plot_attention: no rows for referent {referent!r}; available: {refs}")
-    by_cols = [c for c in att.columns if c not in ("period", "referent", *_COUNT_COLUMNS, "share", "lo", "hi")]
-    from framing.pipeline.analyze import display_names
-
-    sub = att[att["referent"] == referent].copy()
-    if len(by_cols) == 1:
-        sub["group"] = sub[by_cols[0]].astype(str)
-    else:
-        sub["group"] = sub[by_cols].astype(str).agg(" · ".join, axis=1) if by_cols else "all"
-    groups = sorted(sub["group"].unique(), key=str)
-    if outlets is not None:
-        present = set(groups)
-        wanted = [str(o) for o in ([outlets] if isinstance(outlets, str) else outlets)]
-        groups = [g for g in dict.fromkeys(wanted) if g in present]
-        if not groups:
-            raise FramingError(f"plot_attention: none of the outlets {wanted[:5]} is in the table for "
-                               f"referent {referent!r}")
-    short = display_names(groups, 40)  # long outlet names cut with "…"
-    level = int(round(100 * float(att.attrs.get("ci", 0.95))))
-    name = _label_of(att, referent)
-    method = f"share of documents naming it (alias or label, any voice); bands: {level}% Wilson intervals"
-    if "period" not in sub.columns or sub["period"].nunique(dropna=True) <= 1 and highlight is None:
-        sub = sub[(sub["n_docs"] >= min_docs) & sub["group"].isin(set(groups))].sort_values("share")
-        if ax is None:
-            fig = Figure(figsize=(7, 0.35 * len(sub) + 1.6), layout="constrained")
-            ax = fig.add_subplot()
-        else:
-            fig = ax.figure
-        y = np.arange(len(sub))
-        ax.errorbar(sub["share"], y, xerr=[np.clip(sub["share"] - sub["lo"], 0, None), np.clip(sub["hi"] - sub["share"], 0, None)], fmt="o",
-                    color="#0072B2", ecolor="#56B4E9", capsize=2)
-        ax.set_yticks(y, [f"{short[g]}  (n={n})" for g, n in zip(sub["group"], sub["n_docs"])])
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1))
-        ax.set_title(_ltr(f"Attention to {name}"), loc="left")
-        ax.set_xlabel(method, fontsize=8)
-        ax.grid(axis="x", alpha=0.3)
-        return fig, ax
-    sub = sub[sub["period"].notna()]
-    if highlight is not None:
-        if str(highlight) not in groups:
-            raise FramingError(f"plot_attention: highlight {highlight!r} is not an outlet of the table; "
-                               f"outlets: {groups}")
-        groups = [str(highlight)]
-    if ax is not None and len(groups) > 1:
-        raise FramingError("plot_attention: ax= draws one panel; pass highlight= (one outlet vs the rest) "
-                           "or leave ax out for small multiples")
-    if ax is None:
-        from framing.output.charts import _panels
-
-        fig, axes = _panels(len(groups), ncols=ncols, panel=(3.4, 2.4), sharex=True, sharey=True)
-    else:
-        fig, axes = ax.figure, [ax]
-    total = sub.groupby("period")[list(_COUNT_COLUMNS)].sum()
-    for axis, g in zip(axes, groups):
-        mine = sub[(sub["group"] == g) & (sub["n_docs"] >= min_docs)].sort_values("period")
-        rest = (total - sub[sub["group"] == g].groupby("period")[list(_COUNT_COLUMNS)].sum()
-                .reindex(total.index, fill_value=0))
-        rest = rest[rest["n_docs"] >= max(min_docs, 1)]
-        axis.plot(rest.index, rest["n_mentioning"] / rest["n_docs"], color="#8C8C8C", ls="--", lw=1,
-                  label="all other outlets")
-        axis.fill_between(mine["period"].to_numpy(), mine["lo"].to_numpy(), mine["hi"].to_numpy(), color="#56B4E9", alpha=0.35, lw=0)
-        axis.plot(mine["period"], mine["share"], color="#0072B2", marker="o", ms=3, lw=1.5, label=short[g])
-        axis.set_title(f"{short[g]}  (n={int(mine['n_docs'].sum())})", fontsize=9)
-        axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=None))  # 2.5%, not "2%" twice
-        axis.grid(alpha=0.3)
-        axis.tick_params(axis="x", labelrotation=30, labelsize=7)
-    fig.suptitle(_ltr(f"Attention to {name}, {_period_name(att.attrs.get('freq'))}"), x=0.01, ha="left")
-    fig.supxlabel(method + "; grey dashed: all other outlets pooled", fontsize=8)
-    return fig, (axes[0] if len(axes) == 1 else np.array(axes, dtype=object))
-
-
-def _period_name(freq) -> str:
-    names = {"D": "daily", "W": "weekly", "M": "monthly", "MS": "monthly", "Q": "quarterly", "QS": "quarterly",
-             "Y": "yearly", "YS": "yearly", "A": "yearly", "AS": "yearly"}
-    if not freq:
-        return "per period"
-    return names.get(str(freq).split("-")[0], f"per period ({freq})")
-
-
-# --------------------------------------------------------------------------- report section
-
-
-def attention_table(att, *, top: int | None = None) -> pd.DataFrame:
-    """A compact display table: one row per outlet and referent over the whole span (counts summed)."""
-    by_cols = [c for c in att.columns if c not in ("period", "referent", *_COUNT_COLUMNS, "share", "lo", "hi")]
-    from framing.stats.core import wilson_interval
-
-    tot = att.groupby([*by_cols, "referent"], sort=True)[list(_COUNT_COLUMNS)].sum().reset_index()
-    w = wilson_interval(tot["n_mentioning"].to_numpy(), tot["n_docs"].to_numpy(), ci=float(att.attrs.get("ci", 0.95)))
-    tot["share"], tot["lo"], tot["hi"] = w["share"].to_numpy(), w["lo"].to_numpy(), w["hi"].to_numpy()
-    tot = tot.sort_values(["referent", "share"], ascending=[True, False], kind="mergesort")
-    return tot.head(top) if top else tot
-
-
-def attention_section(att, figures=(), *, title: str = "Attention: how much each outlet covers each referent"):
-    """The report section (HTML) for attention: method, figures (name, PNG path or bytes), summary table.
-
-    Returns a string of HTML that :func:`framing.output.report.render_report` can include, or that can be
-    appended to any page; all text is escaped.
-    """
-    from framing.output.report import _img, escape, table_html
-
-    level = int(round(100 * float(att.attrs.get("ci", 0.95))))
-    freq = att.attrs.get("freq")
-    text = ("Share of each outlet's documents that name the referent at least once (one of its aliases, or a "
-            "label attached to it; in any voice, quotations included), out of all the outlet's documents"
-            f"{' in each period (' + str(freq) + ')' if freq else ''}. Framing shares say how an actor is named; "
-            "attention says how much it is covered: read a shift in framing next to the coverage it rests on. "
-            f"Intervals: {level}% Wilson score intervals, documents as independent draws (wire copies "
-            "carried twice make them too narrow).")
-    parts = [f"<section><h2>{escape(title)}</h2>", f'<p class="note">{escape(text)}</p>']
-    for name, png in figures:
-        parts.append(_img(name, png))
-    parts.append(f"<h3>{escape('attention over the whole span')}</h3>{table_html(attention_table(att), max_rows=60)}")
-    parts.append("</section>")
-    return "\n".join(parts)

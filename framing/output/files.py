@@ -7,13 +7,19 @@ permissions an ordinary ``open(path, "w")`` would give it (0o666 less the umask)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["atomic_path", "write_bytes", "write_text", "write_table"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["atomic_path", "write_bytes", "write_text", "write_table", "for_output"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -33,7 +39,7 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_path(path):
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,25 +52,28 @@ def atomic_path(path):
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
-def write_bytes(path, data: bytes) -> Path:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
 
-def write_text(path, text: str) -> Path:
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` as UTF-8, atomically."""
     return write_bytes(path, text.encode("utf-8"))
 
 
-def _for_output(df):
-    """A copy safe to write: lists/dicts as text, dates as ISO dates, lone surrogates as U+FFFD."""
+def for_output(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to write: lists/dicts as text, lone surrogates as U+FFFD, no ``attrs``.
+
+    What :func:`write_table` writes; use it for any other writer of a table (e.g. a Parquet part file).
+    """
     import pandas as pd
 
     out = df.copy()
@@ -76,7 +85,7 @@ def _for_output(df):
     return out
 
 
-def _cell(v):
+def _cell(v: Any) -> Any:
     if isinstance(v, str):
         return _SURROGATE.sub("\ufffd", v) if _has_surrogate(v) else v
     if isinstance(v, (list, tuple, dict, set)):
@@ -92,19 +101,19 @@ def _has_surrogate(s: str) -> bool:
         return True
 
 
-def write_table(df, base, *, formats=("csv", "parquet")) -> list[Path]:
+def write_table(df: pd.DataFrame, base: str | os.PathLike[str], *,
+                formats: Collection[str] = ("csv", "parquet")) -> list[Path]:
     """Write ``df`` as ``<base>.csv`` (UTF-8) and ``<base>.parquet``, each atomically. Byte-stable."""
-    out = _for_output(df)
-    written = []
-    base = Path(base)
+    out = for_output(df)
+    written: list[Path] = []
     if "csv" in formats:
-        p = base.with_suffix(".csv")
+        p = Path(base).with_suffix(".csv")
         with atomic_path(p) as tmp:
             out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g",
                        date_format="%Y-%m-%d")
         written.append(p)
     if "parquet" in formats:
-        p = base.with_suffix(".parquet")
+        p = Path(base).with_suffix(".parquet")
         with atomic_path(p) as tmp:
             out.to_parquet(tmp, index=False)
         written.append(p)

@@ -12,11 +12,12 @@ surrounds it. Nothing is written as an HTML entity that a browser would turn bac
 Sections are appended in order (:class:`Section`); another module adds its own by returning more
 ``Section`` objects (see ``framing.pipeline.analyze.REPORT_SECTIONS``).
 
->>> html = render_report("t", [Section("<b>", "x", tables=[("a", __import__("pandas").DataFrame({"c": ["<script>"]}))])])
+>>> import pandas as pd
+>>> html = render_report("t", [Section("<b>", "x", tables=[("a", pd.DataFrame({"c": ["<script>"]}))])])
 >>> "<script>" in html, "&lt;script&gt;" in html
 (False, True)
->>> "<td" in table_html(__import__("pandas").DataFrame({"x": [-0.3571]})) and ">-0.357<" in table_html(
-...     __import__("pandas").DataFrame({"x": [-0.3571]}))
+>>> cells = table_html(pd.DataFrame({"x": [-0.3571]}))
+>>> "<td" in cells and ">-0.357<" in cells
 True
 """
 
@@ -26,12 +27,14 @@ import base64
 import html
 import math
 import numbers
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.output.files import write_text
 from framing.text.normalization import normalize
 
-__all__ = ["Section", "render_report", "write_report", "escape", "table_html", "format_value"]
+__all__ = ["Section", "render_report", "write_report", "escape", "table_html", "format_value", "img_tag"]
 
 _CSS = """
 html{overflow-x:hidden}
@@ -139,7 +142,7 @@ class Section:
     ``figures``: ``(name, PNG path or bytes)`` or ``(name, PNG, alt text)``; ``tables``: ``(name,
     DataFrame)``; ``notes``: one line each, e.g. what was left out and why.  ``html``: a ready, already
     escaped block placed after the tables as is (framing's own builders only, e.g. the term map of
-    :func:`framing.analyses.termmap.term_map_section`; never corpus text).
+    :func:`framing.output.termmap_html.term_map_section`; never corpus text).
     """
 
     title: str
@@ -150,7 +153,11 @@ class Section:
     html: str = ""  # issue 13: interactive blocks (term map)
 
 
-def _img(name, png, alt=None) -> str:
+def img_tag(name: str, png: str | os.PathLike[str] | bytes | bytearray, alt: str | None = None) -> str:
+    """A ``<figure>`` holding the PNG (a path or its bytes) as a data URL, captioned ``name``.
+
+    ``alt`` defaults to ``name`` with ``_`` as spaces; both are escaped.
+    """
     data = png if isinstance(png, (bytes, bytearray)) else Path(png).read_bytes()
     b64 = base64.b64encode(data).decode("ascii")
     alt = alt or name.replace("_", " ")
@@ -178,7 +185,7 @@ def render_report(title: str, sections, *, meta: dict | None = None) -> str:
             items = "".join(f'<li dir="auto">{escape(n)}</li>' for n in sec.notes)
             parts.append(f'<ul class="left-out">{items}</ul>')
         for fig in sec.figures:
-            parts.append(_img(*fig))
+            parts.append(img_tag(*fig))
         for name, df in sec.tables:
             parts.append(f"<h3>{escape(name)}</h3>{table_html(df)}")
         if sec.html:  # issue 13: a block built and escaped by framing (term map)
@@ -190,6 +197,4 @@ def render_report(title: str, sections, *, meta: dict | None = None) -> str:
 
 def write_report(path, title: str, sections, *, meta: dict | None = None) -> Path:
     """Render and write the report atomically."""
-    from framing.output.files import write_text
-
     return write_text(path, render_report(title, sections, meta=meta))

@@ -17,14 +17,37 @@ the rest), so its table has at most ``top + 1`` count columns whatever the numbe
 from __future__ import annotations
 
 import logging
-import re
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from framing.analyses.coverage import (
+    attention,
+    attention_counts,
+    combine_attention,
+    outside_validity,
+    referent_labels,
+)
+from framing.analyses.termmap import term_map
+from framing.corpus.reader import iter_corpus
+from framing.lexicon.load import as_lexicon
+from framing.output.attention import attention_section, attention_table, plot_attention
+from framing.output.charts import save_figure
+from framing.output.files import write_table
+from framing.output.names import slug
+from framing.output.report import Section, escape
+from framing.output.termmap_html import save_termmap, term_map_section, termmap_block
+from framing.vocabulary import DEFAULT_VOICE
 
 log = logging.getLogger(__name__)
 
-__all__ = ["attention_and_term_map", "Views", "Collector", "own_matches", "TERMMAP_MAX_CHARS", "TERMMAP_SAMPLE_CHARS",
-           "ATTENTION_MATCH_KINDS"]
+__all__ = ["attention_and_term_map", "report_sections", "Views", "Note", "Collector", "own_matches",
+           "TERMMAP_MAX_CHARS", "TERMMAP_SAMPLE_CHARS", "ATTENTION_MATCH_KINDS"]
 
 #: the term map holds the texts in memory: above this many characters it is left out (with a note)
 TERMMAP_MAX_CHARS = 400_000_000
@@ -35,41 +58,41 @@ TERMMAP_SAMPLE_CHARS = 20_000_000
 ATTENTION_MATCH_KINDS = ("category", "label", "alias")
 
 
+class Note(NamedTuple):
+    """A line for the report: the section it belongs to ("Attention", "Term map") and what it says."""
+
+    section: str
+    text: str
+
+
 @dataclass
 class Views:
-    tables: dict = field(default_factory=dict)  # name -> DataFrame
-    charts: dict = field(default_factory=dict)  # name -> PNG path
-    sections: list = field(default_factory=list)  # HTML strings
-    notes: list = field(default_factory=list)  # (section, text)
-    files: dict = field(default_factory=dict)  # name -> path (e.g. the standalone term map page)
+    """What :meth:`Collector.views` made: tables, PNG charts, HTML sections, notes and files."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # name -> DataFrame
+    charts: dict[str, Path] = field(default_factory=dict)  # name -> PNG path
+    sections: list[str] = field(default_factory=list)  # HTML strings
+    notes: list[Note] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # name -> path (e.g. the standalone term map page)
     termmap_body: str = ""  # the term map section without its <section>/<h2> wrapper
-    shown: list = field(default_factory=list)  # the outlets charted (all of them when top is None)
+    shown: list[str] = field(default_factory=list)  # the outlets charted (all of them when top is None)
     n_outlets: int = 0
 
 
-def _slug(text) -> str:
-    s = re.sub(r"[^\w]+", "_", str(text), flags=re.UNICODE).strip("_")
-    return s[:60] or "referent"
-
-
-def _skipped(out: Path) -> set:
+def _skipped(out: Path) -> set[str]:
     path = out / "wire_copies.parquet"
     if not path.exists():
         return set()
-    import pandas as pd
-
     wc = pd.read_parquet(path)
     if not {"doc_id", "is_first"} <= set(wc.columns):
         return set()
     return set(wc.loc[~wc["is_first"].astype(bool), "doc_id"].astype(str))
 
 
-def own_matches(every):
+def own_matches(every: pd.DataFrame) -> pd.DataFrame:
     """From ``extract_matches(batch, lex, voice="all", kinds=ATTENTION_MATCH_KINDS)``: exactly what
     ``extract_matches(batch, lex)`` returns (categories and labels in the default voice), so one matching
     pass serves the matches table and attention."""
-    from framing.vocabulary import DEFAULT_VOICE
-
     keep = (every["kind"] != "alias").to_numpy() & (every["voice"] == DEFAULT_VOICE).to_numpy()
     m = every[keep].reset_index(drop=True)
     m.attrs = {**every.attrs, "voice": DEFAULT_VOICE}
@@ -84,26 +107,24 @@ class Collector:
     here). :meth:`views` turns what was gathered into tables, charts and report sections.
     """
 
-    def __init__(self, lexicon, *, by: str = "outlet", freq: str | None = "MS", term_map: bool = True,
-                 max_chars: int | None = None, sample_chars: int | None = None):
-        from framing.lexicon.load import as_lexicon
-
+    def __init__(self, lexicon: Any, *, by: str = "outlet", freq: str | None = "MS", term_map: bool = True,
+                 max_chars: int | None = None, sample_chars: int | None = None) -> None:
         self.lex = as_lexicon(lexicon)
         self.by, self.freq = by, freq
         self.max_chars = TERMMAP_MAX_CHARS if max_chars is None else max_chars
         self.term_map = term_map and self.max_chars > 0
         self.sample_chars = TERMMAP_SAMPLE_CHARS if sample_chars is None else sample_chars
-        self.parts, self.texts, self.chars, self.too_big, self.has_dates = [], [], 0, False, False
+        self.parts: list[pd.DataFrame] = []  # attention counts per batch
+        self.texts: list[pd.DataFrame] = []  # doc_id, by and text of each batch, for the term map
+        self.chars, self.too_big, self.has_dates = 0, False, False
         self.n_docs = 0
 
-    def add(self, batch, matches=None) -> None:
-        from framing.analyses.coverage import attention_counts
-
+    def add(self, batch: pd.DataFrame, matches: pd.DataFrame | None = None) -> None:
         by = self.by
         if not len(batch) or by not in batch.columns:
             return
         self.n_docs += len(batch)
-        self.has_dates = self.has_dates or ("date" in batch.columns and batch["date"].notna().any())
+        self.has_dates = self.has_dates or bool("date" in batch.columns and batch["date"].notna().any())
         if self.lex.referents:
             self.parts.append(attention_counts(batch, matches, lexicon=self.lex, by=by,
                                                freq=self.freq if "date" in batch.columns else None))
@@ -115,14 +136,16 @@ class Collector:
                 keep = [c for c in ("doc_id", by, "text") if c in batch.columns]
                 self.texts.append(batch[keep].reset_index(drop=True))
 
-    def views(self, out, *, top=None) -> Views:
+    def views(self, out: str | os.PathLike[str], *, top: Iterable[object] | None = None) -> Views:
         """Tables, charts (``top`` outlets only; ``None``: every outlet) and report sections."""
         return _views(self, Path(out), top=top)
 
 
-def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | None = "MS", errors: str = "collect",
-                           columns=None, batch_size: int = 5000, term_map: bool = True,
-                           max_chars: int | None = None, top=None, skip=None) -> Views:
+def attention_and_term_map(corpus: str | Path, lex: Any, out: str | os.PathLike[str], *,
+                           by: str = "outlet", freq: str | None = "MS", errors: str = "collect",
+                           columns: dict[str, str] | None = None, batch_size: int = 5000, term_map: bool = True,
+                           max_chars: int | None = None, top: Iterable[object] | None = None,
+                           skip: Iterable[object] | None = None) -> Views:
     """Attention counts per outlet, period and referent, and the term map, for ``framing analyze``.
 
     Reads the corpus once more (``analyze`` itself feeds a :class:`Collector` from its own pass
@@ -130,24 +153,20 @@ def attention_and_term_map(corpus, lex, out, *, by: str = "outlet", freq: str | 
     read at call time: set ``framing.output.views.TERMMAP_MAX_CHARS = 0`` to leave the term map out of
     ``analyze``). ``top``: the outlets charted and compared in the term map (``None``: all).
     ``skip``: doc_ids to leave out (default: the later wire copies in ``out/wire_copies.parquet``)."""
-    from framing.corpus.reader import iter_corpus
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
     col = Collector(lex, by=by, freq=freq, term_map=term_map, max_chars=max_chars)
-    skip = _skipped(out) if skip is None else {str(x) for x in skip}
+    left_out = _skipped(folder) if skip is None else {str(x) for x in skip}
     for batch in iter_corpus(corpus, batch_size=batch_size, errors=errors, columns=columns):
-        if skip and "doc_id" in batch.columns and len(batch):
-            batch = batch[~batch["doc_id"].astype(str).isin(skip).to_numpy()]
-        col.add(batch)
-    return col.views(out, top=top)
+        if left_out and "doc_id" in batch.columns and len(batch):
+            col.add(batch[~batch["doc_id"].astype(str).isin(left_out).to_numpy()])
+        else:
+            col.add(batch)
+    return col.views(folder, top=top)
 
 
-def _views(col: Collector, out: Path, *, top=None) -> Views:
-    import pandas as pd
-
-    from framing.output.charts import save_figure
-    from framing.analyses.coverage import attention, attention_section, combine_attention, plot_attention, referent_labels
+def _views(col: Collector, out: Path, *, top: Iterable[object] | None = None) -> Views:
+    from matplotlib.figure import Figure
 
     out.mkdir(parents=True, exist_ok=True)
     views, by, freq, lex = Views(), col.by, col.freq, col.lex
@@ -158,9 +177,7 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
                 ["n_docs", "n_mentioning"]].sum().reset_index()
         att = attention(counts)
         if "period" in att.columns and freq is not None:
-            from framing.analyses.coverage import _outside_validity
-
-            att = _outside_validity(att, lex, freq)
+            att = outside_validity(att, lex, freq)
         att.attrs["referent_labels"] = referent_labels(lex)
         att.attrs["freq"] = freq if "period" in att.columns else None
         views.tables["attention"] = att
@@ -170,30 +187,33 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
             docs = att.groupby(att[by].astype(str))["n_docs"].max().sort_values(ascending=False, kind="stable")
             shown = list(docs.index[:max(len(list(top)), 1)]) if list(top) else list(docs.index[:12])
         views.shown, views.n_outlets = list(shown), len(outlets)
-        figures = []
+        figures: list[tuple[str, Path]] = []
         for referent in att["referent"].unique():
             sub = att[att["referent"] == referent]
             if sub["n_mentioning"].sum() == 0:
                 continue
             fig, _ = plot_attention(att, referent=referent, min_docs=5,
                                     outlets=None if len(shown) == len(outlets) else shown)
-            path = out / f"attention_{_slug(referent)}.png"
+            assert isinstance(fig, Figure)  # drawn on a figure of its own (no ax=)
+            name = f"attention_{slug(referent, 'referent')}"
+            path = out / f"{name}.png"
             save_figure(fig, path, tight=fig.get_layout_engine() is None)  # constrained layout fits already
             fig.clear()
-            views.charts[f"attention_{_slug(referent)}"] = path
+            views.charts[name] = path
             figures.append((f"attention: {referent}", path))
         if not figures:
-            views.notes.append(("Attention", "No document names any referent of the lexicon: no attention chart."))
+            views.notes.append(Note("Attention",
+                                    "No document names any referent of the lexicon: no attention chart."))
         elif len(shown) < len(outlets):
             what = "outlets" if by == "outlet" else f"{by} values"
-            views.notes.append(("Attention", f"Charts show {len(shown)} of {len(outlets):,} {what} (those with most "
-                                "labels), each against all the others pooled; every one is in attention.csv."))
+            views.notes.append(Note("Attention", f"Charts show {len(shown)} of {len(outlets):,} {what} (those with "
+                                    "most labels), each against all the others pooled; every one is in attention.csv."))
         views.sections.append(attention_section(att, figures))
     else:
-        views.notes.append(("Attention", "The lexicon has no referents: attention is not computed."))
+        views.notes.append(Note("Attention", "The lexicon has no referents: attention is not computed."))
     if col.term_map:
         if col.too_big:
-            views.notes.append(("Term map", f"The corpus holds more than {col.max_chars:,} characters of text: the "
+            views.notes.append(Note("Term map", f"The corpus holds more than {col.max_chars:,} characters of text: the "
                                 "term map is left out (build it on a sample with framing.analyses.termmap.term_map)."))
         elif col.texts:
             frame = pd.concat(col.texts, ignore_index=True)
@@ -203,11 +223,9 @@ def _views(col: Collector, out: Path, *, top=None) -> Views:
     return views
 
 
-def _sample(frame, budget: int, by: str, views, seed: int = 0):
+def _sample(frame: pd.DataFrame, budget: int, by: str, views: Views, seed: int = 0) -> pd.DataFrame:
     """A seeded random sample of documents holding about ``budget`` characters (in corpus order), with a
     note, when the texts are larger; else ``frame`` itself."""
-    import numpy as np
-
     chars = frame["text"].str.len().fillna(0).to_numpy(dtype=np.int64)
     total = int(chars.sum())
     if not budget or total <= budget:
@@ -215,24 +233,23 @@ def _sample(frame, budget: int, by: str, views, seed: int = 0):
     order = np.random.default_rng(seed).permutation(len(frame))
     take = np.sort(order[np.cumsum(chars[order]) <= budget])
     sample = frame.iloc[take].reset_index(drop=True)
-    views.notes.append(("Term map", f"The term map is built on a random sample of {len(sample):,} of "
+    views.notes.append(Note("Term map", f"The term map is built on a random sample of {len(sample):,} of "
                         f"{len(frame):,} documents ({int(chars[take].sum()) / 1e6:.1f} of {total / 1e6:.1f} million "
-                        "characters; framing.output.views.TERMMAP_SAMPLE_CHARS): its counts, z-scores and lines are of the "
-                        "sample. framing.analyses.termmap.term_map maps a whole corpus."))
+                        "characters; framing.output.views.TERMMAP_SAMPLE_CHARS): its counts, z-scores and lines are "
+                        "of the sample. framing.analyses.termmap.term_map maps a whole corpus."))
     return sample
 
 
-def _term_map(frame, by, lex, out, views, top) -> None:
+def _term_map(frame: pd.DataFrame, by: str, lex: Any, out: Path, views: Views,
+              top: Iterable[object] | None) -> None:
     """The term map of ``frame``: the ``top`` outlets compared, each against all the others; outlets
     beyond ``top`` pooled into one column (exact for these comparisons, bounded in width)."""
-    import numpy as np
-
     groups = frame[by].astype(str)
     n_outlets = groups.nunique()
     if n_outlets < 2:
-        views.notes.append(("Term map", f"Only one {by}: the term map compares two or more."))
+        views.notes.append(Note("Term map", f"Only one {by}: the term map compares two or more."))
         return
-    chosen = None
+    chosen: list[str] | None = None
     if top is not None:
         present = set(groups.unique())
         chosen = [o for o in dict.fromkeys(map(str, top)) if o in present]
@@ -245,18 +262,14 @@ def _term_map(frame, by, lex, out, views, top) -> None:
             while pooled in present:
                 pooled = f"({pooled})"
             frame = frame.assign(**{by: np.where(groups.isin(set(chosen)).to_numpy(), groups.to_numpy(), pooled)})
-            views.notes.append(("Term map", f"The term map compares the {len(chosen)} {what} with most labels, each "
-                                f"against all the others; the other {others:,} are pooled as {pooled}."))
-    from framing.analyses.termmap import term_map as build, term_map_section
-
-    tm = build(frame, by=by, lexicon=lex, outlets=chosen)
-    block = tm.html()
+            views.notes.append(Note("Term map", f"The term map compares the {len(chosen)} {what} with most labels, "
+                                    f"each against all the others; the other {others:,} are pooled as {pooled}."))
+    tm = term_map(frame, by=by, lexicon=lex, outlets=chosen)
+    block = termmap_block(tm)
     views.termmap_body = term_map_section(tm, wrap=False, block=block)
-    from framing.output.report import escape
-
     views.sections.append(f"<section><h2>{escape('Term map: which words each outlet uses more')}</h2>"
                           f"{views.termmap_body}</section>")
-    views.files["termmap"] = tm.save(out / "termmap.html", block=block)
+    views.files["termmap"] = save_termmap(tm, out / "termmap.html", block=block)
 
 
 ATTENTION_TEXT = (
@@ -268,10 +281,8 @@ ATTENTION_TEXT = (
     "grey dashed line = all the other {by}s pooled.")
 
 
-def _whole_span(att, views, by):
+def _whole_span(att: pd.DataFrame, views: Views, by: str) -> tuple[str, pd.DataFrame]:
     """The report's attention table: the charted outlets over the whole span (all rows in attention.csv)."""
-    from framing.analyses.coverage import attention_table
-
     tab = attention_table(att)
     if views.shown and len(views.shown) < views.n_outlets and by in tab.columns:
         tab = tab[tab[by].astype(str).isin(set(views.shown))]
@@ -280,15 +291,13 @@ def _whole_span(att, views, by):
     return ("attention over the whole span", tab)
 
 
-def report_sections(ctx) -> list:
+def report_sections(ctx: Any) -> list[Section]:
     """Report sections for :data:`framing.pipeline.analyze.REPORT_SECTIONS`: attention over time and the term map.
 
     Writes ``attention.csv``/``.parquet``, ``attention_<referent>.png`` and ``termmap.html`` into the
-    output folder and records them in ``ctx.result``.
+    output folder and records them in ``ctx.result``.  ``ctx`` is the pipeline's report context
+    (:class:`framing.pipeline.analyze.ReportContext`).
     """
-    from framing.output.files import write_table
-    from framing.output.report import Section
-
     corpus = getattr(ctx, "corpus", None)
     read = dict(getattr(ctx, "read", None) or {})
     collected = getattr(ctx, "collected", None)  # gathered during the pipeline's extraction pass
@@ -304,17 +313,17 @@ def report_sections(ctx) -> list:
         views = attention_and_term_map(corpus, ctx.lexicon, out, by=ctx.by, freq=ctx.freq, top=top,
                                        skip=copies if copies else None,
                                        **{k: v for k, v in read.items() if k in ("errors", "columns", "batch_size")})
-    notes = {}
+    notes: dict[str, list[str]] = {}
     for where, text in views.notes:
         notes.setdefault(where, []).append(text)
-    sections = []
+    sections: list[Section] = []
     att = views.tables.get("attention")
     if att is not None:
         ctx.result.tables["attention"] = write_table(att, out / "attention")
         ctx.result.charts.update(views.charts)
         freq = att.attrs.get("freq")
         text = ATTENTION_TEXT.format(by=ctx.by, period=f" in each period ({freq})" if freq else "",
-                                     level=int(round(100 * float(att.attrs.get("ci", 0.95)))))
+                                     level=round(100 * float(att.attrs.get("ci", 0.95))))
         sections.append(Section("Attention: how much each outlet covers each referent", text,
                                 figures=[(f"attention: {n[len('attention_'):]}", p) for n, p in views.charts.items()],
                                 tables=[_whole_span(att, views, ctx.by)],

@@ -294,13 +294,13 @@ def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monke
 
     import framing
     import framing.corpus.reader
-    import framing.analyses.coverage
+    import framing.output.views
 
     path, rows = _many_outlets(tmp_path, 50)
     lex = tmp_path / "toy.yaml"
     lex.write_text(yaml.safe_dump(LEX, allow_unicode=True), encoding="utf-8")
     panels = []
-    real_plot = framing.analyses.coverage.plot_attention
+    real_plot = framing.output.views.plot_attention
 
     def counting_plot(*a, **k):
         fig, ax = real_plot(*a, **k)
@@ -314,8 +314,13 @@ def test_analyze_section_stays_long_and_narrow_with_many_outlets(tmp_path, monke
         reads.append(a[0] if a else k.get("corpus"))
         return real_iter(*a, **k)
 
-    monkeypatch.setattr(framing.analyses.coverage, "plot_attention", counting_plot)
-    monkeypatch.setattr(framing.corpus.reader, "iter_corpus", counting_iter)
+    monkeypatch.setattr(framing.output.views, "plot_attention", counting_plot)
+    import sys
+
+    import framing.pipeline.analyze  # every module that binds iter_corpus is loaded: patch each binding
+    for mod in [m for n, m in list(sys.modules.items()) if n.startswith("framing.") and m is not None]:
+        if getattr(mod, "iter_corpus", None) is real_iter:
+            monkeypatch.setattr(mod, "iter_corpus", counting_iter)
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.PerformanceWarning)
         res = framing.analyze(path, lexicon=lex, out=tmp_path / "out", n_boot=20, copies="keep", top=4)

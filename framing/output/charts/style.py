@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.colors import Colormap
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
     from matplotlib.patches import Patch
     from matplotlib.typing import RcKeyType
 
@@ -161,7 +161,7 @@ def panels(n: int, *, ncols: int, panel: tuple[float, float], sharex: bool = Fal
     return fig, axes[:n]
 
 
-def chart_result(fig: Figure, axes: Sequence[Axes]) -> tuple[Figure, Any]:
+def chart_result(fig: Figure | SubFigure, axes: Sequence[Axes]) -> tuple[Figure | SubFigure, Any]:
     """What a chart function returns: ``(fig, ax)`` for one panel, else ``(fig, array of Axes)``."""
     return (fig, axes[0]) if len(axes) == 1 else (fig, np.array(axes, dtype=object))
 
