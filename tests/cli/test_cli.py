@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import framing
-from framing.cli.commands import build_parser, main
+from framing.cli import build_parser, main
+from framing.cli.app import one_line_warning
 
 DEMO = str(framing.demo_path())
 COMMANDS = [["analyze"], ["compare"], ["trends"], ["kwic"], ["validate"], ["lexicon"], ["lexicon", "list"],
@@ -241,7 +242,7 @@ def test_warnings_reach_the_terminal_as_one_clean_line(tmp_path):
     assert "warnings.warn" not in proc.stderr and ".py:" not in proc.stderr
     import warnings as w
 
-    assert w.formatwarning is not framing.cli.commands._one_line_warning  # restored after main()
+    assert w.formatwarning is not one_line_warning  # restored after main()
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o027])
@@ -309,12 +310,12 @@ def test_analyze_with_every_record_rejected_says_so(tmp_path, capsys):
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(monkeypatch, capsys):
-    import framing.cli.commands as cli
+    from framing.cli import commands
 
     def broken(args):
         raise RuntimeError("something\nbroke")
 
-    monkeypatch.setitem(cli._COMMANDS, "validate", broken)
+    monkeypatch.setitem(commands.COMMANDS, "validate", broken)
     monkeypatch.delenv("FRAMING_DEBUG", raising=False)
     assert main(["validate", DEMO]) == 1
     err = capsys.readouterr().err

@@ -174,7 +174,7 @@ def test_long_outlet_names_are_cut_for_display(tmp_path):
 
 
 def test_cli_top_and_keep_copies(tmp_path):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     outlets = [f"منبر {i}" for i in range(5)]
     corpus = _write(tmp_path / "c.jsonl", outlets, set(outlets), True, n=4)
