@@ -2,8 +2,8 @@
 
 import warnings
 
-from framing.demo.simulate import *  # noqa: F403
-from framing.demo.simulate import __all__  # noqa: F401
+from framing.demo.simulate import *
+from framing.demo.simulate import __all__
 
 warnings.warn("framing.simulate moved to framing.demo.simulate; import from there (this alias goes in 0.3)",
               DeprecationWarning, stacklevel=2)

@@ -3,9 +3,9 @@
 from framing.demo.paths import (
     demo_path,
     demo_truth,
-    resolve_corpus,
     mark_from_truth,
     planted_switch,
+    resolve_corpus,
 )
 
 __all__ = [

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from framing.errors import FramingError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["demo_path", "demo_truth", "resolve_corpus", "mark_from_truth", "planted_switch"]
 
@@ -36,17 +40,17 @@ def resolve_corpus(corpus: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def demo_truth() -> dict:
+def demo_truth() -> dict[str, Any]:
     """The ground truth of the demo corpus (``data/demo/truth.json``)."""
     return json.loads(demo_path("truth.json").read_text(encoding="utf-8"))
 
 
-def planted_switch() -> dict:
+def planted_switch() -> dict[str, Any]:
     """The planted terminology switch: outlet, referent, month, stance probabilities before/after."""
     return dict(demo_truth()["switch"])
 
 
-def mark_from_truth(sample):
+def mark_from_truth(sample: pd.DataFrame) -> pd.DataFrame:
     """Mark an audit sample of label hits from the demo truth (on your own corpus you mark by hand).
 
     A hit is correct when the document's planted matches include its referent and stance in the same
@@ -54,7 +58,7 @@ def mark_from_truth(sample):
     """
     truth = demo_truth()["documents"]
     marked = sample.copy()
-    correct = []
+    correct: list[bool | None] = []
     for row in marked.itertuples(index=False):
         if getattr(row, "kind", "label") != "label":
             correct.append(None)
