@@ -31,7 +31,7 @@ _EXPORTS = {
     "PROFILES": "framing.text.normalization",
     "load_lexicon": "framing.lexicon.load",
     "list_lexicons": "framing.lexicon.load",
-    "Lexicon": "framing.lexicon.load",
+    "Lexicon": "framing.lexicon.model",
     "find_matches": "framing.lexicon.matcher",
     "Match": "framing.lexicon.matcher",
     # corpora
