@@ -18,8 +18,8 @@ from framing.pipeline.config import AnalysisConfig, ConfigError
 
 ROWS = [
     {"doc_id": "a1", "outlet": "صحيفة الأفق", "date": "2020-01-05", "text": "تقدمت ميليشيات حفتر نحو العاصمة طرابلس"},
-    {"doc_id": "a2", "outlet": "Wadi Times", "date": "2020-02-07", "text": "أعلن الجيش الوطني الليبي سيطرته على المطار"},
-    {"doc_id": "a3", "outlet": "صحيفة الأفق", "date": "2020-03-09", "text": "قالت حكومة الوفاق إنها صدت الهجوم على المدينة"},
+    {"doc_id": "a2", "outlet": "Wadi Times", "date": "2020-02-07", "text": "أعلن الجيش الوطني الليبي سيطرته"},
+    {"doc_id": "a3", "outlet": "صحيفة الأفق", "date": "2020-03-09", "text": "قالت حكومة الوفاق إنها صدت الهجوم"},
     {"doc_id": "a4", "outlet": "Wadi Times", "date": "2020-04-11", "text": "قصفت قوات حفتر أحياء في جنوب طرابلس ليلا"},
 ]
 
@@ -85,7 +85,7 @@ def test_the_configuration_is_frozen_and_pickles():
         config.columns["x"] = "y"  # type: ignore[index]
     assert pickle.loads(pickle.dumps(config)) == config
     assert config.replace(top=5).top == 5
-    with pytest.raises(ConfigError, match="^top:"):
+    with pytest.raises(ConfigError, match=r"^top:"):
         config.replace(top=-1)
 
 
@@ -93,14 +93,14 @@ def test_validate_checks_the_file_system_first(corpus, tmp_path):
     kept = tmp_path / "kept"
     kept.mkdir()
     (kept / "notes.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(ConfigError, match="^out: .*not empty.*--force"):
+    with pytest.raises(ConfigError, match=r"^out: .*not empty.*--force"):
         analyze(corpus, "libya", kept)
     assert [p.name for p in kept.iterdir()] == ["notes.txt"]
     a_file = tmp_path / "file.txt"
     a_file.write_text("x", encoding="utf-8")
-    with pytest.raises(ConfigError, match="^out: .*is a file"):
+    with pytest.raises(ConfigError, match=r"^out: .*is a file"):
         analyze(corpus, "libya", a_file)
-    with pytest.raises(ConfigError, match="^out: cannot make the folder"):
+    with pytest.raises(ConfigError, match=r"^out: cannot make the folder"):
         analyze(corpus, "libya", a_file / "sub")
     with pytest.raises(CorpusError, match="no such file"):
         analyze(tmp_path / "missing.jsonl", "libya", tmp_path / "o1")
@@ -114,7 +114,7 @@ def test_a_corpus_among_the_files_analyze_writes_is_refused(tmp_path):
     out.mkdir()
     corpus = out / "features.csv"
     pd.DataFrame(ROWS).to_csv(corpus, index=False)
-    with pytest.raises(ConfigError, match="^out: the corpus .* is one of the files analyze writes"):
+    with pytest.raises(ConfigError, match=r"^out: the corpus .* is one of the files analyze writes"):
         analyze(corpus, "libya", out, force=True)
     assert corpus.exists() and [p.name for p in out.iterdir()] == ["features.csv"]
 
@@ -132,7 +132,7 @@ def test_config_gives_the_same_run(corpus, tmp_path):
     assert list(res.tables) == list(again.tables) and res.notes == again.notes
     for name in ("features", "label_shares", "trends"):
         assert res.tables[name][0].read_bytes() == again.tables[name][0].read_bytes(), name
-    with pytest.raises(FramingError, match="not both.*top"):
+    with pytest.raises(FramingError, match=r"not both.*top"):
         analyze(corpus, config=config, top=3)
     with pytest.raises(FramingError, match="config: expected an AnalysisConfig"):
         analyze(corpus, config={"top": 3})

@@ -55,7 +55,7 @@ def _write(path, outlets, labelled, dated, n=5, year=2025):
     k = 0
     with open(path, "w", encoding="utf-8") as fh:
         for o in outlets:
-            for i in range(n):
+            for _i in range(n):
                 k += 1
                 j = (k * 3) % len(LABELLED)
                 sents = (LABELLED[j:] + LABELLED[:j])[:4] if o in labelled else PLAIN
@@ -143,7 +143,7 @@ def test_top_limits_charts_not_tables(tmp_path):
     own = ["ميليشيات حفتر", "الجيش الوطني الليبي", "قوات حفتر", "مرتزقة حفتر"]
     rows, k = [], 0
     for i, o in enumerate(outlets):
-        for j in range(4 + 8 - i):
+        for _j in range(4 + 8 - i):
             k += 1
             text = f"تقدمت {own[i % 4]} نحو المواقع رقم {k} ثم انسحبت {own[i % 4]} منها بعد ساعات."
             day = pd.Timestamp("2020-01-01") + pd.Timedelta(days=2 * k)
@@ -230,8 +230,8 @@ def test_force_leaves_no_chart_of_an_earlier_run(tmp_path):
 
 def test_report_sections_hook(tmp_path, monkeypatch):
     """Other modules append report sections; one that fails becomes one line, not a failed run."""
-    from framing.pipeline import analyze as pipeline
     from framing.output.report import Section
+    from framing.pipeline import analyze as pipeline
 
     seen = {}
 
