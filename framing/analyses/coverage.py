@@ -13,8 +13,9 @@ core view).  For every outlet (``by``), period (``freq``) and referent:
 Label features (one row per document, counts per referent × stance) cannot answer this: they do not
 count aliases, and most articles about an actor name it without a label.  So attention is computed
 from the corpus (for the document counts) and a matches table with aliases, from
-``extract_matches(corpus, lexicon, kinds=("alias", "label"), voice="all")`` (done for you when you pass
-``lexicon=``).  The chart, the whole-span table and the report section are in
+``extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all")``: extract first, then count
+(passing ``lexicon=`` without matches still matches the corpus here, with a :class:`DeprecationWarning`;
+so does a corpus path, read here).  The chart, the whole-span table and the report section are in
 :mod:`framing.output.attention` (still importable from here: ``plot_attention``, ``attention_table``,
 ``attention_section``).
 
@@ -27,7 +28,9 @@ corpus streamed in batches gives exactly the attention of the whole.
 ...                        "text": ["قصف الحوثيون المدينة", "ارتفعت الأسعار", "قال الحوثي"]})
 >>> lex = {"name": "toy", "referents": {"houthis": {"aliases": ["الحوثي", "الحوثيون"],
 ...        "labels": {"neutral": ["جماعة"]}}}}
->>> att = attention(corpus, lexicon=lex, freq="MS")
+>>> from framing.features.extract import extract_matches
+>>> matches = extract_matches(corpus, lex, kinds=ATTENTION_KINDS, voice="all")
+>>> att = attention(corpus, matches, lexicon=lex, freq="MS")
 >>> att[["outlet", "referent", "n_docs", "n_mentioning", "share"]].values.tolist()
 [['X', 'houthis', 2, 1, 0.5], ['Y', 'houthis', 1, 1, 1.0]]
 """
@@ -35,6 +38,8 @@ corpus streamed in batches gives exactly the attention of the whole.
 from __future__ import annotations
 
 import logging
+import sys
+import warnings
 from typing import Any
 
 import numpy as np
@@ -72,6 +77,14 @@ def __getattr__(name: str) -> Any:
 
 
 # --------------------------------------------------------------------------- input checks
+
+
+def _deprecated(message: str) -> None:
+    """A :class:`DeprecationWarning` attributed to the first caller outside this module."""
+    level, frame = 2, sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
 
 
 def _doc_ids(corpus: pd.DataFrame) -> pd.Series:
@@ -123,8 +136,8 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
     matches : pandas.DataFrame, optional
         From ``extract_matches(corpus, lexicon, kinds=("alias", "label"), voice="all")``: rows of
         kind ``alias`` or ``label`` with a ``referent`` make their document mention it; other kinds
-        are ignored, and so are rows with ``in_scope`` False when that column exists.  Omit it and
-        pass ``lexicon`` to match the corpus here.
+        are ignored, and so are rows with ``in_scope`` False when that column exists.  Omitted with
+        ``lexicon`` given, the corpus is matched here (deprecated: extract first).
     lexicon : Lexicon, name, path or dict, optional
         Needed when ``matches`` is omitted; when given, every referent of the lexicon gets rows (with
         ``n_mentioning`` 0 where no document names it).
@@ -146,6 +159,8 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
     if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
         from framing.corpus.reader import read_corpus
 
+        _deprecated("attention: passing a corpus path (read here) is deprecated; read it first: "
+                    "attention(framing.read_corpus(path), matches)")
         corpus = read_corpus(corpus)
     if not isinstance(corpus, pd.DataFrame):
         raise FramingError(f"attention: expected the corpus (or a features table) as a DataFrame with one row "
@@ -176,6 +191,9 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
                                "the corpus, or the matches as the second argument")
         from framing.features.extract import extract_matches
 
+        _deprecated("attention: matching the corpus here (lexicon= without matches) is deprecated; extract "
+                    "first and pass the matches: attention(corpus, framing.extract_matches(corpus, lexicon, "
+                    "kinds=('alias', 'label'), voice='all'), lexicon=lexicon)")
         matches = extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all")
     if not isinstance(matches, pd.DataFrame):
         raise FramingError(f"attention: matches must be a DataFrame from extract_matches, got "
@@ -287,7 +305,8 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
         not used).
     matches : pandas.DataFrame, optional
         ``extract_matches(corpus, lexicon, kinds=("alias", "label"), voice="all")``; omitted, the
-        corpus is matched with ``lexicon``.  Only in-scope rows count when ``in_scope`` is present.
+        corpus is matched with ``lexicon`` (deprecated: extract first).  Only in-scope rows count when
+        ``in_scope`` is present.
     lexicon, by, freq, referents
         As in :func:`attention_counts`.
     ci : float, default 0.95

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from framing.analyses.coverage import (
+    ATTENTION_KINDS,
     attention,
     attention_counts,
     combine_attention,
@@ -35,6 +36,7 @@ from framing.analyses.coverage import (
 )
 from framing.analyses.termmap import term_map
 from framing.corpus.reader import iter_corpus
+from framing.features.extract import extract_matches
 from framing.lexicon.load import as_lexicon
 from framing.output.attention import attention_section, attention_table, plot_attention
 from framing.output.charts import save_figure
@@ -126,6 +128,8 @@ class Collector:
         self.n_docs += len(batch)
         self.has_dates = self.has_dates or bool("date" in batch.columns and batch["date"].notna().any())
         if self.lex.referents:
+            if matches is None:  # the stand-alone route: this batch is matched here
+                matches = extract_matches(batch, self.lex, kinds=ATTENTION_KINDS, voice="all")
             self.parts.append(attention_counts(batch, matches, lexicon=self.lex, by=by,
                                                freq=self.freq if "date" in batch.columns else None))
         if self.term_map and not self.too_big:

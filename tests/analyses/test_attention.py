@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from framing import FramingError
-from framing.analyses.coverage import attention, attention_counts, attention_section, combine_attention, plot_attention
+from framing.analyses.coverage import (
+    ATTENTION_KINDS,
+    attention,
+    attention_counts,
+    attention_section,
+    combine_attention,
+    plot_attention,
+)
+from framing.features.extract import extract_matches
 
 LEX = {"name": "toy", "referents": {
     "houthis": {"aliases": ["الحوثي", "أنصار الله"],
@@ -37,6 +45,17 @@ def corpus():
                          "text": [t[2] for t in TEXTS]})
 
 
+def _att(corpus, lexicon=LEX, **kw):
+    """attention from the corpus and its matches, extracted first (the table route)."""
+    matches = extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all")
+    return attention(corpus, matches, lexicon=lexicon, **kw)
+
+
+def _counts(corpus, lexicon=LEX, **kw):
+    return attention_counts(corpus, extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all"),
+                            lexicon=lexicon, **kw)
+
+
 def _wilson(k, n, z=1.959963984540054):
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -45,7 +64,7 @@ def _wilson(k, n, z=1.959963984540054):
 
 
 def test_shares_count_documents_once_and_include_unmatched_documents(corpus):
-    att = attention(corpus, lexicon=LEX, freq=None)
+    att = _att(corpus, lexicon=LEX, freq=None)
     got = att.set_index(["outlet", "referent"])
     # X: 5 documents; houthis in d0 (twice), d1, d4 (quoted counts: any voice) -> 3; coalition in d3 -> 1
     assert got.loc[("X", "houthis"), "n_docs"] == 5
@@ -62,7 +81,7 @@ def test_shares_count_documents_once_and_include_unmatched_documents(corpus):
 
 
 def test_periods_and_undated_documents(corpus):
-    att = attention(corpus, lexicon=LEX, freq="MS", referents="houthis")
+    att = _att(corpus, lexicon=LEX, freq="MS", referents="houthis")
     assert set(att["referent"]) == {"houthis"}
     x = att[att["outlet"] == "X"].set_index("period")
     assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4
@@ -78,13 +97,13 @@ def test_periods_and_undated_documents(corpus):
 def test_periods_outside_a_referents_validity_are_not_measured(corpus):
     lex = {**LEX, "referents": {**LEX["referents"],
                                 "houthis": {**LEX["referents"]["houthis"], "valid": [{"from": "2021-01-20"}]}}}
-    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    att = _att(corpus, lexicon=lex, freq="MS", referents="houthis")
     x = att[att["outlet"] == "X"].set_index("period")
     # January overlaps the validity (from the 20th): measured, and d0/d1 (before the 20th) are out of scope
     assert x.loc[pd.Timestamp("2021-01-01"), "n_mentioning"] == 0 and x.loc[pd.Timestamp("2021-01-01"), "share"] == 0
     assert x.loc[pd.Timestamp("2021-02-01"), "share"] == 1.0
     lex["referents"]["houthis"]["valid"] = [{"from": "2021-02-01"}]
-    att = attention(corpus, lexicon=lex, freq="MS", referents="houthis")
+    att = _att(corpus, lexicon=lex, freq="MS", referents="houthis")
     x = att[att["outlet"] == "X"].set_index("period")
     assert np.isnan(x.loc[pd.Timestamp("2021-01-01"), "share"])  # before the war: not a 0% finding
     assert x.loc[pd.Timestamp("2021-01-01"), "n_docs"] == 4 and att.attrs["outside_validity"] >= 1
@@ -93,7 +112,7 @@ def test_periods_outside_a_referents_validity_are_not_measured(corpus):
 def test_referent_never_named_gets_zero_rows_not_missing(corpus):
     lex = {**LEX, "referents": {**LEX["referents"],
                                 "saleh": {"aliases": ["علي عبد الله صالح"], "labels": {"neutral": ["الرئيس"]}}}}
-    att = attention(corpus, lexicon=lex, freq=None)
+    att = _att(corpus, lexicon=lex, freq=None)
     saleh = att[att["referent"] == "saleh"]
     assert len(saleh) == 2 and (saleh["n_mentioning"] == 0).all() and (saleh["share"] == 0).all()
 
@@ -121,16 +140,17 @@ def test_a_features_table_gives_the_document_counts(corpus):
 
 
 def test_counts_of_batches_add_up_to_the_whole(corpus):
-    whole = attention_counts(corpus, lexicon=LEX, freq="MS")
-    parts = combine_attention(attention_counts(corpus.iloc[:3], lexicon=LEX, freq="MS"),
-                              attention_counts(corpus.iloc[3:], lexicon=LEX, freq="MS"))
+    whole = _counts(corpus, lexicon=LEX, freq="MS")
+    parts = combine_attention(_counts(corpus.iloc[:3], lexicon=LEX, freq="MS"),
+                              _counts(corpus.iloc[3:], lexicon=LEX, freq="MS"))
     pd.testing.assert_frame_equal(whole.reset_index(drop=True), parts.reset_index(drop=True), check_dtype=False)
     # shares from counts equal shares from the corpus
     a = attention(parts)
-    b = attention(corpus, lexicon=LEX, freq="MS")
+    b = _att(corpus, lexicon=LEX, freq="MS")
     np.testing.assert_allclose(a["share"].to_numpy(), b["share"].to_numpy())
 
 
+@pytest.mark.filterwarnings("ignore:attention.*deprecated:DeprecationWarning")
 def test_bad_input_is_a_clear_error(corpus):
     from framing.features.extract import extract_matches
 
@@ -156,7 +176,7 @@ def test_bad_input_is_a_clear_error(corpus):
 def test_chart_and_section(corpus, tmp_path):
     from framing.output.charts import save_figure
 
-    att = attention(corpus, lexicon=LEX, freq="MS")
+    att = _att(corpus, lexicon=LEX, freq="MS")
     fig, axes = plot_attention(att, referent="houthis")
     assert len(axes) == 2
     titles = [a.get_title() for a in axes]
@@ -169,7 +189,7 @@ def test_chart_and_section(corpus, tmp_path):
         plot_attention(att)
     with pytest.raises(FramingError, match="highlight"):
         plot_attention(att, referent="houthis", highlight="Z")
-    overall = attention(corpus, lexicon=LEX, freq=None)
+    overall = _att(corpus, lexicon=LEX, freq=None)
     fig, ax = plot_attention(overall, referent="coalition")
     assert len(ax.get_yticklabels()) == 2
     html = attention_section(att, [("attention houthis", Path(png))])
@@ -179,13 +199,13 @@ def test_chart_and_section(corpus, tmp_path):
 
 def test_chart_of_chosen_outlets_pools_every_other_outlet(corpus):
     """outlets= draws only those panels; the grey line still pools every other outlet of the table."""
-    att = attention(corpus, lexicon=LEX, freq="MS")
+    att = _att(corpus, lexicon=LEX, freq="MS")
     fig, ax = plot_attention(att, referent="houthis", outlets=["Y"])
     assert ax.get_title().startswith("Y")
     grey = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     # the rest of Y is X: houthis named in 2 of X's 4 January documents, 1 of 1 in February
     assert list(grey[0].get_ydata()) == pytest.approx([2 / 4, 1.0])
-    overall = attention(corpus, lexicon=LEX, freq=None)
+    overall = _att(corpus, lexicon=LEX, freq=None)
     fig, ax = plot_attention(overall, referent="houthis", outlets=["X"])
     assert len(ax.get_yticklabels()) == 1
     with pytest.raises(FramingError, match="none of the outlets"):
@@ -207,7 +227,7 @@ def test_real_corpus_every_document_counted():
     from framing.corpus.reader import iter_corpus
 
     batch = next(iter(iter_corpus(SAUDI, batch_size=3000, errors="collect")))
-    att = attention(batch, lexicon="yemen", freq="W-MON", referents=["houthis"])
+    att = _att(batch, lexicon="yemen", freq="W-MON", referents=["houthis"])
     assert att["n_docs"].sum() == len(batch)
     assert ((att["share"] >= 0) & (att["share"] <= 1)).all()
     assert att["n_mentioning"].sum() > 0  # Saudi papers of summer 2015 name the Houthis
@@ -254,7 +274,7 @@ def test_framing_analyze_writes_attention_and_the_term_map(tmp_path):
     assert set(att["referent"]) == {"houthis", "coalition"}
     # every document counted once per referent, mentions as in attention() on the same corpus
     assert att["n_docs"].sum() == 2 * len(rows)
-    direct = attention(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
+    direct = _att(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
     assert att["n_mentioning"].sum() == direct["n_mentioning"].sum()
     html = res.report.read_text(encoding="utf-8")
     assert "Attention: how much each outlet covers each referent" in html
@@ -391,6 +411,25 @@ def test_one_matching_pass_gives_the_matches_table(corpus):
     every = extract_matches(corpus, LEX, voice="all", kinds=ATTENTION_MATCH_KINDS)
     assert (every["kind"] == "alias").any() and (every["voice"] != "own").any()
     pd.testing.assert_frame_equal(own_matches(every), extract_matches(corpus, LEX))
-    direct = attention(corpus, lexicon=LEX, freq="MS")
+    with pytest.warns(DeprecationWarning, match="extract first"):
+        direct = attention(corpus, lexicon=LEX, freq="MS")  # the old route: matched here, same table
     via = attention(corpus, every, lexicon=LEX, freq="MS")
     pd.testing.assert_frame_equal(direct.reset_index(drop=True), via.reset_index(drop=True))
+
+
+def test_the_old_routes_still_work_with_a_deprecation_warning(corpus, tmp_path):
+    """lexicon= without matches (matched here) and a corpus path (read here) give the same table, and the
+    warning names the caller's line (not a line of framing)."""
+    from framing.corpus.reader import read_corpus
+
+    with pytest.warns(DeprecationWarning, match="extract first") as caught:
+        old = attention(corpus, lexicon=LEX, freq="MS")
+    assert all(w.filename == __file__ for w in caught)
+    pd.testing.assert_frame_equal(old, _att(corpus, freq="MS"))
+    path = tmp_path / "c.jsonl"
+    corpus.assign(date=corpus["date"].dt.strftime("%Y-%m-%d")).to_json(path, orient="records", lines=True,
+                                                                         force_ascii=False)
+    with pytest.warns(DeprecationWarning, match="read it first"):
+        from_path = attention_counts(path, extract_matches(read_corpus(path), LEX, kinds=ATTENTION_KINDS,
+                                                           voice="all"), lexicon=LEX, freq="MS")
+    pd.testing.assert_frame_equal(from_path, _counts(read_corpus(path), freq="MS"))
