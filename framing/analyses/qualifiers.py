@@ -29,6 +29,8 @@ from framing.errors import FramingError, LexiconError
 from framing.features.inputs import as_corpus, documents
 from framing.lexicon.load import Entry, Lexicon, as_lexicon, load_lexicon
 from framing.lexicon.matcher import CompiledLexicon, compile_lexicon
+from framing.stats.bootstrap import bootstrap_shares
+from framing.stats.intervals import wilson_interval
 from framing.text.normalization import normalize
 from framing.vocabulary import check_voice
 
@@ -167,8 +169,6 @@ def epithets(corpus: Any, lexicon: Any, *, target: str, window: int = 4, qualifi
         ``lo``, ``hi`` (Wilson interval), and ``boot_lo``, ``boot_hi`` when ``n_boot > 0``.
         Outlets without documents mentioning the target still appear, with ``n_mentions = 0``.
     """
-    from framing.stats.core import wilson_interval
-
     check_voice(voice)
     lex = as_lexicon(lexicon)
     if target not in lex.referents:
@@ -257,8 +257,6 @@ def _bootstrap(qualified: np.ndarray, mentions: np.ndarray, outlets: np.ndarray,
                columns: list[int], *, n_boot: int, ci: float, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap bounds of each column's share per outlet (documents resampled within each
     outlet), raveled outlet-major like the result rows."""
-    from framing.stats.core import bootstrap_shares
-
     boot_lo, boot_hi = [], []
     for j in columns:
         X = np.stack([qualified[:, j], mentions - qualified[:, j]], axis=1)

@@ -28,6 +28,7 @@ from pandas.api.typing import NAType
 from framing.errors import FramingError
 from framing.features.inputs import as_corpus
 from framing.reading.kwic import Context, context
+from framing.stats.intervals import wilson_interval
 from framing.vocabulary import check_by
 
 logger = logging.getLogger(__name__)
@@ -183,8 +184,6 @@ def audit_precision(marked: pd.DataFrame, by: str | list[str] | None = "term", c
         ``<by...>``, ``n_marked``, ``n_correct``, ``n_unmarked``, ``precision``
         (n_correct / n_marked), ``lo``, ``hi`` (Wilson interval at ``ci``); with ``by=None`` one row.
     """
-    from framing.stats.core import wilson_interval
-
     if not isinstance(marked, pd.DataFrame):
         raise FramingError(f"marked: expected a DataFrame (the audit sample), got {type(marked).__name__}")
     if "correct" not in marked.columns:

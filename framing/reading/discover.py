@@ -20,6 +20,7 @@ from framing.lexicon.matcher import compile_lexicon
 from framing.reading.kwic import context
 from framing.reading.query import check_count
 from framing.reading.tokens import joined, prepare_corpus, token_range
+from framing.stats.keyness import log_odds_dirichlet
 from framing.text.morphology import surface_forms
 from framing.text.normalization import normalize, original_span
 
@@ -61,7 +62,7 @@ def discover_labels(corpus: Any, lexicon: Any, referent: str, *, window: int = 1
     word in ``stopwords`` (default: :func:`default_stopwords`; pass ``()`` to keep every word).
 
     Each outlet's candidate counts are compared with the rest of the corpus by the log-odds ratio
-    with a Dirichlet prior (:func:`framing.stats.core.log_odds_dirichlet`; the vocabulary is every
+    with a Dirichlet prior (:func:`framing.stats.keyness.log_odds_dirichlet`; the vocabulary is every
     (position, candidate) pair, the prior the pooled counts); ``z`` > 0 means the outlet uses the candidate more than
     the others. With a single outlet there is no rest: ``z`` is NaN and rows are ranked by count.
 
@@ -135,8 +136,6 @@ def discover_labels(corpus: Any, lexicon: Any, referent: str, *, window: int = 1
 def _ranked(counts: defaultdict[str, Counter[tuple[str, str]]], examples: dict[tuple[str, tuple[str, str]], str],
             min_count: int, top: int) -> pd.DataFrame:
     """Each outlet's candidates against the rest of the corpus: the ``top`` by z (or by count)."""
-    from framing.stats.core import log_odds_dirichlet
-
     cols = ["outlet", "candidate", "position", "count", "z", "example"]
     frames = []
     names = sorted(counts)
