@@ -1,4 +1,4 @@
-"""Peak memory of streaming feature extraction (framing.scale.dask.extract_features_path).
+"""Peak memory of streaming feature extraction (framing.scale.extract_features_path).
 
 Usage: ``python benchmarks/memory.py [--sizes 100,1000] [--keep] [--out memory.json]``
 
@@ -29,7 +29,7 @@ RUN_CODE = """
 import sys, time
 sys.path.insert(0, {bench!r})
 from run import merged_lexicon
-from framing.scale.dask import extract_features_path
+from framing.scale import extract_features_path
 lex = merged_lexicon()[0]
 t = time.perf_counter()
 res = extract_features_path({path!r}, lex, batch_size={batch}, out={out!r})

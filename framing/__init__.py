@@ -49,8 +49,8 @@ _EXPORTS = {
     "outlets_for_folds": "framing.analyses.selection",
     "simulate_corpus": "framing.demo.simulate",
     # features
-    "extract_matches": "framing.features.extract",
-    "extract_features": "framing.features.extract",
+    "extract_matches": "framing.scale.dispatch",  # pandas -> framing.features, Dask -> framing.scale.dask
+    "extract_features": "framing.scale.dispatch",
     "FramingVectorizer": "framing.features.vectorizer",
     # statistics
     "label_shares": "framing.stats.shares",

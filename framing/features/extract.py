@@ -1,5 +1,11 @@
 """Per-document framing features: the tidy match table and the wide count table.
 
+This module works on pandas tables (or a corpus path) and never on Dask: it does not import
+:mod:`framing.scale`. Given a Dask DataFrame, :func:`extract_matches` and :func:`extract_features`
+raise a :class:`~framing.errors.FramingError` naming :func:`framing.scale.dask_extract_matches` /
+:func:`framing.scale.dask_extract_features`; the top-level :func:`framing.extract_matches` and
+:func:`framing.extract_features` (:mod:`framing.scale.dispatch`) send Dask input there themselves.
+
 >>> import pandas as pd
 >>> corpus = pd.DataFrame({"doc_id": ["a1"], "outlet": ["Sahil"], "date": [pd.Timestamp("2020-01-05")],
 ...                        "text": ["قالت ميليشيات حفتر إن «قوات حفتر» تقدمت"]})
@@ -15,80 +21,59 @@
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from framing.errors import FramingError
-from framing.lexicon.load import STANCES, as_lexicon
-from framing.lexicon.matcher import MATCH_FIELDS, compile_lexicon
-from framing.vocabulary import DEFAULT_VOICE, VOICES, check_voice
+from framing.features.inputs import as_corpus, documents, is_dask
+from framing.lexicon.load import Lexicon, as_lexicon
+from framing.lexicon.matcher import compile_lexicon
+from framing.vocabulary import DEFAULT_VOICE, VOICES, check_voice, label_columns
+from framing.vocabulary import MATCH_COLUMNS as _MATCH_COLUMNS
 
-__all__ = ["extract_matches", "extract_features", "MATCH_COLUMNS", "VOICES", "feature_names"]
+if TYPE_CHECKING:
+    import pandas as pd
 
-MATCH_COLUMNS = ["doc_id", "outlet", "date", *MATCH_FIELDS]
+__all__ = ["extract_matches", "extract_features", "MATCH_COLUMNS", "VOICES", "feature_names", "label_columns",
+           "count_matrix", "CountMatrix"]
+
+#: the columns of a matches table (a list, as before; defined in :mod:`framing.vocabulary`)
+MATCH_COLUMNS = list(_MATCH_COLUMNS)
+
 _PROGRESS_MIN = 5000
 _BATCH_CHARS = 1 << 20
 
 
-_check_voice = check_voice  # the name earlier modules import
+class CountMatrix(NamedTuple):
+    """What :func:`count_matrix` counts: ``counts`` (documents × features, int64) and ``n_tokens`` (the
+    whitespace token count of each document)."""
+
+    counts: np.ndarray
+    n_tokens: np.ndarray
 
 
-def _as_corpus(corpus):
-    """Accept a DataFrame, or a path (read with :func:`framing.read_corpus`)."""
-    import pandas as pd
-
-    if isinstance(corpus, pd.DataFrame):
-        if "text" not in corpus.columns:
-            raise FramingError(
-                f"the corpus has no 'text' column (columns: {', '.join(map(str, corpus.columns))}); "
-                "rename the column that holds the article text to 'text'"
-            )
-        return corpus
-    if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
-        from framing.corpus.reader import read_corpus
-
-        return read_corpus(corpus)
-    raise FramingError(f"expected a pandas DataFrame or a corpus path, got {type(corpus).__name__}")
+def _refuse_dask(corpus: Any, name: str) -> None:
+    if is_dask(corpus):
+        raise FramingError(f"framing.features.{name} works on a pandas DataFrame or a corpus path, got a Dask "
+                           f"{type(corpus).__name__}; use framing.scale.dask_{name} (or framing.{name}, which "
+                           "sends Dask input there)")
 
 
-def _column(corpus, name, default):
-    if name in corpus.columns:
-        return corpus[name].tolist()
-    return [default(i) for i in range(len(corpus))]
-
-
-def _docs(corpus):
-    """(doc_id, outlet, date, text) per row, with a clear error for a non-text value."""
-    import pandas as pd
-
-    ids = _column(corpus, "doc_id", lambda i: str(corpus.index[i]))
-    outlets = _column(corpus, "outlet", lambda i: "")
-    dates = corpus["date"] if "date" in corpus.columns else pd.Series(pd.NaT, index=corpus.index)
-    dates = pd.to_datetime(dates, errors="coerce").tolist()
-    texts = corpus["text"].tolist()
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise FramingError(
-                f"row {i} (doc_id {ids[i]!r}), field 'text': expected a str, got {type(text).__name__} "
-                f"{text!r:.40}; drop or fill missing texts first (framing.read_corpus rejects them)"
-            )
-    return ids, outlets, dates, texts
-
-
-def _progress(n: int, desc: str):
+def _progress(n: int, desc: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=n, desc=desc, unit="doc", file=sys.stderr,
                 disable=True if n < _PROGRESS_MIN else None, leave=False)
 
 
-def _voice_ok(m, voice: str) -> bool:
-    return voice == "all" or m.voice == voice
+def _voice_ok(m: Any, voice: str) -> bool:
+    return voice in ("all", m.voice)
 
 
-def extract_matches(corpus, lexicon, *, voice: str = DEFAULT_VOICE, kinds=("category", "label"),
-                    scope: str = "all"):
+def extract_matches(corpus: Any, lexicon: Any, *, voice: str = DEFAULT_VOICE,
+                    kinds: Sequence[str] = ("category", "label"), scope: str = "all") -> pd.DataFrame:
     """One row per match, in corpus order then text order.
 
     Columns: ``doc_id``, ``outlet``, ``date``, ``start``, ``end`` (offsets into the original text),
@@ -103,21 +88,19 @@ def extract_matches(corpus, lexicon, *, voice: str = DEFAULT_VOICE, kinds=("cate
     Features, shares and statistics count only in-scope hits.
 
     ``corpus`` is a DataFrame with a ``text`` column (``doc_id``, ``outlet``, ``date`` used when
-    present), a corpus path, or a ``dask.dataframe.DataFrame`` (returns one, lazily).
+    present) or a corpus path. For a Dask DataFrame use :func:`framing.scale.dask_extract_matches`
+    (:func:`framing.extract_matches` sends one there).
     """
     check_voice(voice)
     if scope not in ("in", "all"):
         raise FramingError(f"scope must be 'in' or 'all'; got {scope!r}")
-    if _is_dask(corpus):
-        from framing.scale.dask import dask_extract_matches
-
-        return dask_extract_matches(corpus, lexicon, voice=voice, kinds=kinds)
-    corpus = _as_corpus(corpus)
+    _refuse_dask(corpus, "extract_matches")
+    table = as_corpus(corpus)
     compiled = compile_lexicon(as_lexicon(lexicon))
-    ids, outlets, dates, texts = _docs(corpus)
-    rows: list[tuple] = []
+    ids, outlets, dates, texts = documents(table)
+    rows: list[tuple[Any, ...]] = []
     bar = _progress(len(texts), "matching")
-    for doc_id, outlet, date, text in zip(ids, outlets, dates, texts):
+    for doc_id, outlet, date, text in zip(ids, outlets, dates, texts, strict=True):
         for m in compiled.find(text, kinds, date=date, scope=scope):
             if _voice_ok(m, voice):
                 rows.append((doc_id, outlet, date, m.start, m.end, m.surface, m.kind, m.category, m.referent,
@@ -130,7 +113,7 @@ def extract_matches(corpus, lexicon, *, voice: str = DEFAULT_VOICE, kinds=("cate
     return df
 
 
-def _matches_frame(rows):
+def _matches_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     import pandas as pd
 
     df = pd.DataFrame(rows, columns=MATCH_COLUMNS)
@@ -144,22 +127,24 @@ def _matches_frame(rows):
     return df
 
 
-def feature_names(lexicon) -> list[str]:
+def feature_names(lexicon: Any) -> list[str]:
     """The count columns of :func:`extract_features` for a lexicon, in order."""
     return as_lexicon(lexicon).feature_names
 
 
-def _feature_index(lexicon):
-    index = {}
+def _feature_index(lexicon: Lexicon) -> dict[tuple[str, str, str | None], int]:
+    index: dict[tuple[str, str, str | None], int] = {}
     for j, name in enumerate(lexicon.feature_names):
         parts = name.split(":")
         index[("category", parts[1], None) if parts[0] == "cat" else ("label", parts[1], parts[2])] = j
     return index
 
 
-def count_matrix(texts: Iterable[str], lexicon, *, voice: str = DEFAULT_VOICE, dates=None):
+def count_matrix(texts: Iterable[str], lexicon: Any, *, voice: str = DEFAULT_VOICE,
+                 dates: Sequence[Any] | None = None) -> CountMatrix:
     """Counts (documents × features) of in-scope matches in ``voice``, and the whitespace token count
-    of each document. ``dates`` (one per text) decide entries with ``valid`` ranges."""
+    of each document (a :class:`CountMatrix`). ``dates`` (one per text) decide entries with ``valid``
+    ranges."""
     check_voice(voice)
     lex = as_lexicon(lexicon)
     compiled = compile_lexicon(lex)
@@ -185,10 +170,10 @@ def count_matrix(texts: Iterable[str], lexicon, *, voice: str = DEFAULT_VOICE, d
         bar.update(j - i)
         i = j
     bar.close()
-    return counts, n_tokens
+    return CountMatrix(counts, n_tokens)
 
 
-def extract_features(corpus, lexicon, *, voice: str = DEFAULT_VOICE):
+def extract_features(corpus: Any, lexicon: Any, *, voice: str = DEFAULT_VOICE) -> pd.DataFrame:
     """One row per document, in corpus order: counts of each category and referent × stance.
 
     Columns: ``doc_id``, ``outlet``, ``date``, ``n_tokens`` (whitespace-delimited words), then
@@ -197,17 +182,17 @@ def extract_features(corpus, lexicon, *, voice: str = DEFAULT_VOICE):
 
     ``voice="own"`` (default) counts only the outlet's own words (not quoted, not scare-quoted, not
     reported speech), ``"quoted"`` or ``"reported"`` only those, ``"all"`` every voice.
+
+    ``corpus`` is as in :func:`extract_matches`; for a Dask DataFrame use
+    :func:`framing.scale.dask_extract_features` (:func:`framing.extract_features` sends one there).
     """
     import pandas as pd
 
     check_voice(voice)
-    if _is_dask(corpus):
-        from framing.scale.dask import dask_extract_features
-
-        return dask_extract_features(corpus, lexicon, voice=voice)
-    corpus = _as_corpus(corpus)
+    _refuse_dask(corpus, "extract_features")
+    table = as_corpus(corpus)
     lex = as_lexicon(lexicon)
-    ids, outlets, dates, texts = _docs(corpus)
+    ids, outlets, dates, texts = documents(table)
     counts, n_tokens = count_matrix(texts, lex, voice=voice, dates=dates)
     df = pd.DataFrame(counts, columns=lex.feature_names)
     df.insert(0, "n_tokens", n_tokens)
@@ -217,19 +202,3 @@ def extract_features(corpus, lexicon, *, voice: str = DEFAULT_VOICE):
     df.attrs["lexicon"] = lex.name
     df.attrs["voice"] = voice
     return df
-
-
-def _is_dask(obj) -> bool:
-    mod = type(obj).__module__
-    return mod.startswith("dask")
-
-
-def label_columns(features) -> list[tuple[str, str, str]]:
-    """``(column, referent, stance)`` for every label column of a features table."""
-    out = []
-    for col in features.columns:
-        if isinstance(col, str) and col.startswith("label:"):
-            _, referent, stance = col.split(":")
-            if stance in STANCES:
-                out.append((col, referent, stance))
-    return out

@@ -1,13 +1,7 @@
-"""Large corpora: streaming feature extraction with bounded memory, and Dask for many cores or machines.
+"""Large corpora on Dask: a laptop's cores, an HPC allocation, a Kubernetes cluster.
 
-Streaming (one process)
------------------------
-:func:`extract_features_path` reads a corpus file batch by batch (:func:`framing.corpus.reader.iter_corpus`)
-and either returns the features table or writes it to Parquet as it goes, so memory stays bounded by
-``batch_size`` whatever the size of the file.
+(Streaming extraction in one process, with bounded memory, is :mod:`framing.scale.stream`.)
 
-Dask (a laptop's cores, an HPC allocation, a Kubernetes cluster)
------------------------------------------------------------------
 :func:`cluster` starts a local cluster of worker processes or connects to an existing scheduler;
 :func:`read_corpus_dask` reads Parquet / JSON Lines partitions on the workers and validates each
 partition like :func:`framing.read_corpus`; :func:`dask_extract_matches` and
@@ -26,21 +20,34 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
 import pickle
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from framing.corpus.formats import RawRecord
+from framing.corpus.validate import Validator, check_args
 from framing.errors import FramingError
-from framing.vocabulary import check_voice
+from framing.features.extract import MATCH_COLUMNS, extract_features, extract_matches
+from framing.features.inputs import is_dask
+from framing.lexicon.load import as_lexicon, bundled_names
+from framing.vocabulary import DEFAULT_VOICE, STANCES, check_voice, label_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
-    "extract_features_path",
     "cluster",
     "read_corpus_dask",
     "dask_extract_matches",
     "dask_extract_features",
     "dask_label_counts",
     "lexicon_payload",
+    "LexiconPayload",
+    "matches_meta",
+    "features_meta",
 ]
 
 logger = logging.getLogger(__name__)
@@ -48,97 +55,9 @@ logger = logging.getLogger(__name__)
 _STRING_MATCH_COLUMNS = ("category", "referent", "stance", "alias")
 
 
-# --- streaming ---------------------------------------------------------------------------------------
-def extract_features_path(path, lexicon, *, voice: str = "own", batch_size: int = 5000, out=None,
-                          errors: str = "raise"):
-    """Features of a corpus file, read and processed batch by batch (bounded memory).
-
-    Parameters
-    ----------
-    path : str or Path
-        Any corpus file :func:`framing.iter_corpus` reads.
-    lexicon : Lexicon, str, path or dict
-    voice : {"own", "quoted", "reported", "all"}
-    batch_size : int
-        Documents per batch; memory grows with it, not with the file.
-    out : str or Path, optional
-        A ``.parquet`` file to write the features to, batch by batch (pyarrow ``ParquetWriter``).
-        Without it the features are returned as one DataFrame (which then holds one row per document).
-    errors : {"raise", "collect"}
-        As in :func:`framing.read_corpus`.
-
-    Returns
-    -------
-    pandas.DataFrame or Path
-        The features table (as :func:`framing.extract_features`, ``attrs`` also holding ``n_read``,
-        ``n_rejected`` and ``rejects``), or the ``out`` path once written. Either way the log records
-        documents read, accepted and rejected.
-    """
-    import pandas as pd
-
-    from framing.corpus.reader import Rejects, iter_corpus
-    from framing.features.extract import extract_features
-    from framing.lexicon.load import as_lexicon
-
-    check_voice(voice)
-    lex = as_lexicon(lexicon)
-    frames, rejects = [], []
-    n_read = n_rejected = 0
-    writer = schema = None
-    target = Path(out) if out is not None else None
-    try:
-        for batch in iter_corpus(path, batch_size=batch_size, errors=errors):
-            n_read += batch.attrs.get("n_read", len(batch))
-            rej = batch.attrs.get("rejects")
-            if rej is not None and len(rej):
-                n_rejected += len(rej)
-                rejects.extend(rej)  # plain records (framing.corpus.reader.Rejects): attrs stay JSON-able
-            batch.attrs = {}
-            feats = extract_features(batch, lex, voice=voice)
-            feats.attrs = {}
-            if target is None:
-                frames.append(feats)
-                continue
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            table = pa.Table.from_pandas(feats, preserve_index=False, schema=schema)
-            if writer is None:
-                schema = table.schema
-                writer = pq.ParquetWriter(target, schema)
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
-    logger.info("%s: read %d, accepted %d, rejected %d", path, n_read, n_read - n_rejected, n_rejected)
-    if target is not None:
-        if writer is None:  # nothing accepted: still write a valid, empty file
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            empty = extract_features(_empty_corpus(), lex, voice=voice)
-            empty.attrs = {}
-            pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), target)
-        return target
-    frames = [f for f in frames if len(f)] or [extract_features(_empty_corpus(), lex, voice=voice)]
-    for f in frames:
-        f.attrs = {}
-    df = pd.concat(frames, ignore_index=True)
-    df.attrs = {"lexicon": lex.name, "voice": voice, "n_read": n_read, "n_rejected": n_rejected,
-                "rejects": Rejects(rejects)}
-    return df
-
-
-def _empty_corpus():
-    import pandas as pd
-
-    return pd.DataFrame({"doc_id": pd.Series([], dtype=object), "outlet": pd.Series([], dtype=object),
-                         "date": pd.Series([], dtype="datetime64[ns]"), "text": pd.Series([], dtype=object)})
-
-
 # --- clusters --------------------------------------------------------------------------------------
 @contextmanager
-def cluster(workers: int = 2, scheduler: str | None = None, **kwargs):
+def cluster(workers: int = 2, scheduler: str | None = None, **kwargs: Any) -> Iterator[Any]:
     """A Dask ``Client`` for the duration of a ``with`` block.
 
     Parameters
@@ -180,29 +99,32 @@ def cluster(workers: int = 2, scheduler: str | None = None, **kwargs):
 
 
 # --- the lexicon on the workers ----------------------------------------------------------------------
-def lexicon_payload(lexicon) -> tuple[str, object]:
+class LexiconPayload(NamedTuple):
+    """What :func:`lexicon_payload` sends to the workers for a lexicon."""
+
+    token: str
+    payload: Any
+
+
+def lexicon_payload(lexicon: Any) -> LexiconPayload:
     """``(token, payload)``: what is sent to workers for a lexicon.
 
     The payload is a bundled lexicon's name, or the validated lexicon without its compiled automaton;
     the token (a hash of the payload) lets each worker compile a lexicon once.
     """
-    from framing.lexicon.load import as_lexicon, bundled_names
-
     lex = as_lexicon(lexicon)
     if lex.source == f"framing/data/lexicons/{lex.name}.yaml" and lex.name in bundled_names():
-        payload = lex.name
+        payload: Any = lex.name
     else:
         payload = dataclasses.replace(lex, _cache={})
     token = hashlib.sha256(pickle.dumps(payload)).hexdigest()[:20]
-    return token, payload
+    return LexiconPayload(token, payload)
 
 
-_WORKER_LEXICONS: dict = {}
+_WORKER_LEXICONS: dict[str, Any] = {}
 
 
-def _worker_lexicon(token: str, payload):
-    from framing.lexicon.load import as_lexicon
-
+def _worker_lexicon(token: str, payload: Any) -> Any:
     lex = _WORKER_LEXICONS.get(token)
     if lex is None:
         lex = as_lexicon(payload)
@@ -211,13 +133,11 @@ def _worker_lexicon(token: str, payload):
 
 
 # --- metas -------------------------------------------------------------------------------------------
-def matches_meta():
+def matches_meta() -> pd.DataFrame:
     """The empty matches table with the dtypes of a non-empty :func:`framing.extract_matches` result."""
     import pandas as pd
 
-    from framing.features.extract import MATCH_COLUMNS
-
-    dtypes = {c: object for c in MATCH_COLUMNS}
+    dtypes: dict[str, Any] = dict.fromkeys(MATCH_COLUMNS, object)
     dtypes.update({"date": "datetime64[ns]", "start": "int64", "end": "int64", "quoted": bool,
                    "scare_quoted": bool, "in_scope": bool})
     for c in _STRING_MATCH_COLUMNS:
@@ -225,62 +145,61 @@ def matches_meta():
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
 
 
-def features_meta(lexicon):
+def features_meta(lexicon: Any) -> pd.DataFrame:
     """The empty features table with the dtypes of a non-empty :func:`framing.extract_features` result."""
     import pandas as pd
 
-    from framing.lexicon.load import as_lexicon
-
     lex = as_lexicon(lexicon)
-    cols = {"doc_id": object, "outlet": object, "date": "datetime64[ns]", "n_tokens": "int64"}
-    cols.update({name: "int64" for name in lex.feature_names})
+    cols: dict[str, Any] = {"doc_id": object, "outlet": object, "date": "datetime64[ns]", "n_tokens": "int64"}
+    cols.update(dict.fromkeys(lex.feature_names, "int64"))
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in cols.items()})
 
 
-def _conform(df, meta):
+def _conform(df: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     df = df.astype(meta.dtypes.to_dict())
     df.attrs = {}
     return df
 
 
-def _matches_partition(part, token, payload, voice, kinds, meta):
-    from framing.features.extract import extract_matches
+def _matches_partition(part: pd.DataFrame, token: str, payload: Any, voice: str, kinds: tuple[str, ...], scope: str,
+                       meta: pd.DataFrame) -> pd.DataFrame:
+    return _conform(extract_matches(part, _worker_lexicon(token, payload), voice=voice, kinds=kinds, scope=scope),
+                    meta)
 
-    return _conform(extract_matches(part, _worker_lexicon(token, payload), voice=voice, kinds=kinds), meta)
 
-
-def _features_partition(part, token, payload, voice, meta):
-    from framing.features.extract import extract_features
-
+def _features_partition(part: pd.DataFrame, token: str, payload: Any, voice: str, meta: pd.DataFrame) -> pd.DataFrame:
     out = _conform(extract_features(part, _worker_lexicon(token, payload), voice=voice), meta)
     out.index = part.index
     return out
 
 
 # --- dask entry points -------------------------------------------------------------------------------
-def _check_dask(ddf, what: str):
-    if not type(ddf).__module__.startswith("dask"):
+def _check_dask(ddf: Any, what: str) -> None:
+    if not is_dask(ddf):
         raise FramingError(f"{what} expects a dask DataFrame, got {type(ddf).__name__}; use "
                            "framing.extract_features for pandas, or dask.dataframe.from_pandas(...)")
     if "text" not in ddf.columns:
         raise FramingError(f"the dask corpus has no 'text' column (columns: {', '.join(map(str, ddf.columns))})")
 
 
-def dask_extract_matches(ddf, lexicon, *, voice: str = "own", kinds=("category", "label")):
+def dask_extract_matches(ddf: Any, lexicon: Any, *, voice: str = DEFAULT_VOICE,
+                         kinds: Sequence[str] = ("category", "label"), scope: str = "all") -> Any:
     """:func:`framing.extract_matches` on every partition of a dask corpus (lazy).
 
     Returns a dask DataFrame with the matches columns and dtypes (see :func:`matches_meta`); each
     partition's index is its own 0..n-1, as extract_matches returns it.
     """
     check_voice(voice)
+    if scope not in ("in", "all"):
+        raise FramingError(f"scope must be 'in' or 'all'; got {scope!r}")
     _check_dask(ddf, "dask_extract_matches")
     token, payload = lexicon_payload(lexicon)
     meta = matches_meta()
-    return ddf.map_partitions(_matches_partition, token, payload, voice, tuple(kinds), meta, meta=meta,
+    return ddf.map_partitions(_matches_partition, token, payload, voice, tuple(kinds), scope, meta, meta=meta,
                               enforce_metadata=False)
 
 
-def dask_extract_features(ddf, lexicon, *, voice: str = "own"):
+def dask_extract_features(ddf: Any, lexicon: Any, *, voice: str = DEFAULT_VOICE) -> Any:
     """:func:`framing.extract_features` on every partition of a dask corpus (lazy).
 
     Returns a dask DataFrame with one row per document, indexed like the corpus, with the features
@@ -294,7 +213,7 @@ def dask_extract_features(ddf, lexicon, *, voice: str = "own"):
                               enforce_metadata=False)
 
 
-def dask_label_counts(ddf_features, by=("outlet",)):
+def dask_label_counts(ddf_features: Any, by: str | Sequence[str] = ("outlet",)) -> pd.DataFrame:
     """Sum the label columns of a dask features table on the cluster; return long pandas counts.
 
     Returns columns ``<by...>``, ``referent``, ``stance``, ``count`` (int64) and ``n_docs`` (documents
@@ -303,27 +222,24 @@ def dask_label_counts(ddf_features, by=("outlet",)):
     """
     import pandas as pd
 
-    from framing.features.extract import label_columns
-    from framing.lexicon.load import STANCES
-
-    by = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in by if c not in ddf_features.columns]
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in keys if c not in ddf_features.columns]
     if missing:
         raise FramingError(f"cannot group by {missing}: not columns of the features table "
                            f"({', '.join(map(str, ddf_features.columns[:8]))}, ...)")
     labels = label_columns(ddf_features._meta)
     cols = [c for c, _, _ in labels]
     # a tree reduction to one small partition (split_out=1): no shuffle of the features
-    grouped = ddf_features.assign(n_docs=1)[by + ["n_docs"] + cols].groupby(by).sum(split_out=1).compute()
+    grouped = ddf_features.assign(n_docs=1)[[*keys, "n_docs", *cols]].groupby(keys).sum(split_out=1).compute()
     grouped = grouped.sort_index()
     rows = []
     for key, row in grouped.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
+        group = key if isinstance(key, tuple) else (key,)
         for col, referent, stance in labels:
-            rows.append((*key, referent, stance, int(row[col]), int(row["n_docs"])))
-    out = pd.DataFrame(rows, columns=[*by, "referent", "stance", "count", "n_docs"])
+            rows.append((*group, referent, stance, int(row[col]), int(row["n_docs"])))
+    out = pd.DataFrame(rows, columns=[*keys, "referent", "stance", "count", "n_docs"])
     order = {s: i for i, s in enumerate(STANCES)}
-    out = out.sort_values([*by, "referent", "stance"], key=lambda s: s.map(order) if s.name == "stance" else s,
+    out = out.sort_values([*keys, "referent", "stance"], key=lambda s: s.map(order) if s.name == "stance" else s,
                           kind="stable").reset_index(drop=True)
     out["count"] = out["count"].astype("int64")
     out["n_docs"] = out["n_docs"].astype("int64")
@@ -331,7 +247,8 @@ def dask_label_counts(ddf_features, by=("outlet",)):
 
 
 # --- reading on the workers --------------------------------------------------------------------------
-def read_corpus_dask(path, *, blocksize: int | str | None = "64MB", columns: dict | None = None):
+def read_corpus_dask(path: str | Path, *, blocksize: int | str | None = "64MB",
+                     columns: dict[str, str] | None = None) -> Any:
     """Read a Parquet or JSON Lines corpus as a dask DataFrame, validated partition by partition.
 
     Partitions are read on the workers (``dask.dataframe.read_parquet``, or ``read_json`` with
@@ -354,8 +271,6 @@ def read_corpus_dask(path, *, blocksize: int | str | None = "64MB", columns: dic
     """
     import dask.dataframe as dd
 
-    from framing.corpus.validate import check_args
-
     mapping = check_args("raise", columns, 1)
     name = str(path)
     lower = name.lower()
@@ -373,18 +288,16 @@ def read_corpus_dask(path, *, blocksize: int | str | None = "64MB", columns: dic
     return raw.map_partitions(_validate_partition, name, mapping, meta=meta, enforce_metadata=False)
 
 
-def _validate_partition(part, source, mapping, partition_info=None, strict=True):
+def _validate_partition(part: pd.DataFrame, source: str, mapping: dict[str, str],
+                        partition_info: dict[str, Any] | None = None, strict: bool = True) -> pd.DataFrame:
     import pandas as pd
-
-    from framing.corpus.formats import RawRecord
-    from framing.corpus.validate import Validator
 
     number = (partition_info or {}).get("number", 0)
     where = f"{source} (partition {number})"
     records = part.to_dict(orient="records")
     raws = []
     for i, rec in enumerate(records, 1):
-        clean = {k: (None if _is_missing(v) else v) for k, v in rec.items()}
+        clean = {str(k): (None if _is_missing(v) else v) for k, v in rec.items()}
         raws.append(RawRecord(where, i, clean))
     # generated ids name the partition: "<file stem>:p<partition>:<row>"
     validator = Validator(where, "raise", mapping, {}, f"{Path(source).name.split('.')[0]}:p{number}")
@@ -392,7 +305,7 @@ def _validate_partition(part, source, mapping, partition_info=None, strict=True)
         validator.checked = True
     df = validator.batch(raws)
     df.attrs = {}
-    if not len(raws):
+    if not raws:
         # keep the file's extra columns in the empty meta
         for col in part.columns:
             if col not in df.columns and mapping.get(col, col) not in df.columns:
@@ -400,5 +313,5 @@ def _validate_partition(part, source, mapping, partition_info=None, strict=True)
     return df
 
 
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

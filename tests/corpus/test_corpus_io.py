@@ -126,7 +126,7 @@ def test_out_of_range_epoch_is_a_clear_reject(tmp_path):
 
 
 def test_streamed_features_keep_json_able_attrs(tmp_path):
-    from framing.scale.dask import extract_features_path
+    from framing.scale.stream import extract_features_path
 
     path = _write(tmp_path / "c.jsonl", ROWS)
     feats = extract_features_path(path, "libya", batch_size=2, errors="collect")

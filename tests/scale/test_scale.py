@@ -1,4 +1,5 @@
-"""framing.scale.dask: streaming extraction and the Dask path give the single-process results."""
+"""framing.scale: streaming extraction and the Dask path give the single-process results; only scale
+sends a corpus to Dask."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from framing.scale.dask import (
     dask_extract_features,
     dask_extract_matches,
     dask_label_counts,
-    extract_features_path,
     features_meta,
     lexicon_payload,
     matches_meta,
     read_corpus_dask,
 )
+from framing.scale.stream import extract_features_path
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "corpus.jsonl"
 
@@ -117,6 +118,37 @@ def test_dask_rejects_pandas_and_bad_arguments():
             pass
     with pytest.raises(FramingError, match="Parquet or JSON Lines"):
         read_corpus_dask("corpus.csv")
+
+
+def test_top_level_extract_sends_dask_to_scale_and_features_refuses_it():
+    import dask.dataframe as dd
+
+    import framing
+    import framing.features
+
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(TEXTS))], "outlet": ["A", "B", "A", "B", "A"],
+                           "date": pd.Series(pd.Timestamp("2020-01-01"), index=range(5)).astype("datetime64[ns]"),
+                           "text": TEXTS})
+    ddf = dd.from_pandas(corpus, npartitions=2)
+    feats = framing.extract_features(ddf, TOY, voice="all")
+    assert type(feats).__module__.startswith("dask")
+    pd.testing.assert_frame_equal(_plain(feats.compute()), _plain(extract_features(corpus, TOY, voice="all")))
+    matches = framing.extract_matches(ddf, TOY, scope="in")
+    assert type(matches).__module__.startswith("dask")
+    want = _plain(extract_matches(corpus, TOY, scope="in"))
+    assert not want["in_scope"].eq(False).any() and len(want)
+    # pandas leaves an all-missing column (no category here) as object; the Dask result has the declared dtypes
+    pd.testing.assert_frame_equal(_plain(matches.compute()), want.astype(matches_meta().dtypes.to_dict()))
+    # pandas goes to framing.features unchanged
+    pd.testing.assert_frame_equal(framing.extract_features(corpus, TOY), extract_features(corpus, TOY))
+    with pytest.raises(FramingError, match=r"framing\.scale\.dask_extract_features"):
+        framing.features.extract_features(ddf, TOY)
+    with pytest.raises(FramingError, match=r"framing\.scale\.dask_extract_matches"):
+        extract_matches(ddf, TOY)
+    with pytest.raises(FramingError, match="scope"):
+        framing.extract_matches(ddf, TOY, scope="out")
+    with pytest.raises(FramingError, match="Dask"):  # the reading tools take pandas too
+        framing.kwic(ddf, "قوات", lexicon=TOY)
 
 
 @pytest.fixture(scope="module")
