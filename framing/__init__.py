@@ -40,7 +40,7 @@ _EXPORTS = {
     "find_duplicates": "framing.corpus.duplicates",
     "exclude_copies": "framing.corpus.duplicates",
     "concat_batches": "framing.corpus.reader",
-    "rejects": "framing.corpus.reader",
+    "rejects": "framing.corpus.rejected",
     # choosing what to look at, for any lexicon (the notebooks use these)
     "referent_totals": "framing.analyses.selection",
     "top_referent": "framing.analyses.selection",

@@ -36,7 +36,7 @@ such as ``20200115`` are read as text (YYYYMMDD).
 The steps live in their own modules: :mod:`~framing.corpus.textfile` (bytes to lines, encodings),
 :mod:`~framing.corpus.formats` (lines to raw records, per format), :mod:`~framing.corpus.validate`
 (raw records to rows and rejects, with :mod:`~framing.corpus.repair` and
-:mod:`~framing.corpus.dates`) and :mod:`~framing.corpus.rejects`; this module strings them together.
+:mod:`~framing.corpus.dates`) and :mod:`~framing.corpus.rejected`; this module strings them together.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing.corpus.formats import SUPPORTED_FORMATS, open_records
-from framing.corpus.rejects import Rejects, as_rejects, rejects
+from framing.corpus.rejected import Rejects, as_rejects, rejects
 from framing.corpus.validate import CANONICAL_COLUMNS, Validator, check_args
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 A batch of :class:`~framing.corpus.formats.RawRecord` values becomes a DataFrame of the corpus table
 (``doc_id``, ``outlet``, ``date``, ``title``, ``text``, ``url``, then the file's other fields) and a
-:class:`~framing.corpus.rejects.Rejects` list, in ``df.attrs``. Each record's columns are renamed
+:class:`~framing.corpus.rejected.Rejects` list, in ``df.attrs``. Each record's columns are renamed
 (``columns=`` and the format's defaults), its text repaired (:mod:`framing.corpus.repair`), its
 date parsed (:mod:`framing.corpus.dates`), and it is rejected for: no text content, no outlet, a
 non-string value, a bad date, or a ``doc_id`` seen before (in this batch or an earlier one). The
@@ -21,7 +21,7 @@ import numpy as np
 
 from framing.corpus.dates import parse_dates
 from framing.corpus.formats import RawRecord
-from framing.corpus.rejects import Rejects
+from framing.corpus.rejected import Rejects
 from framing.corpus.repair import fix_chars, has_content, strip_html
 from framing.errors import CorpusError, FramingError
 

@@ -6,7 +6,7 @@ import pytest
 
 import framing.corpus
 from framing.corpus.formats import RawRecord, open_records
-from framing.corpus.rejects import Rejects, as_rejects
+from framing.corpus.rejected import Rejects, as_rejects
 from framing.corpus.textfile import Line, TextFile
 from framing.corpus.validate import Validator, check_args
 from framing.errors import CorpusError, FramingError
