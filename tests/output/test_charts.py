@@ -12,8 +12,8 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 
-from framing.output import charts  # noqa: E402
 from framing.errors import FramingError  # noqa: E402
+from framing.output import charts  # noqa: E402
 
 # A glyph missing from every font is an error in this module (the fixture test below
 # shows the filter really turns such a warning into a failure).
@@ -46,8 +46,8 @@ def _shares_table(referents=("haftar_camp", "gna"), empty_referent=None) -> pd.D
         for ref in referents:
             p = rng.dirichlet([2, 3, 2])
             total = 0 if ref == empty_referent else int(rng.integers(40, 200))
-            for s, share in zip(STANCES, p):
-                share = np.nan if total == 0 else float(share)
+            for s, drawn in zip(STANCES, p, strict=True):
+                share = np.nan if total == 0 else float(drawn)
                 rows.append({"outlet": outlet, "referent": ref, "stance": s, "n_docs": 50,
                              "count": 0 if total == 0 else round(share * total), "total": total,
                              "share": share, "lo": share - 0.05 if total else np.nan,
@@ -136,7 +136,7 @@ def test_arabic_is_shaped_right_to_left_by_matplotlib():
     # contextual forms, not the isolated letters of the cmap
     isolated = [font.get_char_index(ord(c)) for c in word]
     by_char = {it.char: it.glyph_index for it in items}
-    assert all(by_char[c] != g for c, g in zip(word, isolated))
+    assert all(by_char[c] != g for c, g in zip(word, isolated, strict=False))
     # the first letter of the word sits rightmost, the last leftmost
     x = {it.char: it.x for it in items}
     assert x["ب"] > x["ي"] > x["ت"]
@@ -163,7 +163,7 @@ def test_rc_params_put_a_user_font_first():
 def test_label_shares_dodge_one_panel_per_referent(tmp_path):
     fig, axes = charts.plot_label_shares(_shares_table())
     assert len(axes) == 2
-    for ax, ref in zip(axes, ["haftar_camp", "gna"]):
+    for ax, ref in zip(axes, ["haftar_camp", "gna"], strict=False):
         assert ax.get_title() == ref
         assert len(ax.patches) == len(OUTLETS) * len(STANCES)
         assert [t.get_text() for t in ax.get_yticklabels()] == OUTLETS
@@ -177,7 +177,7 @@ def test_label_shares_dodge_one_panel_per_referent(tmp_path):
 
 def test_label_shares_bar_lengths_are_the_shares():
     table = _shares_table()
-    fig, ax = charts.plot_label_shares(table, referent="gna")
+    _fig, ax = charts.plot_label_shares(table, referent="gna")
     sub = table[table["referent"] == "gna"]
     expected = [sub[(sub["outlet"] == o) & (sub["stance"] == s)]["share"].item() for s in STANCES for o in OUTLETS]
     assert [p.get_width() for p in ax.patches] == pytest.approx(expected)
@@ -205,13 +205,13 @@ def test_label_shares_referent_without_labels_is_named_not_drawn(tmp_path):
 
 def test_label_shares_errors():
     table = _shares_table()
-    with pytest.raises(FramingError, match="missing columns.*'lo'"):
+    with pytest.raises(FramingError, match=r"missing columns.*'lo'"):
         charts.plot_label_shares(table.drop(columns=["lo"]))
     with pytest.raises(FramingError, match="kind"):
         charts.plot_label_shares(table, kind="pie")
     with pytest.raises(FramingError, match="available"):
         charts.plot_label_shares(table, referent="wagner")
-    fig, ax = charts.plot_label_shares(table, referent="gna")
+    _fig, ax = charts.plot_label_shares(table, referent="gna")
     with pytest.raises(FramingError, match="one Axes holds one referent"):
         charts.plot_label_shares(table, ax=ax)
     with pytest.raises(FramingError, match="stance"):
@@ -238,7 +238,7 @@ def test_label_shares_into_given_axes():
 def test_trends_small_multiples_with_change_point(tmp_path):
     fig, axes = charts.plot_trends(_trends_table(), referent="haftar_camp", change_points=_change_points_table())
     assert len(axes) == len(STANCES)
-    for ax, s in zip(axes, STANCES):
+    for ax, s in zip(axes, STANCES, strict=False):
         assert len(ax.lines) == 2 + 1  # two outlets, one change-point line
         assert len(ax.collections) == 2  # two interval bands
         assert s in ax.get_ylabel()
@@ -274,7 +274,7 @@ def test_trends_smooth_and_gaps(tmp_path):
 
 def test_trends_change_point_without_stance_shares():
     cp = _change_points_table()[["outlet", "referent", "date", "stance_before", "stance_after", "shift"]]
-    fig, ax = charts.plot_trends(_trends_table(), referent="haftar_camp", stance="neutral", change_points=cp)
+    _fig, ax = charts.plot_trends(_trends_table(), referent="haftar_camp", stance="neutral", change_points=cp)
     assert [t.get_text() for t in ax.texts] == [f"{OUTLETS[0]}\nneutral → delegitimizing (shift 50%)"]
 
 
@@ -284,7 +284,7 @@ def test_trends_errors():
         charts.plot_trends(table, referent="gna")
     with pytest.raises(FramingError, match="stance"):
         charts.plot_trends(table, referent="haftar_camp", stance="hostile")
-    fig, ax = charts.plot_trends(table, referent="haftar_camp", stance="neutral")
+    _fig, ax = charts.plot_trends(table, referent="haftar_camp", stance="neutral")
     with pytest.raises(FramingError, match="one Axes holds one stance"):
         charts.plot_trends(table, referent="haftar_camp", ax=ax)
     with pytest.raises(FramingError, match="change_points: missing columns"):
@@ -298,7 +298,7 @@ def test_referent_heatmap_cells_are_the_shares(tmp_path):
     table = _shares_table(referents=("haftar_camp", "gna", "uae"), empty_referent="uae")
     fig, axes = charts.plot_referent_heatmap(table)
     assert len(axes) == len(OUTLETS)
-    for ax, outlet in zip(axes, OUTLETS):
+    for ax, outlet in zip(axes, OUTLETS, strict=False):
         assert ax.get_title() == outlet
         assert len(ax.images) == 1
         sub = table[table["outlet"] == outlet]
@@ -338,11 +338,11 @@ def test_fightin_words_labels_the_strongest_terms(tmp_path):
 
 
 def test_fightin_words_top_and_reference():
-    fig, ax = charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0], top=10)
+    _fig, ax = charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0], top=10)
     assert {t.get_text() for t in ax.texts} == set(TERMS_UP + TERMS_DOWN)  # never the weak ones
     with pytest.raises(FramingError, match="pass reference="):
         charts.plot_fightin_words(_comparison_table(pairwise=True), outlet=OUTLETS[0])
-    fig, ax = charts.plot_fightin_words(_comparison_table(pairwise=True), outlet=OUTLETS[0], reference=OUTLETS[2])
+    _fig, ax = charts.plot_fightin_words(_comparison_table(pairwise=True), outlet=OUTLETS[0], reference=OUTLETS[2])
     assert OUTLETS[2] in ax.get_title()
     with pytest.raises(FramingError, match="top"):
         charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0], top=-1)
@@ -372,7 +372,7 @@ def test_outlet_distance_dendrogram_matches_heatmap(tmp_path, linkage_on):
 def test_outlet_distance_without_or_with_bad_linkage():
     table = _distance_table()
     plain = pd.DataFrame(table.to_numpy(), index=table.index, columns=table.columns)
-    fig, ax = charts.plot_outlet_distance(plain)  # linkage computed here
+    _fig, ax = charts.plot_outlet_distance(plain)  # linkage computed here
     assert len(ax.child_axes) == 1
     bad = table.copy()
     bad.attrs["linkage"] = [[0, 1, 0.01, 2], [2, 3, 0.02, 2], [4, 5, 0.9, 4]]
@@ -428,8 +428,8 @@ _HAVE_STATS = all(importlib.util.find_spec(m) is not None for m in ("framing.sta
 def test_demo_corpus_charts(tmp_path):
     import framing
     from framing.analyses.compare import compare_outlets, outlet_distance
-    from framing.stats.shares import label_shares
     from framing.analyses.temporal import change_points, trends
+    from framing.stats.shares import label_shares
 
     corpus = framing.read_corpus(DEMO)
     corpus = corpus[corpus["date"] < "2020-07-01"]  # 15 months around the planted switch: faster
@@ -448,7 +448,8 @@ def test_demo_corpus_charts(tmp_path):
     assert any(t.get_text().startswith("Fanus al-Diffatayn\n") for t in axes[0].texts)
     _render(fig, tmp_path, "demo_trends")
 
-    comparison = compare_outlets(corpus, lexicon="libya")
+    matches = framing.extract_matches(corpus, "libya")
+    comparison = compare_outlets(framing.term_counts(matches), dispersion=framing.term_dispersion(corpus, matches))
     fig, ax = charts.plot_fightin_words(comparison, outlet="Fanus al-Diffatayn")
     assert any(t.get_text() for t in ax.texts)  # at least one Arabic term labelled
     assert all(any("\u0600" <= ch <= "\u06ff" for ch in t.get_text()) for t in ax.texts)
@@ -507,7 +508,7 @@ def test_fightin_words_labels_never_overlap(tmp_path, top):
 
 
 def test_fightin_words_states_its_band():
-    fig, ax = charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0])
+    fig, _ax = charts.plot_fightin_words(_comparison_table(), outlet=OUTLETS[0])
     assert "1.96" in fig.get_supxlabel() and "5%" in fig.get_supxlabel()
 
 
@@ -528,7 +529,7 @@ def test_trends_by_outlet_small_multiples(tmp_path):
     table = _trends_many(outlets)
     fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", change_points=_change_points_table())
     assert len(axes) == 4
-    for ax, o in zip(axes, outlets):
+    for ax, o in zip(axes, outlets, strict=False):
         assert ax.get_title(loc="left").lstrip("\u200e") == o
         assert len(ax.collections) == 3  # one band per stance
         colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.lines[:3]]
@@ -543,7 +544,7 @@ def test_trends_by_outlet_small_multiples(tmp_path):
 def test_trends_by_outlet_without_change_points_marks_nothing():
     table = _trends_many(["صحيفة الأفق", "Wadi Times"])
     empty = _change_points_table().iloc[:0]
-    fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", change_points=empty)
+    _fig, axes = charts.plot_trends_by_outlet(table, referent="haftar_camp", change_points=empty)
     assert all(len(a.lines) == 3 and not a.texts for a in axes)
 
 
@@ -591,7 +592,7 @@ def test_outlets_without_labels_are_named_not_drawn(tmp_path):
 def test_referents_by_display_name():
     shown = charts.with_display_names(_shares_table(), "libya")
     assert "haftar_camp" not in set(shown["referent"]) and "Haftar's camp" in set(shown["referent"])
-    fig, axes = charts.plot_label_shares(shown)
+    _fig, axes = charts.plot_label_shares(shown)
     assert "Haftar's camp" in [a.get_title() for a in axes]
 
 

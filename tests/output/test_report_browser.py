@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framing.pipeline.analyze import analyze
 from framing.output.report import Section, render_report
+from framing.pipeline.analyze import analyze
 
 # the `browser` fixture (one headless Chromium) is in tests/conftest.py
 
@@ -98,7 +98,8 @@ def test_report_in_chromium(browser, report, tmp_path):
         r.setStart(n, 1); r.setEnd(n, n.length); const d = r.getBoundingClientRect();
         return m.right > d.left + 0.5; }).map(td => td.textContent)""")
     assert bad == []
-    n_negative = page.evaluate("[...document.querySelectorAll('td.num')].filter(t => t.textContent.startsWith('-')).length")
+    n_negative = page.evaluate(
+        "[...document.querySelectorAll('td.num')].filter(t => t.textContent.startsWith('-')).length")
     assert n_negative >= 2  # the report itself has negative legitimacy values, not only the fixture
 
     # tables left to right; Arabic text cells right to left
