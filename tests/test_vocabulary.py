@@ -143,13 +143,11 @@ def test_analyses_report_a_bad_by_the_same_way(corpus):
     calls = [lambda: framing.label_shares(feats, by="site"),
              lambda: framing.trends(feats, by="site"),
              lambda: framing.term_counts(matches, by="site"),
-             lambda: framing.compare_outlets(framing.term_counts(matches), by="site")]
+             lambda: framing.compare_outlets(framing.term_counts(matches), by="site"),
+             lambda: framing.attention(corpus, matches, by="site")]
     for call in calls:
-        with pytest.raises(FramingError, match=r"by: column 'site' is not in the .*; columns: .*outlet"):
+        with pytest.raises(FramingError, match=r"^by: column 'site' is not in the .*; columns: .*outlet"):
             call()
-    # every message names the bad column and the available ones
-    with pytest.raises(FramingError, match=r"'site'.*columns: doc_id, outlet"):
-        framing.attention(corpus, matches, by="site")
 
 
 BAD_VOICE = r"^voice: expected one of 'own', 'quoted', 'reported', 'all'; got "

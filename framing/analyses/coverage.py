@@ -48,7 +48,7 @@ import pandas as pd
 from framing.errors import FramingError
 from framing.lexicon.load import as_lexicon
 from framing.stats.core import wilson_interval
-from framing.vocabulary import check_by, period_offset, period_start
+from framing.vocabulary import check_by, period_offset, period_start, table_kind
 
 logger = logging.getLogger(__name__)
 
@@ -169,10 +169,7 @@ def attention_counts(corpus, matches=None, *, lexicon=None, by="outlet", freq="M
         raise FramingError("attention: the first argument looks like a matches table; pass the corpus (one row "
                            "per document, so that documents without a match count too) and the matches as "
                            "the second argument: attention(corpus, matches)")
-    missing = [b for b in by if b not in corpus.columns]
-    if missing:
-        raise FramingError(f"attention: the corpus has no column(s) {missing}; columns: "
-                           f"{', '.join(map(str, corpus.columns))}; pass by= with columns of the corpus")
+    check_by(by, corpus.columns, what="corpus")
     if freq is not None and "date" not in corpus.columns:
         raise FramingError("attention: freq= needs a 'date' column in the corpus; pass freq=None for one "
                            "share per group over the whole corpus")
@@ -325,7 +322,7 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
     documents of an outlet and period as independent draws, which wire copies carried by one outlet
     twice violate: exclude copies first (:func:`framing.exclude_copies`).
     """
-    if isinstance(corpus_or_counts, pd.DataFrame) and set(COUNT_COLUMNS) <= set(corpus_or_counts.columns):
+    if table_kind(corpus_or_counts) == "attention":
         counts = corpus_or_counts
         if matches is not None:
             raise FramingError("attention: got attention counts and a matches table; counts already hold the "

@@ -157,7 +157,7 @@ def test_bad_input_is_a_clear_error(corpus):
         attention(corpus)
     with pytest.raises(FramingError, match="not in the lexicon"):
         attention(corpus, lexicon=LEX, referents="hezbollah")
-    with pytest.raises(FramingError, match="no column"):
+    with pytest.raises(FramingError, match="by: column .country. is not in the corpus"):
         attention(corpus, lexicon=LEX, by="country")
     dup = corpus.assign(doc_id=["a"] * len(corpus))
     with pytest.raises(FramingError, match="more than once"):
