@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import chain
 from dataclasses import dataclass
 
 from framing.lexicon.load import Lexicon, as_lexicon
@@ -108,10 +109,11 @@ class _Rule:
 class _DocScope:
     """Scope decisions for the hits of one document."""
 
-    __slots__ = ("compiled", "norm", "ctx", "excl", "date")
+    __slots__ = ("compiled", "norm", "ctx", "excl", "date", "positions")
 
     def __init__(self, compiled, norm, ctx, excl, date):
         self.compiled, self.norm, self.ctx, self.excl, self.date = compiled, norm, ctx, excl, date
+        self.positions: dict[frozenset, list[int]] = {}  # context ids -> sorted positions of their words
 
     def excluded(self, idx, s, e) -> bool:
         rule = self.compiled.rules.get(idx)
@@ -133,18 +135,19 @@ class _DocScope:
             elif not any((a is None or a <= self.date) and (b is None or self.date <= b) for a, b in rule.valid):
                 return "date"
         if rule.context:
-            positions = [p for cid in rule.context for p in self.ctx.get(cid, ())]
+            positions = self.positions.get(rule.context)
+            if positions is None:
+                positions = self.positions[rule.context] = sorted(
+                    p for cid in rule.context for p in self.ctx.get(cid, ()))
             if not positions:
                 return "context"
             if rule.window is not None:
+                # the nearest context word on either side decides: the number of words between a
+                # context word and the hit only grows with its distance
                 norm = self.norm
-                near = False
-                for p in positions:
-                    a, b = (p, s) if p < s else (e, p)
-                    if norm.count(" ", a, b) <= rule.window:
-                        near = True
-                        break
-                if not near:
+                k = bisect_left(positions, s)
+                if not ((k < len(positions) and norm.count(" ", e, positions[k]) <= rule.window)
+                        or (k > 0 and norm.count(" ", positions[k - 1], s) <= rule.window)):
                     return "context"
         return ""
 
@@ -270,15 +273,26 @@ class CompiledLexicon:
                         for k in range(1, len(words)):
                             for mod in modifier_forms:
                                 add(" ".join([*words[:k], mod, *words[k:]]), False, idx)
+        import numpy as np
+
         automaton = ahocorasick.Automaton()
+        # per key number: its length, its entries, whether it names a category or a label (titles,
+        # linkers, aliases, context and exclude phrases alone never make a count), whether it is a glob
+        self.key_ids: list[tuple[int, ...]] = []
+        lengths, counts, globs = [], [], []
         for (surface, glob), ids in keys.items():
-            # the flag: does the key name a category or a label (titles, linkers, aliases, context and
-            # exclude phrases alone never make a count)
-            counts = any(self.roles[i] in (_CATEGORY, _LABEL) for i in ids)
             key = f" {surface}" if glob else f" {surface} "
-            automaton.add_word(key, (len(key), tuple(ids), counts, glob))
+            automaton.add_word(key, len(self.key_ids))
+            self.key_ids.append(tuple(ids))
+            lengths.append(len(key))
+            counts.append(any(self.roles[i] in (_CATEGORY, _LABEL) for i in ids))
+            globs.append(glob)
         automaton.make_automaton()
         self.automaton = automaton
+        self.key_info = list(zip(lengths, self.key_ids, globs))  # (length, entries, glob) per key number
+        self.key_length = np.array(lengths, dtype=np.int64)
+        self.key_counts = np.array(counts, dtype=bool)
+        self.key_glob = np.array(globs, dtype=bool)
         self.n_keys = len(keys)
 
     # -- scanning ------------------------------------------------------------------------------
@@ -303,7 +317,9 @@ class CompiledLexicon:
         """All whole-word hits in normalized text: ``(start, end, entry_ids)`` in normalized coordinates."""
         view, pos = self.view(norm)
         out = []
-        for end, (klen, ids, _counts, glob) in self.automaton.iter(view):
+        key_info = self.key_info
+        for end, k in self.automaton.iter(view):
+            klen, ids, glob = key_info[k]
             start = end - klen + 1  # padded index of the key's space = unpadded start of the word
             stop = view.find(" ", end + 1) - 1 if glob else end - 1
             if pos is not None:
@@ -526,8 +542,10 @@ class CompiledLexicon:
         """Per-document feature counts and whitespace token counts for a batch of texts.
 
         Gives exactly what counting the in-scope :meth:`find` results of the given voice would give,
-        but normalizes the whole batch in one vectorized pass, scans it with one automaton run, and
-        builds no :class:`Match` objects: only documents with hits are decoded and resolved one by one.
+        but normalizes the texts in vectorized passes over chunks of about ``_CHUNK_CHARS`` characters
+        (small enough to stay in the processor's cache), scans each chunk with one automaton run, and
+        builds no :class:`Match` objects: only documents with a category or label hit are decoded and
+        resolved one by one.
 
         Parameters
         ----------
@@ -544,93 +562,104 @@ class CompiledLexicon:
         """
         import numpy as np
 
-        from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
-
         n = len(texts)
         width = max(columns.values(), default=-1) + 1
         counts = np.zeros((n, width), dtype=np.int64)
         n_tokens = np.zeros(n, dtype=np.int64)
-        if n == 0:
-            return counts, n_tokens
-        lookup = lookup_table(get_profile("search").steps)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+        cells: list[int] = []  # flat (document, column) cells, one per counted match
+        i = 0
+        while i < n:
+            j, size = i, 0
+            while j < n and (j == i or size < _CHUNK_CHARS):
+                size += len(texts[j])
+                j += 1
+            n_tokens[i:j] = self._count_chunk(texts[i:j], i, columns, width, voice, dates, cells)
+            i = j
+        if cells:
+            np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
+        return counts, n_tokens
+
+    def _count_chunk(self, texts, first, columns, width, voice, dates, cells):
+        """Count one chunk of documents (``texts`` are documents ``first ...`` of the batch): append the
+        flat cells of their counted matches to ``cells``; return their whitespace token counts."""
+        import numpy as np
+
+        from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
+
+        n = len(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(lengths[:-1] + len(_JOIN), out=starts[1:])
         cps = np.frombuffer(_JOIN.join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         tables = _char_tables()
 
         # whitespace tokens (what str.split() counts), per document
-        space = np.take(tables.space, _bmp(cps)[0])
-        first = ~space
-        first[1:] &= space[:-1]
-        if starts[-1] < len(first):
-            n_tokens[:] = np.add.reduceat(first, starts, dtype=np.int64)
+        space = np.take(tables.space, cps)
+        first_char = ~space
+        first_char[1:] &= space[:-1]
+        if starts[-1] < len(first_char):
+            n_tokens = np.add.reduceat(first_char, starts, dtype=np.int64)
         else:  # the last document is empty
-            n_tokens[:] = np.diff(np.searchsorted(np.flatnonzero(first), np.append(starts, len(cps))))
+            n_tokens = np.diff(np.searchsorted(np.flatnonzero(first_char), np.append(starts, len(cps))))
 
-        mapped, offsets = normalize_codepoints(cps, lookup)
+        mapped, offsets = normalize_codepoints(cps, lookup_table(get_profile("search").steps))
         if offsets is None:
             nstart, nend = starts, starts + lengths
         else:
             nstart = np.searchsorted(offsets, starts)
             nend = np.searchsorted(offsets, starts + lengths)
-        bmp, has_astral = _bmp(mapped)
-        word = np.take(tables.word, bmp)
-        if has_astral:
-            pos = np.flatnonzero(mapped > 0xFFFF)
-            word[pos] = [chr(c).isalnum() for c in mapped[pos].tolist()]
-        view = np.where(word, mapped, np.uint32(0x20))
-        view[nend[:-1] + 1] = 1  # the middle separator blocks keys spanning two documents
+        # the automaton's view: word characters as they are, every other character a space, padded with
+        # a space at both ends; the middle separator of each join blocks keys spanning two documents
+        view = np.empty(len(mapped) + 2, dtype=np.uint32)
+        view[0] = view[-1] = 0x20
+        np.take(tables.view, mapped, out=view[1:-1])
+        view[nend[:-1] + 2] = 1
         # quotation marks that open or close a word are dropped from the view (as in :meth:`view`)
-        quote_at = np.flatnonzero(np.take(tables.quote, bmp))
-        keep_pos = None
+        quote_at = np.flatnonzero(np.take(tables.quote, mapped))
+        drop = quote_at[:0]
         if len(quote_at):
-            left = np.zeros(len(quote_at), dtype=bool)
-            right = np.zeros(len(quote_at), dtype=bool)
-            ok = quote_at > 0
-            left[ok] = view[quote_at[ok] - 1] != 0x20
-            ok = quote_at + 1 < len(view)
-            right[ok] = view[quote_at[ok] + 1] != 0x20
-            drop = quote_at[~(left & right)]
+            # (the padding spaces stand for "no neighbour": a mark at either end is dropped)
+            drop = quote_at[(view[quote_at] == 0x20) | (view[quote_at + 2] == 0x20)]
             if len(drop):
-                keep = np.ones(len(view), dtype=bool)
-                keep[drop] = False
-                keep_pos = np.flatnonzero(keep)
-                view = view[keep_pos]
-        vend = nend if keep_pos is None else np.searchsorted(keep_pos, nend)
-        view_str = " " + view.tobytes().decode("utf-32-le", "surrogatepass") + " "
+                view = np.delete(view, drop + 1)
+        vend = nend - np.searchsorted(drop, nend) if len(drop) else nend
+        view_str = view.tobytes().decode("utf-32-le", "surrogatepass")
 
-        doc_hits: dict[int, list] = {}
-        counting: set[int] = set()  # documents with a category or label hit
-        ends_list = vend.tolist()
-        doc, limit, hits = 0, ends_list[0], None
-        for end, (klen, ids, counts_, glob) in self.automaton.iter(view_str):
-            s = end - klen + 1
-            if s >= limit:
-                while s >= ends_list[doc]:
-                    doc += 1
-                limit, hits = ends_list[doc], None
-            if hits is None:
-                hits = doc_hits[doc] = []
-            stop = view_str.find(" ", end + 1) - 1 if glob else end - 1
-            hits.append((s, stop, ids))
-            if counts_:
-                counting.add(doc)
+        # every hit as (end, key number), flat; then vectorized: start, document, does it count
+        flat = np.fromiter(chain.from_iterable(self.automaton.iter(view_str)), dtype=np.int64)
+        if not len(flat):
+            return n_tokens
+        ends, keys = flat[0::2], flat[1::2]
+        hit_starts = ends - self.key_length[keys] + 1  # padded index of the key's space = unpadded start
+        docs = np.searchsorted(vend, hit_starts, side="right")
+        counting = np.unique(docs[self.key_counts[keys]])
+        if not len(counting):
+            return n_tokens
+        stops = ends - 1
+        for g in np.flatnonzero(self.key_glob[keys]).tolist():  # a glob key reaches to the end of the word
+            stops[g] = view_str.find(" ", int(ends[g]) + 1) - 1
+        if len(drop):  # view positions -> normalized positions
+            gaps = drop - np.arange(len(drop))
+            hit_starts = hit_starts + np.searchsorted(gaps, hit_starts, side="right")
+            stops = stops + np.searchsorted(gaps, stops - 1, side="right")
+        base = nstart[docs]
+        local_starts = (hit_starts - base).tolist()
+        local_stops = (stops - base).tolist()
+        key_list = keys.tolist()
+        bounds = np.searchsorted(docs, np.stack([counting, counting + 1])).T.tolist()
+        key_ids = self.key_ids
         want_voice = voice != "all"
+        chunk_norm = mapped.tobytes().decode("utf-32-le", "surrogatepass")
+        nstart_list = nstart.tolist()
         nend_list = nend.tolist()
-        cells: list[int] = []  # flat (document, column) cells, one per counted match
-        for doc in sorted(counting):
-            hits = doc_hits[doc]
-            base = int(nstart[doc])
-            norm = mapped[base:nend_list[doc]].tobytes().decode("utf-32-le", "surrogatepass")
-            if keep_pos is None:
-                local = [(s - base, e - base, ids) for s, e, ids in hits]
-            else:
-                local = [(int(keep_pos[s]) - base, int(keep_pos[e - 1]) + 1 - base, ids) for s, e, ids in hits]
-            resolved = self.resolve(norm, local, date=dates[doc] if dates is not None else None)
+        for doc, (lo, hi) in zip(counting.tolist(), bounds):
+            norm = chunk_norm[nstart_list[doc]:nend_list[doc]]
+            local = list(zip(local_starts[lo:hi], local_stops[lo:hi], [key_ids[k] for k in key_list[lo:hi]]))
+            resolved = self.resolve(norm, local, date=dates[first + doc] if dates is not None else None)
             if not resolved:
                 continue
             voices = self.voice_index(norm) if want_voice else None
+            row = (first + doc) * width
             for kind, s, e, idx, _alias, reason, _head in resolved:
                 if reason:
                     continue
@@ -639,10 +668,8 @@ class CompiledLexicon:
                                                 evaluative=self.evaluative(kind, idx))
                     if v != voice:
                         continue
-                cells.append(doc * width + columns[idx])
-        if cells:
-            np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
-        return counts, n_tokens
+                cells.append(row + columns[idx])
+        return n_tokens
 
     def entry_columns(self, feature_index: dict) -> dict:
         """``entry index -> column`` given ``{("category", name, None) | ("label", referent, stance): column}``."""
@@ -697,32 +724,27 @@ class _Phrase:
 
 
 _JOIN = "\n\n\n"  # between documents of a batch: kept by normalization, never squeezed
+_CHUNK_CHARS = 1 << 17  # characters normalized and scanned at once: the arrays stay in the cache
 
 
 class _CharTables:
-    __slots__ = ("word", "space", "quote")
+    """Per code point (all of Unicode): is it whitespace (``str.split``), a quotation mark, and what the
+    automaton sees of it (itself for a word character, what the regex ``\\w`` matches, else a space)."""
+
+    __slots__ = ("space", "quote", "view")
 
     def __init__(self):
         import numpy as np
 
-        chars = [chr(c) for c in range(0x10000)]
-        # what the regex \w matches (alphanumeric or underscore) and what str.split() splits on
-        self.word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=bool, count=0x10000)
-        self.space = np.fromiter((c.isspace() for c in chars), dtype=bool, count=0x10000)
-        self.quote = np.zeros(0x10000, dtype=bool)
+        every = "".join(map(chr, range(0x110000)))
+        self.view = np.frombuffer(_NONWORD.sub(" ", every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.space = np.zeros(0x110000, dtype=bool)
+        self.space[[i for i, c in enumerate(every[:0x3001]) if c.isspace()]] = True  # none above U+3000
+        self.quote = np.zeros(0x110000, dtype=bool)
         self.quote[[ord(c) for c in QUOTE_CHARS]] = True
 
 
 _TABLES: list = []
-
-
-def _bmp(cps):
-    """``(indices into a 0x10000 table, any astral?)``: astral code points are clipped to 0xFFFF."""
-    import numpy as np
-
-    if len(cps) and cps.max() > 0xFFFF:
-        return np.minimum(cps, 0xFFFF), True
-    return cps, False
 
 
 def _char_tables() -> _CharTables:

@@ -48,6 +48,7 @@ VOICES_CLASSIFIED = ("own", "quoted", "reported")
 
 _WORD = re.compile(r"\w+")
 _LAST_WORD = re.compile(r"\w+(?=\W*$)")
+_start_of = re.Match.start
 # sentence ends for reported speech; a full stop before a digit (3.5) is not one
 _TERMINATOR_DEFAULT = ".؟?!؛"
 
@@ -75,6 +76,7 @@ class _VoiceData:
     sources: frozenset
     source_verbs: frozenset
     terminator: re.Pattern
+    terminator_chars: re.Pattern  # every character that may end a sentence (a full stop only may)
     function_words: frozenset
     name_heads: frozenset
 
@@ -182,6 +184,7 @@ def _data() -> _VoiceData:
         source_verbs=frozenset(_norm_list(acc["source_verbs"], "according_to.source_verbs")),
         # a full stop ends a sentence unless a digit follows (3.5) or it closes a one-letter word (د.)
         terminator=re.compile(r"[\n" + term_class[1:-1] + r"]|\.(?<!(?<![^\W_])[^\W\d_]\.)(?!\d)"),
+        terminator_chars=re.compile(r"[\n." + term_class[1:-1] + r"]"),
         function_words=frozenset(_norm_list(raw["quote_function_words"], "quote_function_words")),
         name_heads=frozenset(_norm_list(raw["quote_name_heads"], "quote_name_heads")),
     )
@@ -233,24 +236,35 @@ class VoiceIndex:
         return q or None
 
     # -- sentences and reported speech ----------------------------------------------------------
+    def _terminator_starts(self) -> list[int]:
+        """Positions of the sentence ends of the document, sorted (computed once, on first need).
+
+        Every terminator is one character: the candidates are found with a plain character class and
+        only full stops are checked against the terminator pattern (a digit after, a one-letter word)."""
+        starts = self._end_starts
+        if starts is None:
+            text = self.norm
+            data = _data()
+            check = data.terminator.match
+            starts = [i for i in map(_start_of, data.terminator_chars.finditer(text))
+                      if text[i] != "." or check(text, i) is not None]
+            self._end_starts = starts
+        return starts
+
     def _terminators(self) -> list[tuple[int, int]]:
         """Sentence ends of the document, ``(start, end)`` sorted (computed once, on first need)."""
         ends = self._ends
         if ends is None:
-            text = self.norm
-            ends = [m.span() for m in _data().terminator.finditer(text)]
-            self._ends = ends
-            self._end_starts = [s for s, _ in ends]
+            ends = self._ends = [(i, i + 1) for i in self._terminator_starts()]
         return ends
 
     def sentence(self, start: int, end: int | None = None) -> tuple[int, int]:
         """``(a, b)``: the sentence holding ``[start, end)`` (between terminators or newlines)."""
         end = start if end is None else end
-        ends = self._terminators()
-        starts = self._end_starts
+        starts = self._terminator_starts()
         i = bisect_right(starts, start) - 1  # last terminator starting at or before start
-        a = ends[i][1] if i >= 0 else 0
-        if a > start:  # start falls inside a terminator (cannot for one-character terminators)
+        a = starts[i] + 1 if i >= 0 else 0  # (every terminator is one character long)
+        if a > start:  # start is a terminator itself
             a = start
         k = bisect_left(starts, end)
         b = starts[k] if k < len(starts) else len(self.norm)

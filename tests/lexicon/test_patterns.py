@@ -62,7 +62,7 @@ def test_pattern_counts_in_features():
 
 
 def test_cli_lexicon_check_lists_patterns_that_match_nothing(tmp_path, capsys):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     lex = tmp_path / "p.yaml"
     lex.write_text("name: p\nreferents:\n  qahtan_camp:\n    aliases: [قحطان]\n    labels:\n"
