@@ -87,7 +87,7 @@ def test_bad_input_library(case, tmp_path):
 
 @pytest.mark.parametrize("case", CORPUS_CASES, ids=repr)
 def test_bad_input_validate_command(case, tmp_path, capsys):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     if case.name.startswith("million") and os.environ.get("FRAMING_FUZZ") != "long":
         pytest.skip("the million-line file is read through the library here; FRAMING_FUZZ=long runs it too")
@@ -151,7 +151,7 @@ def test_big_document_matches(tmp_path):
 
 # --- framing analyze on a few cases ----------------------------------------------------------------------------
 def _analyze(path, out, capsys, lexicon):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnicodeWarning)
@@ -227,7 +227,7 @@ def _lexicon_file(case, tmp_path) -> Path:
 
 
 def test_good_lexicon_loads_and_checks(tmp_path, capsys):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     p = tmp_path / "toy.yaml"
     p.write_text(GOOD_LEXICON, encoding="utf-8")
@@ -250,7 +250,7 @@ def test_bad_lexicon_library(case, tmp_path):
 
 @pytest.mark.parametrize("case", LEXICON_CASES, ids=repr)
 def test_bad_lexicon_check_command(case, tmp_path, capsys):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     path = _lexicon_file(case, tmp_path)
     code = main(["lexicon", "check", str(path)])

@@ -186,7 +186,7 @@ def test_kwic_bidi_controls_removed_not_encoded():
 # --- report.html --------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    from framing.cli.commands import main
+    from framing.cli import main
 
     d = tmp_path_factory.mktemp("hostile")
     corpus = d / "c.jsonl"
