@@ -40,7 +40,8 @@ def test_catalogue_is_large_enough():
     assert len({c.name for c in CORPUS_CASES}) == len(CORPUS_CASES)
 
 
-@pytest.mark.parametrize("case", CORPUS_CASES, ids=repr)
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c.name == "million_lines_bad_near_end"
+                                  else c for c in CORPUS_CASES], ids=repr)
 def test_bad_input_library(case, tmp_path):
     path = case.make(tmp_path)
     modes = ("raise",) if case.slow and case.outcome == "reject" else ("raise", "collect")

@@ -81,6 +81,7 @@ def test_no_export_shares_its_name_with_a_submodule():
     import framing
 
     modules = {p.stem for p in (ROOT / "framing").glob("*.py")}
+    modules |= {p.parent.name for p in (ROOT / "framing").glob("*/__init__.py")}  # the subpackages
     assert not (set(framing._EXPORTS) & modules)
 
 
@@ -93,3 +94,26 @@ def test_exports_stay_callable_after_their_modules_are_imported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_type_information_is_shipped():
+    """framing/py.typed marks the package as typed (PEP 561) and goes into the wheel."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert (ROOT / "framing" / "py.typed").is_file()
+    assert "py.typed" in data["tool"]["setuptools"]["package-data"]["framing"]
+
+
+def test_lint_config_has_no_blanket_ignores():
+    """mypy: missing stubs excused per module only, no ignore_errors and no error code switched off;
+    ruff: per-file ignores only for the deprecated star-import aliases, each with its codes named."""
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    mypy = tool["mypy"]
+    assert mypy["files"] == ["framing"]
+    assert "ignore_missing_imports" not in mypy and "ignore_errors" not in mypy
+    assert "disable_error_code" not in mypy
+    for override in mypy.get("overrides", []):
+        assert set(override) <= {"module", "ignore_missing_imports"}, override
+    per_file = tool["ruff"]["lint"].get("per-file-ignores", {})
+    assert set(per_file) <= {"framing/charts.py", "framing/report.py", "framing/simulate.py"}
+    assert all(codes and all(code[0].isalpha() and code[-1].isdigit() for code in codes)
+               for codes in per_file.values())

@@ -316,6 +316,7 @@ def test_demo_spelling_outlet_tops_the_all_vocabulary_log_odds(demo):
 # --------------------------------------------------------------------------- real corpora
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPORA.exists(), reason="real corpora not available (../shared/corpora)")
 def test_real_corpora_daesh_vs_state_organisation():
     from framing.corpus.reader import read_corpus

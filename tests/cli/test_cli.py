@@ -271,6 +271,7 @@ def test_analyze_tables_and_charts_share_one_mode(analysis):
     assert set(modes.values()) == {0o666 & ~mask}, modes
 
 
+@pytest.mark.slow
 def test_an_out_folder_named_like_the_lexicon(small_corpus, tmp_path, monkeypatch, capsys):
     """`--lexicon libya --out libya`: the folder made for the outputs is not taken for the lexicon."""
     monkeypatch.chdir(tmp_path)

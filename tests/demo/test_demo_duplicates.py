@@ -35,6 +35,7 @@ def test_planted_wire_copies_are_recovered(demo):
         assert group.loc[group["is_first"], "date"].iloc[0] == group["date"].min()
 
 
+@pytest.mark.slow
 def test_same_day_rule_removes_template_lookalikes(demo):
     corpus, truth = demo
     planted = set(_planted(truth))

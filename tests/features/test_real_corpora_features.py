@@ -28,6 +28,7 @@ def test_every_row_read_and_features_extracted(saudi):
     assert features.filter(like="label:").to_numpy().sum() > 0
 
 
+@pytest.mark.slow
 def test_both_militia_spellings_count_under_one_yemen_label(saudi):
     sub = saudi[saudi["outlet"].isin(["Asharq Al-Awsat", "Al-Madina"])]
     matches = framing.extract_matches(sub, "yemen")

@@ -150,6 +150,7 @@ def test_kill_checker_catches_truncation(tmp_path):
         _complete(tmp_path / "r.html")
 
 
+@pytest.mark.slow
 def test_two_runs_give_byte_identical_tables(tmp_path):
     from framing.cli import main
 

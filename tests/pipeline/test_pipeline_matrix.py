@@ -74,7 +74,7 @@ def _lexicons():
     return names
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c == "many_outlets" else c for c in CASES])
 @pytest.mark.parametrize("lexicon", _lexicons())
 def test_analyze_every_lexicon_every_corpus_shape(tmp_path, lexicon, case):
     outlets, labelled, dated = CASES[case]

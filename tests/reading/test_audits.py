@@ -188,6 +188,7 @@ def test_recall_mentions_are_found_as_recorded(lexicon):
         f"{lexicon}: 'found' no longer matches the matcher at rows {differ[:5].tolist()}")
 
 
+@pytest.mark.slow
 @pytest.mark.shared
 @pytest.mark.parametrize("lexicon", AUDITED)
 def test_recorded_populations_are_today_s(lexicon):
