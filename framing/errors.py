@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["FramingError", "CorpusError", "LexiconError"]
+
 
 class FramingError(ValueError):
     """Base class of every error the library raises on bad input."""

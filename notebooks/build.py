@@ -129,7 +129,7 @@ fig'''),
  else "skipped: no referent with labels")'''),
         ("code", '''counted = int(features.filter(regex="^(label|cat):").to_numpy().sum())
 if counted and own_writing["outlet"].nunique() >= 2:
-    log_odds = framing.compare_outlets(own_writing, lexicon=lexicon, method="log_odds")
+    log_odds = framing.compare_outlets(framing.term_counts(own_writing, lexicon=lexicon), method="log_odds")
     table = log_odds.sort_values("score", ascending=False).groupby("outlet").head(3)[
         ["outlet", "term", "referent", "category", "stance", "count", "count_reference", "z", "q"]].round(3)
 else:

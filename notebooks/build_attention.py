@@ -83,7 +83,8 @@ outlet's documents it occurs (`docs`), Gries' DP normalized (`dp_norm`: 0 = spre
 all in one document) and Juilland's D (1 = even). A term with a high z but a high DP rests on a few
 articles."""),
     ("code", '''if features.filter(regex="^(label|cat):").to_numpy().sum() > 0 and corpus["outlet"].nunique() >= 2:
-    cmp = framing.compare_outlets(corpus, lexicon=lexicon, min_count=5)
+    m = framing.extract_matches(corpus, lexicon)
+    cmp = framing.compare_outlets(framing.term_counts(m), min_count=5, dispersion=framing.term_dispersion(corpus, m))
     table = (cmp[["outlet", "referent", "term", "stance", "count", "z", "docs", "dp_norm", "juilland_d"]].head(10).round(3)
              if len(cmp) else "no lexicon term reaches min_count=5")
 else:
