@@ -69,9 +69,8 @@ def records(limit: int | None = None):
 def write(recs, path: Path, n_outlets: int | None = None) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for i, rec in enumerate(recs):
-            if n_outlets is not None:
-                rec = {**rec, "outlet": f"outlet {i % n_outlets:04d}"}
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            row = rec if n_outlets is None else {**rec, "outlet": f"outlet {i % n_outlets:04d}"}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return path
 
 
@@ -87,16 +86,15 @@ def _child(path: Path, lexicon: str, out: Path, core: bool) -> dict:
     """``analyze`` in a fresh Python process: seconds, timings and that process's peak RSS (MB)."""
     import subprocess
 
-    code = ("import json, resource, sys, time; sys.path.insert(0, %r)\n"
+    code = (f"import json, resource, sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
             "from framing.pipeline import analyze as pipeline\n"
-            "if %r: pipeline.REPORT_SECTIONS.clear()\n"
+            f"if {core!r}: pipeline.REPORT_SECTIONS.clear()\n"
             "t0 = time.perf_counter()\n"
-            "res = pipeline.analyze(%r, %r, %r, force=True, progress=False)\n"
+            f"res = pipeline.analyze({str(path)!r}, {lexicon!r}, {str(out)!r}, force=True, progress=False)\n"
             "t = time.perf_counter() - t0\n"
             "print(json.dumps({'seconds': t, 'timings': res.timings, 'charts': len(res.charts),\n"
-            "  'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}))\n"
-            ) % (str(ROOT), core, str(path), lexicon, str(out))
-    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True)
+            "  'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}))\n")
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"seconds": float("nan"), "timings": {}, "charts": 0, "rss_mb": float("nan"),
                 "error": done.stderr.strip().splitlines()[-1:] or ["killed"]}
@@ -109,8 +107,8 @@ def bench_outlets(lexicon: str, n_docs: int, runs: int, counts=(12, 240, 1000), 
     print(f"\n== analyze against the number of outlets: {len(recs):,} documents ({mb:.1f} MB) of {source}, "
           f"lexicon {lexicon}, outlets relabelled round-robin")
     res = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
         for n in counts:
             path = write(recs, tmp / f"c{n}.jsonl", n)
             got = [_child(path, lexicon, tmp / f"out{n}", core) for _ in range(runs)]
@@ -142,8 +140,8 @@ def bench_end_to_end(lexicon: str, runs: int) -> dict:
     mb = sum(len(r["text"].encode("utf-8")) for r in recs) / 1e6
     print(f"\n== analyze end to end: {len(recs):,} documents ({mb:.1f} MB of text) of {source}, lexicon {lexicon}")
     lex = load_lexicon(lexicon)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
         path = write(recs, tmp / "corpus.jsonl")
         frame = pd.DataFrame(recs)
         frame["date"] = pd.to_datetime(frame["date"], errors="coerce")

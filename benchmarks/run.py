@@ -140,7 +140,7 @@ def _drop(data, where: str) -> bool:
 
 
 def surface_forms(compiled) -> list[str]:
-    return sorted(k.strip() for k in compiled.automaton.keys())
+    return sorted(k.strip() for k in compiled.automaton)
 
 
 def timed(fn, *args):
@@ -194,10 +194,9 @@ def bench_throughput(texts, baseline_texts, runs: int):
     import numpy as np
 
     from framing.features.extract import count_matrix
+    from framing.lexicon.load import load_lexicon
     from framing.lexicon.matcher import compile_lexicon
     from framing.text.normalization import normalize
-
-    from framing.lexicon.load import load_lexicon
 
     lex, names = merged_lexicon()
     compiled = compile_lexicon(lex)
@@ -256,7 +255,8 @@ def bench_throughput(texts, baseline_texts, runs: int):
             print(f"  round {r + 1}/{runs} {key}: {methods[key][2] / times[key][-1]:.1f} MB/s", flush=True)
     rates = {k: methods[k][2] / statistics.median(v) for k, v in times.items()}
     return {
-        "lexicons": names, "lexicon_mode": f"merged into one lexicon ({MERGE_DROPPED[0]} duplicate terms dropped)", "surface_forms": len(forms),
+        "lexicons": names, "lexicon_mode": f"merged into one lexicon ({MERGE_DROPPED[0]} duplicate terms dropped)",
+        "surface_forms": len(forms),
         "mb": mb, "mb_baselines_d_e": mb_base, "documents": len(texts), "runs": runs,
         "mb_per_s": rates,
         "seconds": times,

@@ -30,8 +30,8 @@ SAUDI = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
 def main(argv=None) -> int:
     import framing
     from framing.analyses.compare import term_counts
-    from framing.text.normalization import normalize
     from framing.analyses.termmap import term_map
+    from framing.text.normalization import normalize
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(SAUDI) if SAUDI.exists() else "demo")

@@ -33,8 +33,9 @@ from pathlib import Path
 
 from framing.features.extract import count_matrix
 from framing.lexicon.load import list_lexicons, load_lexicon
+from framing.text.attribution import attribution_data as _data
 from framing.text.normalization import normalize
-from framing.text.voice import VoiceIndex, _data
+from framing.text.voice import VoiceIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "saudinewsnet.jsonl.gz"
@@ -92,17 +93,17 @@ def main(argv=None):
 
     def voice():
         voices.clear()
-        for n, hs in zip(norms, hits):
+        for n, hs in zip(norms, hits, strict=True):
             v = VoiceIndex(n)
             for s, e, w in hs:
                 voices[v.classify(s, e, w, evaluative=True)] += 1
 
     def voice_all():
-        for n, ss in zip(norms, sentences):
+        for n, ss in zip(norms, sentences, strict=True):
             v = VoiceIndex(n)
             for p in ss:
-                p = max(0, p - 1)
-                v.classify(p, p + 1, 1, evaluative=True)
+                q = max(0, p - 1)
+                v.classify(q, q + 1, 1, evaluative=True)
 
     from run import merged_lexicon  # benchmarks/run.py: every bundled lexicon in one
 

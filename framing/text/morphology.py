@@ -48,7 +48,7 @@ def proclitic_forms(word: str, article: bool = True) -> frozenset[str]:
     """
     m = morphology()
     if not article:
-        return frozenset(c + p + word for c in ("",) + m.conjunctions for p in ("",) + m.prepositions)
+        return frozenset(c + p + word for c in ("", *m.conjunctions) for p in ("", *m.prepositions))
     art = m.article
     bare = word[len(art):] if word.startswith(art) and len(word) > len(art) + 1 else None
     if bare is None:
@@ -57,11 +57,11 @@ def proclitic_forms(word: str, article: bool = True) -> frozenset[str]:
         definite, stem = word, bare
     lam = "ل" + stem if stem.startswith("ل") else "لل" + stem
     forms = set()
-    for c in ("",) + m.conjunctions:
+    for c in ("", *m.conjunctions):
         if bare is None:
-            for p in ("",) + m.prepositions:
+            for p in ("", *m.prepositions):
                 forms.add(c + p + word)
-        for p in ("",) + tuple(x for x in m.prepositions if x != "ل"):
+        for p in ("", *(x for x in m.prepositions if x != "ل")):
             forms.add(c + p + definite)
         if "ل" in m.prepositions:
             forms.add(c + lam)
@@ -85,7 +85,7 @@ def surface_forms(term: str, *, inflect: bool = True) -> frozenset[str]:
     """
     words = term.split(" ")
     lasts = inflected_forms(words[-1]) if inflect else frozenset({words[-1]})
-    out = set()
+    out: set[str] = set()
     if len(words) == 1:
         for w in lasts:
             out |= proclitic_forms(w)
@@ -101,9 +101,9 @@ def strip_clitics(token: str, known=None) -> str:
     """Strip proclitics from a normalized token (a light stemmer for counting words).
 
     Article combinations (وال, بال, فال, كال, ال and with و/ف in front) are always removed when
-    at least two letters remain. لل (ل + ال, or ل before a word in ل) and a single-letter conjunction or preposition is removed only when
-    ``known`` (a set of tokens seen elsewhere) contains what remains — وزير keeps its و unless زير
-    is a word of the corpus; لل needs ``known`` too (لليبيا is ل + ليبيا).
+    at least two letters remain. لل (ل + ال, or ل before a word in ل) and a single-letter conjunction or
+    preposition is removed only when ``known`` (a set of tokens seen elsewhere) contains what remains
+    — وزير keeps its و unless زير is a word of the corpus; لل needs ``known`` too (لليبيا is ل + ليبيا).
 
     >>> strip_clitics("والقوات")
     'قوات'
@@ -118,8 +118,8 @@ def strip_clitics(token: str, known=None) -> str:
     """
     m = morphology()
     art = m.article
-    for c in ("",) + m.conjunctions:
-        for p in ("",) + tuple(x for x in m.prepositions if x != "ل"):
+    for c in ("", *m.conjunctions):
+        for p in ("", *(x for x in m.prepositions if x != "ل")):
             cand = c + p + art
             if token.startswith(cand) and len(token) - len(cand) >= 2:
                 return token[len(cand):]
@@ -132,8 +132,8 @@ def strip_clitics(token: str, known=None) -> str:
             if rest in known:
                 return rest
     if known is not None:
-        for c in ("",) + m.conjunctions:
-            for p in ("",) + m.prepositions:
+        for c in ("", *m.conjunctions):
+            for p in ("", *m.prepositions):
                 pre = c + p
                 if pre and token.startswith(pre) and len(token) - len(pre) >= 2 and token[len(pre):] in known:
                     return token[len(pre):]

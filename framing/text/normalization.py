@@ -37,10 +37,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class CharMap:
         return text.translate(self.table)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_charmap(name: str) -> CharMap:
     """Load ``framing/data/charmaps/<name>.json`` into a :class:`CharMap`.
 
@@ -100,7 +100,7 @@ def squeeze_spaces(text: str) -> str:
 def _compose_tables(tables: Iterable[dict]) -> dict:
     """Merge translate tables applied in order into one equivalent table."""
     tables = list(tables)
-    keys = set()
+    keys: set[int] = set()
     for t in tables:
         keys.update(t)
     merged = {}
@@ -133,7 +133,7 @@ class Profile:
         if len(text) >= _SHORT:
             lookup = lookup_table(self.steps)
             if lookup is not None:
-                mapped, offsets = normalize_codepoints(_codepoints_of(text), lookup)
+                mapped, _offsets = normalize_codepoints(_codepoints_of(text), lookup)
                 return _from_codepoints(mapped)
         return self.apply_steps(text)
 
@@ -157,7 +157,7 @@ class Profile:
 _FUNCTION_STEPS: dict[str, Callable[[str], str]] = {"squeeze_spaces": squeeze_spaces}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile_plan(steps: tuple[str, ...]) -> tuple:
     plan: list = []
     pending: list[dict] = []
@@ -188,7 +188,7 @@ PROFILES: dict[str, Profile] = {
     "search_hamza": Profile(
         "search_hamza", 2,
         "The search profile plus the lossy folding of ؤ and ئ (opt-in).",
-        _SEARCH_STEPS[:-1] + ("hamza_carriers", "squeeze_spaces"),
+        (*_SEARCH_STEPS[:-1], "hamza_carriers", "squeeze_spaces"),
     ),
     "display": Profile(
         "display", 1,
@@ -231,10 +231,10 @@ def normalize(text: str, profile: str | Profile = "search") -> str:
     return get_profile(profile)(_check_text(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _length_tables(steps: tuple[str, ...]) -> tuple:
     """Per-plan-stage arrays: output length of each BMP code point (uint8)."""
-    out = []
+    out: list[np.ndarray | None] = []
     for kind, payload in _compile_plan(steps):
         if kind == "map":
             lens = np.ones(0x10000, dtype=np.uint8)
@@ -260,7 +260,7 @@ _EXPAND = np.uint32(0xFFFFFFFE)
 _SHORT = 64  # below this many characters str.translate is quicker than numpy's per-call overhead
 
 
-@lru_cache(maxsize=None)
+@cache
 def lookup_table(steps: tuple[str, ...]):
     """The vectorized lookup plan of a profile's steps (for :func:`normalize_codepoints`), or None when
     the profile cannot be applied as a character map (cached)."""
@@ -308,8 +308,8 @@ def normalize_codepoints(cps: np.ndarray, lookup) -> tuple[np.ndarray, np.ndarra
     if len(mapped) and mapped.max() >= _EXPAND:
         offsets = np.flatnonzero(mapped != _DELETE)
         mapped = mapped[offsets]
-        wide = np.flatnonzero(mapped == _EXPAND) if expansions else ()
-        if len(wide):
+        wide = np.flatnonzero(mapped == _EXPAND) if expansions else None
+        if wide is not None and len(wide):
             # splice each expansion (a ligature's letters) in; they all map back to the ligature
             parts, origins, prev = [], [], 0
             for pos in wide.tolist():
@@ -318,8 +318,8 @@ def normalize_codepoints(cps: np.ndarray, lookup) -> tuple[np.ndarray, np.ndarra
                 parts += [mapped[prev:pos], rep]
                 origins += [offsets[prev:pos], np.full(len(rep), origin, dtype=offsets.dtype)]
                 prev = pos + 1
-            mapped = np.concatenate(parts + [mapped[prev:]])
-            offsets = np.concatenate(origins + [offsets[prev:]])
+            mapped = np.concatenate([*parts, mapped[prev:]])
+            offsets = np.concatenate([*origins, offsets[prev:]])
     if squeeze and len(mapped) > 1:
         space = mapped == 0x20
         dup = space[1:] & space[:-1]
@@ -348,7 +348,7 @@ def _offsets_by_steps(text: str, prof: Profile) -> tuple[str, np.ndarray]:
     """The step-by-step reference implementation of :func:`offsets_array` (any profile)."""
     offsets = np.arange(len(text), dtype=np.int64)
     current = text
-    for (kind, payload), lens in zip(prof._plan, _length_tables(prof.steps)):
+    for (kind, payload), lens in zip(prof._plan, _length_tables(prof.steps), strict=True):
         if kind == "map":
             new = current.translate(payload)
             if len(new) != len(current) or new != current:
@@ -400,5 +400,5 @@ def original_span(text: str, offsets, start: int, end: int) -> tuple[int, int]:
     """
     s = int(offsets[start])
     e = int(offsets[end - 1]) + 1
-    m = _TRAILING_MARKS.match(text, e)
-    return s, m.end()
+    m = _TRAILING_MARKS.match(text, e)  # (a starred class: always matches)
+    return s, m.end() if m is not None else e

@@ -12,14 +12,15 @@ Straight quotes carry no direction, so they get three more checks:
 * a straight quotation may not run across a sentence end (``.`` ``؟`` ``!`` followed by a space and
   more words; not an ellipsis) unless it is introduced — by a colon, أن/إن, an attribution verb
   among the last ten words before it, or by standing at the start of its paragraph — or it ends its
-  own sentence (the closing mark followed by punctuation or the end of the paragraph). Otherwise the opening mark is left unpaired and the next mark is
-  considered afresh (``كتب "داعش فقط. ثم ذهب الى المدينة" وعاد``: nothing is quoted);
+  own sentence (the closing mark followed by punctuation or the end of the paragraph). Otherwise the
+  opening mark is left unpaired and the next mark is considered afresh
+  (``كتب "داعش فقط. ثم ذهب الى المدينة" وعاد``: nothing is quoted);
 * a quotation that is still open at the end of its paragraph and whose next paragraphs carry no
   mark until one whose first mark closes it, is one multi-paragraph quotation (the news convention of
   opening once and closing at the end): those paragraphs are quoted too.
 
 >>> quote_spans('قال: «نرفض الميليشيات» ثم غادر')
-[(6, 21)]
+[Span(start=6, end=21)]
 >>> quote_spans('كتب "داعش فقط. ثم ذهب الى المدينة" وعاد')
 []
 """
@@ -28,8 +29,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import NamedTuple
 
-__all__ = ["quote_spans", "QuoteIndex", "QUOTE_CHARS"]
+from framing.text.attribution import attribution_data
+
+__all__ = ["quote_spans", "QuoteIndex", "QUOTE_CHARS", "Span"]
+
+
+class Span(NamedTuple):
+    """A span ``[start, end)`` of a text."""
+
+    start: int
+    end: int
+
 
 QUOTE_CHARS = "«»“”\"‘’"
 _MARKS = re.compile(r"[«»“”\"‘’\n]")
@@ -87,8 +99,7 @@ def _introduced(text: str, open_pos: int, para_start: int) -> bool:
     words = _WORD.findall(clause)[-10:]
     if not words:
         return True
-    from framing.text.voice import _data  # the attribution lexicon (framing/data/attribution.yaml)
-    data = _data()
+    data = attribution_data()  # the attribution lexicon (framing/data/attribution.yaml)
     # a verb of saying among the last words of the sentence («يقول الدكتور فلان "..."»), or أن/إن
     return words[-1] in data.complementizers or any(data.verb_of(w) is not None for w in words)
 
@@ -105,9 +116,9 @@ def _plausible(text: str, open_pos: int, close_pos: int, para_start: int) -> boo
     return _introduced(text, open_pos, para_start)
 
 
-def quote_spans(text: str) -> list[tuple[int, int]]:
+def quote_spans(text: str) -> list[Span]:
     """Spans ``(start, end)`` of the contents of quotations (marks excluded), outermost only."""
-    spans: list[tuple[int, int]] = []
+    spans: list[Span] = []
     if not any(c in text for c in QUOTE_CHARS):
         return spans
     open_char = None
@@ -116,7 +127,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     para_start = 0
     first_mark = True
     carry = None  # opening mark of a quotation left open at the end of the previous paragraph(s)
-    pending: list[tuple[int, int]] = []  # paragraphs without marks inside that quotation
+    pending: list[Span] = []  # paragraphs without marks inside that quotation
     n = len(text)
     for m in _MARKS.finditer(text):
         c = m.group()
@@ -126,12 +137,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 if open_char == '"' and not _plausible(text, open_pos, pos, para_start):
                     carry = None
                 else:
-                    spans.append((open_pos + 1, pos))
+                    spans.append(Span(open_pos + 1, pos))
                     carry, pending = open_char, []
                 open_char = None
             elif carry is not None and first_mark:
                 if text[para_start:pos].strip():
-                    pending.append((para_start, pos))
+                    pending.append(Span(para_start, pos))
             else:
                 carry = None
             para_start, first_mark, depth_inner = pos + 1, True, None
@@ -142,7 +153,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             if first_mark and carry is not None and c == _CONTINUATION_CLOSERS.get(carry) and (
                     c == "»" or _closer_only(text, pos, para_start, para_end)):
                 spans.extend(pending)
-                spans.append((para_start, pos))
+                spans.append(Span(para_start, pos))
                 carry, pending, first_mark = None, [], False
                 continue
             first_mark = False
@@ -169,19 +180,19 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 else:
                     open_pos = pos
                 continue
-            spans.append((open_pos + 1, pos))
+            spans.append(Span(open_pos + 1, pos))
             open_char = None
         elif c in _CLOSERS and c not in ("”", "’"):
             depth_inner = c
     if open_char is not None and (open_char != '"' or _plausible(text, open_pos, n, para_start)):
-        spans.append((open_pos + 1, n))
-    return [s for s in spans if s[1] > s[0]]
+        spans.append(Span(open_pos + 1, n))
+    return [s for s in spans if s.end > s.start]
 
 
 class QuoteIndex:
     """Answers "is this span quoted?" and "is it scare-quoted?" for one text."""
 
-    __slots__ = ("text", "spans", "_starts", "_words")
+    __slots__ = ("_starts", "_words", "spans", "text")
 
     def __init__(self, text: str):
         self.text = text
@@ -189,32 +200,32 @@ class QuoteIndex:
         self._starts = [s for s, _ in self.spans]
         self._words: dict[int, int] = {}
 
-    def enclosing(self, start: int, end: int):
+    def enclosing(self, start: int, end: int) -> Span | None:
         """The quote span containing ``[start, end)``, or None."""
         i = bisect_right(self._starts, start) - 1
         if i >= 0:
-            s, e = self.spans[i]
-            if s <= start and end <= e:
-                return s, e
+            span = self.spans[i]
+            if span.start <= start and end <= span.end:
+                return span
         return None
 
-    def overlapping(self, start: int, end: int):
+    def overlapping(self, start: int, end: int) -> Span | None:
         """The first quote span that overlaps ``[start, end)`` without containing it, or None
         (a mark inside a term: تنظيم "الدولة الإسلامية")."""
         i = bisect_right(self._starts, start) - 1
         for k in (i, i + 1):
             if 0 <= k < len(self.spans):
-                s, e = self.spans[k]
+                span = s, e = self.spans[k]
                 if s < end and start < e and not (s <= start and end <= e):
-                    return s, e
+                    return span
         return None
 
-    def n_words(self, span: tuple[int, int]) -> int:
+    def n_words(self, span: Span) -> int:
         """Number of words inside a quote span (cached)."""
-        n = self._words.get(span[0])
+        s, e = span
+        n = self._words.get(s)
         if n is None:
-            n = len(_WORD.findall(self.text, span[0], span[1]))
-            self._words[span[0]] = n
+            n = self._words[s] = len(_WORD.findall(self.text, s, e))
         return n
 
     def classify(self, start: int, end: int, term_words: int) -> tuple[bool, bool]:
@@ -231,5 +242,5 @@ class QuoteIndex:
         n = self.n_words(span)
         if n <= term_words + 1:
             return True, True
-        opens = not _WORD.search(self.text, span[0], start)
+        opens = not _WORD.search(self.text, span.start, start)
         return True, opens and n <= term_words + 3

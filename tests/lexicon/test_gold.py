@@ -1,7 +1,7 @@
 """Gold cases for the matcher, kept as data in ``tests/cases/*.json``.
 
-Each theme file (listed in ``THEMES``) is a JSON list of cases on one theme (normalization, clitics, inflection, attachment,
-quotes, negatives). A case is::
+Each theme file (listed in ``THEMES``) is a JSON list of cases on one theme (normalization, clitics,
+inflection, attachment, quotes, negatives). A case is::
 
     {"label": "short-id", "text": "...", "lexicon": "gold" (default) or a bundled lexicon name,
      "expected": [{"surface", "start", "end", "kind", "category", "referent", "stance", "term",

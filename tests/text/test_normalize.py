@@ -26,7 +26,7 @@ CASES = Path(__file__).resolve().parents[1] / "cases"
         ("ميلیشیا", "ميليشيا"),                   # Persian yeh
         ("کتائب", "كتائب"),                       # keheh
         ("حکومہ", "حكومه"),                       # keheh, heh goal
-        ("ۀ ە ې", "ه ه ي"),
+        ("ۀ ە ې", "ه ه ي"),  # noqa: RUF001 - Arabic letters, meant literally
         ("٢٠١٩ ۲۰۲۰", "2019 2020"),
         ("ﻗﻮﺍﺕ", "قوات"),                         # presentation forms B
         ("ﻻ", "لا"),                              # lam-alef ligature

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_spans_are_sorted_disjoint_and_inside_text():
     text = "\n".join(normalize(c["text"]) for c in CASES)
     spans = quote_spans(text)
     assert spans == sorted(spans)
-    for (s1, e1), (s2, _e2) in zip(spans, spans[1:]):
+    for (_s1, e1), (s2, _e2) in pairwise(spans):
         assert e1 <= s2
     assert all(0 <= s < e <= len(text) for s, e in spans)
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from framing.text.attribution import attribution_data
 from framing.text.normalization import normalize
-from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex, _data, reported_spans
+from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex, reported_spans
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "cases" / "voice.json").read_text(encoding="utf-8"))
 RULES = ("quoted-name", "scare", "precedence", "reported", "according", "not-reported")
@@ -79,14 +80,14 @@ def test_no_quote_marks_no_quote_index():
 
 
 def test_import_does_no_work():
-    code = ("import framing.text.voice as v, framing.text.quotes as q; "
-            "print(v._data.cache_info().currsize)")
+    code = ("import framing.text.voice as v, framing.text.quotes as q, framing.text.attribution as a; "
+            "print(a.attribution_data.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
 
 
 def test_data_file_forms_are_normalized_and_distinct():
-    data = _data()
+    data = attribution_data()
     assert "قال" in data.verb_forms and "اكد" in data.verb_forms
     # every form is stored as the matcher sees text: no hamza on alef, no alef maqsura, no teh marbuta
     for form in list(data.verb_forms) + list(data.complementizers) + list(data.sources):

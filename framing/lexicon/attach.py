@@ -1,0 +1,213 @@
+"""Attachment: which referent a label names, and which head a qualifier qualifies.
+
+* A label is reported only when it names a referent: an alias of the referent follows it within the
+  lexicon's ``window`` words, directly, through titles, modifiers, construct heads, brackets or a
+  linker (a plain word between the label and the alias must be followed by a linker); or the label is
+  self-identifying (on the document's date, when its ``self`` is limited to some years). A label inside
+  the span of a longer alias is part of that name, not a label.
+* A qualifier category (``qualifies``) counts only right next to (at most one word from) a referent's
+  alias or label that counts (its head), on the side its ``head`` allows.
+
+Spans here are ``(start, end, entry index)`` in the normalized text; matches of one kind do not
+overlap: the leftmost, then the longest, wins (:func:`longest_first`).
+
+>>> longest_first([(0, 4, 1), (0, 9, 2), (5, 9, 3)])
+[(0, 9, 2)]
+>>> qualifier_gap_ok(" "), qualifier_gap_ok(" الوطني "), qualifier_gap_ok("، ")
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from typing import Any, NamedTuple
+
+from framing.lexicon.compile import LINKER, CompiledForms
+from framing.lexicon.scope import in_ranges
+
+__all__ = ["Head", "HeadOf", "Structural", "longest_first", "names_itself", "attach_labels", "walk",
+           "qualifier_head", "qualifier_gap_ok"]
+
+_WORD = re.compile(r"\w+")
+_SEP = re.compile(r"[ «»“”\"‘’'()\[\]#]*")  # hashtags (قوات #حفتر) do not break a phrase
+_QUALIFIER_GAP = 1  # words that may stand between a qualifier and its head
+# what may stand between a qualifier and its head: words, spaces, quotation marks and brackets
+_GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]#]")
+
+
+class Structural(NamedTuple):
+    """The longest title, linker, modifier or head word starting at a position: where it ends, its role."""
+
+    end: int
+    role: int
+
+
+class Head(NamedTuple):
+    """An alias or a label that a qualifier may qualify, with the head's own scope reason."""
+
+    start: int
+    end: int
+    referent: str
+    entry: int
+    reason: str
+
+
+class HeadOf(NamedTuple):
+    """What a qualifier qualifies: the referent, the head's entry index and the head's scope reason."""
+
+    referent: str
+    entry: int
+    reason: str
+
+
+def _span_order(span: tuple[int, int, int]) -> tuple[int, int, int]:
+    start, end, idx = span
+    return start, start - end, idx
+
+
+def longest_first(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Leftmost, then longest, non-overlapping selection of ``(start, end, entry index)``."""
+    chosen, last_end = [], -1
+    for s, e, idx in sorted(spans, key=_span_order):
+        if s >= last_end:
+            chosen.append((s, e, idx))
+            last_end = e
+    return chosen
+
+
+def names_itself(entry: Any, date: dt.date | None) -> bool:
+    """Does the label name its referent by itself (on this date)?"""
+    if not entry.self_identifying:
+        return False
+    if not entry.self_valid:
+        return True
+    if date is None:
+        return False  # unknown date: a label that names its referent alone only in some years needs an alias
+    return in_ranges(date, entry.self_valid)
+
+
+def _attachment_order(label: tuple[int, int, int, int | None]) -> tuple[int, int, bool]:
+    start, end, _idx, alias_idx = label
+    return start, start - end, alias_idx is None
+
+
+def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, int]],
+                  alias_spans: list[tuple[int, int, int]], structural: dict[int, Structural],
+                  date: dt.date | None = None) -> list[tuple[int, int, int, int | None]]:
+    """The labels that name a referent: ``(start, end, entry, alias entry or None)``, leftmost-longest.
+
+    ``labels`` are all label hits, ``alias_spans`` the chosen alias spans (sorted, not overlapping),
+    ``structural`` the titles, linkers, modifiers and heads by start position."""
+    entries = forms.entries
+    if not alias_spans:
+        # nothing to attach to: only self-identifying labels can count
+        labels = [(s, e, idx) for s, e, idx in labels if names_itself(entries[idx].entry, date)]
+        if not labels:
+            return []
+    alias_at = {s: idx for s, _e, idx in alias_spans}
+    alias_starts = [s for s, _e, _idx in alias_spans]  # sorted, and the spans do not overlap
+    last_alias = {}  # referent -> start of its last alias in the text
+    for a_s, _a_e, a_idx in alias_spans:
+        last_alias[entries[a_idx].owner] = a_s
+    attached: list[tuple[int, int, int, int | None]] = []
+    for s, e, idx in labels:
+        k = bisect_right(alias_starts, s) - 1  # the only alias span that can contain the label
+        if k >= 0:
+            a_s, a_e, _ = alias_spans[k]
+            if e <= a_e and (a_e - a_s) > (e - s):
+                continue  # part of a longer name
+        _, entry, owner, _ = entries[idx]
+        # the walk can only attach the label to an alias of its own referent further on
+        alias_idx = walk(norm, e, alias_at, structural, forms.window) if last_alias.get(owner, -1) > e else None
+        if alias_idx is not None and entries[alias_idx].owner == owner:
+            attached.append((s, e, idx, alias_idx))
+        elif names_itself(entry, date):
+            attached.append((s, e, idx, None))
+    if not attached:
+        return []
+    # prefer an alias attachment over a self attachment for the same span
+    attached.sort(key=_attachment_order)
+    chosen, last_end = [], -1
+    for s, e, idx, alias_idx in attached:
+        if s >= last_end:
+            chosen.append((s, e, idx, alias_idx))
+            last_end = e
+    return chosen
+
+
+def walk(norm: str, pos: int, alias_at: dict[int, int], structural: dict[int, Structural],
+         window: int) -> int | None:
+    """Follow titles, modifiers, heads, linkers and plain words from ``pos`` (the end of a label);
+    return the entry index of the alias it reaches within ``window`` words, or None."""
+    words = 0
+    gap = False  # a plain word not yet followed by a linker
+    n = len(norm)
+    sep = _SEP.match
+    while pos < n:
+        m = sep(norm, pos)  # (a starred class always matches)
+        sep_end = m.end() if m is not None else pos
+        if sep_end == pos or sep_end >= n:
+            return None  # punctuation or end of text: the label's phrase is over
+        if "\n" in norm[pos:sep_end]:
+            return None
+        pos = sep_end
+        alias_idx = alias_at.get(pos)
+        if alias_idx is not None:
+            return None if gap else alias_idx
+        if words >= window:
+            return None
+        st = structural.get(pos)
+        if st is not None:
+            end, role = st
+            words += norm.count(" ", pos, end) + 1
+            if role == LINKER:
+                gap = False
+            pos = end
+            continue
+        m = _WORD.match(norm, pos)
+        if m is None:
+            return None
+        words += 1
+        gap = True
+        pos = m.end()
+    return None
+
+
+def qualifier_gap_ok(gap: str) -> bool:
+    """May a qualifier reach its head across ``gap``? No punctuation, at most one word, and not a
+    coordinated noun (الجيش الليبي والسلطات الشرعية: الشرعية qualifies السلطات, not the army)."""
+    if _GAP_BREAK.search(gap):
+        return False
+    words = [w for w in _WORD.findall(gap) if len(w) > 1]  # a proclitic cut off by a mark: بـ«الدولة
+    if len(words) > _QUALIFIER_GAP:
+        return False
+    return not any(w[0] in "وف" and len(w) > 3 for w in words)
+
+
+def qualifier_head(norm: str, s: int, e: int, heads: list[Head], side: str = "either") -> HeadOf | None:
+    """The head a qualifier at ``[s, e)`` qualifies, or None.
+
+    ``heads`` are sorted. A qualifier stands right next to its head — at most one word between them
+    (حكومة الوفاق الوطني المعترف بها دوليا), no punctuation. ``side``: where the head may stand —
+    "before" the qualifier, "after" it, or "either"."""
+    starts = [h.start for h in heads]
+    k = bisect_right(starts, s) - 1
+    # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
+    if k >= 0 and heads[k].start <= s and e <= heads[k].end:
+        return HeadOf(heads[k].referent, heads[k].entry, heads[k].reason)
+    # the nearest head before the qualifier (الحكومة ... المعترف بها دوليا), then the one after it
+    # (ما يسمى ... حكومة الوفاق)
+    while k >= 0 and heads[k].end > s:
+        k -= 1
+    if k >= 0 and side != "after":
+        _hs, he, ref, idx, why = heads[k]
+        if qualifier_gap_ok(norm[he:s]):
+            return HeadOf(ref, idx, why)
+    j = bisect_right(starts, e - 1)
+    if j < len(heads) and side != "before":
+        hs, _he, ref, idx, why = heads[j]
+        if hs >= e and qualifier_gap_ok(norm[e:hs]):
+            return HeadOf(ref, idx, why)
+    return None

@@ -1,0 +1,253 @@
+"""Reading text with the automaton: the hits of one text, and the counts of a batch (the features hot path).
+
+The automaton (:mod:`framing.lexicon.compile`) reads a *view* of the normalized text: non-word
+characters blanked one for one, quotation marks that open or close a word dropped (so that
+«تنظيم "الدولة الإسلامية"» is one phrase), padded with a space at both ends. Its padded keys then only
+match whole words. Positions are mapped back to the normalized text.
+
+:func:`count_batch` gives exactly what counting the in-scope matches of one voice found one text at a
+time would give, but normalizes the texts in vectorized passes over chunks of about ``CHUNK_CHARS``
+characters (small enough to stay in the processor's cache), scans each chunk with one automaton run,
+places the hits with numpy and builds no match objects: only documents with a category or label hit
+are resolved (:mod:`framing.lexicon.resolve`) and, for their counted matches, voiced
+(:mod:`framing.text.voice`).
+
+>>> from framing.lexicon.compile import CompiledForms
+>>> from framing.lexicon.load import Lexicon
+>>> forms = CompiledForms(Lexicon.from_dict({"name": "toy", "referents": {"isis": {"aliases": ["داعش"],
+...     "labels": {"neutral": [{"term": "تنظيم الدولة الاسلامية", "self": True}]}}}}))
+>>> padded, positions = view('قال تنظيم "الدولة الاسلامية"')
+>>> padded, positions[9:11]
+(' قال تنظيم الدولة الاسلامية ', [9, 11])
+>>> from framing.text.normalization import normalize
+>>> norm = normalize('قال تنظيم "الدولة الإسلامية"')
+>>> [norm[s:e] for s, e, _ids in text_hits(forms, norm)]
+['تنظيم "الدوله الاسلاميه']
+>>> count_batch(forms, ['قال تنظيم "الدولة الإسلامية"', "لا شيء"], {1: 0}).counts.tolist()
+[[1], [0]]
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from framing.lexicon.compile import CompiledForms
+from framing.lexicon.resolve import resolve
+from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
+from framing.text.quotes import QUOTE_CHARS
+from framing.text.voice import VoiceIndex
+
+__all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS"]
+
+_NONWORD = re.compile(r"\W")
+_QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
+_JOIN = "\n\n\n"  # between documents of a batch: kept by normalization, never squeezed
+#: characters normalized and scanned at once by :func:`count_batch`: the arrays stay in the cache
+CHUNK_CHARS = 1 << 17
+
+
+def view(norm: str) -> tuple[str, list[int] | None]:
+    """``(padded view, positions)``: the text the automaton reads, and for each view character (after
+    the padding space) its index in ``norm`` (None when the view is ``norm`` one for one)."""
+    base = _NONWORD.sub(" ", norm)
+    if not _QUOTE_RE.search(norm):
+        return " " + base + " ", None
+    n = len(base)
+    drop = set()
+    for m in _QUOTE_RE.finditer(norm):
+        i = m.start()
+        if i == 0 or base[i - 1] == " " or i + 1 >= n or base[i + 1] == " ":
+            drop.add(i)
+    if not drop:
+        return " " + base + " ", None
+    pos = [i for i in range(n) if i not in drop]
+    return " " + "".join(base[i] for i in pos) + " ", pos
+
+
+def text_hits(forms: CompiledForms, norm: str) -> list[tuple[int, int, tuple[int, ...]]]:
+    """All whole-word hits in normalized text: ``(start, end, entry ids)`` in normalized coordinates."""
+    padded, pos = view(norm)
+    out = []
+    key_info = forms.key_info
+    for end, k in forms.automaton.iter(padded):
+        klen, ids, glob = key_info[k]
+        start = end - klen + 1  # padded index of the key's space = unpadded start of the word
+        stop = padded.find(" ", end + 1) - 1 if glob else end - 1
+        if pos is not None:
+            start, stop = pos[start], pos[stop - 1] + 1
+        out.append((start, stop, ids))
+    return out
+
+
+class CharTables:
+    """Per code point (all of Unicode): is it whitespace (``str.split``), a quotation mark, and what the
+    automaton sees of it (itself for a word character, what the regex ``\\w`` matches, else a space)."""
+
+    __slots__ = ("quote", "space", "view")
+
+    def __init__(self) -> None:
+        every = "".join(map(chr, range(0x110000)))
+        self.view = np.frombuffer(_NONWORD.sub(" ", every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.space = np.zeros(0x110000, dtype=bool)
+        self.space[[i for i, c in enumerate(every[:0x3001]) if c.isspace()]] = True  # none above U+3000
+        self.quote = np.zeros(0x110000, dtype=bool)
+        self.quote[[ord(c) for c in QUOTE_CHARS]] = True
+
+
+_TABLES: list[CharTables] = []
+
+
+def char_tables() -> CharTables:
+    """The character tables, built once on first use."""
+    if not _TABLES:
+        _TABLES.append(CharTables())
+    return _TABLES[0]
+
+
+class BatchCounts(NamedTuple):
+    """What :func:`count_batch` returns: counts (documents × columns) and whitespace token counts."""
+
+    counts: np.ndarray
+    n_tokens: np.ndarray
+
+
+def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int], voice: str = "own",
+                dates: Any = None) -> BatchCounts:
+    """Per-document feature counts and whitespace token counts for a batch of texts.
+
+    Parameters
+    ----------
+    forms : CompiledForms
+    texts : list of str
+    columns : dict
+        ``entry index -> column`` for category and label entries (see
+        :meth:`~framing.lexicon.compile.CompiledForms.entry_columns`).
+    voice : {"own", "quoted", "reported", "all"}
+    dates : list, optional
+        One date per text (None or NaT when unknown), for entries with ``valid`` ranges.
+
+    Returns
+    -------
+    BatchCounts
+        ``counts`` (int64, documents × columns) and ``n_tokens`` (int64, one per document).
+    """
+    n = len(texts)
+    width = max(columns.values(), default=-1) + 1
+    counts = np.zeros((n, width), dtype=np.int64)
+    n_tokens = np.zeros(n, dtype=np.int64)
+    cells: list[int] = []  # flat (document, column) cells, one per counted match
+    i = 0
+    while i < n:
+        j, size = i, 0
+        while j < n and (j == i or size < CHUNK_CHARS):
+            size += len(texts[j])
+            j += 1
+        chunk = _Chunk(texts[i:j])
+        n_tokens[i:j] = chunk.n_tokens
+        _count_chunk(forms, chunk, i, columns, width, voice, dates, cells)
+        i = j
+    if cells:
+        np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
+    return BatchCounts(counts, n_tokens)
+
+
+class _Chunk:
+    """A chunk of documents joined, normalized and turned into the automaton's view, with numpy."""
+
+    def __init__(self, texts: list[str]):
+        n = len(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lengths[:-1] + len(_JOIN), out=starts[1:])
+        cps = np.frombuffer(_JOIN.join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        tables = char_tables()
+
+        # whitespace tokens (what str.split() counts), per document
+        space = np.take(tables.space, cps)
+        first_char = ~space
+        first_char[1:] &= space[:-1]
+        if starts[-1] < len(first_char):
+            self.n_tokens = np.add.reduceat(first_char, starts, dtype=np.int64)
+        else:  # the last document is empty
+            self.n_tokens = np.diff(np.searchsorted(np.flatnonzero(first_char), np.append(starts, len(cps))))
+
+        mapped, offsets = normalize_codepoints(cps, lookup_table(get_profile("search").steps))
+        if offsets is None:
+            nstart, nend = starts, starts + lengths
+        else:
+            nstart = np.searchsorted(offsets, starts)
+            nend = np.searchsorted(offsets, starts + lengths)
+        # the view: word characters as they are, every other character a space, padded with a space at
+        # both ends; the middle separator of each join blocks keys spanning two documents
+        padded = np.empty(len(mapped) + 2, dtype=np.uint32)
+        padded[0] = padded[-1] = 0x20
+        np.take(tables.view, mapped, out=padded[1:-1])
+        padded[nend[:-1] + 2] = 1
+        # quotation marks that open or close a word are dropped from the view (as in view())
+        quote_at = np.flatnonzero(np.take(tables.quote, mapped))
+        drop = quote_at[:0]
+        if len(quote_at):
+            # (the padding spaces stand for "no neighbour": a mark at either end is dropped)
+            drop = quote_at[(padded[quote_at] == 0x20) | (padded[quote_at + 2] == 0x20)]
+            if len(drop):
+                padded = np.delete(padded, drop + 1)
+        self.mapped, self.nstart, self.nend, self.drop = mapped, nstart, nend, drop
+        self.vend = nend - np.searchsorted(drop, nend) if len(drop) else nend  # document ends in the view
+        self.view = padded.tobytes().decode("utf-32-le", "surrogatepass")
+
+    def to_norm(self, pos: np.ndarray) -> np.ndarray:
+        """View positions -> normalized positions (the dropped quotation marks put back)."""
+        if not len(self.drop):
+            return pos
+        gaps = self.drop - np.arange(len(self.drop))
+        return pos + np.searchsorted(gaps, pos, side="right")
+
+
+def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[int, int], width: int,
+                 voice: str, dates: Any, cells: list[int]) -> None:
+    """Append the flat cells of the counted matches of one chunk (documents ``first ...``) to ``cells``."""
+    # every hit as (end, key number), flat; then vectorized: start, document, does it count
+    flat = np.fromiter(chain.from_iterable(forms.automaton.iter(chunk.view)), dtype=np.int64)
+    if not len(flat):
+        return
+    ends, keys = flat[0::2], flat[1::2]
+    hit_starts = ends - forms.key_length[keys] + 1  # padded index of the key's space = unpadded start
+    docs = np.searchsorted(chunk.vend, hit_starts, side="right")
+    counting = np.unique(docs[forms.key_counts[keys]])
+    if not len(counting):
+        return
+    stops = ends - 1
+    for g in np.flatnonzero(forms.key_glob[keys]).tolist():  # a glob key reaches to the end of the word
+        stops[g] = chunk.view.find(" ", int(ends[g]) + 1) - 1
+    hit_starts = chunk.to_norm(hit_starts)
+    stops = chunk.to_norm(stops - 1) + 1
+    base = chunk.nstart[docs]
+    local_starts = (hit_starts - base).tolist()
+    local_stops = (stops - base).tolist()
+    key_list = keys.tolist()
+    bounds = np.searchsorted(docs, np.stack([counting, counting + 1])).T.tolist()
+    key_ids = forms.key_ids
+    want_voice = voice != "all"
+    chunk_norm = chunk.mapped.tobytes().decode("utf-32-le", "surrogatepass")
+    nstart = chunk.nstart.tolist()
+    nend = chunk.nend.tolist()
+    for doc, (lo, hi) in zip(counting.tolist(), bounds, strict=True):
+        norm = chunk_norm[nstart[doc]:nend[doc]]
+        local = zip(local_starts[lo:hi], local_stops[lo:hi], [key_ids[k] for k in key_list[lo:hi]], strict=True)
+        resolved = resolve(forms, norm, local, date=dates[first + doc] if dates is not None else None)
+        if not resolved:
+            continue
+        voices = VoiceIndex(norm) if want_voice else None
+        row = (first + doc) * width
+        for _kind, s, e, idx, _alias, reason, _head in resolved:
+            if reason:
+                continue
+            if voices is not None:
+                v, _scare = voices.classify(s, e, norm.count(" ", s, e) + 1, evaluative=forms.is_evaluative(idx))
+                if v != voice:
+                    continue
+            cells.append(row + columns[idx])

@@ -1,0 +1,274 @@
+"""Reported speech: the regions of a sentence that an attributed speaker says, without quotation marks.
+
+A region runs after an attribution verb and its complementizer (``وقال المتحدث إن ...``), after
+``قال X:`` with no quote mark, over a sentence with an "according to" marker (``بحسب بيان للجيش``،
+``نقلا عن مصادر``: the source named after the marker is the outlet's words), before a mid-sentence
+``كما أعلنت الشرطة``, or after the colon of a speaker headline (``عاجل | وزير الخارجية: ...``). The
+words are data (:mod:`framing.text.attribution`); the constructions, with examples and the known limits:
+``docs/voice.md``. :class:`framing.text.voice.VoiceIndex` asks for the regions of one sentence at a time.
+
+>>> from framing.text.normalization import normalize
+>>> t = normalize("وقال المتحدث إن الميليشيات انسحبت")
+>>> [(t[r.start:r.end], t[r.trigger_start:r.trigger_end]) for r in sentence_regions(t, 0, len(t))]
+[(' الميليشيات انسحبت', 'وقال')]
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Literal, NamedTuple, overload
+
+from framing.text.attribution import AttributionData, attribution_data, headline_data
+from framing.text.quotes import QUOTE_CHARS
+
+__all__ = ["Region", "sentence_regions"]
+
+_WORD = re.compile(r"\w+")
+_LAST_WORD = re.compile(r"\w+(?=\W*$)")
+
+
+class Region(NamedTuple):
+    """A reported region ``[start, end)`` and the trigger (verb, marker, colon) that opens it."""
+
+    start: int
+    end: int
+    trigger_start: int
+    trigger_end: int
+
+
+def _source_follows(data: AttributionData, text: str, pos: int, end: int, fused_ma: bool) -> bool:
+    """Does a source (word, quoted name, or ما + verb of saying) start at ``pos``?"""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    if pos >= end:
+        return False
+    if text[pos] in QUOTE_CHARS or text[pos] == "(":
+        return True  # «بحسب "رويترز"»: a quoted name, in practice an outlet or agency
+    words = _WORD.findall(text, pos, min(end, pos + 60))
+    if not words:
+        return False
+    w = words[0]
+    if fused_ma:
+        return w in data.source_verbs
+    if w in ("ما", "لما"):
+        return len(words) > 1 and words[1] in data.source_verbs
+    cands = {w}
+    for p in ("ال", "لل", "ل"):
+        if w.startswith(p) and len(w) > len(p) + 1:
+            cands.add(w[len(p):])
+    return not cands.isdisjoint(data.sources)
+
+
+def sentence_regions(text: str, a: int, b: int) -> list[Region]:
+    """The reported regions of the sentence ``[a, b)`` of ``text`` (normalized with ``search``)."""
+    data = attribution_data()
+    regions: list[Region] = []
+    _marker_regions(data, text, a, b, regions)
+    holes = _verb_regions(data, text, a, b, regions)
+    regions.extend(_headline_regions(text, a, b))
+    if holes and len(regions) > 1:
+        # «قال إن ...، وأبلغ رئيس الاتحاد رويترز أنه ...»: the second speaker is not reported
+        regions = _cut(regions, holes)
+    return regions
+
+
+def _marker_regions(data: AttributionData, text: str, a: int, b: int, regions: list[Region]) -> None:
+    """"According to": the whole sentence, or from the marker on when a complementizer follows it
+    («..., وبحسب المتحدث فإن ...» in a long sentence: the words before are the outlet's). The source
+    named after the marker (بحسب بيان لقيادة الجيش، ...) is the outlet's words."""
+    if data.marker_key_re.search(text, a, b) is None:
+        return
+    markers = list(data.always.finditer(text, a, b))
+    for m in data.with_source.finditer(text, a, b):
+        if _source_follows(data, text, m.end(), b, m.group().rstrip().endswith("ما")):
+            markers.append(m)
+    for m in markers:
+        ms, me = m.start(), m.end()
+        src_end = _source_end(text, a, ms, me, b)
+        start = _according_start(text, a, b, me, ms)
+        if start < ms:
+            regions.append(Region(start, ms, ms, src_end))
+        regions.append(Region(src_end, b, ms, src_end))
+
+
+def _verb_regions(data: AttributionData, text: str, a: int, b: int, regions: list[Region]) -> list[tuple[int, int]]:
+    """Attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة. Appends the regions; returns the
+    holes: the speakers that a verb opening a new clause names in the outlet's words."""
+    holes: list[tuple[int, int]] = []
+    for vm in data.verb_re.finditer(text, a, b):  # most sentences hold no verb of saying
+        vs, ve, w = vm.start(), vm.end(), vm.group()
+        lemma = data.verb_forms[w]
+        prev = _LAST_WORD.search(text, max(a, vs - 40), vs)  # the word before the verb
+        if prev is not None and prev.group() in data.verb_not_after:
+            continue  # «تستطيع الحكومة أن تقول إن ...»: a hypothetical statement
+        if (prev is not None and prev.group() == data.as_said and lemma in data.as_said_lemmas
+                and _WORD.search(text, a, prev.start()) is not None):
+            # mid-sentence «كما أعلنت الشرطة»: "as X said" when the source closes (comma or
+            # sentence end) within 8 words and no complementizer follows ("also said that")
+            src_end = _source_end(text, a, prev.start(), ve, b, as_said=True)
+            if src_end is not None:
+                regions.append(Region(a, prev.start(), prev.start(), src_end))
+                if src_end < b:
+                    regions.append(Region(src_end, b, prev.start(), src_end))
+                continue
+        # a verb that opens a new clause (وأبلغ، فقال, or after a comma) names its speaker in the
+        # outlet's words even inside an earlier report; a verb inside a report («… إن الميليشيات
+        # تزعم أن …») is part of that report
+        new_clause = (prev is None or (w[0] in "وف" and w[1:] in data.verb_forms)
+                      or "،" in text[prev.end():vs] or "," in text[prev.end():vs])
+        hole = _after_verb(data, text, vs, ve, b, regions)
+        if hole is not None and new_clause:
+            holes.append(hole)
+    return holes
+
+
+def _after_verb(data: AttributionData, text: str, vs: int, ve: int, b: int,
+                regions: list[Region]) -> tuple[int, int] | None:
+    """The words after the verb at ``[vs, ve)``: a colon (after a verb that takes one) or a
+    complementizer within the window opens a region (appended). Returns the speaker's span (the verb to
+    the complementizer) when the region opens with a complementizer, else None."""
+    w = text[vs:ve]
+    lemma = data.verb_forms[w]
+    window = data.short_window if w in data.short_forms else data.window
+    prev_end = ve
+    before = None  # the word before the candidate complementizer (None: the verb itself)
+    for m in islice(_WORD.finditer(text, ve, b), window + 1):
+        cs, ce, cw = m.start(), m.end(), m.group()
+        gap = text[prev_end:cs]
+        if ":" in gap:
+            colon = prev_end + gap.index(":")
+            if lemma in data.colon_lemmas:
+                after = text[colon + 1:cs].strip()
+                if not (after and after[0] in QUOTE_CHARS):
+                    regions.append(Region(colon + 1, b, vs, ve))
+            return None
+        comma = "،" in gap or "," in gap
+        if comma and cw in data.coordinated:
+            regions.append(Region(ce, b, vs, ve))
+            return vs, ce
+        if comma and (cw in data.clause_breaks or (
+                cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
+            return None  # a new clause
+        if cw in data.complementizers:
+            bw = before
+            if bw is not None and len(bw) > 2 and bw[0] in "وف" and (
+                    bw[1:] in data.not_after or bw[1:] in data.stop_after):
+                bw = bw[1:]  # «فكما أن»، «وبعد أن»
+            if bw is not None and bw in data.stop_after:
+                return None
+            if bw is None or bw not in data.not_after:
+                regions.append(Region(ce, b, vs, ve))
+                return vs, ce  # the speaker, named by the outlet
+        prev_end = ce
+        before = cw
+    return None
+
+
+def _cut(regions: list[Region], holes: list[tuple[int, int]]) -> list[Region]:
+    """The regions with the holes (speakers named by the outlet) cut out, except from a region whose
+    own speaker the hole is."""
+    cut: list[Region] = []
+    for r in regions:
+        parts = [r]
+        for hs, he in holes:
+            nxt: list[Region] = []
+            for ps, pe, ts, te in parts:
+                if he <= ps or pe <= hs or ts == hs:  # (its own speaker precedes it)
+                    nxt.append(Region(ps, pe, ts, te))
+                    continue
+                if ps < hs:
+                    nxt.append(Region(ps, hs, ts, te))
+                if he < pe:
+                    nxt.append(Region(he, pe, ts, te))
+            parts = nxt
+        cut.extend(parts)
+    return cut
+
+
+def _according_start(text: str, a: int, b: int, after: int, marker: int | None = None) -> int:
+    """Where the region of an "according to" marker starts: the sentence start ``a``, or the
+    marker when a complementizer (أن، فإن) follows it within the window."""
+    data = attribution_data()
+    for k, m in enumerate(_WORD.finditer(text, after, b)):
+        if k > data.window:
+            break
+        w = m.group()
+        if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
+            return a if marker is None else marker
+    return a
+
+@overload
+def _source_end(text: str, a: int, marker: int, after: int, b: int, as_said: Literal[False] = False) -> int: ...
+
+
+@overload
+def _source_end(text: str, a: int, marker: int, after: int, b: int, as_said: Literal[True]) -> int | None: ...
+
+
+def _source_end(text: str, a: int, marker: int, after: int, b: int, as_said: bool = False) -> int | None:
+    """End of the source named after an "according to" marker: the next comma, colon or
+    complementizer within 8 words, else the end of its first word (two after ما).
+    With ``as_said`` (كما + verb): the comma or sentence end within 8 words, else None."""
+    data = attribution_data()
+    words = list(_WORD.finditer(text, after, b))
+    prev = after
+    for m in words[:9]:
+        gap = text[prev:m.start()]
+        if "،" in gap or "," in gap or ":" in gap:
+            return prev
+        w = m.group()
+        if w in data.complementizers or (w[0] == "ف" and w[1:] in data.complementizers):
+            return None if as_said else m.start()
+        prev = m.end()
+    if as_said:
+        return b if len(words) <= 8 else None
+    if not words:
+        return after
+    if len(words) <= 8 and _WORD.search(text, a, marker) is not None:
+        return b  # a marker closing its sentence: «... بحسب مصادر محلية»
+    return words[1].end() if words[0].group() in ("ما", "لما") and len(words) > 1 else words[0].end()
+
+
+# -- speaker headlines («عاجل | وزير الخارجية: ...») ------------------------------------------------
+
+
+def _headline_regions(text: str, a: int, b: int) -> list[Region]:
+    """A sentence that opens with «<speaker>: » (no verb of saying, at most ``max_words`` words, not the
+    outlet's own reporter): the statement after the colon is reported speech."""
+    colon = text.find(":", a, b)
+    if colon < 0:
+        return []
+    if a > 0 and text[:a].rstrip(" \t")[-1:] not in ("\n", ""):
+        return []  # only a headline: the sentence opens a line (a post, a paragraph)
+    max_words, prefix, own, not_speakers, heads = headline_data()
+    start = a
+    tagged = False
+    while True:  # skip «RT @user:», «عاجل |» and their like (several may stand in a row)
+        m = prefix.match(text, start, colon + 1)
+        if m is None or not text[start:m.end()].strip():
+            break  # nothing but spaces: not a tag
+        start = m.end()
+        tagged = True
+        if start > colon:
+            colon = text.find(":", start, b)
+            if colon < 0:
+                return []
+    words = _WORD.findall(text, start, colon)
+    if not words or len(words) > max_words:
+        return []
+    head = words[0][1:] if words[0][:1] in ("و", "ف") and len(words[0]) > 3 else words[0]
+    if (head in own or words[0] in own or head in not_speakers or words[0] in not_speakers
+            or words[-1] in not_speakers):
+        return []
+    if not tagged and not (head.startswith("ال") or words[0].startswith("ال") or head in heads or words[0] in heads):
+        return []
+    data = attribution_data()
+    if any(data.verb_of(w) is not None for w in words):
+        return []  # «قال الوزير: ...» is found by the verb rule
+    if re.search(r"[.!؟?،,\-–—/]", text[start:colon]):  # «فلان- سبق- الرياض:» is a dateline
+        return []
+    after = text[colon + 1:b].lstrip()
+    if not after or after[0] in QUOTE_CHARS or after.startswith("http"):
+        return []
+    return [Region(colon + 1, b, start, colon + 1)]
