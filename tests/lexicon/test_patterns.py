@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 import framing
-from framing.lexicon.load import Lexicon
 from framing.lexicon.check import entry_coverage
+from framing.lexicon.load import Lexicon
 
 
 def _lex(label_terms, **extra):
