@@ -40,15 +40,122 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["STANCES", "Scope", "Entry", "Category", "Referent", "Lexicon", "DateRange", "load_lexicon",
-           "list_lexicons", "as_lexicon", "bundled_names", "bundled_dir"]
+           "list_lexicons", "as_lexicon", "bundled_names", "bundled_dir", "MAX_BYTES", "MAX_DEPTH",
+           "MAX_VALUES"]
 
 
-def _yaml_lines(text: str) -> dict[str, int]:
-    """Map dotted paths (``referents.x.labels.neutral[0]``) to 1-based line numbers."""
+#: limits on a lexicon file, far above any real lexicon (the bundled ones: under 40 kB, about 2,000 YAML
+#: values, 6 levels deep) and low enough that a hostile file is refused quickly and in little memory
+MAX_BYTES = 5_000_000
+MAX_DEPTH = 32
+MAX_VALUES = 250_000
+
+
+class _Refused(Exception):
+    """A YAML construct a lexicon may not use (raised inside the loader, with the place)."""
+
+    def __init__(self, message: str, mark: Any):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _LexiconLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with limits: nesting depth, values composed (an alias counting as every
+    value it stands for: no "billion laughs"), and no alias inside its own anchor (no recursive data)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.values = 0  # values composed, aliases expanded
+        self.aliased = 0  # of which through aliases
+        self.sizes: dict[str, int] = {}  # anchor -> values it stands for
+        self.open: set[str] = set()  # anchors whose value is being composed
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open:
+                raise _Refused(f"the alias *{event.anchor} stands inside the value of its own anchor "
+                               f"&{event.anchor}: aliases may not refer to themselves; write the values out",
+                               event.start_mark)
+            node = super().compose_node(parent, index)
+            self.count(self.sizes.get(event.anchor or "", 1), event.start_mark, alias=True)
+            return node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(f"the values nest more than {MAX_DEPTH} levels deep (a lexicon needs about 6: "
+                           "referents > name > labels > stance > term > variants); check the brackets and "
+                           "indentation", event.start_mark)
+        before = self.values
+        self.count(1, event.start_mark)
+        anchor = event.anchor
+        if anchor is not None:
+            self.open.add(anchor)
+        node = super().compose_node(parent, index)
+        if anchor is not None:
+            self.open.discard(anchor)
+            self.sizes[anchor] = self.values - before
+        self.depth -= 1
+        return node
+
+    def count(self, n: int, mark: Any, *, alias: bool = False) -> None:
+        self.values += n
+        self.aliased += n if alias else 0
+        if self.values <= MAX_VALUES:
+            return
+        if self.aliased:
+            raise _Refused(f"aliases (*name) expand the file to more than {MAX_VALUES:,} values (a 'billion "
+                           "laughs'); a lexicon needs a few thousand: write the terms out, with fewer aliases",
+                           mark)
+        raise _Refused(f"the file holds more than {MAX_VALUES:,} values (the bundled lexicons hold about 2,000); "
+                       "is it a lexicon? keep a lexicon to its terms", mark)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # a date like 2020-13-45, an integer past Python's digits
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:20] + "…" + value[-10:]
+            tag = node.tag.rsplit(":", 1)[-1]
+            kind = {"int": "integer", "timestamp": "date"}.get(tag, tag)
+            if tag == "timestamp":
+                fix = "write a real date (YYYY-MM-DD)"
+            elif tag == "int":
+                fix = "write a smaller number, or quote it to keep it as text"
+            else:
+                fix = "quote it to keep it as text"
+            raise _Refused(f"the value {shown!r} cannot be read as a YAML {kind} ({str(exc).split(';')[0]}); {fix}",
+                           node.start_mark) from None
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    """The data of a lexicon file and the line of each dotted path in it."""
+    loader = _LexiconLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except _Refused as exc:
+        where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}"
+        raise LexiconError(exc.message, source=source, where=where) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem: str = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        if context and mark:  # "while scanning a quoted scalar", "expected a single document in the stream"
+            problem = f"{context}, {problem}"
+        fix = ("keep one document in the file (no second '---')" if "another document" in problem
+               else "fix the file's syntax (indentation, quotes, colons)")
+        raise LexiconError(f"YAML syntax error: {problem}; {fix}", source=source, where=place) from None
+    finally:
+        loader.dispose()
+    return data, ({} if node is None else _node_lines(node))
+
+
+def _node_lines(node: yaml.Node) -> dict[str, int]:
+    """Map dotted paths (``referents.x.labels.neutral[0]``) to 1-based line numbers (nesting and size are
+    bounded by the loader)."""
     lines: dict[str, int] = {}
 
     def walk(n: yaml.Node, path: str) -> None:
@@ -56,7 +163,7 @@ def _yaml_lines(text: str) -> dict[str, int]:
             lines.setdefault(path, n.start_mark.line + 1)
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
-                key = str(k.value)
+                key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
                 p = f"{path}.{key}" if path else key
                 lines.setdefault(p, k.start_mark.line + 1)
                 walk(v, p)
@@ -64,8 +171,7 @@ def _yaml_lines(text: str) -> dict[str, int]:
             for i, v in enumerate(n.value):
                 walk(v, f"{path}[{i}]")
 
-    if node is not None:
-        walk(node, "")
+    walk(node, "")
     return lines
 
 
@@ -101,18 +207,11 @@ def _load_bundled(name: str) -> Lexicon:
 
 
 def _load_text(text: str, *, source: str) -> Lexicon:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LexiconError(f"YAML syntax error: {problem}; fix the file's syntax (indentation, quotes, colons)",
-                           source=source, where=where) from None
+    data, lines = _parse(text, source)
     if data is None:
         raise LexiconError("the lexicon file is empty: give at least a name and one category or referent",
                            source=source)
-    return Lexicon.from_dict(data, source=source, lines=_yaml_lines(text))
+    return Lexicon.from_dict(data, source=source, lines=lines)
 
 
 def load_lexicon(name_or_path: Lexicon | str | Path) -> Lexicon:
@@ -133,16 +232,29 @@ def load_lexicon(name_or_path: Lexicon | str | Path) -> Lexicon:
         if not path.is_file():
             raise LexiconError("no such lexicon file; give the path of a .yaml file, or the name of a bundled "
                                f"lexicon ({', '.join(bundled_names())})", source=text)
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise LexiconError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",
-                               source=text) from None
-        return _load_text(content, source=text)
+        return _load_text(_read_file(path, text), source=text)
     if text not in bundled_names():
         raise LexiconError(f"no bundled lexicon named {text!r}; bundled: {', '.join(bundled_names())} "
                            "(or give a path to a .yaml file)", source=text)
     return _load_bundled(text)
+
+
+def _read_file(path: Path, source: str) -> str:
+    """The text of a lexicon file: UTF-8 (a BOM allowed), at most :data:`MAX_BYTES`."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise LexiconError(f"cannot read the file ({exc.strerror or exc}); check its permissions",
+                           source=source) from None
+    if len(raw) > MAX_BYTES:
+        raise LexiconError(f"the file is larger than {MAX_BYTES // 1_000_000} MB (the bundled lexicons are under "
+                           "40 kB); is it a lexicon? give the lexicon's .yaml file", source=source)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",
+                           source=source) from None
 
 
 def as_lexicon(lexicon: Any) -> Lexicon:
