@@ -1,5 +1,5 @@
-"""Raw records from each corpus format: JSON Lines, JSON, CSV/TSV, Parquet, folders of ``.txt`` articles
-and of news-please ``.json`` files.
+"""Raw records from each corpus file format: JSON Lines, JSON, CSV/TSV, Parquet (folders of ``.txt``
+articles and of news-please ``.json`` files: :mod:`framing.corpus.folders`).
 
 Every reader yields :class:`RawRecord` values in file order: a record (a dict of the file's own
 field names, not yet validated) or, for a line that cannot be a record, the problem. A problem that
@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from framing.corpus.textfile import Line, TextFile, decode_file
+from framing.corpus.textfile import Line, TextFile
 from framing.errors import CorpusError
 
-__all__ = ["RawRecord", "OpenedCorpus", "open_records", "SUPPORTED_FORMATS", "NEWS_PLEASE_COLUMNS"]
+__all__ = ["RawRecord", "OpenedCorpus", "open_records", "table_records", "SUPPORTED_FORMATS",
+           "NEWS_PLEASE_COLUMNS"]
 
 SUPPORTED_FORMATS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq",
                      "(text formats also .gz)", "a directory of .txt files",
@@ -145,7 +146,8 @@ def _sniff_delimiter(header: str, suffix: str) -> str:
     return best if counts[best] else ","
 
 
-def _table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
+def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
+    """The rows of a delimited table (header first) as records keyed by the header's names."""
     lines = tf.lines()
     bad_lines: dict[int, str] = {}
     first = next(lines, None)
@@ -239,73 +241,6 @@ def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
                           line=row + 1) from None
 
 
-def _rel_id(path: Path, root: Path) -> str:
-    return path.relative_to(root).with_suffix("").as_posix()
-
-
-class _MetaRow(NamedTuple):
-    fields: dict[str, Any]
-    line: int
-
-
-def _txt_dir_records(root: Path, files: list[Path], encoding: str | None) -> Iterator[RawRecord]:
-    meta: dict[str, _MetaRow] = {}
-    meta_path = root / "metadata.csv"
-    if meta_path.is_file():
-        tf = TextFile(meta_path, None)
-        for raw in _table_records(tf, ".csv"):
-            if raw.record is None:
-                raise CorpusError(raw.problem or "unreadable record", source=raw.source, line=raw.line,
-                                  field=raw.field)
-            if "file" not in raw.record:
-                raise CorpusError(f"metadata.csv needs a 'file' column naming each .txt file; found "
-                                  f"{sorted(raw.record)}", source=raw.source, line=1)
-            key = raw.record.pop("file").strip().replace("\\", "/")
-            meta[key] = _MetaRow(raw.record, raw.line)
-    used: set[str] = set()
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        key = rel if rel in meta else path.name if path.name in meta else None
-        rec: dict[str, Any] = {"doc_id": _rel_id(path, root)}
-        if len(path.relative_to(root).parts) > 1:
-            rec["outlet"] = path.relative_to(root).parts[0]
-        if key is not None:
-            used.add(key)
-            rec.update({k: v for k, v in meta[key].fields.items() if v != "" or k not in rec})
-        text, problem = decode_file(path, encoding)
-        if problem:
-            yield _bad(str(path), 1, problem, "text")
-            continue
-        rec["text"] = text
-        if not rec.get("outlet"):
-            yield _bad(str(path), 1, "no outlet: the file is not in an outlet sub-folder and not listed in "
-                                     "metadata.csv with an 'outlet'", "outlet")
-            continue
-        yield RawRecord(str(path), 1, rec)
-    for key, row in meta.items():
-        if key not in used:
-            yield _bad(str(meta_path), row.line, f"metadata.csv lists {key!r} but no such .txt file exists",
-                       "file")
-
-
-def _news_please_records(root: Path, files: list[Path], encoding: str | None) -> Iterator[RawRecord]:
-    for path in files:
-        text, problem = decode_file(path, encoding)
-        if problem or text is None:
-            yield _bad(str(path), 1, problem or "the file is empty")
-            continue
-        try:
-            obj = json.loads(text.replace("\x00", ""), strict=False)
-        except json.JSONDecodeError as exc:
-            yield _bad(str(path), exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(obj, dict):
-            yield _bad(str(path), 1, f"expected one JSON object per file, found a {type(obj).__name__}")
-            continue
-        obj.setdefault("doc_id", _rel_id(path, root))
-        yield RawRecord(str(path), 1, obj)
-
-
 def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCorpus:
     """Open a corpus file or directory: its raw records (lazily), default mapping and id stem.
 
@@ -316,18 +251,8 @@ def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCor
     """
     name = str(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        txt = [p for p in files if p.suffix.lower() == ".txt"]
-        js = [p for p in files if p.suffix.lower() == ".json"]
-        if txt and js:
-            raise CorpusError(f"the directory mixes {len(txt)} .txt and {len(js)} .json files; keep one kind "
-                              "(.txt articles or news-please .json files)", source=name)
-        if txt:
-            return OpenedCorpus(_txt_dir_records(path, txt, encoding), {}, path.name)
-        if js:
-            return OpenedCorpus(_news_please_records(path, js, encoding), dict(NEWS_PLEASE_COLUMNS), path.name)
-        raise CorpusError(f"the directory holds no readable file: expected .txt articles or news-please "
-                          f".json files (found {len(files)} other files)", source=name)
+        raise CorpusError("a directory: read it with framing.corpus.folders.open_folder (read_corpus does)",
+                          source=name)
     if not path.exists():
         raise CorpusError("no such file or directory", source=name)
     lower = path.name.lower()
@@ -343,6 +268,6 @@ def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCor
     if suffix == ".json":
         return OpenedCorpus(_json_records(TextFile(path, encoding)), dict(NEWS_PLEASE_COLUMNS), stem)
     if suffix in (".csv", ".tsv", ".tab", ".txt"):
-        return OpenedCorpus(_table_records(TextFile(path, encoding), suffix), {}, stem)
+        return OpenedCorpus(table_records(TextFile(path, encoding), suffix), {}, stem)
     raise CorpusError(f"unsupported file type {suffix or path.name!r}; supported: "
                       f"{', '.join(SUPPORTED_FORMATS)}", source=name)

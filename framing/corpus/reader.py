@@ -34,9 +34,10 @@ milliseconds): seconds from 1e8, milliseconds from 1e11, microseconds from 1e14,
 such as ``20200115`` are read as text (YYYYMMDD).
 
 The steps live in their own modules: :mod:`~framing.corpus.textfile` (bytes to lines, encodings),
-:mod:`~framing.corpus.formats` (lines to raw records, per format), :mod:`~framing.corpus.validate`
-(raw records to rows and rejects, with :mod:`~framing.corpus.repair` and
-:mod:`~framing.corpus.dates`) and :mod:`~framing.corpus.rejected`; this module strings them together.
+:mod:`~framing.corpus.formats` (lines to raw records, per format; folders in
+:mod:`~framing.corpus.folders`), :mod:`~framing.corpus.validate` (raw records to rows and rejects,
+with :mod:`~framing.corpus.repair` and :mod:`~framing.corpus.dates`) and :mod:`~framing.corpus.rejected`;
+this module strings them together.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framing.corpus.folders import open_folder
 from framing.corpus.formats import SUPPORTED_FORMATS, open_records
 from framing.corpus.rejected import Rejects, as_rejects, rejects
 from framing.corpus.validate import CANONICAL_COLUMNS, Validator, check_args
@@ -90,7 +92,7 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
     """
     mapping = check_args(errors, columns, batch_size)
     path = Path(path)
-    raws, defaults, stem = open_records(path, encoding, batch_size)
+    raws, defaults, stem = open_folder(path, encoding) if path.is_dir() else open_records(path, encoding, batch_size)
     validator = Validator(str(path), errors, mapping, defaults, stem)
     while True:
         chunk = list(islice(raws, batch_size))
