@@ -167,7 +167,7 @@ vertical lines mark detected change-points, annotated with the share before → 
 a result too: every outlet's mix stayed within the noise, or the series is too short or too sparse. On
 the demo corpus one outlet was planted to switch from «قوات حفتر» to «ميليشيا حفتر» at a known month;
 the last cell checks that the detector finds it."""),
-        ("params", PARAMS + '\nFREQ = "MS"         # period: a pandas frequency (MS months, W-MON weeks, QS quarters)'),
+        ("params", PARAMS + '\nFREQ = "MS"         # period: a pandas frequency (MS months, W weeks from Monday, QS quarters)'),
         ("code", LOAD),
         ("code", '''features = framing.extract_features(corpus, lexicon, voice=VOICE)
 undated = int(features["date"].isna().sum())

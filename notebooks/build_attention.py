@@ -33,7 +33,7 @@ Below: the term map (every word by frequency and by how much more one outlet use
 its lines, right to left) and the dispersion of lexicon terms (Gries' DP: is a term spread over the
 outlet's articles or repeated in a few?)."""),
     ("params", PARAMS + '''
-FREQ = "MS"         # period: a pandas frequency (MS months, W-MON weeks, QS quarters)
+FREQ = "MS"         # period: a pandas frequency (MS months, W weeks from Monday, QS quarters)
 HIGHLIGHT = None    # an outlet to draw against all the others; None: one panel per outlet'''),
     ("code", LOAD),
     ("code", '''corpus = framing.exclude_copies(corpus, framing.find_duplicates(corpus))
