@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STANCES", "Scope", "Entry", "Category", "Referent", "Lexicon", "DateRange", "load_lexicon",
            "list_lexicons", "as_lexicon", "bundled_names", "bundled_dir", "MAX_BYTES", "MAX_DEPTH",
-           "MAX_VALUES"]
+           "MAX_VALUES", "parse_lexicon_yaml"]
 
 
 #: limits on a lexicon file, far above any real lexicon (the bundled ones: under 40 kB, about 2,000 YAML
@@ -129,9 +129,20 @@ class _LexiconLoader(yaml.SafeLoader):
                            node.start_mark) from None
 
 
-def _parse(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    """The data of a lexicon file and the line of each dotted path in it."""
-    loader = _LexiconLoader(text)
+def parse_lexicon_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
+    """The data of a lexicon file's text and the line of each dotted path in it (``source`` names the file).
+
+    PyYAML's safe loader within limits: at most :data:`MAX_DEPTH` levels of nesting and
+    :data:`MAX_VALUES` values once aliases are expanded, and no alias inside its own anchor. Raises
+    :class:`framing.LexiconError` naming the line.
+    """
+    try:
+        loader = _LexiconLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (checked before parsing)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise LexiconError(f"YAML syntax error: the character U+{exc.character:04X} is not allowed in YAML; "
+                           "remove it", source=source, where=f"line {line}, column {column}") from None
     try:
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
@@ -207,7 +218,7 @@ def _load_bundled(name: str) -> Lexicon:
 
 
 def _load_text(text: str, *, source: str) -> Lexicon:
-    data, lines = _parse(text, source)
+    data, lines = parse_lexicon_yaml(text, source)
     if data is None:
         raise LexiconError("the lexicon file is empty: give at least a name and one category or referent",
                            source=source)
@@ -248,7 +259,7 @@ def _read_file(path: Path, source: str) -> str:
         raise LexiconError(f"cannot read the file ({exc.strerror or exc}); check its permissions",
                            source=source) from None
     if len(raw) > MAX_BYTES:
-        raise LexiconError(f"the file is larger than {MAX_BYTES // 1_000_000} MB (the bundled lexicons are under "
+        raise LexiconError(f"the file is larger than {MAX_BYTES / 1e6:g} MB (the bundled lexicons are under "
                            "40 kB); is it a lexicon? give the lexicon's .yaml file", source=source)
     try:
         return raw.decode("utf-8-sig")
