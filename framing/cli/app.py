@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from framing.cli import commands
 from framing.cli.commands import EXIT_FAILED, EXIT_USAGE
 from framing.cli.parser import UsageError, build_parser
+from framing.cli.signals import EXIT_TERMINATED, Terminated, terminate_as_interrupt
 from framing.errors import CorpusError, FramingError
 
 __all__ = ["main", "one_line_warning"]
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``framing`` with ``argv`` (default: the command line); the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
-    with _clean_warnings():
+    with _clean_warnings(), terminate_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
         try:
             return commands.COMMANDS[args.command](args)
         except UsageError as exc:
@@ -64,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             message = " ".join(str(exc).split())
             print(f"framing {args.command}: error: {message}{_hint(args.command, exc)}", file=sys.stderr)
             return EXIT_FAILED
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            if isinstance(exc, Terminated):
+                print("framing: terminated (SIGTERM); the unfinished outputs of this run were removed", file=sys.stderr)
+                return EXIT_TERMINATED
             print("framing: interrupted", file=sys.stderr)
             return 130
         except Exception as exc:  # a bug: still one line for the user (FRAMING_DEBUG=1 shows the traceback)
