@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from framing.lexicon.compile import LINKER, CompiledForms
 from framing.lexicon.scope import in_ranges
 
-__all__ = ["Head", "HeadOf", "Structural", "longest_first", "names_itself", "attach_labels", "walk",
+__all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "walk",
            "qualifier_head", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
@@ -35,13 +35,6 @@ _SEP = re.compile(r"[ «»“”\"‘’'()\[\]#]*")  # hashtags (قوات #حف
 _QUALIFIER_GAP = 1  # words that may stand between a qualifier and its head
 # what may stand between a qualifier and its head: words, spaces, quotation marks and brackets
 _GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]#]")
-
-
-class Structural(NamedTuple):
-    """The longest title, linker, modifier or head word starting at a position: where it ends, its role."""
-
-    end: int
-    role: int
 
 
 class Head(NamedTuple):
@@ -94,12 +87,13 @@ def _attachment_order(label: tuple[int, int, int, int | None]) -> tuple[int, int
 
 
 def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, int]],
-                  alias_spans: list[tuple[int, int, int]], structural: dict[int, Structural],
+                  alias_spans: list[tuple[int, int, int]], structural: dict[int, tuple[int, int]],
                   date: dt.date | None = None) -> list[tuple[int, int, int, int | None]]:
     """The labels that name a referent: ``(start, end, entry, alias entry or None)``, leftmost-longest.
 
     ``labels`` are all label hits, ``alias_spans`` the chosen alias spans (sorted, not overlapping),
-    ``structural`` the titles, linkers, modifiers and heads by start position."""
+    ``structural`` the longest title, linker, modifier or head word starting at each position, as
+    ``start -> (end, role)``."""
     entries = forms.entries
     if not alias_spans:
         # nothing to attach to: only self-identifying labels can count
@@ -137,7 +131,7 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     return chosen
 
 
-def walk(norm: str, pos: int, alias_at: dict[int, int], structural: dict[int, Structural],
+def walk(norm: str, pos: int, alias_at: dict[int, int], structural: dict[int, tuple[int, int]],
          window: int) -> int | None:
     """Follow titles, modifiers, heads, linkers and plain words from ``pos`` (the end of a label);
     return the entry index of the alias it reaches within ``window`` words, or None."""

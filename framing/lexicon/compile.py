@@ -80,8 +80,9 @@ class CompiledForms:
         Padded surface form -> key number.
     key_ids : list of tuple of int
         The entries of each key; ``key_length``, ``key_counts`` (does the key name a category or a
-        label?) and ``key_glob`` (a pattern?) are numpy arrays by key number, ``key_info`` the list of
-        ``(length, entries, glob)``.
+        label?), ``key_anchors`` (a category, an alias or a self-identifying label: a document without
+        one counts nothing) and ``key_glob`` (a pattern?) are numpy arrays by key number, ``key_info``
+        the list of ``(length, entries, glob)``.
     """
 
     def __init__(self, lexicon: Lexicon):
@@ -175,19 +176,23 @@ class CompiledForms:
         # per key number: its length, its entries, whether it names a category or a label (titles,
         # linkers, aliases, context and exclude phrases alone never make a count), whether it is a glob
         self.key_ids: list[tuple[int, ...]] = []
-        lengths, counts, globs = [], [], []
+        lengths, counts, anchors, globs = [], [], [], []
+        entries = self.entries
         for (surface, glob), ids in keys.items():
             key = f" {surface}" if glob else f" {surface} "
             automaton.add_word(key, len(self.key_ids))
             self.key_ids.append(tuple(ids))
             lengths.append(len(key))
             counts.append(any(self.roles[i] in (CATEGORY, LABEL) for i in ids))
+            anchors.append(any(self.roles[i] in (CATEGORY, ALIAS)
+                               or (self.roles[i] == LABEL and entries[i].entry.self_identifying) for i in ids))
             globs.append(glob)
         automaton.make_automaton()
         self.automaton = automaton
         self.key_info = list(zip(lengths, self.key_ids, globs, strict=True))
         self.key_length = np.array(lengths, dtype=np.int64)
         self.key_counts = np.array(counts, dtype=bool)
+        self.key_anchors = np.array(anchors, dtype=bool)
         self.key_glob = np.array(globs, dtype=bool)
         self.n_keys = len(keys)
 

@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 from framing.lexicon.attach import (
     Head,
     HeadOf,
-    Structural,
     attach_labels,
     longest_first,
     qualifier_head,
@@ -60,7 +59,7 @@ def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tupl
     cats: list[tuple[int, int, int]] = []
     aliases: list[tuple[int, int, int]] = []
     labels: list[tuple[int, int, int]] = []
-    structural: dict[int, Structural] = {}  # start -> longest title/linker/modifier/head starting there
+    structural: dict[int, tuple[int, int]] = {}  # start -> (end, role) of the longest title/linker/... there
     ctx_hits: list[tuple[int, int, int]] = []
     excl: list[tuple[int, int, int]] = []
     roles = forms.roles
@@ -80,8 +79,12 @@ def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tupl
                 excl.append((s, e, entries[idx].owner))
             else:
                 prev = structural.get(s)
-                if prev is None or e > prev.end:
-                    structural[s] = Structural(e, role)
+                if prev is None:
+                    structural[s] = (e, role)
+                else:
+                    prev_end, _prev_role = prev
+                    if e > prev_end:
+                        structural[s] = (e, role)
     glob_ex = [(xs, xe) for xs, xe, xid in excl if xid in forms.global_exclude] if excl else []
     ctx: dict[int, list[int]] = {}
     for s, e, cid in ctx_hits:

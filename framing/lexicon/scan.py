@@ -217,9 +217,15 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[
     ends, keys = flat[0::2], flat[1::2]
     hit_starts = ends - forms.key_length[keys] + 1  # padded index of the key's space = unpadded start
     docs = np.searchsorted(chunk.vend, hit_starts, side="right")
-    counting = np.unique(docs[forms.key_counts[keys]])
+    # the documents to resolve: with a category or label hit, and with a category, an alias or a
+    # self-identifying label (without one, a label attaches to nothing and nothing counts)
+    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
     if not len(counting):
         return
+    wanted = np.zeros(len(chunk.vend), dtype=bool)
+    wanted[counting] = True
+    sel = np.flatnonzero(wanted[docs])
+    ends, keys, hit_starts, docs = ends[sel], keys[sel], hit_starts[sel], docs[sel]
     stops = ends - 1
     for g in np.flatnonzero(forms.key_glob[keys]).tolist():  # a glob key reaches to the end of the word
         stops[g] = chunk.view.find(" ", int(ends[g]) + 1) - 1

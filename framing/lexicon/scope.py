@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 __all__ = ["SCOPE_REASONS", "Rule", "DocScope", "as_date", "in_ranges", "negated"]
@@ -109,18 +110,28 @@ class DocScope:
     date : datetime.date or None
     """
 
-    __slots__ = ("ctx", "date", "excl", "norm", "positions", "rules", "undated")
+    __slots__ = ("_excl_reach", "_excl_starts", "ctx", "date", "excl", "norm", "positions", "rules", "undated")
 
     def __init__(self, rules: dict[int, Rule], undated: str, norm: str, ctx: dict[int, list[int]],
                  excl: list[tuple[int, int, int]], date: dt.date | None):
         self.rules, self.undated, self.norm, self.ctx, self.excl, self.date = rules, undated, norm, ctx, excl, date
         self.positions: dict[frozenset[int], list[int]] = {}  # context ids -> sorted positions of their words
+        self._excl_starts: list[int] | None = None  # exclude phrase starts, sorted (built on first need)
+        self._excl_reach: list[int] = []  # the furthest end among the phrases starting up to each of them
 
     def excluded(self, idx: int, s: int, e: int) -> bool:
         """Does an exclude phrase of entry ``idx`` contain ``[s, e)``?"""
         rule = self.rules.get(idx)
         if rule is None or not rule.exclude or not self.excl:
             return False
+        starts = self._excl_starts
+        if starts is None:
+            spans = sorted((xs, xe) for xs, xe, _xid in self.excl)
+            starts = self._excl_starts = [xs for xs, _xe in spans]
+            self._excl_reach = list(accumulate((xe for _xs, xe in spans), max))
+        k = bisect_right(starts, s)
+        if not k or self._excl_reach[k - 1] < e:
+            return False  # no exclude phrase at all contains the span
         return any(xs <= s and e <= xe and xid in rule.exclude for xs, xe, xid in self.excl)
 
     def reason(self, idx: int, s: int, e: int) -> str:

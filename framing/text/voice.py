@@ -95,14 +95,16 @@ class VoiceIndex:
 
     def sentence(self, start: int, end: int | None = None) -> Span:
         """The sentence holding ``[start, end)`` (between terminators or newlines)."""
-        end = start if end is None else end
+        return Span(*self._sentence(start, start if end is None else end))
+
+    def _sentence(self, start: int, end: int) -> tuple[int, int]:
         starts = self._terminator_starts()
         i = bisect_right(starts, start) - 1  # last terminator starting at or before start
         # (every terminator is one character long; start may be a terminator itself)
         a = min(starts[i] + 1 if i >= 0 else 0, start)
         k = bisect_left(starts, end)
         b = starts[k] if k < len(starts) else len(self.norm)
-        return Span(a, b)
+        return a, b
 
     def regions(self, a: int, b: int) -> list[Region]:
         """The reported regions of the sentence ``[a, b)`` (:func:`framing.text.reported.sentence_regions`,
@@ -114,11 +116,8 @@ class VoiceIndex:
 
     def reported(self, start: int, end: int) -> bool:
         """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
-        a, b = self.sentence(start, end)
-        for rs, re_, ts, te in self.regions(a, b):
-            if rs <= start and end <= re_ and not (ts < end and start < te):
-                return True
-        return False
+        regions = self.regions(*self._sentence(start, end))
+        return any(rs <= start and end <= re_ and not (ts < end and start < te) for rs, re_, ts, te in regions)
 
     # -- the public operation --------------------------------------------------------------------
     def classify(self, start: int, end: int, n_words: int, *, evaluative: bool) -> tuple[str, bool]:
