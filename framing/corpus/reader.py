@@ -31,7 +31,12 @@ Dates: ISO 8601 and other common text forms; numbers (or digit strings of 9+ dig
 timestamps in UTC whose unit is told by their size, as pandas ``to_json`` writes them (default
 milliseconds): seconds from 1e8, milliseconds from 1e11, microseconds from 1e14, nanoseconds from 1e17
 (each range starts in March 1973, so the units cannot be confused for news dates). Shorter numbers
-such as ``20200115`` are read as text (YYYYMMDD).
+such as ``20200115`` are read as text (YYYYMMDD). A date with a time zone keeps its local date and time
+as written (the offset is dropped). ``NN/NN/YYYY`` dates are read day-first or month-first for the whole
+column (``dayfirst=``, or decided from the values); see :mod:`~framing.corpus.dates`.
+
+Folders: hidden files and folders, files of other formats and links to folders are not read, and a
+warning counts them; an article file that cannot be read is a reject (see :mod:`~framing.corpus.folders`).
 
 The steps live in their own modules: :mod:`~framing.corpus.textfile` (bytes to lines, encodings),
 :mod:`~framing.corpus.formats` (lines to raw records, per format; folders in
@@ -51,7 +56,8 @@ from typing import TYPE_CHECKING
 from framing.corpus.folders import open_folder
 from framing.corpus.formats import SUPPORTED_FORMATS, open_records
 from framing.corpus.rejected import Rejects, as_rejects, rejects
-from framing.corpus.validate import CANONICAL_COLUMNS, Validator, check_args
+from framing.corpus.textfile import MAX_RECORD_BYTES
+from framing.corpus.validate import CANONICAL_COLUMNS, Validator, check_args, check_record_cap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,12 +69,14 @@ logger = logging.getLogger(__name__)
 
 
 def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "raise",
-                columns: dict[str, str] | None = None, encoding: str | None = None) -> Iterator[pd.DataFrame]:
+                columns: dict[str, str] | None = None, encoding: str | None = None,
+                dayfirst: bool | None = None, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[pd.DataFrame]:
     """Read a corpus batch by batch, streaming, with the same validation as :func:`read_corpus`.
 
     JSON Lines and CSV are read line by line, Parquet by record batches, directories file by
     file, so memory stays bounded by ``batch_size`` (plus the set of ``doc_id`` seen, which is
-    kept to find duplicates across batches). A ``.json`` list is parsed whole.
+    kept to find duplicates across batches). A ``.json`` list is parsed item by item. No line longer
+    than ``max_record_bytes`` is held in memory.
 
     Parameters
     ----------
@@ -76,8 +84,9 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
         A corpus file or directory (see the module docstring for formats).
     batch_size : int
         Records read per batch (accepted plus rejected).
-    errors, columns, encoding
-        As in :func:`read_corpus`.
+    errors, columns, encoding, dayfirst, max_record_bytes
+        As in :func:`read_corpus`. The day/month order of dates is decided by the first batch holding
+        a ``NN/NN/YYYY`` date (unless ``dayfirst`` is given); later dates that contradict it are rejected.
 
     Yields
     ------
@@ -91,9 +100,11 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
         Unreadable input, or (``errors="raise"``) the first invalid record.
     """
     mapping = check_args(errors, columns, batch_size)
+    check_record_cap(max_record_bytes)
     path = Path(path)
-    raws, defaults, stem = open_folder(path, encoding) if path.is_dir() else open_records(path, encoding, batch_size)
-    validator = Validator(str(path), errors, mapping, defaults, stem)
+    raws, defaults, stem = (open_folder(path, encoding) if path.is_dir()
+                            else open_records(path, encoding, batch_size, max_record_bytes))
+    validator = Validator(str(path), errors, mapping, defaults, stem, dayfirst=dayfirst)
     while True:
         chunk = list(islice(raws, batch_size))
         if not chunk:
@@ -134,7 +145,8 @@ def concat_batches(batches: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 def read_corpus(path: str | Path, *, errors: str = "raise", columns: dict[str, str] | None = None,
-                encoding: str | None = None) -> pd.DataFrame:
+                encoding: str | None = None, dayfirst: bool | None = None,
+                max_record_bytes: int = MAX_RECORD_BYTES) -> pd.DataFrame:
     """Read a news corpus into the corpus table.
 
     Parameters
@@ -153,6 +165,15 @@ def read_corpus(path: str | Path, *, errors: str = "raise", columns: dict[str, s
     encoding : str, optional
         Text encoding; detected when omitted (BOM, UTF-16 NUL pattern, strict UTF-8, then
         charset-normalizer).
+    max_record_bytes : int
+        The longest record read, in bytes (:data:`~framing.corpus.textfile.MAX_RECORD_BYTES`, 40 MiB,
+        by default): a longer line of a JSON Lines file or a table, or a longer article file, is
+        rejected without being held in memory (a JSON file or list item: a ``CorpusError``).
+    dayfirst : bool, optional
+        The order of dates written ``NN/NN/YYYY`` (or with ``-``/``.``): True for day first
+        (``13/02/2020``), False for month first (``02/13/2020``). When omitted it is decided from the
+        values (a number above 12 tells); a column with both orders, or where every such date reads
+        both ways (``01/02/2020``), raises :class:`~framing.errors.CorpusError` asking for it.
 
     Returns
     -------
@@ -167,7 +188,10 @@ def read_corpus(path: str | Path, *, errors: str = "raise", columns: dict[str, s
         Missing ``text``/``outlet`` column (the message lists the columns found and suggests
         ``columns=``), unreadable, empty, binary, truncated or unsupported input, and with
         ``errors="raise"`` any invalid record: empty text, unparsable date, duplicate
-        ``doc_id``, malformed or non-object JSON line, malformed CSV record.
+        ``doc_id``, malformed or non-object JSON line, an object with a key twice, a value that is
+        not a string where one is expected (``outlet``, ``title``, ``text``, ``url``; ``doc_id`` may
+        be a whole number) or ``NaN``/``Infinity``, a record over ``max_record_bytes``, malformed
+        CSV record.
 
     Warns
     -----
@@ -175,4 +199,5 @@ def read_corpus(path: str | Path, *, errors: str = "raise", columns: dict[str, s
         When mojibake was repaired, naming the file and how many records.
     """
     check_args(errors, columns, 1)
-    return concat_batches(iter_corpus(path, errors=errors, columns=columns, encoding=encoding))
+    return concat_batches(iter_corpus(path, errors=errors, columns=columns, encoding=encoding, dayfirst=dayfirst,
+                                      max_record_bytes=max_record_bytes))

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from framing.corpus.dates import parse_dates
-from framing.corpus.formats import RawRecord
+from framing.corpus.dates import DateColumn
+from framing.corpus.jsonfile import JsonConstant
+from framing.corpus.records import RawRecord
 from framing.corpus.rejected import Rejects
 from framing.corpus.repair import fix_chars, has_content, strip_html
 from framing.errors import CorpusError, FramingError
@@ -28,7 +29,7 @@ from framing.errors import CorpusError, FramingError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Validator", "check_args", "CANONICAL_COLUMNS"]
+__all__ = ["Validator", "check_args", "check_record_cap", "CANONICAL_COLUMNS"]
 
 #: the columns every corpus table has, in order (the file's other fields follow)
 CANONICAL_COLUMNS = ("doc_id", "outlet", "date", "title", "text", "url")
@@ -61,6 +62,18 @@ def check_args(errors: str, columns: Any, batch_size: int) -> dict[str, str]:
     return dict(columns)
 
 
+def check_record_cap(max_record_bytes: Any) -> int:
+    """``max_record_bytes`` if it is a positive whole number of bytes.
+
+    >>> check_record_cap(0)
+    Traceback (most recent call last):
+    framing.errors.FramingError: max_record_bytes must be a positive number of bytes, got 0
+    """
+    if isinstance(max_record_bytes, bool) or not isinstance(max_record_bytes, int) or max_record_bytes < 1:
+        raise FramingError(f"max_record_bytes must be a positive number of bytes, got {max_record_bytes!r}")
+    return max_record_bytes
+
+
 def _suggest(found: Iterable[str], target: str) -> str:
     guesses = _TEXT_GUESSES if target == "text" else _OUTLET_GUESSES
     hit = next((c for c in found if c.lower() in guesses), None)
@@ -68,18 +81,40 @@ def _suggest(found: Iterable[str], target: str) -> str:
     return f"columns={{{src!r}: {target!r}}}"
 
 
-def _to_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
+def _kind(value: Any) -> str:
+    """How a value that is not a string is named in a reject.
+
+    >>> _kind(True), _kind(5), _kind(JsonConstant("NaN")), _kind({"a": 1})
+    ('a boolean (True)', 'a number (5)', 'the literal NaN (not JSON)', 'a dict')
+    """
+    if isinstance(value, JsonConstant):
+        return f"the literal {value.literal} (not JSON)"
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    return f"a {type(value).__name__}"
+
+
+def _to_str(value: Any, name: str) -> str | None:
+    """A corpus field as a string (None when missing); TypeError naming what was found instead.
+
+    ``doc_id`` may also be a whole number; ``outlet``, ``title``, ``text`` and ``url`` must be strings
+    (a float NaN, as pandas marks a missing value, counts as missing; JSON's NaN literal does not).
+    """
+    if value is None or isinstance(value, str):
         return value
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and math.isnan(value) and not isinstance(value, JsonConstant):
         return None
-    if isinstance(value, (dict, list, tuple, bytes)):
-        raise TypeError(type(value).__name__)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if name == "doc_id" and not isinstance(value, (bool, JsonConstant)):
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+    raise TypeError(_kind(value))
+
+
+_EXPECTED = {"doc_id": "a string or a whole number"}
 
 
 class _FirstSeen(NamedTuple):
@@ -159,13 +194,18 @@ class Validator:
         record does not already have the target name).
     stem : str
         Generated ids are ``"<stem>:<line>"``.
+    dayfirst : bool, optional
+        The day/month order of ``NN/NN/YYYY`` dates (see :class:`~framing.corpus.dates.DateColumn`);
+        decided from the values when None.
 
     ``checked`` becomes True once the ``text`` and ``outlet`` columns have been found (set it to
     skip that check); ``n_read``, ``n_accepted``, ``n_rejected`` and ``n_repaired`` count records.
     """
 
-    def __init__(self, name: str, errors: str, user: dict[str, str], defaults: dict[str, str], stem: str):
+    def __init__(self, name: str, errors: str, user: dict[str, str], defaults: dict[str, str], stem: str,
+                 dayfirst: bool | None = None):
         self.name, self.errors, self.user, self.defaults, self.stem = name, errors, user, defaults, stem
+        self.dates = DateColumn(dayfirst)
         self.seen = _SeenIds()
         self.checked = False
         self.n_read = self.n_accepted = self.n_rejected = self.n_repaired = 0
@@ -234,9 +274,14 @@ class Validator:
             out = []
             for k, v in enumerate(vals):
                 try:
-                    s = _to_str(v)
+                    s = _to_str(v, name)
                 except TypeError as exc:
-                    problems.setdefault(good[k], _Problem(name, f"expected a string, found a {exc}"))
+                    found = str(exc)
+                    hint = ("; write null for a missing value" if found.startswith("the literal") else
+                            "; store it as text (in JSON: in quotes)" if found.startswith(("a boolean", "a number"))
+                            else "")
+                    problems.setdefault(good[k], _Problem(name, f"expected {_EXPECTED.get(name, 'a string')}, found "
+                                                                f"{found}{hint}"))
                     s = None
                 if isinstance(s, str) and name != "text":
                     s = s.strip()
@@ -253,7 +298,8 @@ class Validator:
             columns[name] = out
         for name in extras:
             columns[name] = cleaned(name, markup=False)
-        dates, date_problems = parse_dates([rec.get("date") for rec in recs])
+        dates, date_problems = self.dates.parse([rec.get("date") for rec in recs], [raws[p].source for p in good],
+                                                [raws[p].line for p in good])
         for k, p in enumerate(date_problems):
             if p:
                 problems.setdefault(good[k], _Problem("date", p))
