@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,61 +35,67 @@ def _print_table(df: Any, n: int | None = None) -> None:
 
 
 # --- outputs: nothing left behind by a failed run ------------------------------------------------
-def _undo(path: Path, missing: list[Path], contents: set[Path] | None) -> None:
-    if missing:  # created by this run: the path itself and the folders above it
-        target = missing[-1]
-        if target.is_dir():
-            shutil.rmtree(target, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                target.unlink()
-    elif contents is not None and path.is_dir():
-        for new in sorted(set(path.rglob("*")) - contents, key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                if new.is_dir() and not new.is_symlink():
-                    shutil.rmtree(new)
-                else:
-                    new.unlink()
-
-
 @contextlib.contextmanager
 def leave_nothing(*paths: str | Path | None) -> Iterator[None]:
-    """On failure (any exception, Ctrl-C included) remove what the run created at ``paths``.
+    """On failure (any exception, Ctrl-C and SIGTERM included) remove what the run created at ``paths``.
 
-    A path that did not exist is removed whole (a folder with its contents), with the parent folders
-    created for it; in a folder that existed, only the files that were not there before.
+    Files are written atomically (complete or not at all), so this removes an output file that did
+    not exist before (written, then a later step failed) and the folders made for it, when empty.
+    A folder is never removed with contents: an output folder is :class:`framing.output.rundir.RunFolder`'s.
     """
-    before: dict[Path, tuple[list[Path], set[Path] | None]] = {}
+    before: dict[Path, list[Path]] = {}
     for given in paths:
         if given is None:
             continue
         path = Path(given)
         missing = []
         parent = path
-        while not parent.exists():
+        while not parent.exists() and parent.parent != parent:
             missing.append(parent)
-            if parent.parent == parent:
-                break
             parent = parent.parent
-        contents = set(path.rglob("*")) if path.is_dir() else None
-        before[path] = (missing, contents)
+        before[path] = missing  # deepest first
     try:
         yield
     except BaseException:
-        for path, (missing, contents) in before.items():
-            _undo(path, missing, contents)
+        for path, missing in before.items():
+            if missing and (path.is_file() or path.is_symlink()):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            for folder in missing:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         raise
 
 
 def _csv_target(out: str | None) -> Path | None:
-    return Path(out).with_suffix(".csv") if out else None
+    """The file ``--out``/``--rejects`` names: exactly the path given, ``.csv`` added when it has no suffix."""
+    if not out:
+        return None
+    path = Path(out)
+    return path if path.suffix else path.with_name(path.name + ".csv")
 
 
 def _write_csv(table: Any, out: str) -> Path:
-    from framing.output.files import write_table
+    from framing.output.files import write_csv
 
-    csv_path, *_ = write_table(table, Path(out).with_suffix(""), formats=("csv",))
-    return csv_path
+    path = _csv_target(out)
+    assert path is not None
+    return write_csv(table, path)
+
+
+def _check_target(option: str, path: Path, corpus: str | None) -> None:
+    from framing.output.files import check_output_file
+
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name, such as {path / 'table.csv'}")
+    if path.suffix.lower() in (".parquet", ".xlsx", ".xls", ".json", ".jsonl"):
+        raise UsageError(f"{option} {path}: the table is written as CSV; give a name ending in .csv (or with "
+                         "no suffix)")
+    if corpus and path.exists() and Path(corpus).exists() and path.samefile(corpus):
+        raise UsageError(f"{option} {path} is the corpus being read; give another file")
+    check_output_file(path, option)  # a folder where no file can be made: exit 1, before reading
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -113,8 +118,16 @@ def _read(a: Args) -> Any:
 
 
 def _check_outputs(a: Args) -> None:
+    """The files ``--out`` and ``--rejects`` name can be written, before anything is read."""
     if getattr(a, "rejects", None) and a.errors != "collect":
         raise UsageError("--rejects FILE needs --errors collect (with raise, the first bad record stops the run)")
+    targets = {k: _csv_target(getattr(a, k.lstrip("-"), None)) for k in ("--out", "--rejects")}
+    for option, path in targets.items():
+        if path is not None:
+            _check_target(option, path, getattr(a, "corpus", None))
+    out, rej = targets.values()
+    if out is not None and rej is not None and out.absolute() == rej.absolute():
+        raise UsageError(f"--out and --rejects both name {out}; give two files")
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -142,10 +155,12 @@ def analysis_config(a: Args) -> Any:
 
 
 def _cmd_analyze(a: Args) -> int:
+    from framing.output.rundir import settle
     from framing.pipeline.analyze import run
     from framing.pipeline.config import ConfigError
 
     config = analysis_config(a)
+    settle(a.out)  # another run writing --out is named first (exit 1); a killed run's leftovers removed
     try:  # everything checked before anything is read or written; the lexicon loaded before --out exists
         lexicon = config.validate(a.corpus)  # (`--lexicon yemen --out yemen` is the bundled one)
     except ConfigError as exc:
@@ -184,7 +199,7 @@ def _cmd_compare(a: Args) -> int:
     _check_outputs(a)
     if a.vocabulary == "lexicon" and not a.lexicon:
         raise UsageError("--vocabulary lexicon needs --lexicon NAME|PATH (or use --vocabulary all)")
-    with leave_nothing(_csv_target(a.out), a.rejects):
+    with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
         corpus = _read(a)
         matches = extract_matches(corpus, a.lexicon) if a.vocabulary == "lexicon" else None
         try:
@@ -219,7 +234,7 @@ def _cmd_trends(a: Args) -> int:
     if not any(r.labels for r in lexicon.referents.values()):
         raise FramingError(f"the lexicon {lexicon.name!r} has no referent with labels (categories only): trends "
                            "are shares of a referent's labels; `framing compare` compares its category terms")
-    with leave_nothing(_csv_target(a.out), a.rejects):
+    with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
         feats = extract_features(_read(a), lexicon, voice=a.voice)
         table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
         cps = change_points(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
@@ -237,7 +252,7 @@ def _cmd_kwic(a: Args) -> int:
     from framing.reading.kwic import kwic
 
     _check_outputs(a)
-    with leave_nothing(_csv_target(a.out), a.rejects):
+    with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
         table = kwic(_read(a), a.term, lexicon=a.lexicon, window=a.window, voice=a.voice)
         if a.out:
             _write_csv(table, a.out)
@@ -251,7 +266,7 @@ def _cmd_validate(a: Args) -> int:
     from framing.corpus.reader import read_corpus, rejects
 
     _check_outputs(a)
-    with leave_nothing(a.rejects):
+    with leave_nothing(_csv_target(a.rejects)):
         df = read_corpus(a.corpus, errors=a.errors, columns=parse_columns(a.columns))
         rej = rejects(df)
         n_read = int(df.attrs.get("n_read", len(df) + len(rej)))

@@ -31,13 +31,15 @@ import logging
 import os
 from typing import Any
 
+from framing.corpus.textfile import MAX_RECORD_BYTES
 from framing.errors import FramingError
 from framing.output.files import write_table
 from framing.output.names import display_names
-from framing.pipeline.config import DEFAULT_TOP, AnalysisConfig, check_out_dir
+from framing.output.rundir import RunFolder, settle
+from framing.pipeline.config import DEFAULT_TOP, OUTPUT_TABLES, AnalysisConfig, check_out_dir
 from framing.pipeline.copies import WIRE_COPIES, drop_wire_copies
 from framing.pipeline.extraction import Extraction, extract_stream
-from framing.pipeline.figures import draw_charts
+from framing.pipeline.figures import CHART_FILES, draw_charts
 from framing.pipeline.progress import Clock, release_memory, show_progress
 from framing.pipeline.reporting import write_analysis_report
 from framing.pipeline.result import AnalysisResult
@@ -50,11 +52,15 @@ __all__ = ["analyze", "AnalysisResult", "AnalysisConfig", "check_out_dir", "drop
            "DEFAULT_TOP", "REPORT_SECTIONS", "ReportContext", "display_names", "run"]
 
 _DEFAULTS = AnalysisConfig()
+# what analyze writes: with force, a folder written before manifests existed loses these names only
+_KNOWN = (*(f"{t}.{ext}" for t in OUTPUT_TABLES for ext in ("csv", "parquet")), "report.html", "termmap.html",
+          *(f"{c}.png" for c in CHART_FILES), "trends_*.png", "fightin_words_*.png", "attention_*.png")
 
 
 def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outlet", freq: str = "MS",
             voice: str = "own", force: bool = False, batch_size: int = 5000, errors: str = "collect",
-            columns=None, workers: int | None = None, scheduler: str | None = None,
+            columns=None, encoding: str | None = None, max_record_bytes: int = MAX_RECORD_BYTES,
+            workers: int | None = None, scheduler: str | None = None,
             method: str = "log_odds", n_boot: int = 1000, seed: int = 0, top: int = DEFAULT_TOP,
             copies: str = "exclude", progress: bool | None = None,
             config: AnalysisConfig | None = None) -> AnalysisResult:
@@ -72,6 +78,10 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
 
     Parameters
     ----------
+    encoding : str, optional
+        The corpus's text encoding (detected when omitted), as in :func:`framing.read_corpus`.
+    max_record_bytes : int, default 40 MiB
+        The longest record read (:func:`framing.read_corpus`); a longer one is a reject.
     top : int, default 12
         Outlets drawn in the charts, those with most labels (most category terms for a lexicon
         without referents); the tables keep every outlet.
@@ -87,7 +97,8 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
         are then left at their defaults (a different value is an error: one run, one configuration).
     """
     given = {"lexicon": lexicon, "out": out, "by": by, "freq": freq, "voice": voice, "force": force,
-             "batch_size": batch_size, "errors": errors, "columns": columns, "workers": workers,
+             "batch_size": batch_size, "errors": errors, "columns": columns, "encoding": encoding,
+             "max_record_bytes": max_record_bytes, "workers": workers,
              "scheduler": scheduler, "method": method, "n_boot": n_boot, "seed": seed, "top": top,
              "copies": copies, "progress": progress}
     if config is None:
@@ -111,10 +122,36 @@ def _differs(value: Any, default: Any) -> bool:
 
 def run(corpus: str | os.PathLike, config: AnalysisConfig) -> AnalysisResult:
     """Run :func:`analyze` with a configuration: checked first (:meth:`AnalysisConfig.validate`), then
-    reading and extraction, statistics, charts and the report, each timed in ``result.timings``."""
+    reading and extraction, statistics, charts and the report, each timed in ``result.timings``.
+
+    One run at a time writes a folder (a second one stops with an :class:`~framing.output.files.OutputError`
+    naming the other's pid), and a run's files appear there only when it is complete
+    (:class:`~framing.output.rundir.RunFolder`): a failed or interrupted run leaves the folder as it was.
+    With ``force``, the files of the previous run that this one does not write again are removed;
+    files the tool did not write stay.
+    """
+    settle(config.out)  # another run at work there is named first; a dead run's leftovers removed
     lex = config.validate(corpus)  # everything checked before anything is read or written
+    with RunFolder(config.out, force=config.force, known=_KNOWN) as folder:
+        result = _run(corpus, config.replace(out=folder.staging), lex)
+        folder.commit()
+    _moved(result, folder)
+    return result
+
+
+def _moved(result: AnalysisResult, folder: RunFolder) -> None:
+    """The paths of ``result`` where the files are now: in the output folder, no longer in staging."""
+    result.out = folder.out
+    result.tables = {k: [folder.final(p) for p in v] if isinstance(v, list) else folder.final(v)
+                     for k, v in result.tables.items()}
+    result.charts = {k: folder.final(p) for k, p in result.charts.items()}
+    if result.report is not None:
+        result.report = folder.final(result.report)
+
+
+def _run(corpus: str | os.PathLike, config: AnalysisConfig, lex: Any) -> AnalysisResult:
     progress = show_progress(config.progress)
-    out = check_out_dir(config.out, config.force)
+    out = config.out_dir
     clock = Clock()
     builders = list(REPORT_SECTIONS)  # this module's list (tests and benchmarks replace or clear it)
     collector = None

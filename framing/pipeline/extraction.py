@@ -22,7 +22,7 @@ from framing.corpus.reader import iter_corpus
 from framing.errors import FramingError
 from framing.features.extract import extract_features, extract_matches
 from framing.features.terms import combine_counts, term_counts
-from framing.output.files import atomic_path, for_output, write_table
+from framing.output.files import atomic_path, csv_safe, for_output, write_table
 from framing.output.views import ATTENTION_MATCH_KINDS, Collector, own_matches
 from framing.pipeline.config import AnalysisConfig
 from framing.pipeline.copies import COPY_COLUMNS, copy_ids, find_wire_copies
@@ -66,8 +66,8 @@ class StreamWriter:
 
     def append(self, df: pd.DataFrame) -> None:
         df = for_output(df)
-        df.to_csv(self.csv_tmp, mode="a", header=not self.wrote_header, index=False, encoding="utf-8",
-                  lineterminator="\n", float_format="%.6g", date_format="%Y-%m-%d")
+        csv_safe(df).to_csv(self.csv_tmp, mode="a", header=not self.wrote_header, index=False, encoding="utf-8",
+                            lineterminator="\n", float_format="%.6g", date_format="%Y-%m-%d")
         self.wrote_header = True
         table = pa.Table.from_pandas(df, preserve_index=False)
         if self.pq_writer is None or self.schema is None:

@@ -27,6 +27,7 @@ from pandas.api.typing import NAType
 
 from framing.errors import FramingError
 from framing.features.inputs import as_corpus
+from framing.output.files import FORMULA_START, atomic_path, csv_safe
 from framing.reading.kwic import Context, context
 from framing.stats.intervals import wilson_interval
 from framing.vocabulary import check_by
@@ -239,10 +240,24 @@ def audit_record(sample: pd.DataFrame, *, corpus_name: str = "") -> pd.DataFrame
 
 
 def write_audit(sample: pd.DataFrame, path: str | Path) -> None:
-    """Write an audit sample to CSV in UTF-8 with a byte-order mark, so Excel shows Arabic correctly."""
+    """Write an audit sample to CSV in UTF-8 with a byte-order mark, so Excel shows Arabic correctly;
+    atomically, and spreadsheet-safe (a text cell starting with ``=``, ``+``, ``-``, ``@`` gets a leading
+    ``'``, which :func:`read_audit` takes off again: :func:`framing.output.files.csv_safe`)."""
     if not isinstance(sample, pd.DataFrame):
         raise FramingError(f"sample: expected a DataFrame, got {type(sample).__name__}")
-    sample.to_csv(path, index=False, encoding="utf-8-sig")
+    with atomic_path(path) as tmp:
+        csv_safe(sample).to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
+def _unescape(df: pd.DataFrame) -> pd.DataFrame:
+    """The cells :func:`write_audit` escaped for spreadsheets (``'=x``) as they were (``=x``)."""
+    escaped = tuple("'" + c for c in FORMULA_START)
+    for c in df.columns:
+        hit = df[c].str.startswith(escaped, na=False)
+        if hit.any():
+            df[c] = df[c].mask(hit, df[c].str[1:])
+    df.columns = [c[1:] if isinstance(c, str) and c.startswith(escaped) else c for c in df.columns]
+    return df
 
 
 def read_audit(path: str | Path) -> pd.DataFrame:
@@ -260,6 +275,7 @@ def read_audit(path: str | Path) -> pd.DataFrame:
         df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FramingError(f"{path}: not a readable UTF-8 CSV ({exc}); save it as 'CSV UTF-8'") from None
+    df = _unescape(df)
     for c in ("start", "end", "match_row"):
         if c in df.columns:
             num = pd.to_numeric(df[c], errors="coerce")
