@@ -70,11 +70,14 @@ def leave_nothing(*paths: str | Path | None) -> Iterator[None]:
 
 
 def _csv_target(out: str | None) -> Path | None:
-    """The file ``--out``/``--rejects`` names: exactly the path given, ``.csv`` added when it has no suffix."""
+    """The file ``--out``/``--rejects`` names: exactly the path given, ``.csv`` added when it has no suffix
+    (a folder is left as it is, and refused by :func:`_check_outputs`)."""
     if not out:
         return None
     path = Path(out)
-    return path if path.suffix else path.with_name(path.name + ".csv")
+    if path.suffix or path.is_dir() or path.name in ("", ".", ".."):
+        return path
+    return path.with_name(path.name + ".csv")
 
 
 def _write_csv(table: Any, out: str) -> Path:
@@ -86,16 +89,19 @@ def _write_csv(table: Any, out: str) -> Path:
 
 
 def _check_target(option: str, path: Path, corpus: str | None) -> None:
-    from framing.output.files import check_output_file
+    from framing.output.files import OutputError, check_output_file
 
-    if path.is_dir():
+    if path.is_dir() or path.name in ("", ".", ".."):
         raise UsageError(f"{option} {path}: is a folder; give a file name, such as {path / 'table.csv'}")
+    if corpus and path.exists() and Path(corpus).exists() and path.samefile(corpus):
+        raise UsageError(f"{option} {path} is the corpus being read; give another file")
     if path.suffix.lower() in (".parquet", ".xlsx", ".xls", ".json", ".jsonl"):
         raise UsageError(f"{option} {path}: the table is written as CSV; give a name ending in .csv (or with "
                          "no suffix)")
-    if corpus and path.exists() and Path(corpus).exists() and path.samefile(corpus):
-        raise UsageError(f"{option} {path} is the corpus being read; give another file")
-    check_output_file(path, option)  # a folder where no file can be made: exit 1, before reading
+    try:
+        check_output_file(path, option)  # where no file can be made (/proc, read-only): before reading
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -128,6 +134,41 @@ def _check_outputs(a: Args) -> None:
     out, rej = targets.values()
     if out is not None and rej is not None and out.absolute() == rej.absolute():
         raise UsageError(f"--out and --rejects both name {out}; give two files")
+
+
+# --- argument checks: before anything is read or written (exit 2) --------------------------------
+def _at_least(option: str, value: int, minimum: int, what: str) -> None:
+    if value < minimum:
+        raise UsageError(f"{option}: expected {what} (a whole number >= {minimum}), got {value}")
+
+
+def _check_by(a: Args) -> None:
+    """``--by`` can group documents (not free text, not the date); whether the corpus has it is known
+    once it is read (:func:`_grouped`)."""
+    from framing.pipeline.config import ConfigError, check_group_by
+
+    try:
+        check_group_by(a.by)
+    except ConfigError as exc:
+        raise UsageError(_as_option(str(exc), ["by"])) from None
+
+
+def _check_freq(a: Args) -> None:
+    from framing.vocabulary import period_offset
+
+    try:
+        period_offset(a.freq)
+    except FramingError as exc:
+        raise UsageError(_as_option(str(exc), ["freq"])) from None
+
+
+def _grouped(corpus: Any, by: str) -> Any:
+    """The corpus with its ``by`` column as groups (a missing value as ``(no <by>)``); a clear error naming
+    the columns there are when the corpus has no such column."""
+    from framing.pipeline.extraction import group_values, require_by
+
+    require_by(by, corpus.columns)
+    return corpus if by == "outlet" else corpus.assign(**{by: group_values(corpus, by)})
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -164,7 +205,7 @@ def _cmd_analyze(a: Args) -> int:
     try:  # everything checked before anything is read or written; the lexicon loaded before --out exists
         lexicon = config.validate(a.corpus)  # (`--lexicon yemen --out yemen` is the bundled one)
     except ConfigError as exc:
-        raise UsageError(_as_option(str(exc), ["out"])) from None
+        raise UsageError(_as_option(str(exc), ["out", "scheduler"])) from None
     with leave_nothing(a.out):
         res = run(a.corpus, config.replace(lexicon=lexicon))
     print(f"read {res.n_read} · accepted {res.n_accepted} · rejected {res.n_rejected}")
@@ -173,16 +214,16 @@ def _cmd_analyze(a: Args) -> int:
     return EXIT_OK
 
 
-def _comparison_counts(corpus: Any, matches: Any) -> tuple[Any, Any]:
+def _comparison_counts(corpus: Any, matches: Any, by: str = "outlet") -> tuple[Any, Any]:
     """(counts, dispersion) of ``framing compare``: the lexicon terms of ``matches``, or every word and
-    n-gram of the text when ``matches`` is None; counted once, then compared."""
+    n-gram of the text when ``matches`` is None; counted once per ``by`` group, then compared."""
     from framing.analyses.dispersion import DISPERSION_COLUMNS, term_dispersion
     from framing.features.terms import term_counts
 
     if matches is None:
-        disp = term_dispersion(corpus)  # its counts are the comparison's counts
+        disp = term_dispersion(corpus, by=by)  # its counts are the comparison's counts
         return disp.drop(columns=list(DISPERSION_COLUMNS)), disp
-    return term_counts(matches), term_dispersion(corpus, matches)
+    return term_counts(matches, by=(by,)), term_dispersion(corpus, matches, by=by)
 
 
 def _any_term(matches: Any) -> bool:
@@ -197,16 +238,22 @@ def _cmd_compare(a: Args) -> int:
     from framing.features.extract import extract_matches
 
     _check_outputs(a)
+    _at_least("--top", a.top, 1, "rows to print per outlet")
+    _check_by(a)
     if a.vocabulary == "lexicon" and not a.lexicon:
         raise UsageError("--vocabulary lexicon needs --lexicon NAME|PATH (or use --vocabulary all)")
     with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
-        corpus = _read(a)
-        matches = extract_matches(corpus, a.lexicon) if a.vocabulary == "lexicon" else None
+        corpus = _grouped(_read(a), a.by)
+        matches = None
+        if a.vocabulary == "lexicon":
+            from framing.pipeline.extraction import with_group
+
+            matches = with_group(extract_matches(corpus, a.lexicon), corpus, a.by, per_match=True)
         try:
-            counts, disp = _comparison_counts(corpus, matches)
-            table = compare_outlets(counts, method=a.method, mode=a.mode, dispersion=disp)
+            counts, disp = _comparison_counts(corpus, matches, a.by)
+            table = compare_outlets(counts, method=a.method, mode=a.mode, dispersion=disp, by=a.by)
         except FramingError:
-            if matches is not None and corpus["outlet"].nunique() >= 2 and not _any_term(matches):
+            if matches is not None and corpus[a.by].nunique() >= 2 and not _any_term(matches):
                 print(f"no term of the lexicon {a.lexicon!r} counts in this corpus (none found, or all out of "
                       "scope): nothing to compare"
                       + (" (no table written)" if a.out else ""))
@@ -214,7 +261,7 @@ def _cmd_compare(a: Args) -> int:
             raise
         if a.out:
             print(f"wrote {len(table)} rows to {_write_csv(table, a.out)}")
-    keys = ["outlet", "reference"]
+    keys = [a.by, "reference"]
     # a term may label several referents (قوات: the forces of either side): one row each, labelled
     ident = [c for c in ("referent", "category", "stance") if c in table.columns
              and (table[c].notna() & table[c].astype(str).ne("")).any()]
@@ -230,12 +277,17 @@ def _cmd_trends(a: Args) -> int:
     from framing.lexicon.load import load_lexicon
 
     _check_outputs(a)
+    _check_freq(a)
+    _check_by(a)
     lexicon = load_lexicon(a.lexicon)
     if not any(r.labels for r in lexicon.referents.values()):
         raise FramingError(f"the lexicon {lexicon.name!r} has no referent with labels (categories only): trends "
                            "are shares of a referent's labels; `framing compare` compares its category terms")
     with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
-        feats = extract_features(_read(a), lexicon, voice=a.voice)
+        from framing.pipeline.extraction import with_group
+
+        corpus = _grouped(_read(a), a.by)
+        feats = with_group(extract_features(corpus, lexicon, voice=a.voice), corpus, a.by)
         table = trends(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
         cps = change_points(feats, freq=a.freq, by=a.by, referent=a.referent, voice=a.voice)
         if a.out:
@@ -252,12 +304,14 @@ def _cmd_kwic(a: Args) -> int:
     from framing.reading.kwic import kwic
 
     _check_outputs(a)
+    _at_least("--limit", a.limit, 0, "lines to print, 0 for all")
+    _at_least("--window", a.window, 0, "words each side")
     with leave_nothing(_csv_target(a.out), _csv_target(a.rejects)):
         table = kwic(_read(a), a.term, lexicon=a.lexicon, window=a.window, voice=a.voice)
         if a.out:
             _write_csv(table, a.out)
     print(f"{len(table)} lines")
-    for row in table.head(a.limit).itertuples(index=False):
+    for row in (table.head(a.limit) if a.limit else table).itertuples(index=False):
         print(f"{row.outlet}\t{row.doc_id}\t{row.left} [{row.match}] {row.right}")
     return EXIT_OK
 

@@ -68,8 +68,11 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     _add_corpus(p, errors="collect", rejects=False)
     _add_lexicon(p)
     p.add_argument("--out", required=True, help="output folder (must be empty unless --force)")
-    p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
-    p.add_argument("--freq", default="MS", help="period for trends, a pandas frequency (default: MS, months)")
+    p.add_argument("--by", default="outlet",
+                   help="column to group by (default: outlet; or another corpus column such as section; not "
+                        "title, text or date: free text, and dates go by --freq)")
+    p.add_argument("--freq", default="MS", help="period for trends: MS months (default), QS quarters, YS years, "
+                                                "W weeks, D days")
     p.add_argument("--voice", default="own", choices=VOICES,
                    help="count labels in the outlet's own voice (default), inside quotes, in reported "
                         "speech, or all")
@@ -79,8 +82,10 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true", help="the same as --errors raise")
     p.add_argument("--force", action="store_true", help="write into a non-empty --out folder")
     p.add_argument("--batch-size", type=int, default=5000, help="documents per batch (bounded memory)")
-    p.add_argument("--workers", type=int, help="start a local Dask cluster with N worker processes")
-    p.add_argument("--scheduler", help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--workers", type=int, help="start a local Dask cluster with N worker processes (at most the "
+                                                "CPU cores available: more is capped, with a warning)")
+    p.add_argument("--scheduler", help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (checked first: "
+                                       "one that does not answer within 5 s stops the run)")
     # issue 11 (pipeline): outlets drawn in charts, wire-copy policy
     p.add_argument("--top", type=int, default=12,
                    help="outlets drawn in the charts, those with most labels (default 12); tables keep all")
@@ -98,6 +103,8 @@ def _add_readers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--vocabulary", default="lexicon", choices=["lexicon", "all"])
     p.add_argument("--method", default="log_odds", choices=METHOD_CHOICES)
     p.add_argument("--mode", default="one_vs_rest", choices=["one_vs_rest", "pairwise"])
+    p.add_argument("--by", default="outlet",
+                   help="column to compare (default: outlet; or another corpus column such as section)")
     p.add_argument("--top", type=int, default=10, help="rows per outlet to print (default 10)")
     p.add_argument("--out", help="write the full table to this CSV file")
 
@@ -105,8 +112,10 @@ def _add_readers(sub: argparse._SubParsersAction) -> None:
                        description="Share of each stance per period and outlet, with 95%% intervals.")
     _add_corpus(p)
     _add_lexicon(p)
-    p.add_argument("--freq", default="MS")
-    p.add_argument("--by", default="outlet")
+    p.add_argument("--freq", default="MS", help="period: MS months (default), QS quarters, YS years, W weeks, "
+                                                "D days")
+    p.add_argument("--by", default="outlet",
+                   help="column to group by (default: outlet; or another corpus column such as section)")
     p.add_argument("--referent", help="only this referent")
     p.add_argument("--voice", default="own", choices=VOICES)
     p.add_argument("--out", help="write the table to this CSV file")
@@ -118,7 +127,7 @@ def _add_readers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lexicon")
     p.add_argument("--window", type=int, default=8, help="words each side (default 8)")
     p.add_argument("--voice", default="all", choices=VOICES)
-    p.add_argument("--limit", type=int, default=50, help="lines to print (default 50)")
+    p.add_argument("--limit", type=int, default=50, help="lines to print (default 50; 0 prints them all)")
     p.add_argument("--out", help="write all lines to this CSV file")
 
     p = sub.add_parser("validate", help="read a corpus and report every bad record",

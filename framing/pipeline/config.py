@@ -19,22 +19,34 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard
+from urllib.parse import urlsplit
 
 from framing.analyses.compare import METHODS
 from framing.errors import CorpusError, FramingError
 from framing.lexicon.load import Lexicon, load_lexicon
 from framing.vocabulary import CATEGORY_PREFIX, LABEL_PREFIX, check_by, check_voice, period_offset
 
-__all__ = ["AnalysisConfig", "ConfigError", "DEFAULT_TOP", "OUTPUT_TABLES", "check_out_dir"]
+__all__ = ["AnalysisConfig", "ConfigError", "DEFAULT_TOP", "OUTPUT_TABLES", "check_out_dir", "check_group_by",
+           "check_scheduler", "SCHEDULER_TIMEOUT", "MAX_N_BOOT", "MAX_BATCH_SIZE"]
 
 #: Outlets drawn in the charts of :func:`framing.analyze` (by label volume); the tables keep them all.
 DEFAULT_TOP = 12
+
+#: The most documents per batch (``batch_size``): a batch is held in memory.
+MAX_BATCH_SIZE = 100_000
+
+#: The most bootstrap replicates (``n_boot``) a run may ask for: they are held in memory.
+MAX_N_BOOT = 10_000
+
+#: Seconds to wait for a Dask scheduler (``scheduler=``) to answer before the run stops with a clear error.
+SCHEDULER_TIMEOUT = 5.0
 
 #: The tables :func:`framing.analyze` may write into its output folder (each as ``.csv`` and ``.parquet``).
 OUTPUT_TABLES = ("matches", "features", "rejects", "wire_copies", "label_shares", "legitimacy", "categories",
@@ -43,6 +55,15 @@ _OUTPUT_FILES = ("report.html", "termmap.html")
 
 _COPIES = ("exclude", "keep")
 _ERRORS = ("raise", "collect")
+# corpus columns that cannot group documents, and why
+_FREE_TEXT = ("free text: about one group per document, too many to compare (and to chart); group by 'outlet' "
+              "or by a column with a few values, such as a section or a country")
+_NOT_GROUPS = {
+    "text": _FREE_TEXT, "title": _FREE_TEXT,
+    "doc_id": "one group per document, too many to compare; group by 'outlet' or a column with a few values",
+    "date": "bucketed into periods by freq (--freq MS months, QS quarters, YS years, W weeks, D days) for trends; "
+            "group by 'outlet' or another corpus column",
+}
 # columns analyze computes: grouping by one of them is a mistake, not a corpus column
 _DERIVED = ("referent", "stance", "count", "total", "share", "lo", "hi", "n_docs", "n_tokens", "period", "term")
 
@@ -70,13 +91,28 @@ def _as_config_error(check: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         raise ConfigError(str(exc)) from None
 
 
-def _check_by(by: object) -> None:
+def check_group_by(by: object) -> str:
+    """``by`` if it can group documents: a corpus column that is not computed, not free text, not the date.
+
+    Which corpus columns exist is known only when the corpus is read (a missing one is named there,
+    with the columns there are). A :class:`ConfigError` naming the reason otherwise.
+
+    >>> check_group_by("section")
+    'section'
+    >>> check_group_by("title")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    framing.pipeline.config.ConfigError: by: 'title' is free text: about one group per document, ...
+    """
     if not isinstance(by, str) or not by.strip():
         raise ConfigError(f"by: expected the name of a corpus column to group by, such as 'outlet', got {by!r}")
     if by in _DERIVED or by.startswith((CATEGORY_PREFIX, LABEL_PREFIX)):
         raise ConfigError(f"by: {by!r} is a column analyze computes, not a corpus column; group by a column "
                           "of the corpus such as 'outlet'")
+    if by in _NOT_GROUPS:
+        raise ConfigError(f"by: {by!r} is {_NOT_GROUPS[by]}")
     _as_config_error(check_by, by)
+    return by
 
 
 def _check_columns(columns: object) -> None:
@@ -94,6 +130,29 @@ def _check_dask(workers: object, scheduler: object) -> None:
     if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
         raise ConfigError(f"scheduler: expected the address of a Dask scheduler such as 'tcp://10.0.0.5:8786', "
                           f"got {scheduler!r}")
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """A :class:`ConfigError` unless something listens at the Dask scheduler ``address`` (a TCP connection
+    tried for at most ``timeout`` seconds: a refused connection fails at once, not after Dask's 30 s)."""
+    parts = urlsplit(address)
+    if parts.scheme not in ("tcp", "tls", "ws", "wss"):
+        return  # another transport (inproc://, ucx://): Dask itself connects, with its timeout
+    try:
+        host, port = parts.hostname, parts.port or 8786
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise ConfigError(f"scheduler: expected the address of a Dask scheduler such as 'tcp://10.0.0.5:8786', "
+                          f"got {address!r}")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__).lower()
+        raise ConfigError(f"scheduler: cannot reach the Dask scheduler at {address} ({why}); start the scheduler "
+                          "(`dask scheduler`) or check the host and port, or leave out --scheduler (one process, "
+                          "or --workers N for a local cluster)") from None
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -176,16 +235,22 @@ class AnalysisConfig:
                               f"got {type(self.lexicon).__name__}")
         if not isinstance(self.out, (str, os.PathLike)) or not os.fspath(self.out):
             raise ConfigError(f"out: expected the path of an output folder, got {self.out!r}")
-        _check_by(self.by)
+        check_group_by(self.by)
         _as_config_error(period_offset, self.freq)  # one day, week, month, quarter or year ("0D" is not)
         _as_config_error(check_voice, self.voice)
         _check_flag("force", self.force)
         _positive("batch_size", self.batch_size, "documents per batch")
+        if int(self.batch_size) > MAX_BATCH_SIZE:
+            raise ConfigError(f"batch_size: expected at most {MAX_BATCH_SIZE:,} documents per batch (a batch is held "
+                              f"in memory; the default 5,000 keeps it small), got {self.batch_size!r}")
         _check_choice("errors", self.errors, _ERRORS)
         _check_columns(self.columns)
         _check_dask(self.workers, self.scheduler)
         _check_choice("method", self.method, tuple(METHODS))
         _positive("n_boot", self.n_boot, "a number of bootstrap replicates")
+        if int(self.n_boot) > MAX_N_BOOT:
+            raise ConfigError(f"n_boot: expected at most {MAX_N_BOOT:,} bootstrap replicates (they are held in "
+                              f"memory; 1,000 give stable 95% intervals), got {self.n_boot!r}")
         if self.seed is not None and (not _is_int(self.seed) or int(self.seed) < 0):
             raise ConfigError(f"seed: expected a whole number >= 0 (or None for fresh randomness), got {self.seed!r}")
         if not _is_int(self.top) or int(self.top) < 1:
@@ -224,11 +289,12 @@ class AnalysisConfig:
 
     def validate(self, corpus: object = None) -> Lexicon:
         """Check what needs the file system, before any work: the lexicon loads (returned, so the run does
-        not load it again), the output folder can be written (empty unless ``force``) and, when given, the
-        corpus exists and is not a file the run would overwrite.
+        not load it again), the output folder can be written (empty unless ``force``), when given, the
+        corpus exists and is not a file the run would overwrite, and a ``scheduler`` answers (within
+        :data:`SCHEDULER_TIMEOUT` seconds).
 
-        Raises :class:`ConfigError` (the output folder, the corpus path), :class:`framing.LexiconError`
-        (the lexicon) or :class:`framing.CorpusError` (no such corpus).
+        Raises :class:`ConfigError` (the output folder, the corpus path, the scheduler),
+        :class:`framing.LexiconError` (the lexicon) or :class:`framing.CorpusError` (no such corpus).
         """
         given = self.lexicon
         lex = load_lexicon(given if isinstance(given, (str, Lexicon)) else Path(os.fspath(given)))
@@ -237,6 +303,8 @@ class AnalysisConfig:
         _check_out(out, self.force)
         if corpus is not None:
             _check_corpus(corpus, out, self.uses_dask)
+        if self.scheduler is not None:
+            check_scheduler(self.scheduler)
         return lex
 
 

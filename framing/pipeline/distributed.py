@@ -18,7 +18,7 @@ from framing.features.terms import term_counts
 from framing.output.files import write_table
 from framing.pipeline.config import AnalysisConfig
 from framing.pipeline.copies import copy_ids, wire_copies
-from framing.pipeline.extraction import REJECT_COLUMNS, Extraction, require_by
+from framing.pipeline.extraction import REJECT_COLUMNS, Extraction, require_by, with_group
 from framing.pipeline.progress import Clock, progress_bar
 from framing.scale import dask as scale
 from framing.vocabulary import counted
@@ -63,6 +63,12 @@ def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *,
             ddf = ddf[~ddf["doc_id"].astype(str).isin(skip)]
         matches = scale.dask_extract_matches(ddf, lex).compute()
         feats = scale.dask_extract_features(ddf, lex, voice=voice).compute()
+        # an extra corpus column to group by (the features carry outlet only): in the same row order
+        groups = ddf[["doc_id", config.by]].compute() if config.by not in feats.columns else None
+    if groups is not None:
+        groups = groups.reset_index(drop=True)
+        feats = with_group(feats.reset_index(drop=True), groups, config.by)
+        matches = with_group(matches, groups, config.by, per_match=True)
     with clock("extraction"):
         feats = feats.reset_index(drop=True)
         feats.attrs["voice"] = voice
@@ -70,7 +76,7 @@ def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *,
         ex.tables["matches"] = write_table(matches, out / "matches")
         ex.tables["features"] = write_table(feats, out / "features")
         ex.features = feats
-        ex.counts = term_counts(counted(matches, voice), vocabulary="lexicon")
+        ex.counts = term_counts(counted(matches, voice), vocabulary="lexicon", by=(config.by,))
     ex.n_accepted = len(feats) if n_all is None else n_all
     ex.n_rejected = len(ex.rejects)
     ex.n_read = ex.n_accepted + ex.n_rejected

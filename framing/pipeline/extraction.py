@@ -29,7 +29,8 @@ from framing.pipeline.copies import COPY_COLUMNS, copy_ids, find_wire_copies
 from framing.pipeline.progress import Clock, progress_bar
 from framing.vocabulary import check_by, counted
 
-__all__ = ["Extraction", "StreamWriter", "extract_stream", "compact_features", "require_by", "REJECT_COLUMNS"]
+__all__ = ["Extraction", "StreamWriter", "extract_stream", "compact_features", "require_by", "with_group",
+           "group_values", "REJECT_COLUMNS"]
 
 #: Columns of the rejects table (records that could not be read, with their reason).
 REJECT_COLUMNS = ("source", "line", "field", "reason")
@@ -91,6 +92,26 @@ def require_by(by: str, columns: Any) -> None:
     check_by(by, list(columns), what="corpus")
 
 
+def group_values(corpus: pd.DataFrame, by: str) -> pd.Series:
+    """The column ``by`` of ``corpus`` as groups: text, a missing value as ``"(no <by>)"``."""
+    return corpus[by].astype(object).where(corpus[by].notna(), f"(no {by})").astype(str)
+
+
+def with_group(table: pd.DataFrame, corpus: pd.DataFrame, by: str, *, per_match: bool = False) -> pd.DataFrame:
+    """``table`` (features, one row per document of ``corpus`` in its order; or with ``per_match``
+    matches, looked up by ``doc_id``) with the grouping column ``by`` of ``corpus`` added when it lacks
+    it (an extra corpus column such as ``section``): as text, a missing value as ``"(no <by>)"`` so
+    that no document drops out of the groups."""
+    if by in table.columns or by not in corpus.columns:
+        return table
+    values = group_values(corpus, by)
+    if not per_match:
+        return table.assign(**{by: values.to_numpy()})
+    lookup = pd.Series(values.to_numpy(), index=corpus["doc_id"].astype(str).to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    return table.assign(**{by: table["doc_id"].astype(str).map(lookup).to_numpy()})
+
+
 def compact_features(feats: pd.DataFrame, by: str) -> pd.DataFrame:
     """What the statistics need of a batch's features, small: group (category), date, token and
     feature counts (uint16 unless a count is larger)."""
@@ -148,6 +169,7 @@ def _hold_without_copies(reading: _Reading, ex: Extraction, out: Path, config: A
     with progress_bar(progress, desc="reading", unit=" docs") as bar:
         held = []
         for b in reading.batches(bar):
+            require_by(by, b.columns)  # all the columns of the corpus named when one is missing
             held.append(b[[c for c in dict.fromkeys(("doc_id", "outlet", "date", "text", by)) if c in b.columns]])
     with reading.clock("wire copies"):
         frame = pd.concat(held, ignore_index=True) if held else None
@@ -201,7 +223,8 @@ def extract_stream(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, 
                         matches = own_matches(every)  # == extract_matches(batch, lex)
                     else:
                         matches = extract_matches(batch, lex)
-                    feats = extract_features(batch, lex, voice=voice)
+                    feats = with_group(extract_features(batch, lex, voice=voice), batch, by)
+                    matches = with_group(matches, batch, by, per_match=True)
                 if collector is not None:
                     with clock("attention (collect)"):
                         collector.add(batch, every)

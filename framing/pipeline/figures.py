@@ -101,8 +101,10 @@ def _trend_plans(st: Statistics, made: Charts, by: str, disp: dict, refnames: di
     return plans
 
 
-def _fightin_words_plans(st: Statistics, made: Charts, disp: dict, refnames: dict) -> list[Plan]:
+def _fightin_words_plans(st: Statistics, made: Charts, disp: dict, refnames: dict, by: str) -> list[Plan]:
     lo = st.tables["log_odds"]
+    if by != "outlet" and by in lo.columns:  # grouped by another column: its values stand in for outlets
+        lo = lo.rename(columns={by: "outlet"})
     lo_c = chart_rows(lo, "outlet", st.top, disp, refnames) if "outlet" in lo.columns else lo
     zcol = "z" if "z" in lo.columns else "score"
     strong = set(lo.loc[lo[zcol].abs() >= _Z_5PCT, "outlet"].astype(str)) if zcol == "z" \
@@ -142,7 +144,7 @@ def _plans(st: Statistics, made: Charts, lex: Any, by: str) -> list[Plan]:
     if "trends" in tables and len(tables["trends"]) and tops and st.trend_charts:
         plans += _trend_plans(st, made, by, disp, refnames)
     if "log_odds" in tables and len(tables["log_odds"]):
-        plans += _fightin_words_plans(st, made, disp, refnames)
+        plans += _fightin_words_plans(st, made, disp, refnames, by)
     if "outlet_distance" in tables:
         dist = tables["outlet_distance"].set_index(by)
         dist.attrs = tables["outlet_distance"].attrs

@@ -167,7 +167,7 @@ class _Builder:
         elif self.lines("Terminology over time"):
             out.append(Section("Terminology over time", "", notes=self.lines("Terminology over time")))
         if "log_odds" in t:
-            top = t["log_odds"].sort_values("score", ascending=False).groupby("outlet").head(8)
+            top = t["log_odds"].sort_values("score", ascending=False).groupby(self.by).head(8)
             out.append(Section(
                 "What each outlet says more than the others", "Log-odds ratio with informative Dirichlet prior "
                 "(Monroe, Colaresi & Quinn 2008), each outlet against all the others; z beyond ±1.96 (grey band) "

@@ -21,7 +21,9 @@ import dataclasses
 import hashlib
 import logging
 import math
+import os
 import pickle
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "cluster",
+    "available_cores",
+    "CONNECT_TIMEOUT",
     "read_corpus_dask",
     "dask_extract_matches",
     "dask_extract_features",
@@ -56,6 +60,18 @@ _STRING_MATCH_COLUMNS = ("category", "referent", "stance", "alias")
 
 
 # --- clusters --------------------------------------------------------------------------------------
+#: Seconds :func:`cluster` waits for an existing scheduler to answer (Dask's default is 30).
+CONNECT_TIMEOUT = 5.0
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the system tells it, else the count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @contextmanager
 def cluster(workers: int = 2, scheduler: str | None = None, **kwargs: Any) -> Iterator[Any]:
     """A Dask ``Client`` for the duration of a ``with`` block.
@@ -63,11 +79,13 @@ def cluster(workers: int = 2, scheduler: str | None = None, **kwargs: Any) -> It
     Parameters
     ----------
     workers : int
-        Worker processes of a new ``LocalCluster`` (one thread each: the matcher holds the GIL).
+        Worker processes of a new ``LocalCluster`` (one thread each: the matcher holds the GIL); at
+        most :func:`available_cores` (more is capped there, with a warning).
     scheduler : str, optional
         Address of an existing scheduler (``"tcp://HOST:PORT"``), e.g. one started by
         dask-jobqueue on an HPC system, dask-kubernetes or Dask Gateway. ``workers`` is then ignored:
-        the cluster is managed where it was created.
+        the cluster is managed where it was created. A :class:`FramingError` when it does not answer
+        within :data:`CONNECT_TIMEOUT` seconds.
     **kwargs
         Passed to ``LocalCluster`` (e.g. ``memory_limit="2GB"``).
 
@@ -80,14 +98,24 @@ def cluster(workers: int = 2, scheduler: str | None = None, **kwargs: Any) -> It
     if scheduler is not None:
         if not isinstance(scheduler, str) or "://" not in scheduler:
             raise FramingError(f"scheduler must be an address such as 'tcp://10.0.0.5:8786', got {scheduler!r}")
-        client = Client(scheduler)
+        try:  # a few seconds, not Dask's 30 s, to say that nothing answers there
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise FramingError(f"cannot connect to the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT:g} s "
+                               f"({' '.join(str(exc).split())[:200]}); start the scheduler or check its address, "
+                               "or run without --scheduler") from None
         try:
             yield client
         finally:
             client.close()
         return
-    if not isinstance(workers, int) or workers < 1:
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise FramingError(f"workers must be a positive integer, got {workers!r}")
+    cores = available_cores()
+    if workers > cores:
+        warnings.warn(f"workers={workers} (--workers): only {cores} CPU core(s) available here; starting {cores} "
+                      "Dask worker process(es) (more would add memory, not speed)", stacklevel=3)
+        workers = cores
     kwargs.setdefault("dashboard_address", ":0")
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, **kwargs)
     client = Client(local)

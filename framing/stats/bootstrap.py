@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.stats.checks import check_ci, check_positive_int, check_values, long_table, quantiles
+from framing.stats.checks import check_ci, check_positive_int, check_seed, check_values, long_table, quantiles
 
 __all__ = ["bootstrap_shares", "bootstrap_index"]
 
@@ -96,7 +96,7 @@ def _bootstrap_setup(doc_counts, groups, levels, n_boot, ci, seed):
     observed = np.zeros((n_groups, X.shape[1]))
     np.add.at(observed, codes, X)
     n_docs = np.bincount(codes, minlength=n_groups)
-    sums = _bootstrap_sums(X, codes, n_groups, n_boot, np.random.default_rng(seed))
+    sums = _bootstrap_sums(X, codes, n_groups, n_boot, np.random.default_rng(check_seed(seed)))
     return ci, X, cats, labels, observed, n_docs, sums
 
 

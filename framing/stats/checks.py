@@ -16,7 +16,8 @@ import pandas as pd
 
 from framing.errors import FramingError
 
-__all__ = ["check_values", "as_counts", "check_ci", "check_positive_int", "quantiles", "as_matrix", "long_table"]
+__all__ = ["check_values", "as_counts", "check_ci", "check_positive_int", "check_seed", "quantiles", "as_matrix",
+           "long_table"]
 
 
 def check_values(values: np.ndarray, name: str, labels=None) -> np.ndarray:
@@ -67,6 +68,13 @@ def check_positive_int(value, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise FramingError(f"{name}: expected an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def check_seed(seed) -> int | None:
+    """``seed`` of a random draw: None (fresh randomness) or a whole number >= 0 (numpy refuses others)."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise FramingError(f"seed: expected a whole number >= 0 (or None for fresh randomness), got {seed!r}")
+    return None if seed is None else int(seed)
 
 
 def quantiles(draws: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:

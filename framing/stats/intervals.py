@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.stats.checks import as_matrix, check_ci, check_positive_int, check_values, long_table, quantiles
+from framing.stats.checks import (
+    as_matrix,
+    check_ci,
+    check_positive_int,
+    check_seed,
+    check_values,
+    long_table,
+    quantiles,
+)
 
 __all__ = ["wilson_interval", "dirichlet_interval"]
 
@@ -89,7 +97,7 @@ def dirichlet_interval(counts_matrix, ci: float = 0.95, n_draws: int = 4000, see
     ci = check_ci(ci)
     n_draws = check_positive_int(n_draws, "n_draws")
     X, groups, cats = as_matrix(counts_matrix, "counts_matrix")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     r, k = X.shape
     lo = np.full((r, k), np.nan)
     hi = np.full((r, k), np.nan)

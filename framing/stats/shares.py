@@ -31,7 +31,7 @@ import numpy as np
 
 from framing.errors import FramingError
 from framing.stats.bootstrap import bootstrap_index, bootstrap_shares
-from framing.stats.checks import check_ci, check_positive_int, quantiles
+from framing.stats.checks import check_ci, check_positive_int, check_seed, quantiles
 from framing.stats.intervals import dirichlet_interval, wilson_interval
 from framing.stats.stance_counts import StanceCounts, group_matrices, prepare_stance_counts
 from framing.vocabulary import STANCES
@@ -271,7 +271,7 @@ def legitimacy_index(features_or_matches, *, by=("outlet",), referent=None, voic
 def _dirichlet_index(M, w, ci, n_draws, seed):
     ci = check_ci(ci)
     n_draws = check_positive_int(n_draws, "n_boot")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     draws = rng.gamma(M[None, :, :] + 0.5, size=(n_draws, *M.shape))
     idx = (draws / draws.sum(axis=2, keepdims=True)) @ w
     lo, hi = quantiles(idx, ci)
