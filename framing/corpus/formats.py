@@ -4,19 +4,21 @@ articles and of news-please ``.json`` files: :mod:`framing.corpus.folders`).
 Every reader yields :class:`RawRecord` values in file order: a record (a dict of the file's own
 field names, not yet validated) or, for a line that cannot be a record, the problem. A problem that
 makes the rest of the file unreadable raises :class:`~framing.errors.CorpusError` instead.
-:func:`open_records` picks the reader for a path.
+:func:`open_records` picks the reader for a path. JSON and JSON Lines are read by
+:mod:`framing.corpus.jsonfile`. No line longer than ``max_record_bytes`` is held in memory (see
+:class:`~framing.corpus.textfile.TextFile`); a table field is capped likewise.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from framing.corpus.textfile import Line, TextFile
+from framing.corpus.jsonfile import json_records, jsonl_records
+from framing.corpus.records import OpenedCorpus, RawRecord, bad_record
+from framing.corpus.textfile import MAX_RECORD_BYTES, Line, TextFile
 from framing.errors import CorpusError
 
 __all__ = ["RawRecord", "OpenedCorpus", "open_records", "table_records", "SUPPORTED_FORMATS",
@@ -28,114 +30,6 @@ SUPPORTED_FORMATS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt
 
 #: news-please field names -> corpus names (the default ``columns=`` of ``.json`` input)
 NEWS_PLEASE_COLUMNS = {"maintext": "text", "date_publish": "date", "source_domain": "outlet"}
-
-
-class RawRecord(NamedTuple):
-    """One record as read, before validation.
-
-    ``record`` is the dict of fields, or None when the record could not be read; then ``problem``
-    says why and ``field`` names the field at fault (None when the whole record is bad).
-    """
-
-    source: str
-    line: int
-    record: dict[str, Any] | None
-    field: str | None = None
-    problem: str | None = None
-
-
-class OpenedCorpus(NamedTuple):
-    """What :func:`open_records` found: the raw records, the format's default column mapping and the
-    stem of generated ``doc_id`` values."""
-
-    records: Iterator[RawRecord]
-    defaults: dict[str, str]
-    stem: str
-
-
-def _bad(source: str, line: int, problem: str, field: str | None = None) -> RawRecord:
-    return RawRecord(source, line, None, field, problem)
-
-
-def _jsonl_records(tf: TextFile) -> Iterator[RawRecord]:
-    for lineno, raw_line, bad in tf.lines():
-        if bad:
-            yield _bad(tf.name, lineno, bad)
-            continue
-        line = raw_line.replace("\x00", "").strip()
-        if not line:
-            continue
-        try:
-            obj = json.loads(line, strict=False)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            msg = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "nested too deep"
-            yield _bad(tf.name, lineno, f"malformed JSON ({msg}); fix or remove the line")
-            continue
-        if not isinstance(obj, dict):
-            yield _bad(tf.name, lineno, f"expected a JSON object {{...}} per line, found a "
-                                        f"{type(obj).__name__}; wrap the record in an object")
-            continue
-        yield RawRecord(tf.name, lineno, obj)
-
-
-def _json_records(tf: TextFile) -> Iterator[RawRecord]:
-    parts: list[str] = []
-    problems: list[tuple[int, str]] = []
-    for one in tf.lines():
-        parts.append(one.text)
-        if one.problem:
-            problems.append((one.number, one.problem))
-    if problems:
-        number, problem = problems[0]
-        raise CorpusError(problem, source=tf.name, line=number)
-    text = "".join(parts).replace("\x00", "")
-    start = len(text) - len(text.lstrip())
-    if text[start:start + 1] == "{":
-        try:
-            obj = json.loads(text, strict=False)
-        except json.JSONDecodeError as exc:
-            if exc.msg != "Extra data":
-                raise CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno})", source=tf.name,
-                                  line=exc.lineno) from None
-            yield from _jsonl_records(tf)  # one object per line, named .json
-            return
-        yield RawRecord(tf.name, text.count("\n", 0, start) + 1, obj)
-        return
-    if text[start:start + 1] != "[":
-        raise CorpusError("expected a JSON list of article objects [{...}, ...] (or JSON Lines); found "
-                          f"{text[start:start + 20]!r}", source=tf.name, line=text.count("\n", 0, start) + 1)
-    decoder = json.JSONDecoder(strict=False)
-    pos, line, counted = start + 1, 1, 0
-
-    def skip(p: int) -> int:
-        while p < len(text) and text[p] in " \t\r\n":
-            p += 1
-        return p
-
-    pos = skip(pos)
-    if text[pos:pos + 1] == "]":
-        return
-    while True:
-        line += text.count("\n", counted, pos)
-        counted = pos
-        try:
-            obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno}); the list cannot be read "
-                              "past this point", source=tf.name, line=exc.lineno) from None
-        if isinstance(obj, dict):
-            yield RawRecord(tf.name, line, obj)
-        else:
-            yield _bad(tf.name, line, f"expected a JSON object in the list, found a {type(obj).__name__}")
-        pos = skip(end)
-        if text[pos:pos + 1] == ",":
-            pos = skip(pos + 1)
-        elif text[pos:pos + 1] == "]":
-            return
-        else:
-            line += text.count("\n", counted, pos)
-            raise CorpusError("malformed JSON list: expected ',' or ']' between items", source=tf.name,
-                              line=line)
 
 
 def _sniff_delimiter(header: str, suffix: str) -> str:
@@ -159,10 +53,10 @@ def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
         for line in _chain_one(first, lines):
             if line.problem:
                 bad_lines[line.number] = line.problem
-            yield line.text
+            yield line.text or "\n"  # a line skipped unread still counts as a line
 
     old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1, tf.max_record_bytes))
     try:
         reader = csv.reader(feed(), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
         try:
@@ -189,24 +83,29 @@ def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
             except csv.Error as exc:
                 start = prev + 1
                 if "end of data" in str(exc):
-                    yield _bad(tf.name, start, (
+                    yield bad_record(tf.name, start, (
                         "unbalanced quote: a quoted field starting in this record never closes, so the "
                         f"rest of the file (lines {start}-{reader.line_num}) cannot be split into records; "
                         "close or escape the quote (\"\" inside quoted fields)"))
                     return
-                yield _bad(tf.name, start, (
-                    f"malformed CSV record spanning lines {start}-{reader.line_num} ({exc}): likely an "
-                    "unbalanced or stray quote; close it, or double quotes inside quoted fields (\"\")"))
+                if "field larger than field limit" in str(exc):
+                    problem = (f"a field of the record starting on line {start} is over the cap of "
+                               f"{tf.max_record_bytes:,} characters; split it, or raise the cap (--max-record-mb "
+                               "on the command line, max_record_bytes= in Python)")
+                else:
+                    problem = (f"malformed CSV record spanning lines {start}-{reader.line_num} ({exc}): likely an "
+                               "unbalanced or stray quote; close it, or double quotes inside quoted fields (\"\")")
+                yield bad_record(tf.name, start, problem)
                 prev = reader.line_num
                 continue
             start, prev = prev + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
             bad = next((bad_lines[n] for n in range(start, prev + 1) if n in bad_lines), None)
+            if not bad and (not row or (len(row) == 1 and not row[0].strip())):
+                continue
             if bad:
-                yield _bad(tf.name, start, bad)
+                yield bad_record(tf.name, start, bad)
             elif len(row) != len(header):
-                yield _bad(tf.name, start, f"expected {len(header)} fields as in the header, found "
+                yield bad_record(tf.name, start, f"expected {len(header)} fields as in the header, found "
                                            f"{len(row)}; check delimiters and quoting")
             else:
                 yield RawRecord(tf.name, start, dict(zip(header, row, strict=True)))
@@ -228,6 +127,11 @@ def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
         pf = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise CorpusError(f"not a readable Parquet file ({exc})", source=name) from None
+    names = pf.schema_arrow.names
+    dupes = sorted({c for c in names if names.count(c) > 1})
+    if dupes:
+        raise CorpusError(f"duplicate column names {dupes}: only one of each could be read; rename them "
+                          "(e.g. with pyarrow's Table.rename_columns)", source=name, field=dupes[0])
     if pf.metadata.num_rows == 0:
         raise CorpusError("the Parquet file has no rows", source=name)
     row = 0
@@ -241,10 +145,12 @@ def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
                           line=row + 1) from None
 
 
-def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCorpus:
-    """Open a corpus file or directory: its raw records (lazily), default mapping and id stem.
+def open_records(path: Path, encoding: str | None, batch_size: int,
+                 max_record_bytes: int = MAX_RECORD_BYTES) -> OpenedCorpus:
+    """Open a corpus file: its raw records (lazily), default mapping and id stem.
 
-    ``batch_size`` sets the Parquet record batches read at a time. Raises
+    ``batch_size`` sets the Parquet record batches read at a time; a line (a field of a table) longer
+    than ``max_record_bytes`` is a reject, skipped unread. Raises
     :class:`~framing.errors.CorpusError` for a missing path, an unsupported format, a directory
     mixing ``.txt`` and ``.json`` files, and a file that is not readable text (see
     :class:`~framing.corpus.textfile.TextFile`).
@@ -264,10 +170,11 @@ def open_records(path: Path, encoding: str | None, batch_size: int) -> OpenedCor
             raise CorpusError("compressed Parquet (.parquet.gz) is not supported; decompress it", source=name)
         return OpenedCorpus(_parquet_records(path, batch_size), {}, stem)
     if suffix in (".jsonl", ".ndjson"):
-        return OpenedCorpus(_jsonl_records(TextFile(path, encoding)), {}, stem)
+        return OpenedCorpus(jsonl_records(TextFile(path, encoding, max_record_bytes)), {}, stem)
     if suffix == ".json":
-        return OpenedCorpus(_json_records(TextFile(path, encoding)), dict(NEWS_PLEASE_COLUMNS), stem)
+        return OpenedCorpus(json_records(TextFile(path, encoding, max_record_bytes)), dict(NEWS_PLEASE_COLUMNS),
+                            stem)
     if suffix in (".csv", ".tsv", ".tab", ".txt"):
-        return OpenedCorpus(table_records(TextFile(path, encoding), suffix), {}, stem)
+        return OpenedCorpus(table_records(TextFile(path, encoding, max_record_bytes), suffix), {}, stem)
     raise CorpusError(f"unsupported file type {suffix or path.name!r}; supported: "
                       f"{', '.join(SUPPORTED_FORMATS)}", source=name)
