@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from framing.cli.parser import UsageError, parse_columns
+from framing.cli.parser import UsageError, read_options
 from framing.errors import CorpusError, FramingError
 
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "analysis_config", "leave_nothing"]
@@ -109,7 +109,7 @@ def _read(a: Args) -> Any:
     """Read the corpus as ``--errors`` says; with collect, the account goes to stderr."""
     from framing.corpus.reader import read_corpus, rejects
 
-    df = read_corpus(a.corpus, errors=a.errors, columns=parse_columns(a.columns))
+    df = read_corpus(a.corpus, errors=a.errors, **read_options(a))
     if a.errors == "collect":
         rej = rejects(df)
         print(f"read {df.attrs.get('n_read', len(df) + len(rej))} · accepted {len(df)} · rejected {len(rej)}",
@@ -186,7 +186,7 @@ def analysis_config(a: Args) -> Any:
 
     values = {"lexicon": a.lexicon, "out": a.out, "by": a.by, "freq": a.freq, "voice": a.voice, "force": a.force,
               "batch_size": a.batch_size, "errors": "raise" if a.strict else a.errors,
-              "columns": parse_columns(a.columns), "workers": a.workers, "scheduler": a.scheduler,
+              **read_options(a), "workers": a.workers, "scheduler": a.scheduler,
               "method": a.method, "n_boot": a.n_boot, "seed": a.seed, "top": a.top,
               "copies": "keep" if a.keep_copies else "exclude"}
     try:
@@ -321,7 +321,7 @@ def _cmd_validate(a: Args) -> int:
 
     _check_outputs(a)
     with leave_nothing(_csv_target(a.rejects)):
-        df = read_corpus(a.corpus, errors=a.errors, columns=parse_columns(a.columns))
+        df = read_corpus(a.corpus, errors=a.errors, **read_options(a))
         rej = rejects(df)
         n_read = int(df.attrs.get("n_read", len(df) + len(rej)))
         print(f"read {n_read} · accepted {len(df)} · rejected {len(rej)}")

@@ -9,7 +9,7 @@ import argparse
 
 from framing.vocabulary import VOICES
 
-__all__ = ["build_parser", "UsageError", "parse_columns", "METHOD_CHOICES"]
+__all__ = ["build_parser", "UsageError", "parse_columns", "read_options", "METHOD_CHOICES"]
 
 #: ``--method``: :data:`framing.analyses.compare.METHODS`, spelled out so that the parser loads no pandas
 METHOD_CHOICES = ("log_odds", "g2", "chi2", "log_ratio")
@@ -34,6 +34,22 @@ def parse_columns(pairs: list[str] | None) -> dict[str, str] | None:
     return mapping or None
 
 
+def read_options(a: argparse.Namespace) -> dict:
+    """``--columns``, ``--encoding`` and ``--max-record-mb`` as keyword arguments of
+    :func:`framing.read_corpus` (the cap only when given).
+
+    >>> read_options(argparse.Namespace(columns=["body=text"], encoding="cp1256", max_record_mb=0.5))
+    {'columns': {'body': 'text'}, 'encoding': 'cp1256', 'max_record_bytes': 524288}
+    """
+    options: dict = {"columns": parse_columns(a.columns), "encoding": getattr(a, "encoding", None)}
+    mb = getattr(a, "max_record_mb", None)
+    if mb is not None:
+        if not mb > 0 or int(mb * 2**20) < 1:
+            raise UsageError(f"--max-record-mb: expected a positive number of megabytes, got {mb:g}")
+        options["max_record_bytes"] = int(mb * 2**20)
+    return options
+
+
 def _version() -> str:
     from framing import __version__
 
@@ -49,6 +65,12 @@ def _add_corpus(p: argparse.ArgumentParser, errors: str = "raise", rejects: bool
                    help="bad records: 'raise' stops at the first with its file, line, field and fix; "
                         "'collect' sets them aside (counted, with their reasons) and goes on "
                         f"(default: {errors})")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="text encoding of the corpus, a Python codec name such as utf-8, cp1256 or utf-16 "
+                        "(default: detected)")
+    p.add_argument("--max-record-mb", type=float, metavar="MB",
+                   help="the longest record read, in megabytes (default 40): a longer line or article file is "
+                        "rejected without being read into memory")
     if rejects:
         p.add_argument("--rejects", metavar="FILE",
                        help="with --errors collect, write the records set aside and their reasons to this "
@@ -150,6 +172,7 @@ def _add_lexicon_commands(sub: argparse._SubParsersAction) -> None:
                    help="with --corpus: stop at a bad record (default) or collect rejects and go on")
     c.add_argument("--columns", action="append", metavar="SRC=DST",
                    help="with --corpus: map a column of the file to one of ours, e.g. --columns body=text")
+    c.add_argument("--encoding", metavar="NAME", help="with --corpus: its text encoding (default: detected)")
 
 
 def build_parser() -> argparse.ArgumentParser:

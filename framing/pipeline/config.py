@@ -17,6 +17,7 @@ framing.pipeline.config.ConfigError: freq: expected a pandas frequency such as '
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
 import socket
@@ -29,6 +30,8 @@ from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from framing.analyses.compare import METHODS
+from framing.corpus.textfile import MAX_RECORD_BYTES
+from framing.corpus.validate import check_record_cap
 from framing.errors import CorpusError, FramingError
 from framing.lexicon.load import Lexicon, load_lexicon
 from framing.vocabulary import CATEGORY_PREFIX, LABEL_PREFIX, check_by, check_voice, period_offset
@@ -113,6 +116,16 @@ def check_group_by(by: object) -> str:
         raise ConfigError(f"by: {by!r} is {_NOT_GROUPS[by]}")
     _as_config_error(check_by, by)
     return by
+
+
+def _check_encoding(encoding: object) -> None:
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)  # type: ignore[arg-type]
+    except (LookupError, TypeError):
+        raise ConfigError(f"encoding: unknown encoding {encoding!r}; use a Python codec name such as 'utf-8', "
+                          "'utf-16' or 'cp1256' (or None to detect it)") from None
 
 
 def _check_columns(columns: object) -> None:
@@ -220,6 +233,8 @@ class AnalysisConfig:
     batch_size: int = 5000
     errors: str = "collect"
     columns: Mapping[str, str] | None = field(default=None, hash=False)
+    encoding: str | None = None
+    max_record_bytes: int = MAX_RECORD_BYTES
     workers: int | None = None
     scheduler: str | None = None
     method: str = "log_odds"
@@ -245,6 +260,8 @@ class AnalysisConfig:
                               f"in memory; the default 5,000 keeps it small), got {self.batch_size!r}")
         _check_choice("errors", self.errors, _ERRORS)
         _check_columns(self.columns)
+        _check_encoding(self.encoding)
+        _as_config_error(check_record_cap, self.max_record_bytes)
         _check_dask(self.workers, self.scheduler)
         _check_choice("method", self.method, tuple(METHODS))
         _positive("n_boot", self.n_boot, "a number of bootstrap replicates")
@@ -276,8 +293,14 @@ class AnalysisConfig:
         return Path(self.out)
 
     def read_options(self) -> dict:
-        """How the corpus is read: ``errors``, ``columns`` (a plain dict) and ``batch_size``."""
-        return {"errors": self.errors, "columns": self.column_map(), "batch_size": self.batch_size}
+        """How the corpus is read: ``errors``, ``columns`` (a plain dict) and ``batch_size``; ``encoding`` and
+        ``max_record_bytes`` when not the defaults."""
+        options = {"errors": self.errors, "columns": self.column_map(), "batch_size": self.batch_size}
+        if self.encoding is not None:
+            options["encoding"] = self.encoding
+        if self.max_record_bytes != MAX_RECORD_BYTES:
+            options["max_record_bytes"] = self.max_record_bytes
+        return options
 
     def column_map(self) -> dict | None:
         """``columns`` as a plain dict (None when not given)."""

@@ -32,7 +32,7 @@ def _find_copies(corpus: Any, config: AnalysisConfig, clock: Clock, ex: Extracti
     """Read the corpus here (bad records set aside) to find the wire copies; their doc_id, sorted."""
     with clock("reading"), progress_bar(progress, desc="reading", unit=" docs") as bar:
         held = []
-        for b in iter_corpus(corpus, batch_size=config.batch_size, errors="collect", columns=config.column_map()):
+        for b in iter_corpus(corpus, **dict(config.read_options(), errors="collect")):
             bar.update(len(b))
             if len(b):
                 held.append(b)

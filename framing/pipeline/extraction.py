@@ -72,7 +72,10 @@ class StreamWriter:
         self.wrote_header = True
         table = pa.Table.from_pandas(df, preserve_index=False)
         if self.pq_writer is None or self.schema is None:
-            self.schema = table.schema.remove_metadata()
+            # a column with no value in the first batch (category of label matches) is text, not "null":
+            # a later batch holding text could not be cast to null
+            self.schema = pa.schema([f.with_type(pa.large_string()) if pa.types.is_null(f.type) else f
+                                     for f in table.schema.remove_metadata()])
             self.pq_writer = pq.ParquetWriter(self.pq_tmp, self.schema)
         self.pq_writer.write_table(table.cast(self.schema).replace_schema_metadata(None))
 
