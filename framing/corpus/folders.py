@@ -125,12 +125,13 @@ def _notice(root: Path, listing: Listing, other: list[Path]) -> None:
     name = shown(root)
     hidden = listing.hidden_files + listing.hidden_folders
     if hidden:
-        warnings.warn(f"{name}: skipped {_plural(len(listing.hidden_files), 'hidden file')} and "
-                      f"{_plural(len(listing.hidden_folders), 'hidden folder')} (names starting with '.': "
+        counts = [_plural(len(found), kind) for found, kind in ((listing.hidden_files, "hidden file"),
+                                                                (listing.hidden_folders, "hidden folder")) if found]
+        warnings.warn(f"{name}: skipped {' and '.join(counts)} (names starting with '.': "
                       f"{_examples(sorted(hidden))}); rename them to read them", UserWarning, stacklevel=4)
     if other:
-        warnings.warn(f"{name}: {_plural(len(other), 'file')} of other formats were not read "
-                      f"({_examples(other)}): read them separately", UserWarning, stacklevel=4)
+        warnings.warn(f"{name}: {_plural(len(other), 'file')} of other formats {'was' if len(other) == 1 else 'were'} "
+                      f"not read ({_examples(other)}): read them separately", UserWarning, stacklevel=4)
     if listing.links:
         warnings.warn(f"{name}: {_plural(len(listing.links), 'symbolic link')} to folders not followed "
                       f"({_examples(listing.links)}): pass the folder itself, or copy its files in",

@@ -53,6 +53,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framing.corpus.dates import DateColumn
 from framing.corpus.folders import open_folder
 from framing.corpus.formats import SUPPORTED_FORMATS, open_records
 from framing.corpus.rejected import Rejects, as_rejects, rejects
@@ -101,6 +102,7 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
     """
     mapping = check_args(errors, columns, batch_size)
     check_record_cap(max_record_bytes)
+    DateColumn(dayfirst)  # checks dayfirst before anything is read
     path = Path(path)
     raws, defaults, stem = (open_folder(path, encoding) if path.is_dir()
                             else open_records(path, encoding, batch_size, max_record_bytes))
