@@ -40,25 +40,39 @@ def _sniff_delimiter(header: str, suffix: str) -> str:
     return best if counts[best] else ","
 
 
+class _Feed:
+    """A table's lines for :func:`csv.reader`: the number of the last line given, the quotes (``"``) given
+    since ``quotes`` was last set to 0 (odd: inside a quoted field) and the lines that did not read."""
+
+    def __init__(self, lines: Iterator[Line]):
+        self.lines, self.n, self.quotes = lines, 0, 0
+        self.bad: dict[int, str] = {}
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.n = line.number
+        if line.problem:
+            self.bad[line.number] = line.problem
+        self.quotes += line.text.count('"')
+        return line.text or "\n"  # a line skipped unread still counts as a line
+
+
 def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
-    """The rows of a delimited table (header first) as records keyed by the header's names."""
+    """The rows of a delimited table (header first) as records keyed by the header's names. A field longer
+    than ``tf.max_record_bytes`` characters is a reject; reading goes on after the end of its record."""
     lines = tf.lines()
-    bad_lines: dict[int, str] = {}
     first = next(lines, None)
     if first is None:
         raise CorpusError("the file is empty: expected a header line", source=tf.name)
     delimiter = _sniff_delimiter(first.text.splitlines()[0] if first.text else "", suffix)
-
-    def feed() -> Iterator[str]:
-        for line in _chain_one(first, lines):
-            if line.problem:
-                bad_lines[line.number] = line.problem
-            yield line.text or "\n"  # a line skipped unread still counts as a line
-
+    feed = _Feed(_chain_one(first, lines))
     old_limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1, tf.max_record_bytes))
     try:
-        reader = csv.reader(feed(), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+        reader = csv.reader(feed, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -74,8 +88,9 @@ def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
             raise CorpusError(f"found a single column {header!r} with delimiter {delimiter!r}: a table "
                               "needs at least 'text' and 'outlet' (a .txt article? put such files in a "
                               "directory and pass the directory)", source=tf.name, line=1)
-        prev = reader.line_num
+        prev = feed.n
         while True:
+            feed.quotes = 0
             try:
                 row = next(reader)
             except StopIteration:
@@ -85,28 +100,30 @@ def table_records(tf: TextFile, suffix: str) -> Iterator[RawRecord]:
                 if "end of data" in str(exc):
                     yield bad_record(tf.name, start, (
                         "unbalanced quote: a quoted field starting in this record never closes, so the "
-                        f"rest of the file (lines {start}-{reader.line_num}) cannot be split into records; "
+                        f"rest of the file (lines {start}-{feed.n}) cannot be split into records; "
                         "close or escape the quote (\"\" inside quoted fields)"))
                     return
                 if "field larger than field limit" in str(exc):
-                    problem = (f"a field of the record starting on line {start} is over the cap of "
-                               f"{tf.max_record_bytes:,} characters; split it, or raise the cap (--max-record-mb "
-                               "on the command line, max_record_bytes= in Python)")
+                    while feed.quotes % 2 and next(feed, None) is not None:
+                        pass  # to the end of the quoted field, unread
+                    problem = (f"a field of the record on lines {start}-{feed.n} is over the cap of "
+                               f"{tf.max_record_bytes:,} characters for one record; split it, or raise the cap "
+                               "(--max-record-mb on the command line, max_record_bytes= in Python)")
                 else:
-                    problem = (f"malformed CSV record spanning lines {start}-{reader.line_num} ({exc}): likely an "
+                    problem = (f"malformed CSV record spanning lines {start}-{feed.n} ({exc}): likely an "
                                "unbalanced or stray quote; close it, or double quotes inside quoted fields (\"\")")
                 yield bad_record(tf.name, start, problem)
-                prev = reader.line_num
+                prev = feed.n
                 continue
-            start, prev = prev + 1, reader.line_num
-            bad = next((bad_lines[n] for n in range(start, prev + 1) if n in bad_lines), None)
+            start, prev = prev + 1, feed.n
+            bad = next((feed.bad[n] for n in range(start, prev + 1) if n in feed.bad), None)
             if not bad and (not row or (len(row) == 1 and not row[0].strip())):
                 continue
             if bad:
                 yield bad_record(tf.name, start, bad)
             elif len(row) != len(header):
                 yield bad_record(tf.name, start, f"expected {len(header)} fields as in the header, found "
-                                           f"{len(row)}; check delimiters and quoting")
+                                                 f"{len(row)}; check delimiters and quoting")
             else:
                 yield RawRecord(tf.name, start, dict(zip(header, row, strict=True)))
     finally:

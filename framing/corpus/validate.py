@@ -297,8 +297,14 @@ class Validator:
                 out.append(s if s is not None else "")
             columns[name] = out
         for name in extras:
-            columns[name] = cleaned(name, markup=False)
-        dates, date_problems = self.dates.parse([rec.get("date") for rec in recs], [raws[p].source for p in good],
+            columns[name] = [float(v) if isinstance(v, JsonConstant) else v for v in cleaned(name, markup=False)]
+        raw_dates = [rec.get("date") for rec in recs]
+        for k, v in enumerate(raw_dates):
+            if isinstance(v, JsonConstant):
+                problems.setdefault(good[k], _Problem("date", f"found the literal {v.literal} (not JSON) for a date; "
+                                                              "write null for an unknown date"))
+                raw_dates[k] = None
+        dates, date_problems = self.dates.parse(raw_dates, [raws[p].source for p in good],
                                                 [raws[p].line for p in good])
         for k, p in enumerate(date_problems):
             if p:
