@@ -117,3 +117,11 @@ def test_lint_config_has_no_blanket_ignores():
     assert set(per_file) <= {"framing/charts.py", "framing/report.py", "framing/simulate.py"}
     assert all(codes and all(code[0].isalpha() and code[-1].isdigit() for code in codes)
                for codes in per_file.values())
+
+
+def test_all_lists_exactly_the_lazy_exports():
+    import framing
+
+    expected = {*framing._EXPORTS, *framing._SUBMODULES, "__version__"}
+    assert set(framing.__all__) == expected, sorted(set(framing.__all__) ^ expected)
+    assert list(framing.__all__) == sorted(framing.__all__)
