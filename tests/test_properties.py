@@ -85,3 +85,81 @@ def test_matches_of_one_kind_do_not_overlap(text):
         spans = sorted((m.start, m.end) for m in matches if m.kind == kind)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
         assert all(m.referent is not None for m in matches if m.kind == "label")
+
+
+# --- lexicon YAML: the limited loader reads what PyYAML's safe loader reads -------------------------------------
+yaml_plain = st.recursive(
+    st.one_of(st.text(max_size=8), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.dates()),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30)
+
+
+# line breaks PyYAML's dumper writes raw (allow_unicode) and its reader then folds: not a round trip
+BREAKS = "\x85\u2028\u2029"
+
+
+def _paths(value, path=""):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            p = f"{path}.{k}" if path else str(k)
+            yield p
+            yield from _paths(v, p)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield f"{path}[{i}]"
+            yield from _paths(v, f"{path}[{i}]")
+
+
+@SETTINGS
+@given(value=yaml_plain, shared=st.booleans(), flow=st.sampled_from([None, True, False]))
+def test_lexicon_yaml_reads_as_safe_load(value, shared, flow):
+    import yaml
+
+    from framing.lexicon.load import parse_lexicon_yaml
+
+    doc = {"a": value, "b": value} if shared else value  # shared: dumped as an anchor and an alias
+    text = yaml.safe_dump(doc, allow_unicode=True, default_flow_style=flow)
+    data, lines = parse_lexicon_yaml(text, "<test>")
+    assert data == yaml.safe_load(text)
+    if any(ch in text for ch in BREAKS):
+        return
+    assert data == doc
+    if not any(ch in k for k in _keys(doc) for ch in ".[]"):  # dotted paths are unambiguous
+        for p in _paths(doc):
+            assert 1 <= lines[p] <= text.count("\n") + 1, p
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _keys(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _keys(v)
+
+
+label_text = st.lists(st.one_of(st.sampled_from(["$", "$x$", "{", "}", "{0}", "%s", "\\", "\u200f", "\u202e", "ـ",
+                                                 "قوات", "حفتر", " ", "\t", "'", '"', "#", ": ", "- ", "&a", "*a",
+                                                 "!!", "%", "@", "`"]),
+                                st.text(max_size=3)), min_size=1, max_size=12).map("".join)
+
+
+@SETTINGS
+@given(label=label_text, description=label_text)
+def test_lexicon_text_survives_a_yaml_file(tmp_path_factory, label, description):
+    """Display labels and descriptions of any text (``$…$``, ``{``, marks) come back as written."""
+    import yaml
+
+    from framing.lexicon.load import load_lexicon
+
+    data = {"name": "prop", "description": description,
+            "referents": {"camp": {"label": label, "aliases": ["حفتر"], "labels": {"neutral": ["قوات"]}}}}
+    path = tmp_path_factory.mktemp("lx") / "prop.yaml"
+    text = yaml.safe_dump(data, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    lex = load_lexicon(path)
+    if any(ch in text for ch in BREAKS):
+        label, description = yaml.safe_load(text)["referents"]["camp"]["label"], yaml.safe_load(text)["description"]
+    assert lex.display_name("camp") == (label.strip() or "camp")
+    assert lex.description == description.strip()

@@ -114,18 +114,18 @@ class _LexiconLoader(yaml.SafeLoader):
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:  # a date like 2020-13-45, an integer past Python's digits
-            value = str(node.value)
+        except (_Refused, yaml.YAMLError):
+            raise
+        except Exception as exc:  # PyYAML's own value errors: 2020-13-45, 5000 digits, an empty !!int
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            kind = {"int": "integer", "timestamp": "date", "float": "number"}.get(tag, tag)
+            value = str(node.value) if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
             shown = value if len(value) <= 40 else value[:20] + "…" + value[-10:]
-            tag = node.tag.rsplit(":", 1)[-1]
-            kind = {"int": "integer", "timestamp": "date"}.get(tag, tag)
-            if tag == "timestamp":
-                fix = "write a real date (YYYY-MM-DD)"
-            elif tag == "int":
-                fix = "write a smaller number, or quote it to keep it as text"
-            else:
-                fix = "quote it to keep it as text"
-            raise _Refused(f"the value {shown!r} cannot be read as a YAML {kind} ({str(exc).split(';')[0]}); {fix}",
+            fix = {"timestamp": "write a real date (YYYY-MM-DD)",
+                   "int": "write a whole number of at most 4300 digits, or quote it to keep it as text"}.get(
+                tag, "quote it to keep it as text")
+            reason = str(exc).split(";")[0] or type(exc).__name__
+            raise _Refused(f"the value {shown!r} cannot be read as a YAML {kind} ({reason}); {fix}",
                            node.start_mark) from None
 
 

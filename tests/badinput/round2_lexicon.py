@@ -176,7 +176,8 @@ LEXICON_CASES_2 = [
              r"^line 3, column \d+$", slow=True),
     LexCase2("integer_too_long", "traceback", "ValueError: Exceeds the limit (4300 digits) (internal error)",
              _file(GOOD_LEXICON.replace("version: 1", "version: " + "9" * 5000)), "error",
-             r"the value '9+…9+' cannot be read as a YAML integer \(Exceeds the limit \(4300 digits\).*quote it",
+             r"the value '9+…9+' cannot be read as a YAML integer \(Exceeds the limit \(4300 digits\)"
+             r".*at most 4300 digits, or quote it",
              r"^line 2, column 10$"),
     LexCase2("impossible_date", "traceback", "ValueError: month must be in 1..12 (internal error)",
              _file(GOOD_LEXICON.replace("- قوات", "- {term: قوات, valid: {from: 2020-13-45}}")), "error",
