@@ -422,3 +422,23 @@ def test_fuzz_txt_folder_byte_names(tmp_path_factory, outlets, files):
         assert df.attrs["n_read"] <= n
         for col in ("doc_id", "outlet"):
             assert not any("\ud800" <= ch <= "\udfff" for s in df[col] for ch in s)
+
+
+@FUZZ
+@given(name=st.one_of(odd_names, st.text(max_size=300)), suffix=st.sampled_from(["", ".yaml", ".yml"]),
+       exists=st.booleans())
+def test_fuzz_lexicon_path_names(tmp_path_factory, name, suffix, exists):
+    """Any name given as the lexicon: a bundled one, a file, or a LexiconError naming what was given."""
+    from framing.errors import LexiconError
+    from framing.lexicon.load import Lexicon, load_lexicon
+
+    folder = tmp_path_factory.mktemp("lx")
+    target = name.replace("/", "_").replace("\x00", "_") + suffix
+    path = folder / target
+    if exists and target and _usable(target):
+        path.write_text("name: fuzz\ncategories: {c: [ميليشيا]}\n", encoding="utf-8")
+    for given_as in (str(path), name + suffix):
+        try:
+            assert isinstance(load_lexicon(given_as), Lexicon)
+        except LexiconError as exc:
+            assert exc.source == given_as

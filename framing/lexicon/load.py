@@ -239,8 +239,13 @@ def load_lexicon(name_or_path: Lexicon | str | Path) -> Lexicon:
     path = Path(text)
     # a bare bundled name is the bundled lexicon even when a folder of that name exists here (an analyze --out)
     bundled = text in bundled_names()
-    if path.suffix in (".yaml", ".yml") or (path.exists() and not bundled) or "/" in text or "\\" in text:
-        if not path.is_file():
+    try:
+        exists, is_file = path.exists(), path.is_file()
+    except OSError as exc:  # a name too long for the file system
+        raise LexiconError(f"cannot use this path ({exc.strerror or exc}); give the path of a .yaml file",
+                           source=text) from None
+    if path.suffix in (".yaml", ".yml") or (exists and not bundled) or "/" in text or "\\" in text:
+        if not is_file:
             raise LexiconError("no such lexicon file; give the path of a .yaml file, or the name of a bundled "
                                f"lexicon ({', '.join(bundled_names())})", source=text)
         return _load_text(_read_file(path, text), source=text)

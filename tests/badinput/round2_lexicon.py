@@ -193,6 +193,8 @@ LEXICON_CASES_2 = [
     LexCase2("dollar_in_lexicon_name", "other", "already a clear error: names are identifiers (kept as a guard)",
              _file(GOOD_LEXICON.replace("name: toy", "name: $x$")), "error",
              r"'name' is required: letters, digits and underscores", r"^name \(line 1\)$"),
+    LexCase2("lexicon_path_too_long", "traceback", "OSError: File name too long (internal error, exit 1)",
+             lambda d: d / ("ل" * 200 + ".yaml"), "error", r"cannot use this path \(File name too long\)"),
     LexCase2("mathtext_labels_and_terms", "traceback", "loaded; analyze crashed in matplotlib's mathtext",
              _file(DOLLAR_LEXICON), "ok", check=_dollar_ok),
     LexCase2("shared_alias_lists", "other", "loaded (aliases that stay small are allowed; kept as a guard)",
