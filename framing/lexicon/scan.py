@@ -84,17 +84,20 @@ def text_hits(forms: CompiledForms, norm: str) -> list[tuple[int, int, tuple[int
 
 
 class CharTables:
-    """Per code point (all of Unicode): is it whitespace (``str.split``), a quotation mark, and what the
-    automaton sees of it (itself for a word character, what the regex ``\\w`` matches, else a space)."""
+    """Per code point of the Basic Multilingual Plane: is it whitespace (``str.split``), a quotation mark,
+    and what the automaton sees of it (itself for a word character — what the regex ``\\w`` matches:
+    ``str.isalnum()`` or ``_`` — else a space). Code points above U+FFFF are looked up as U+FFFF (no
+    word character, no space, no mark) and their view is fixed one by one."""
 
     __slots__ = ("quote", "space", "view")
 
     def __init__(self) -> None:
-        every = "".join(map(chr, range(0x110000)))
-        self.view = np.frombuffer(_NONWORD.sub(" ", every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        self.space = np.zeros(0x110000, dtype=bool)
-        self.space[[i for i, c in enumerate(every[:0x3001]) if c.isspace()]] = True  # none above U+3000
-        self.quote = np.zeros(0x110000, dtype=bool)
+        bmp = "".join(map(chr, range(0x10000)))
+        word = np.fromiter(map(str.isalnum, bmp), dtype=bool, count=0x10000)
+        word[ord("_")] = True
+        self.view = np.where(word, np.arange(0x10000, dtype=np.uint32), np.uint32(0x20))
+        self.space = np.fromiter(map(str.isspace, bmp), dtype=bool, count=0x10000)
+        self.quote = np.zeros(0x10000, dtype=bool)
         self.quote[[ord(c) for c in QUOTE_CHARS]] = True
 
 
@@ -106,6 +109,13 @@ def char_tables() -> CharTables:
     if not _TABLES:
         _TABLES.append(CharTables())
     return _TABLES[0]
+
+
+def _bmp(cps: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``(indices into a CharTables table, any code point above U+FFFF?)``: those are clipped to U+FFFF."""
+    if len(cps) and cps.max() > 0xFFFF:
+        return np.minimum(cps, 0xFFFF), True
+    return cps, False
 
 
 class BatchCounts(NamedTuple):
@@ -167,7 +177,7 @@ class _Chunk:
         tables = char_tables()
 
         # whitespace tokens (what str.split() counts), per document
-        space = np.take(tables.space, cps)
+        space = np.take(tables.space, _bmp(cps)[0])
         first_char = ~space
         first_char[1:] &= space[:-1]
         if starts[-1] < len(first_char):
@@ -185,10 +195,14 @@ class _Chunk:
         # both ends; the middle separator of each join blocks keys spanning two documents
         padded = np.empty(len(mapped) + 2, dtype=np.uint32)
         padded[0] = padded[-1] = 0x20
-        np.take(tables.view, mapped, out=padded[1:-1])
+        bmp, astral = _bmp(mapped)
+        np.take(tables.view, bmp, out=padded[1:-1])
+        if astral:
+            pos = np.flatnonzero(mapped > 0xFFFF)
+            padded[pos + 1] = [c if chr(c).isalnum() else 0x20 for c in mapped[pos].tolist()]
         padded[nend[:-1] + 2] = 1
         # quotation marks that open or close a word are dropped from the view (as in view())
-        quote_at = np.flatnonzero(np.take(tables.quote, mapped))
+        quote_at = np.flatnonzero(np.take(tables.quote, bmp))
         drop = quote_at[:0]
         if len(quote_at):
             # (the padding spaces stand for "no neighbour": a mark at either end is dropped)
