@@ -7,8 +7,9 @@ folder should be) is an :class:`OutputError` naming it, not an ``OSError``.
 
 CSV files are safe to open in a spreadsheet: a text cell (or column name) starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (:func:`csv_safe`, as OWASP recommends
-against CSV formula injection), so Excel or LibreOffice shows it as text instead of running it.
-Numbers are never changed, and Parquet files keep the raw values.
+against CSV formula injection), so Excel or LibreOffice shows it as text instead of running it, and a
+carriage return inside a cell is written as a line break. Numbers are never changed, and Parquet files
+keep the raw values.
 """
 
 from __future__ import annotations
@@ -189,7 +190,9 @@ def _formula_cell(v: Any) -> Any:
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` as written to CSV: text cells and column names that a spreadsheet would run as a formula
-    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``.
+    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``; a carriage
+    return inside a text cell is written as a line break (``\\n``: quoted, so the row stays one row,
+    where a bare ``\\r`` would end it in a spreadsheet and in most CSV readers).
 
     Only text is changed: a negative number stays a number (``-2``), the text ``"-2+3"`` becomes
     ``"'-2+3"``. ``df`` itself is not changed (a copy when anything is escaped).
@@ -208,10 +211,11 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
             s = s.astype(object)
         elif not (s.dtype == object or pd.api.types.is_string_dtype(s)):
             continue  # numbers, dates, booleans: never a formula
-        hit = _starts_formula(s)
-        if hit.any():
+        hit, cr = _unsafe(s)
+        if hit.any() or cr.any():
             values = s.to_numpy(dtype=object, copy=True)
             values[hit] = ["'" + v for v in values[hit]]
+            values[cr] = [v.replace("\r\n", "\n").replace("\r", "\n") for v in values[cr]]
             if out is df:
                 out = df.copy()
             out.isetitem(k, values)
@@ -222,14 +226,16 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _starts_formula(s: pd.Series) -> Any:
-    """Where ``s`` holds text a spreadsheet would run (a boolean array)."""
+def _unsafe(s: pd.Series) -> tuple[Any, Any]:
+    """Where ``s`` holds text a spreadsheet would run, and text with a carriage return (boolean arrays)."""
     import numpy as np
 
     try:
-        return s.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+        text = s.str
+        return (text.startswith(FORMULA_START, na=False).to_numpy(dtype=bool),
+                text.contains("\r", regex=False, na=False).to_numpy(dtype=bool))
     except AttributeError:  # no text at all in the column
-        return np.array([isinstance(v, str) and v.startswith(FORMULA_START) for v in s], dtype=bool)
+        return np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=bool)
 
 
 def _write_csv(safe: pd.DataFrame, path: Path) -> Path:
@@ -251,8 +257,10 @@ def write_table(df: pd.DataFrame, base: str | os.PathLike[str], *,
 
     ``<base>`` names the files without their suffix: ``out/matches`` gives ``out/matches.csv``.
     """
-    out = for_output(df)
     stem = os.fspath(base)
+    if not Path(stem).name or Path(stem).name in (".", "..") or Path(stem).is_dir():
+        raise OutputError(f"{stem}: is a folder; give the name of the table's files, such as {Path(stem) / 'table'}")
+    out = for_output(df)
     if Path(stem).suffix in (".csv", ".parquet"):  # a file name given: the same two files
         stem = stem[: -len(Path(stem).suffix)]
     written: list[Path] = []

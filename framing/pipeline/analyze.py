@@ -49,18 +49,20 @@ from framing.pipeline.statistics import compute_statistics
 log = logging.getLogger(__name__)
 
 __all__ = ["analyze", "AnalysisResult", "AnalysisConfig", "check_out_dir", "drop_wire_copies", "WIRE_COPIES",
-           "DEFAULT_TOP", "REPORT_SECTIONS", "ReportContext", "display_names", "run"]
+           "DEFAULT_TOP", "REPORT_SECTIONS", "ReportContext", "display_names", "run", "OUTPUT_PATTERNS"]
 
 _DEFAULTS = AnalysisConfig()
-# what analyze writes: with force, a folder written before manifests existed loses these names only
-_KNOWN = (*(f"{t}.{ext}" for t in OUTPUT_TABLES for ext in ("csv", "parquet")), "report.html", "termmap.html",
-          *(f"{c}.png" for c in CHART_FILES), "trends_*.png", "fightin_words_*.png", "attention_*.png")
+#: What analyze writes (fnmatch patterns): with force, a folder written before manifests existed loses
+#: files of these names only (a folder with a manifest, exactly the files it lists).
+OUTPUT_PATTERNS = (*(f"{t}.{ext}" for t in OUTPUT_TABLES for ext in ("csv", "parquet")), "report.html",
+                   "termmap.html", *(f"{c}.png" for c in CHART_FILES), "trends_*.png", "fightin_words_*.png",
+                   "attention_*.png")
 
 
 def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outlet", freq: str = "MS",
             voice: str = "own", force: bool = False, batch_size: int = 5000, errors: str = "collect",
             columns=None, encoding: str | None = None, max_record_bytes: int = MAX_RECORD_BYTES,
-            workers: int | None = None, scheduler: str | None = None,
+            dayfirst: bool | None = None, workers: int | None = None, scheduler: str | None = None,
             method: str = "log_odds", n_boot: int = 1000, seed: int = 0, top: int = DEFAULT_TOP,
             copies: str = "exclude", progress: bool | None = None,
             config: AnalysisConfig | None = None) -> AnalysisResult:
@@ -82,6 +84,9 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
         The corpus's text encoding (detected when omitted), as in :func:`framing.read_corpus`.
     max_record_bytes : int, default 40 MiB
         The longest record read (:func:`framing.read_corpus`); a longer one is a reject.
+    dayfirst : bool, optional
+        The order of ``NN/NN/YYYY`` dates, as in :func:`framing.read_corpus` (decided from the values
+        when omitted).
     top : int, default 12
         Outlets drawn in the charts, those with most labels (most category terms for a lexicon
         without referents); the tables keep every outlet.
@@ -98,7 +103,7 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
     """
     given = {"lexicon": lexicon, "out": out, "by": by, "freq": freq, "voice": voice, "force": force,
              "batch_size": batch_size, "errors": errors, "columns": columns, "encoding": encoding,
-             "max_record_bytes": max_record_bytes, "workers": workers,
+             "max_record_bytes": max_record_bytes, "dayfirst": dayfirst, "workers": workers,
              "scheduler": scheduler, "method": method, "n_boot": n_boot, "seed": seed, "top": top,
              "copies": copies, "progress": progress}
     if config is None:
@@ -132,7 +137,7 @@ def run(corpus: str | os.PathLike, config: AnalysisConfig) -> AnalysisResult:
     """
     settle(config.out)  # another run at work there is named first; a dead run's leftovers removed
     lex = config.validate(corpus)  # everything checked before anything is read or written
-    with RunFolder(config.out, force=config.force, known=_KNOWN) as folder:
+    with RunFolder(config.out, force=config.force, known=OUTPUT_PATTERNS) as folder:
         result = _run(corpus, config.replace(out=folder.staging), lex)
         folder.commit()
     _moved(result, folder)
