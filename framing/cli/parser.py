@@ -35,8 +35,8 @@ def parse_columns(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def read_options(a: argparse.Namespace) -> dict:
-    """``--columns``, ``--encoding`` and ``--max-record-mb`` as keyword arguments of
-    :func:`framing.read_corpus` (the cap only when given).
+    """``--columns``, ``--encoding``, ``--max-record-mb`` and ``--dayfirst``/``--monthfirst`` as keyword
+    arguments of :func:`framing.read_corpus` (the cap and the date order only when given).
 
     >>> read_options(argparse.Namespace(columns=["body=text"], encoding="cp1256", max_record_mb=0.5))
     {'columns': {'body': 'text'}, 'encoding': 'cp1256', 'max_record_bytes': 524288}
@@ -47,6 +47,8 @@ def read_options(a: argparse.Namespace) -> dict:
         if not mb > 0 or int(mb * 2**20) < 1:
             raise UsageError(f"--max-record-mb: expected a positive number of megabytes, got {mb:g}")
         options["max_record_bytes"] = int(mb * 2**20)
+    if getattr(a, "dayfirst", None) is not None:
+        options["dayfirst"] = a.dayfirst
     return options
 
 
@@ -71,6 +73,12 @@ def _add_corpus(p: argparse.ArgumentParser, errors: str = "raise", rejects: bool
     p.add_argument("--max-record-mb", type=float, metavar="MB",
                    help="the longest record read, in megabytes (default 40): a longer line or article file is "
                         "rejected without being read into memory")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+                       help="dates written NN/NN/YYYY are day/month/year (13/02/2020); by default the order "
+                            "is told by the dates themselves (a number above 12), and asked for when it cannot be")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="dates written NN/NN/YYYY are month/day/year (02/13/2020)")
     if rejects:
         p.add_argument("--rejects", metavar="FILE",
                        help="with --errors collect, write the records set aside and their reasons to this "

@@ -235,6 +235,7 @@ class AnalysisConfig:
     columns: Mapping[str, str] | None = field(default=None, hash=False)
     encoding: str | None = None
     max_record_bytes: int = MAX_RECORD_BYTES
+    dayfirst: bool | None = None
     workers: int | None = None
     scheduler: str | None = None
     method: str = "log_odds"
@@ -262,6 +263,7 @@ class AnalysisConfig:
         _check_columns(self.columns)
         _check_encoding(self.encoding)
         _as_config_error(check_record_cap, self.max_record_bytes)
+        _check_flag("dayfirst", self.dayfirst, optional=True)
         _check_dask(self.workers, self.scheduler)
         _check_choice("method", self.method, tuple(METHODS))
         _positive("n_boot", self.n_boot, "a number of bootstrap replicates")
@@ -293,13 +295,15 @@ class AnalysisConfig:
         return Path(self.out)
 
     def read_options(self) -> dict:
-        """How the corpus is read: ``errors``, ``columns`` (a plain dict) and ``batch_size``; ``encoding`` and
-        ``max_record_bytes`` when not the defaults."""
+        """How the corpus is read: ``errors``, ``columns`` (a plain dict) and ``batch_size``; ``encoding``,
+        ``max_record_bytes`` and ``dayfirst`` when not the defaults."""
         options = {"errors": self.errors, "columns": self.column_map(), "batch_size": self.batch_size}
         if self.encoding is not None:
             options["encoding"] = self.encoding
         if self.max_record_bytes != MAX_RECORD_BYTES:
             options["max_record_bytes"] = self.max_record_bytes
+        if self.dayfirst is not None:
+            options["dayfirst"] = self.dayfirst
         return options
 
     def column_map(self) -> dict | None:
