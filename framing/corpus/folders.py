@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from framing.corpus.formats import NEWS_PLEASE_COLUMNS, OpenedCorpus, RawRecord, table_records
-from framing.corpus.textfile import Decoded, TextFile, decode_file
+from framing.corpus.formats import NEWS_PLEASE_COLUMNS, table_records
+from framing.corpus.records import OpenedCorpus, RawRecord, bad_record
+from framing.corpus.textfile import MAX_RECORD_BYTES, Decoded, TextFile, decode_file
 from framing.errors import CorpusError
 
 __all__ = ["open_folder", "shown", "Listing", "list_folder"]
@@ -43,10 +44,6 @@ def shown(path: str | Path) -> str:
     'caf\\\\xe9/x.txt'
     """
     return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def _bad(source: str, line: int, problem: str, field: str | None = None) -> RawRecord:
-    return RawRecord(source, line, None, field, problem)
 
 
 class Listing(NamedTuple):
@@ -144,9 +141,9 @@ def _notice(root: Path, listing: Listing, other: list[Path]) -> None:
                       UserWarning, stacklevel=4)
 
 
-def _read(path: Path, encoding: str | None) -> Decoded:
+def _read(path: Path, encoding: str | None, cap: int) -> Decoded:
     try:
-        return decode_file(path, encoding)
+        return decode_file(path, encoding, cap)
     except OSError as exc:  # gone since listed, no permission, an I/O error
         return Decoded(None, f"cannot read the file ({exc.strerror or exc}); check its permissions")
 
@@ -184,7 +181,7 @@ def _read_meta(root: Path) -> _Meta:
             same.append(f"{key!r} (lines {first.line} and {raw.line})")
         elif key not in meta.conflicts:
             what = "; ".join(f"{k} {first.fields[k]!r} vs {raw.record[k]!r}" for k in differ)
-            meta.conflicts[key] = _bad(meta.source, raw.line, (
+            meta.conflicts[key] = bad_record(meta.source, raw.line, (
                 f"metadata.csv lists {key!r} twice with different values (lines {first.line} and {raw.line}: "
                 f"{what}); keep one row per file"), differ[0])
     if same:
@@ -193,7 +190,8 @@ def _read_meta(root: Path) -> _Meta:
     return meta
 
 
-def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str | None) -> Iterator[RawRecord]:
+def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str | None,
+                 cap: int) -> Iterator[RawRecord]:
     meta = _read_meta(root)
     used: set[str] = set()
     for rel, listed in txt:
@@ -205,20 +203,20 @@ def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str |
                 yield meta.conflicts[key]
                 continue
         if listed:
-            yield _bad(source, 1, listed, "text")
+            yield bad_record(source, 1, listed, "text")
             continue
         rec: dict[str, Any] = {"doc_id": shown(rel.with_suffix("").as_posix())}
         if len(rel.parts) > 1:
             rec["outlet"] = shown(rel.parts[0])
         if key is not None:
             rec.update({k: v for k, v in meta.rows[key].fields.items() if v != "" or k not in rec})
-        text, problem = _read(path, encoding)
+        text, problem = _read(path, encoding, cap)
         if problem:
-            yield _bad(source, 1, problem, "text")
+            yield bad_record(source, 1, problem, "text")
             continue
         rec["text"] = text
         if not rec.get("outlet"):
-            yield _bad(source, 1, "no outlet: the file is not in an outlet sub-folder and not listed in "
+            yield bad_record(source, 1, "no outlet: the file is not in an outlet sub-folder and not listed in "
                                   "metadata.csv with an 'outlet'", "outlet")
             continue
         yield RawRecord(source, 1, rec)
@@ -226,24 +224,24 @@ def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str |
         if key not in used:
             why = ("it is hidden (a name starting with '.'), and hidden files are not read; rename it"
                    if any(part.startswith(".") for part in key.split("/")) else "no such .txt file exists")
-            yield _bad(meta.source, row.line, f"metadata.csv lists {key!r} but {why}", "file")
+            yield bad_record(meta.source, row.line, f"metadata.csv lists {key!r} but {why}", "file")
 
 
-def _news_please_records(root: Path, files: list[tuple[Path, str | None]],
-                         encoding: str | None) -> Iterator[RawRecord]:
+def _news_please_records(root: Path, files: list[tuple[Path, str | None]], encoding: str | None,
+                         cap: int) -> Iterator[RawRecord]:
     for rel, listed in files:
         path, source = root / rel, shown(root / rel)
-        text, problem = (None, listed) if listed else _read(path, encoding)
+        text, problem = (None, listed) if listed else _read(path, encoding, cap)
         if problem or text is None:
-            yield _bad(source, 1, problem or "the file is empty")
+            yield bad_record(source, 1, problem or "the file is empty")
             continue
         try:
             obj = json.loads(text.replace("\x00", ""), strict=False)
         except json.JSONDecodeError as exc:
-            yield _bad(source, exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            yield bad_record(source, exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(obj, dict):
-            yield _bad(source, 1, f"expected one JSON object per file, found a {type(obj).__name__}")
+            yield bad_record(source, 1, f"expected one JSON object per file, found a {type(obj).__name__}")
             continue
         obj.setdefault("doc_id", shown(rel.with_suffix("").as_posix()))
         yield RawRecord(source, 1, obj)
@@ -251,7 +249,7 @@ def _news_please_records(root: Path, files: list[tuple[Path, str | None]],
 
 def _unlisted(root: Path, listing: Listing) -> Iterator[RawRecord]:
     for rel, problem in listing.unlisted:
-        yield _bad(shown(root / rel), 1, problem)
+        yield bad_record(shown(root / rel), 1, problem)
 
 
 def _chain(*parts: Iterator[RawRecord]) -> Iterator[RawRecord]:
@@ -259,8 +257,9 @@ def _chain(*parts: Iterator[RawRecord]) -> Iterator[RawRecord]:
         yield from part
 
 
-def open_folder(path: Path, encoding: str | None) -> OpenedCorpus:
-    """Open a corpus directory: its raw records (lazily), default mapping and id stem.
+def open_folder(path: Path, encoding: str | None, max_record_bytes: int = MAX_RECORD_BYTES) -> OpenedCorpus:
+    """Open a corpus directory: its raw records (lazily), default mapping and id stem; an article file
+    larger than ``max_record_bytes`` is a reject, not read.
 
     Warns (``UserWarning``) about what is not read: hidden files and folders, files of other formats,
     links to folders, and names that are not UTF-8. Raises :class:`~framing.errors.CorpusError` for a
@@ -286,7 +285,7 @@ def open_folder(path: Path, encoding: str | None) -> OpenedCorpus:
     other = [p for p, _ in listing.files if p not in chosen and not (txt and p == Path(META))]
     _notice(path, listing, other)
     if txt:
-        return OpenedCorpus(_chain(_txt_records(path, txt, encoding), _unlisted(path, listing)), {},
+        return OpenedCorpus(_chain(_txt_records(path, txt, encoding, max_record_bytes), _unlisted(path, listing)), {},
                             path.name)
-    return OpenedCorpus(_chain(_news_please_records(path, js, encoding), _unlisted(path, listing)),
+    return OpenedCorpus(_chain(_news_please_records(path, js, encoding, max_record_bytes), _unlisted(path, listing)),
                         dict(NEWS_PLEASE_COLUMNS), path.name)

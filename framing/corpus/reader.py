@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing.corpus.dates import DateColumn
-from framing.corpus.folders import open_folder
+from framing.corpus.folders import open_folder, shown
 from framing.corpus.formats import SUPPORTED_FORMATS, open_records
 from framing.corpus.rejected import Rejects, as_rejects, rejects
 from framing.corpus.textfile import MAX_RECORD_BYTES
@@ -104,9 +104,9 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
     check_record_cap(max_record_bytes)
     DateColumn(dayfirst)  # checks dayfirst before anything is read
     path = Path(path)
-    raws, defaults, stem = (open_folder(path, encoding) if path.is_dir()
+    raws, defaults, stem = (open_folder(path, encoding, max_record_bytes) if path.is_dir()
                             else open_records(path, encoding, batch_size, max_record_bytes))
-    validator = Validator(str(path), errors, mapping, defaults, stem, dayfirst=dayfirst)
+    validator = Validator(shown(path), errors, mapping, defaults, stem, dayfirst=dayfirst)
     while True:
         chunk = list(islice(raws, batch_size))
         if not chunk:
