@@ -58,6 +58,16 @@ def _version() -> str:
     return __version__
 
 
+def _add_date_order(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+                       help=f"{prefix}dates written NN/NN/YYYY are day/month/year (13/02/2020); by default the "
+                            "order is told by the dates themselves (a number above 12), and asked for when it "
+                            "cannot be")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help=f"{prefix}dates written NN/NN/YYYY are month/day/year (02/13/2020)")
+
+
 def _add_corpus(p: argparse.ArgumentParser, errors: str = "raise", rejects: bool = True) -> None:
     p.add_argument("corpus", help="corpus file or folder (.jsonl, .jsonl.gz, .csv, .tsv, .parquet, "
                                   "a folder of .txt or news-please .json files)")
@@ -73,12 +83,7 @@ def _add_corpus(p: argparse.ArgumentParser, errors: str = "raise", rejects: bool
     p.add_argument("--max-record-mb", type=float, metavar="MB",
                    help="the longest record read, in megabytes (default 40): a longer line or article file is "
                         "rejected without being read into memory")
-    order = p.add_mutually_exclusive_group()
-    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
-                       help="dates written NN/NN/YYYY are day/month/year (13/02/2020); by default the order "
-                            "is told by the dates themselves (a number above 12), and asked for when it cannot be")
-    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
-                       help="dates written NN/NN/YYYY are month/day/year (02/13/2020)")
+    _add_date_order(p)
     if rejects:
         p.add_argument("--rejects", metavar="FILE",
                        help="with --errors collect, write the records set aside and their reasons to this "
@@ -181,6 +186,7 @@ def _add_lexicon_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--columns", action="append", metavar="SRC=DST",
                    help="with --corpus: map a column of the file to one of ours, e.g. --columns body=text")
     c.add_argument("--encoding", metavar="NAME", help="with --corpus: its text encoding (default: detected)")
+    _add_date_order(c, "with --corpus: ")
 
 
 def build_parser() -> argparse.ArgumentParser:
