@@ -113,9 +113,7 @@ def test_round2_lexicon_analyze_subprocess(name, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="charts: outlet/referent text with $...$ or { reaches matplotlib's mathtext "
-                                       "unescaped (helper 14-1 fixes framing/output/charts; drop this mark then)")
+@pytest.mark.slow  # a whole analysis with charts (~10 s)
 def test_round2_mathtext_lexicon_analyze(tmp_path):
     """A lexicon whose labels and terms hold ``$…$`` and ``{`` loads, and ``analyze`` with it completes."""
     path = tmp_path / "math.yaml"
