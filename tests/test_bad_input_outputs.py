@@ -302,7 +302,7 @@ def test_csv_formula_injection_analyze(hostile_run):
     assert set(FORMULAS[:4]) <= set(feats["outlet"])  # Parquet: raw
     assert set(pd.read_csv(out / "features.csv")["outlet"]) == {"'" + f for f in FORMULAS[:4]} | {"'-صحيفة الوادي"}
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert 'HYPERLINK("http://x"' not in html.replace("\\", "")  # quotes escaped in the HTML
+    assert 'HYPERLINK("http://x"' not in html  # escaped: &quot; in the HTML, \" in the data of the term map
     assert "HYPERLINK(&quot;http://x&quot;" in html
 
 
@@ -341,8 +341,8 @@ def test_concurrent_runs_two_processes(tmp_path):
     corpus = plain_corpus(tmp_path, n=1500)
     out = tmp_path / "out"
     first = subprocess.Popen([str(FRAMING), "analyze", str(corpus), "--lexicon", "libya", "--out", str(out),
-                              "--n-boot", "20", "--batch-size", "100", "--keep-copies"], env=_env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                              "--n-boot", "20", "--batch-size", "100", "--keep-copies"], env=_env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300
         while not (out / LOCK_NAME).exists() and first.poll() is None and time.monotonic() < deadline:
@@ -447,13 +447,13 @@ def test_force_leaves_old_files_without_manifest(tmp_path):
 @pytest.mark.slow
 def test_force_leaves_old_files_cli(tmp_path):
     out = tmp_path / "out"
-    first = _run("analyze", plain_corpus(tmp_path, outlets=("الساحل", "الجبل", "الواحة")), "--lexicon", "libya",
-                 "--out", out, "--n-boot", "20", "--keep-copies")
+    three = plain_corpus(tmp_path, outlets=("الساحل", "الجبل", "الواحة"), distinct=True)
+    first = _run("analyze", three, "--lexicon", "libya", "--out", out, "--n-boot", "20", "--keep-copies")
     assert first.returncode == 0, first.stderr
     old_charts = {p.name for p in out.glob("fightin_words_*.png")}
     assert len(old_charts) == 3, old_charts
     (out / "notes.txt").write_text("my notes", encoding="utf-8")
-    second = _run("analyze", plain_corpus(tmp_path, outlets=("الساحل", "الجبل"), name="two.jsonl"),
+    second = _run("analyze", plain_corpus(tmp_path, outlets=("الساحل", "الجبل"), name="two.jsonl", distinct=True),
                   "--lexicon", "libya", "--out", out, "--n-boot", "20", "--force", "--keep-copies")
     assert second.returncode == 0, second.stderr
     charts = {p.name for p in out.glob("fightin_words_*.png")}
@@ -561,7 +561,7 @@ def test_sigterm_leaves_temp_files(tmp_path, force):
         assert not out.exists()
 
 
-# --- --out names exactly the file written ------------------------------------------------------------------------------
+# --- --out names exactly the file written -----------------------------------------------------------------------------
 def test_compare_out_other_suffix(tmp_path):
     corpus = plain_corpus(tmp_path)
     (tmp_path / "table.csv").write_text("mine\n", encoding="utf-8")

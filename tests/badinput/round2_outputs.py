@@ -62,14 +62,17 @@ def hostile_corpus(d: Path, n: int = 48, name: str = "hostile.jsonl") -> Path:
 
 
 def plain_corpus(d: Path, n: int = 60, outlets: tuple[str, ...] = ("الساحل", "الجبل", "الواحة"),
-                 name: str = "plain.jsonl", bad_lines: int = 0) -> Path:
-    """``n`` ordinary documents over six months from ``outlets``, then ``bad_lines`` lines that are not JSON."""
+                 name: str = "plain.jsonl", bad_lines: int = 0, distinct: bool = False) -> Path:
+    """``n`` ordinary documents over six months from ``outlets``, then ``bad_lines`` lines that are not JSON.
+
+    ``distinct``: each outlet has a sentence of its own (so each has terms it says more than the others)."""
     p = d / name
     with p.open("w", encoding="utf-8") as fh:
         for i in range(n):
             fh.write(json.dumps({"doc_id": f"p{i}", "outlet": outlets[i % len(outlets)],
                                  "date": f"2020-0{1 + i % 6}-1{i % 9}", "title": f"خبر {i}",
-                                 "text": f"{_TEXTS[i % len(_TEXTS)]} ({i})"}, ensure_ascii=False) + "\n")
+                                 "text": f"{_TEXTS[(i % len(outlets) if distinct else i) % len(_TEXTS)]} ({i})"},
+                                ensure_ascii=False) + "\n")
         for k in range(bad_lines):
             fh.write(f'{{"doc_id": "bad{k}", "text": "سطر مقطوع\n')
     return p
