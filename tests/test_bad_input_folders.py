@@ -209,10 +209,10 @@ def test_permission_error_simulated(tmp_path, monkeypatch):
     locked = root / OUTLETS[1] / "2.txt"
     real = folders.decode_file
 
-    def decode(path, encoding):
+    def decode(path, *args):
         if path == locked:
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path, encoding)
+        return real(path, *args)
 
     monkeypatch.setattr(folders, "decode_file", decode)
     df = read_corpus(root, errors="collect")
