@@ -2,12 +2,16 @@
 
 A ``framing analyze`` process is killed (SIGKILL) in the middle of a run over the folder of an
 earlier run; every output file must then be absent, the complete old version, or a complete new one.
+A run writes into a staging folder (``.framing-run-*``) moved into place only when complete, so a run
+killed before that leaves every old file as it was; what the killed run leaves of its own (the
+staging folder, its lock) is never read as output, and the next run removes it.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from framing.output.rundir import STAGING_PREFIX, own_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
@@ -91,25 +97,22 @@ def _kill_when(out: Path, old: dict, condition, timeout=600.0):
 
 
 def _temp_file_exists(out, old):
-    return any(p.name.startswith(".") and p.name.endswith(".tmp") for p in out.iterdir())
+    return any(p.name.startswith(".") and p.name.endswith(".tmp") for p in out.rglob("*"))
 
 
-def _some_output_replaced(out, old):
-    for p in out.iterdir():
-        if p.name in old and p.suffix in (".csv", ".parquet"):
-            try:
-                if p.read_bytes() != old[p.name]:
-                    return True
-            except FileNotFoundError:
-                pass
-    return False
+def _staged_output(out, old):
+    """A complete table of the new run waits in the staging folder."""
+    try:
+        return any(p.suffix == ".parquet" for s in out.glob(STAGING_PREFIX + "*") for p in s.iterdir())
+    except FileNotFoundError:
+        return False
 
 
 def _check_every_file(out: Path, old: dict) -> tuple[int, int]:
     kept = replaced = 0
     for p in sorted(out.iterdir()):
-        if p.name.startswith(".") and p.name.endswith(".tmp"):
-            continue  # a temporary file the killed process could not remove: never read as output
+        if own_entry(p.name) or (p.name.startswith(".") and p.name.endswith(".tmp")):
+            continue  # what the killed process left of its own (staging, lock): never read as output
         data = p.read_bytes()
         if old.get(p.name) == data:
             kept += 1
@@ -119,21 +122,20 @@ def _check_every_file(out: Path, old: dict) -> tuple[int, int]:
     return kept, replaced
 
 
-@pytest.mark.parametrize("condition", [_temp_file_exists, _some_output_replaced], ids=["temp_file", "replaced"])
+@pytest.mark.parametrize("condition", [_temp_file_exists, _staged_output], ids=["temp_file", "staged"])
 def test_killed_analyze_leaves_old_or_new_files(old_run, condition):
     _d, out, old = old_run
     # start every kill from the old run's files
     for p in list(out.iterdir()):
-        p.unlink()
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
     for name, data in old.items():
         (out / name).write_bytes(data)
     finished = _kill_when(out, old, condition)
     if finished:
         pytest.skip("the analysis finished before it could be killed")
     kept, replaced = _check_every_file(out, old)
-    assert kept + replaced >= 1
-    # the old files the killed run had not reached are still there, byte for byte
-    assert kept >= 1 or condition is _some_output_replaced
+    # killed before its files were moved in: the old files are all there, byte for byte
+    assert (kept, replaced) == (len(old), 0)
 
 
 def test_kill_checker_catches_truncation(tmp_path):
