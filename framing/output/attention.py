@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import FramingError
-from framing.output.charts.style import chart_result, ltr, panels, rc_params
-from framing.output.names import display_names
+from framing.output.charts.labels import labels, left_out, safe
+from framing.output.charts.style import MAX_ROWS, chart_result, fit_panels, footnote, ltr, panels, rc_params
+from framing.output.names import clip
 from framing.output.report import escape, img_tag, table_html
 from framing.stats.core import wilson_interval
 
@@ -67,7 +68,9 @@ def plot_attention(att: pd.DataFrame, *, referent: str | None = None, highlight:
     outlets : list, optional
         Draw only these outlets (panels or dots, in this order), e.g. the top outlets of
         ``framing analyze``; the grey "all other outlets" line still pools every other outlet of the
-        table.  Default: every outlet (one panel each).
+        table.  Default: every outlet (one panel each).  A chart draws the panels that fit
+        (:func:`framing.output.charts.style.fit_panels`), or at most
+        :data:`~framing.output.charts.style.MAX_ROWS` dots; the note under it names the rest.
 
     Returns
     -------
@@ -111,12 +114,14 @@ def _plot_attention(att: pd.DataFrame, *, referent: str | None, highlight: str |
         if not groups:
             raise FramingError(f"plot_attention: none of the outlets {wanted[:5]} is in the table for "
                                f"referent {referent!r}")
-    short = display_names(groups, 40)  # long outlet names cut with "…"
     level = round(100 * float(att.attrs.get("ci", 0.95)))
-    name = _label_of(att, referent)
+    name = clip(_label_of(att, referent))
     method = f"share of documents naming it (alias or label, any voice); bands: {level}% Wilson intervals"
     if "period" not in sub.columns or (sub["period"].nunique(dropna=True) <= 1 and highlight is None):
         sub = sub[(sub["n_docs"] >= min_docs) & sub["group"].isin(set(groups))].sort_values("share")
+        more = list(sub["group"].iloc[:-MAX_ROWS]) if len(sub) > MAX_ROWS else []  # the highest shares are kept
+        sub = sub.iloc[-MAX_ROWS:]
+        short = dict(zip(sub["group"], labels(list(sub["group"])), strict=True))  # long names cut with "…"
         if ax is None:
             fig = Figure(figsize=(7, 0.35 * len(sub) + 1.6), layout="constrained")
             ax = fig.add_subplot()
@@ -128,8 +133,8 @@ def _plot_attention(att: pd.DataFrame, *, referent: str | None, highlight: str |
                     color="#0072B2", ecolor="#56B4E9", capsize=2)
         ax.set_yticks(y, [f"{short[g]}  (n={n})" for g, n in zip(sub["group"], sub["n_docs"], strict=True)])
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=1))
-        ax.set_title(ltr(f"Attention to {name}"), loc="left")
-        ax.set_xlabel(method, fontsize=8)
+        ax.set_title(ltr(safe(f"Attention to {name}")), loc="left")
+        ax.set_xlabel(safe("; ".join(x for x in (method, left_out(more, "outlets", MAX_ROWS)) if x)), fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         return fig, ax
     sub = sub[sub["period"].notna()]
@@ -141,10 +146,14 @@ def _plot_attention(att: pd.DataFrame, *, referent: str | None, highlight: str |
     if ax is not None and len(groups) > 1:
         raise FramingError("plot_attention: ax= draws one panel; pass highlight= (one outlet vs the rest) "
                            "or leave ax out for small multiples")
+    more = []
     if ax is None:
+        k = fit_panels(len(groups), ncols=ncols, panel=(3.4, 2.4))
+        groups, more = groups[:k], groups[k:]
         fig, axes = panels(len(groups), ncols=ncols, panel=(3.4, 2.4), sharex=True, sharey=True)
     else:
         fig, axes = ax.figure, [ax]
+    short = dict(zip(groups, labels(groups), strict=True))  # long outlet names cut with "…"
     total = sub.groupby("period")[list(COUNT_COLUMNS)].sum()
     for axis, g in zip(axes, groups, strict=True):
         mine = sub[(sub["group"] == g) & (sub["n_docs"] >= min_docs)].sort_values("period")
@@ -160,8 +169,8 @@ def _plot_attention(att: pd.DataFrame, *, referent: str | None, highlight: str |
         axis.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=None))  # 2.5%, not "2%" twice
         axis.grid(alpha=0.3)
         axis.tick_params(axis="x", labelrotation=30, labelsize=7)
-    fig.suptitle(ltr(f"Attention to {name}, {_period_name(att.attrs.get('freq'))}"), x=0.01, ha="left")
-    fig.supxlabel(method + "; grey dashed: all other outlets pooled", fontsize=8)
+    fig.suptitle(ltr(safe(f"Attention to {name}, {_period_name(att.attrs.get('freq'))}")), x=0.01, ha="left")
+    footnote(fig, method + "; grey dashed: all other outlets pooled", left_out(more, "outlets", len(groups)))
     return chart_result(fig, axes)
 
 

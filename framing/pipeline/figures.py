@@ -1,14 +1,16 @@
 """The charts of a run, drawn for the ``top`` outlets (the tables keep every outlet) and saved as PNG.
 
 Each chart is planned first (a name and a function drawing it), then drawn and saved one at a time,
-so figures are freed as the run goes.
+so figures are freed as the run goes.  However large ``top``, the charts draw at most
+:data:`~framing.output.charts.style.MAX_PANELS` outlets (and as many trend charts), so their number and
+size stay bounded; a note says so.  File names are made distinct (:func:`~framing.output.names.file_names`).
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from framing.output import charts
-from framing.output.names import clip, display_names, slug
+from framing.output.charts.style import MAX_PANELS
+from framing.output.names import clip, display_names, file_names
 from framing.pipeline.progress import progress_bar
 from framing.pipeline.result import Note
 from framing.pipeline.statistics import Statistics
@@ -55,7 +58,7 @@ def chart_rows(df: pd.DataFrame, by: str, top: list[str], disp: dict, refnames: 
 
 
 def referent_names(lex: Any, referents: Iterable) -> dict:
-    """Distinct display names of referents (the lexicon's, or the key with spaces)."""
+    """Distinct display names of referents (the lexicon's, or the key with spaces), cut with "…" when long."""
     out: dict = {}
     seen: set = set()
     for r in referents:
@@ -64,11 +67,13 @@ def referent_names(lex: Any, referents: Iterable) -> dict:
             name = f"{name} ({r})"
         seen.add(name)
         out[r] = name
-    return out
+    short = display_names(list(out.values()))
+    return {r: short[name] for r, name in out.items()}
 
 
-def _coverage_note(st: Statistics, by: str) -> Note | None:
-    """What the charts leave out: outlets beyond ``top``, outlets without any label."""
+def _coverage_note(st: Statistics, by: str, asked: int) -> Note | None:
+    """What the charts leave out: outlets beyond ``top`` (or beyond what a chart holds), outlets without
+    any label."""
     tops, outlets, volume = st.top, st.outlets, st.volume
     empty = [o for o in outlets if volume is not None and volume.get(o, 0) == 0]
     if not (len(outlets) > len(tops) and tops):
@@ -76,6 +81,8 @@ def _coverage_note(st: Statistics, by: str) -> Note | None:
     more = len(outlets) - len(tops) - len(empty)
     what = "outlets" if by == "outlet" else f"{by} values"
     line = f"Charts show the {len(tops)} {what} with most labels"
+    if asked > len(tops):
+        line += f" (of the {asked:,} --top asks for: a chart holds at most {MAX_PANELS})"
     if more > 0:
         line += f"; {more:,} more are in the tables only"
     if empty:
@@ -90,14 +97,17 @@ def _trend_plans(st: Statistics, made: Charts, by: str, disp: dict, refnames: di
     cps_c = chart_rows(cps, by, st.top, disp, refnames) if cps is not None and len(cps) else None
     tr_c = chart_rows(tr, by, st.top, disp, refnames)
     plans: list[Plan] = []
-    for referent in tr["referent"].dropna().unique():
-        if tr.loc[tr["referent"] == referent, "total"].sum() == 0:
-            continue
-        name = refnames.get(referent, referent)
-        made.captions[f"trends_{referent}"] = f"Over time: {name}"
-        made.shown[f"trends_{referent}"] = name
-        plans.append((f"trends_{referent}", partial(charts.plot_trends_by_outlet, tr_c, referent=name,
-                                                    change_points=cps_c)))
+    drawn = [r for r in tr["referent"].dropna().unique() if tr.loc[tr["referent"] == r, "total"].sum() != 0]
+    if len(drawn) > MAX_PANELS:
+        made.notes.append(Note("Terminology over time", f"Trend charts: drawn for the first {MAX_PANELS} of "
+                               f"{len(drawn)} referents with labels; every one is in trends.csv."))
+        drawn = drawn[:MAX_PANELS]
+    files = file_names(drawn, "referent")
+    for referent in drawn:
+        name, key = refnames.get(referent, referent), f"trends_{files[referent]}"
+        made.captions[key] = f"Over time: {name}"
+        made.shown[key] = name
+        plans.append((key, partial(charts.plot_trends_by_outlet, tr_c, referent=name, change_points=cps_c)))
     return plans
 
 
@@ -111,11 +121,12 @@ def _fightin_words_plans(st: Statistics, made: Charts, disp: dict, refnames: dic
         else set(lo["outlet"].astype(str))
     flat: list[str] = []
     plans: list[Plan] = []
+    files = file_names(st.top)  # distinct even where two names make one slug ("Al Jazeera", "Al-Jazeera")
     for outlet in [o for o in st.top if o in set(lo["outlet"].astype(str))]:
         if outlet not in strong:
             flat.append(outlet)
             continue
-        key = f"fightin_words_{slug(outlet)}"
+        key = f"fightin_words_{files[outlet]}"
         made.captions[key] = f"Fightin' Words: {disp[outlet]} against the other outlets"
         plans.append((key, partial(charts.plot_fightin_words, lo_c, outlet=disp[outlet])))
     if flat:
@@ -148,6 +159,11 @@ def _plans(st: Statistics, made: Charts, lex: Any, by: str) -> list[Plan]:
     if "outlet_distance" in tables:
         dist = tables["outlet_distance"].set_index(by)
         dist.attrs = tables["outlet_distance"].attrs
+        keep = [o for o in dist.index if str(o) in set(tops)]
+        if len(keep) < len(dist):  # the charted outlets only: the table's linkage is computed again for them
+            attrs = {k: v for k, v in dist.attrs.items() if k != "linkage"}
+            dist = dist.loc[keep, keep]
+            dist.attrs = attrs
         if len(dist) >= 2:
             d = dist.rename(index=lambda o: display_names(dist.index).get(o, o),
                             columns=lambda o: display_names(dist.columns).get(o, o))
@@ -168,7 +184,9 @@ def _remove_stale(out: Path, made: dict) -> None:
 def draw_charts(st: Statistics, lex: Any, out: Path, *, by: str, progress: bool) -> Charts:
     """Draw the charts the statistics allow into ``out``."""
     made = Charts()
-    note = _coverage_note(st, by)
+    asked = len(st.top)
+    st = replace(st, top=st.top[:MAX_PANELS])  # the outlets charted; the tables keep every one
+    note = _coverage_note(st, by, asked)
     if note is not None:
         made.notes.append(note)
     plans = _plans(st, made, lex, by)

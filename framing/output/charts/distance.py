@@ -9,7 +9,8 @@ import warnings
 import numpy as np
 
 from framing.errors import FramingError
-from framing.output.charts.style import cmap, styled
+from framing.output.charts.labels import labels, left_out
+from framing.output.charts.style import MAX_ROWS, cmap, footnote, styled
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ def plot_outlet_distance(distance, ax=None):
         The heatmap Axes; the dendrogram goes into an inset above it
         (``ax.child_axes``).
 
+        At most :data:`~framing.output.charts.style.MAX_ROWS` outlets are drawn (the first in the
+        table; the linkage is then computed for them); the note names the rest.
+
     Returns
     -------
     (Figure, Axes)
@@ -50,7 +54,14 @@ def plot_outlet_distance(distance, ax=None):
         D = distance.to_numpy(dtype=float)
     except (TypeError, ValueError):
         raise FramingError("distance: expected numeric distances") from None
-    labels = [str(v) for v in distance.index]
+    more = [str(v) for v in distance.index[MAX_ROWS:]]
+    if more:  # the first MAX_ROWS outlets; the table's linkage covers them all: computed again for these
+        n = MAX_ROWS
+        attrs = {k: v for k, v in distance.attrs.items() if k != "linkage"}
+        distance = distance.iloc[:n, :n]
+        distance.attrs = attrs
+        D = D[:n, :n]
+    names_of = labels([str(v) for v in distance.index])
     if ax is None:
         from matplotlib.figure import Figure
 
@@ -76,7 +87,7 @@ def plot_outlet_distance(distance, ax=None):
         dax.set_xlim(0, 10 * n)  # leaves sit at 5, 15, 25, ...: aligned with the cells
         dax.set_axis_off()
     M = D[np.ix_(order, order)]
-    names = [labels[i] for i in order]
+    names = [names_of[i] for i in order]
     image = ax.imshow(np.ma.masked_invalid(M), cmap=cmap(), vmin=0,
                       vmax=max(float(np.nanmax(M)) if np.isfinite(M).any() else 1.0, 1e-9), aspect="auto")
     if n <= 15:
@@ -92,6 +103,8 @@ def plot_outlet_distance(distance, ax=None):
     fig.colorbar(image, ax=ax, shrink=0.8, label="Jensen–Shannon distance")
     if Z is None:
         ax.set_title("Jensen–Shannon distance")
+    if more:
+        footnote(fig, left_out(more, "outlets", MAX_ROWS))
     return fig, ax
 
 

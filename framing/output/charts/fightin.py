@@ -8,8 +8,10 @@ import logging
 import numpy as np
 
 from framing.errors import FramingError
-from framing.output.charts.style import STANCE_COLORS, footnote, ltr, styled
+from framing.output.charts.labels import label, safe
+from framing.output.charts.style import MAX_ROWS, STANCE_COLORS, footnote, ltr, styled
 from framing.output.charts.tables import pick, require, unique
+from framing.output.names import clip
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +24,13 @@ Z95 = 1.959963984540054
 def _term_labels(table):
     """Term labels; a label term shared by several referents is followed by its referent ("term · referent")."""
     terms = table["term"].astype(str).to_numpy()
+    out = np.array([label(t) for t in terms], dtype=object)
     if "referent" not in table.columns:
-        return terms
+        return out
     referents = table["referent"]
     shared = table.groupby("term")["referent"].transform("nunique").to_numpy() > 1
-    out = terms.astype(object)
     for i in np.flatnonzero(shared & referents.notna().to_numpy()):
-        out[i] = f"{terms[i]} · {referents.iloc[i]}"
+        out[i] = safe(f"{clip(terms[i], 32)} · {clip(referents.iloc[i], 24)}")
     return out
 
 
@@ -46,7 +48,8 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
         The target outlet (positive scores: terms it uses more).
     top : int, default 10
         Label the ``top`` highest and the ``top`` lowest scoring terms beyond
-        ``threshold``.
+        ``threshold`` (at most :data:`~framing.output.charts.style.MAX_ROWS` each, and as
+        many as the column beside the axes holds).
     reference : str, optional
         Needed when the table holds several comparisons for ``outlet``
         (``mode="pairwise"``).
@@ -61,7 +64,8 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     (Figure, Axes)
         Points are ``ax.collections`` (grey, target side, reference side);
         labels are ``ax.texts`` holding the terms.  The x axis is the term's
-        frequency in both corpora together (log scale).
+        frequency in both corpora together (log scale; linear, with a note in the
+        axes, when no term has a count and a score to draw).
     """
     require(comparison, ["outlet", "reference", "term", "count", "count_reference", "score"],
              "comparison", "framing.compare_outlets")
@@ -93,25 +97,33 @@ def plot_fightin_words(comparison, *, outlet, top: int = 10, reference=None, thr
     else:
         fig = ax.figure
 
-    ref_name = "the other outlets" if str(reference) == "rest" else str(reference)
+    ref_name = "the other outlets" if str(reference) == "rest" else clip(reference)
     up, down = y >= threshold, y <= -threshold
     mid = ~(up | down)
     ax.axhspan(-threshold, threshold, color="0.93", lw=0, zorder=0)
     ax.axhline(0, color="0.75", lw=0.6, zorder=0)
     ax.scatter(freq[mid], y[mid], s=9, color="0.65", lw=0, zorder=2)
     colors = {"up": STANCE_COLORS["legitimizing"], "down": STANCE_COLORS["delegitimizing"]}
-    ax.scatter(freq[up], y[up], s=14, color=colors["up"], lw=0, zorder=3, label=f"more in {outlet}")
-    ax.scatter(freq[down], y[down], s=14, color=colors["down"], lw=0, zorder=3, label=f"more in {ref_name}")
-    ax.set_xscale("log")
-    ax.set_xlabel("term frequency (both sides together, log scale)")
+    ax.scatter(freq[up], y[up], s=14, color=colors["up"], lw=0, zorder=3, label=safe(f"more in {clip(outlet)}"))
+    ax.scatter(freq[down], y[down], s=14, color=colors["down"], lw=0, zorder=3, label=safe(f"more in {ref_name}"))
+    if len(freq):  # every drawn frequency is > 0
+        ax.set_xscale("log")
+        ax.set_xlabel("term frequency (both sides together, log scale)")
+    else:  # a log axis has nothing to scale: a plain one, and why it is empty
+        ax.set_xlabel("term frequency (both sides together)")
+        ax.set_xlim(0, 1)
+        ax.text(0.5, 0.5, "no term with a count and a score to draw", transform=ax.transAxes, ha="center",
+                va="center", color="0.35")
     ax.set_ylabel("z-score (log-odds ratio)" if ycol == "z" or _is_log_odds(comparison) else "score")
-    ax.set_title(ltr(f"{outlet}  vs  {ref_name}"))
+    ax.set_title(ltr(safe(f"{clip(outlet)}  vs  {ref_name}")))
 
     order = np.argsort(-y, kind="stable")
+    top = min(int(top), MAX_ROWS)
     picked_up = [i for i in order if up[i]][:top]
     picked_down = [i for i in order[::-1] if down[i]][:top]
     ax.margins(y=0.12)
-    ax.legend(loc="lower left", fontsize="small", frameon=False)
+    if len(freq):
+        ax.legend(loc="lower left", fontsize="small", frameon=False)
     ax.grid(color="0.93", lw=0.5)
     if ax is fig.axes[0] and len(fig.axes) == 1:
         footnote(fig, f"grey band: |z| < {threshold:.2f} (two-sided 5% level for a z-score); "
@@ -147,7 +159,7 @@ def _label_column(ax, x, y, terms, idx, colors):
     anns = []
     for i in idx:
         c = color_of[i]
-        ann = ax.annotate(str(terms[i]), xy=(x[i], y[i]), xycoords="data", xytext=(1.03, 0.5),
+        ann = ax.annotate(terms[i], xy=(x[i], y[i]), xycoords="data", xytext=(1.03, 0.5),
                           textcoords="axes fraction", fontsize=8.5, color=c, ha="left", va="center",
                           annotation_clip=False,
                           arrowprops={"arrowstyle": "-", "color": c, "lw": 0.45, "alpha": 0.8,

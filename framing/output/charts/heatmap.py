@@ -6,7 +6,18 @@ from __future__ import annotations
 import numpy as np
 
 from framing.errors import FramingError
-from framing.output.charts.style import STANCE_COLORS, STANCES, chart_result, cmap, footnote, panels, styled
+from framing.output.charts.labels import label, labels, left_out, name_list
+from framing.output.charts.style import (
+    MAX_ROWS,
+    STANCE_COLORS,
+    STANCES,
+    chart_result,
+    cmap,
+    fit_panels,
+    footnote,
+    panels,
+    styled,
+)
 from framing.output.charts.tables import (
     check_stances,
     group_columns,
@@ -39,6 +50,8 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
     (Figure, Axes) or (Figure, numpy.ndarray of Axes)
         One image per Axes (``ax.images``), shared colour scale 0-1 (cividis),
         every cell annotated with its share ("–" where the referent has no labels).
+        At most :data:`~framing.output.charts.style.MAX_ROWS` referents and the panels that fit
+        (:func:`~framing.output.charts.style.fit_panels`) are drawn; the note names the rest.
     """
     require(shares, ["referent", "stance", "share"], "shares", "framing.label_shares")
     check_stances(shares, "shares")
@@ -49,6 +62,7 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
     if ax is not None and len(groups) > 1:
         raise FramingError(f"ax: one Axes holds one outlet, the table has {groups}; pass outlet=...")
     referents = unique(df["referent"])
+    referents, more_refs = referents[:MAX_ROWS], referents[MAX_ROWS:]
     silent = []
     if outlet is None:
         has = set(df.loc[df["share"].notna(), "_group"])
@@ -57,8 +71,12 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
             groups = [g for g in groups if g in has]
         else:
             silent = []
+    more_groups: list = []
     if ax is None:
-        fig, axes = panels(len(groups), ncols=3, panel=(3.6, 0.8 + 0.42 * len(referents)), sharey=True)
+        panel = (3.6, 0.8 + 0.42 * len(referents))
+        k = fit_panels(len(groups), ncols=3, panel=panel)
+        groups, more_groups = groups[:k], groups[k:]
+        fig, axes = panels(len(groups), ncols=3, panel=panel, sharey=True)
     else:
         fig, axes = ax.figure, [ax]
 
@@ -75,12 +93,11 @@ def plot_referent_heatmap(shares, *, outlet=None, ax=None):
         a.set_xticks(range(len(STANCES)), labels=["delegit.", "neutral", "legit."])
         for tick, s in zip(a.get_xticklabels(), STANCES, strict=True):
             tick.set_color(STANCE_COLORS[s])
-        a.set_yticks(range(len(referents)), labels=[str(r) for r in referents])
-        a.set_title(str(g), fontsize=10)
+        a.set_yticks(range(len(referents)), labels=labels(referents))
+        a.set_title(label(g), fontsize=10)
         a.tick_params(length=0)
     assert image is not None  # at least one group: require() refuses an empty table
     fig.colorbar(image, ax=list(axes), shrink=0.85, label="share of the referent's labels")
-    if silent:
-        shown = ", ".join(map(str, silent[:6])) + (f" and {len(silent) - 6} more" if len(silent) > 6 else "")
-        footnote(fig, f"outlets without labels, not drawn: {shown}")
+    footnote(fig, f"outlets without labels, not drawn: {name_list(silent)}" if silent else "",
+             left_out(more_groups, "outlets", len(groups)), left_out(more_refs, "referents", MAX_ROWS))
     return chart_result(fig, axes)

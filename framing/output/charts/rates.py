@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from framing.output.charts.style import chart_result, footnote, panels, styled
+from framing.output.charts.labels import label, labels, left_out, name_list
+from framing.output.charts.style import MAX_ROWS, chart_result, fit_panels, footnote, panels, styled
 from framing.output.charts.tables import fmt, require, unique
 
 __all__ = ["plot_category_rates"]
@@ -26,7 +27,9 @@ def plot_category_rates(categories, *, ci: float = 0.95):
     -------
     (Figure, Axes) or (Figure, numpy.ndarray of Axes)
         Per Axes: one point per outlet (``ax.collections[0]``) with its interval
-        (``ax.lines`` / error bars); rows in table order, first on top.
+        (``ax.lines`` / error bars); rows in table order, first on top.  At most
+        :data:`~framing.output.charts.style.MAX_ROWS` outlets and the panels that fit are drawn;
+        the note names the rest.
     """
     from scipy.stats import chi2
 
@@ -40,7 +43,11 @@ def plot_category_rates(categories, *, ci: float = 0.95):
     if len(cats) == len(silent):
         silent = []
     groups = unique(df["_group"])
-    fig, axes = panels(len(cats), ncols=min(3, len(cats)), panel=(3.6, 0.9 + 0.32 * len(groups)), sharey=True)
+    groups, more_groups = groups[:MAX_ROWS], groups[MAX_ROWS:]
+    panel = (3.6, 0.9 + 0.32 * len(groups))
+    k = fit_panels(len(cats), ncols=3, panel=panel)
+    cats, more_cats = cats[:k], cats[k:]
+    fig, axes = panels(len(cats), ncols=min(3, len(cats)), panel=panel, sharey=True)
     alpha = 1 - ci
     for a, c in zip(axes, cats, strict=True):
         sub = df[df["category"] == c].set_index("_group").reindex(groups)
@@ -54,14 +61,15 @@ def plot_category_rates(categories, *, ci: float = 0.95):
         a.scatter(rate, y, s=18, color="#0072B2", zorder=3)
         a.errorbar(rate, y, xerr=np.vstack([np.clip(rate - lo, 0, None), np.clip(hi - rate, 0, None)]),
                    fmt="none", ecolor="0.3", elinewidth=0.8, capsize=2)
-        a.set_yticks(y, labels=groups)
+        a.set_yticks(y, labels=labels(groups))
         a.set_ylim(len(groups) - 0.5, -0.5)
         a.set_xlim(left=0)
-        a.set_title(str(c).replace("_", " "), fontsize=10)
+        a.set_title(label(str(c).replace("_", " ")), fontsize=10)
         a.set_xlabel("per 10,000 words", fontsize=8)
         a.grid(axis="x", color="0.9", lw=0.6)
         a.set_axisbelow(True)
     footnote(fig, f"whiskers: {ci:.0%} exact Poisson intervals of each count (Garwood), per 10,000 words; "
               "terms repeated within an article make them a little narrow",
-              f"no terms found, not drawn: {', '.join(str(c).replace('_', ' ') for c in silent)}" if silent else "")
+              f"no terms found, not drawn: {name_list([str(c).replace('_', ' ') for c in silent])}" if silent else "",
+              left_out(more_groups, "outlets", MAX_ROWS), left_out(more_cats, "categories", len(cats)))
     return chart_result(fig, axes)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from framing.errors import FramingError
+from framing.output.charts.labels import label, labels, left_out, name_list
 from framing.output.charts.style import (
+    MAX_ROWS,
     STANCE_COLORS,
     STANCES,
     chart_result,
+    fit_panels,
     footnote,
     panels,
     percent_axis,
@@ -57,6 +60,8 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         Bars are ``ax.patches`` (groups x 3, NaN shares drawn with zero length);
         groups run top to bottom in table order. Groups without any label for the
         drawn referents get no row and are named in the note under the panels.
+        At most :data:`~framing.output.charts.style.MAX_ROWS` groups and the panels that
+        fit :data:`~framing.output.charts.style.MAX_INCHES` are drawn; the note names the rest.
     """
     require(shares, ["referent", "stance", "share", "lo", "hi"], "shares", "framing.label_shares")
     if kind not in ("dodge", "stack"):
@@ -84,8 +89,12 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         groups = [g for g in groups if g in with_labels]
     else:
         silent = []
+    groups, more_groups = groups[:MAX_ROWS], groups[MAX_ROWS:]
+    more_refs: list = []
     if ax is None:
         height = 0.9 + (0.55 if kind == "dodge" else 0.3) * len(groups)
+        k = fit_panels(len(referents), ncols=2, panel=(5.2, height))
+        referents, more_refs = referents[:k], referents[k:]
         fig, axes = panels(len(referents), ncols=2, panel=(5.2, height), sharex=True)
     else:
         fig, axes = ax.figure, [ax]
@@ -96,7 +105,7 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         lo = stance_matrix(sub, groups, "_group", "lo", "shares")
         hi = stance_matrix(sub, groups, "_group", "hi", "shares")
         _share_bars(a, groups, share, lo, hi, kind)
-        a.set_title(str(ref))
+        a.set_title(label(ref))
         a.set_xlim(0, 1)
         percent_axis(a.xaxis)
         a.set_xlabel("share of labels")
@@ -106,14 +115,16 @@ def plot_label_shares(shares, *, referent=None, kind: str = "dodge", ax=None):
         fig.legend(handles=stance_handles(), loc="outside upper center", ncols=3, frameon=False)
     else:
         ax.legend(handles=stance_handles(), loc="best", fontsize="small")
-    note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
+    note = f"no labels, not drawn: {name_list(empty)}" if empty else ""
     if silent:
-        shown = ", ".join(map(str, silent[:6])) + (f" and {len(silent) - 6} more" if len(silent) > 6 else "")
-        note = "; ".join(x for x in (note, f"outlets without labels, not drawn: {shown}") if x)
+        note = "; ".join(x for x in (note, f"outlets without labels, not drawn: {name_list(silent)}") if x)
+    limits = "; ".join(x for x in (left_out(more_groups, "groups", MAX_ROWS),
+                                   left_out(more_refs, "referents", len(referents))) if x)
     if ax is None:  # said on the figure, not dropped silently
-        footnote(fig, note, interval_note(shares))
+        footnote(fig, note, limits, interval_note(shares))
     else:
-        ax.set_xlabel(f"share of labels ({interval_note(shares)})", fontsize=8)
+        footnote_ax = f" · {limits}" if limits else ""
+        ax.set_xlabel(label(f"share of labels ({interval_note(shares)}){footnote_ax}", 400), fontsize=8)
     return chart_result(fig, axes)
 
 
@@ -137,6 +148,6 @@ def _share_bars(ax, groups, share, lo, hi, kind):
             right = left + filled[:, j]
             ax.errorbar(right, y, xerr=np.vstack([below[:, j], above[:, j]]), fmt="none", **err_kw)
             left = right
-    ax.set_yticks(y, labels=groups)
+    ax.set_yticks(y, labels=labels(groups))
     ax.set_ylim(len(groups) - 0.5, -0.5)  # first group on top
 

@@ -8,6 +8,19 @@ passed as they are, never pre-shaped or reordered.  Charts draw under :func:`rc_
 other installed Arabic fonts as fall-backs, ``text.language = "ar"``.  An English sentence that may
 start with an Arabic name is passed through :func:`ltr`, so that it stays a left-to-right paragraph.
 
+Text from data
+--------------
+Names of outlets, referents, categories and terms reach a chart only through
+:mod:`~framing.output.charts.labels` (cut, ``$`` escaped), the footnote through :func:`footnote`
+(escaped the same way).
+
+Size
+----
+A chart draws at most :data:`MAX_PANELS` small multiples and :data:`MAX_ROWS` rows (outlets,
+referents) in a panel and says in its footnote what it left out; :func:`panels` never plans a figure
+larger than :data:`MAX_INCHES`, and :func:`save_figure` never writes a PNG with a side longer than
+:data:`MAX_SIDE` pixels or more than :data:`MAX_PIXELS` pixels (it lowers the resolution instead).
+
 >>> ltr("نجمة vs rest").startswith("\\u200e")
 True
 """
@@ -15,6 +28,8 @@ True
 from __future__ import annotations
 
 import functools
+import logging
+import math
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import numpy as np
 
 from framing.errors import FramingError
+from framing.output.charts.labels import safe
 from framing.output.files import atomic_path
 from framing.vocabulary import STANCES
 
@@ -32,7 +48,10 @@ if TYPE_CHECKING:
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure, SubFigure
     from matplotlib.patches import Patch
+    from matplotlib.transforms import Bbox
     from matplotlib.typing import RcKeyType
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "STANCES",
@@ -40,10 +59,16 @@ __all__ = [
     "GROUP_COLORS",
     "GROUP_STYLES",
     "FONT_FAMILIES",
+    "MAX_SIDE",
+    "MAX_PIXELS",
+    "MAX_INCHES",
+    "MAX_PANELS",
+    "MAX_ROWS",
     "rc_params",
     "styled",
     "ltr",
     "footnote",
+    "fit_panels",
     "panels",
     "chart_result",
     "stance_handles",
@@ -67,6 +92,16 @@ GROUP_STYLES = ("-", "--", ":", "-.")
 #: DejaVu Sans covers Arabic and Latin; the others catch glyphs it lacks.
 FONT_FAMILIES = ("DejaVu Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", "Amiri",
                  "Arial", "Tahoma")
+#: Pixels on either side of a saved PNG, at most (the resolution is lowered to stay within).
+MAX_SIDE = 8000
+#: Pixels of a saved PNG, at most (a 128 MB canvas).
+MAX_PIXELS = 32_000_000
+#: Inches on either side of a chart as planned, at most.
+MAX_INCHES = 48.0
+#: Small multiples (panels) in one chart, at most.
+MAX_PANELS = 24
+#: Rows (outlets, referents, categories, lines) in one panel, at most.
+MAX_ROWS = 40
 
 
 # --------------------------------------------------------------------------- fonts
@@ -89,7 +124,8 @@ def rc_params() -> dict[RcKeyType, Any]:
         matplotlib's default (e.g. to an installed "Noto Naskh Arabic"), then the
         installed families of :data:`FONT_FAMILIES` (DejaVu Sans first), so every
         glyph falls back to a font that has it; ``text.language``: yours if set,
-        else ``"ar"``.  Use it for your own figures with
+        else ``"ar"``; ``text.usetex`` off and ``text.parse_math`` on (labels from data
+        escape their ``$``, see :func:`label`).  Use it for your own figures with
         ``matplotlib.rc_context(framing.output.charts.rc_params())``.
 
     Examples
@@ -105,7 +141,9 @@ def rc_params() -> dict[RcKeyType, Any]:
         families.insert(0, "DejaVu Sans")
     if user != ["sans-serif"]:
         families = user + [f for f in families if f not in user]
-    return {"font.family": families, "text.language": matplotlib.rcParams["text.language"] or "ar"}
+    return {"font.family": families, "text.language": matplotlib.rcParams["text.language"] or "ar",
+            # names from data are drawn as written: no TeX, and "$" escaped by label() / safe()
+            "text.usetex": False, "text.parse_math": True}
 
 
 def styled(func: Callable[P, R]) -> Callable[P, R]:
@@ -133,27 +171,37 @@ def ltr(text: str) -> str:
     return "\u200e" + text
 
 
-def footnote(fig: Figure, *parts: str) -> None:
-    """One grey line under the figure (the non-empty ``parts`` joined with ' · ')."""
+def footnote(fig: Figure | SubFigure, *parts: str) -> None:
+    """One grey line under the figure (the non-empty ``parts`` joined with ' · ', escaped with :func:`safe`)."""
     text = " · ".join(p for p in parts if p)
     if text:
-        fig.supxlabel(ltr(text), fontsize=8, color="0.35")
+        fig.supxlabel(ltr(safe(text)), fontsize=8, color="0.35")
 
 
 # --------------------------------------------------------------------------- layout
+
+
+def fit_panels(n: int, *, ncols: int, panel: tuple[float, float]) -> int:
+    """How many of ``n`` panels of ``panel`` inches, ``ncols`` per row, one chart draws: at most
+    :data:`MAX_PANELS`, in rows that fit :data:`MAX_INCHES` (at least one panel)."""
+    ncols = max(1, min(ncols, n))
+    rows = max(1, int(MAX_INCHES // max(panel[1], 1e-3)))
+    return max(1, min(n, MAX_PANELS, rows * ncols))
 
 
 def panels(n: int, *, ncols: int, panel: tuple[float, float], sharex: bool = False,
            sharey: bool = False) -> tuple[Figure, list[Axes]]:
     """A constrained-layout figure with ``n`` panels of size ``panel`` (inches), ``ncols`` per row.
 
-    Grid cells beyond ``n`` are removed; returns the figure and the ``n`` Axes in reading order.
+    Grid cells beyond ``n`` are removed; returns the figure and the ``n`` Axes in reading order.  The figure
+    is never planned larger than :data:`MAX_INCHES` a side (pick ``n`` with :func:`fit_panels`).
     """
     from matplotlib.figure import Figure
 
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained")
+    fig = Figure(figsize=(min(panel[0] * ncols, MAX_INCHES), min(panel[1] * nrows, MAX_INCHES)),
+                 layout="constrained")
     grid = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=False)
     axes = list(grid.ravel())
     for extra in axes[n:]:
@@ -205,8 +253,52 @@ def group_style(i: int) -> dict[str, str]:
 # --------------------------------------------------------------------------- saving
 
 
+def _fit_dpi(width: float, height: float, dpi: float) -> float:
+    """The largest resolution up to ``dpi`` at which ``width`` x ``height`` inches stay within
+    :data:`MAX_SIDE` and :data:`MAX_PIXELS` (a pixel to spare for rounding)."""
+    w, h = max(float(width), 1e-3), max(float(height), 1e-3)
+    return max(min(float(dpi), (MAX_SIDE - 2) / w, (MAX_SIDE - 2) / h, math.sqrt(MAX_PIXELS / (w * h)) * 0.999),
+               1e-3)
+
+
+def _tight_box(fig: Figure) -> Bbox:
+    """The drawn content of ``fig`` in inches, padded as ``bbox_inches="tight"`` pads it; the layout pass runs
+    at a resolution whose canvas stays within the limits, whatever the figure's size."""
+    import matplotlib
+
+    old = fig.dpi
+    w, h = fig.get_size_inches()
+    probe = min(old, _fit_dpi(w, h, old))
+    if probe < old:
+        fig.set_dpi(probe)
+    try:
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox()
+    finally:
+        if probe < old:
+            fig.set_dpi(old)
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    pad = 0.1 if pad in (None, "layout") else float(pad)
+    return box.padded(pad)
+
+
+def _within_limits(fig: Any, dpi: float, tight: bool) -> tuple[float, Bbox | str | None]:
+    """The resolution and box to save ``fig`` with, so that the PNG stays within the limits."""
+    if not hasattr(fig, "get_size_inches"):  # a figure-like object: saved as asked
+        return dpi, "tight" if tight else None
+    w, h = fig.get_size_inches()
+    out_dpi = _fit_dpi(w, h, dpi)  # a layout pass at the saving resolution draws the whole figure
+    if not tight:
+        return out_dpi, None
+    box = _tight_box(fig)
+    return min(out_dpi, _fit_dpi(box.width, box.height, dpi)), box
+
+
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150, tight: bool = True) -> Path:
     """Write ``fig`` as PNG atomically (temporary file in the same folder, then ``os.replace``).
+
+    The PNG never has a side longer than :data:`MAX_SIDE` pixels nor more than :data:`MAX_PIXELS` pixels:
+    a larger figure is written at a lower resolution (logged), and its layout computed within the same limits.
 
     Parameters
     ----------
@@ -232,6 +324,10 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150, ti
     if not folder.is_dir():
         raise FramingError(f"path: folder {str(folder)!r} does not exist; create it before saving {target.name!r}")
     with atomic_path(target) as tmp, matplotlib.rc_context(rc_params()):
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+        out_dpi, box = _within_limits(fig, dpi, tight)
+        if out_dpi < dpi:
+            logger.info("save_figure: %s written at %.0f dpi instead of %d (a PNG holds at most %d pixels a side, "
+                        "%d in all)", target.name, out_dpi, dpi, MAX_SIDE, MAX_PIXELS)
+        fig.savefig(tmp, format="png", dpi=out_dpi, bbox_inches=box)
         os.chmod(tmp, 0o644)
     return target

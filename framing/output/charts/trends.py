@@ -6,11 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from framing.errors import FramingError
+from framing.output.charts.labels import label, labels, left_out, name_list, safe
 from framing.output.charts.style import (
+    MAX_PANELS,
     STANCE_COLORS,
     STANCES,
     chart_result,
     date_axis,
+    fit_panels,
     footnote,
     group_style,
     ltr,
@@ -27,6 +30,7 @@ from framing.output.charts.tables import (
     require,
     unique,
 )
+from framing.output.names import clip
 
 __all__ = ["plot_trends", "plot_trends_by_outlet"]
 
@@ -58,7 +62,8 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
     -------
     (Figure, Axes) or (Figure, numpy.ndarray of Axes)
         Per Axes: one line per group, then one vertical line per change-point;
-        ``ax.collections`` hold the interval bands.
+        ``ax.collections`` hold the interval bands.  At most
+        :data:`~framing.output.charts.style.MAX_PANELS` groups (lines) are drawn; the note names the rest.
     """
     require(trends, ["period", "referent", "stance", "share", "lo", "hi"], "trends", "framing.trends")
     check_stances(trends, "trends")
@@ -72,6 +77,8 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
         raise FramingError("ax: one Axes holds one stance; pass stance=... or leave ax=None for one panel "
                            "per stance")
     groups = unique(df["_group"])
+    groups, more = groups[:MAX_PANELS], groups[MAX_PANELS:]
+    names = dict(zip(groups, labels(groups), strict=True))
     cps = _change_rows(change_points, gcols, referent, groups)
     if ax is None:
         fig, axes = panels(len(stances), ncols=1, panel=(9.0, 2.9), sharex=True, sharey=True)
@@ -86,7 +93,7 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
             style = group_style(i)
             x = s["period"].to_numpy()
             a.plot(x, s["share_smooth" if smooth else "share"].to_numpy(dtype=float), lw=1.6,
-                   label=g, color=style["color"], linestyle=style["linestyle"])
+                   label=names[g], color=style["color"], linestyle=style["linestyle"])
             a.fill_between(x, s["lo"].to_numpy(dtype=float), s["hi"].to_numpy(dtype=float),
                            color=style["color"], alpha=0.15 if len(groups) <= 3 else 0.08, lw=0)
             if smooth:
@@ -99,12 +106,15 @@ def plot_trends(trends, *, referent, stance=None, change_points=None, ax=None):
         a.grid(color="0.92", lw=0.6)
         a.set_axisbelow(True)
     date_axis(axes[-1])
-    axes[0].set_title(str(referent), loc="left")
+    axes[0].set_title(label(referent), loc="left")
+    limits = left_out(more, "groups", MAX_PANELS)
     if ax is None:
         fig.legend(handles=axes[0].lines[: len(groups)], loc="outside right upper", frameon=False)
-        footnote(fig, interval_note(trends, "bands"))
+        footnote(fig, interval_note(trends, "bands"), limits)
     else:
         ax.legend(handles=ax.lines[: len(groups)], loc="best", fontsize="small")
+        if limits:
+            ax.set_xlabel(safe(limits), fontsize=8)
     return chart_result(fig, axes)
 
 
@@ -138,6 +148,8 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
     (Figure, Axes) or (Figure, numpy.ndarray of Axes)
         Per Axes: three lines (delegitimizing, neutral, legitimizing), their interval bands in
         ``ax.collections``, then one vertical line per change-point; the panel title is the group.
+        The panels that fit (:func:`~framing.output.charts.style.fit_panels`) are drawn; the note
+        names the rest.
     """
     require(trends, ["period", "referent", "stance", "share", "lo", "hi"], "trends", "framing.trends")
     check_stances(trends, "trends")
@@ -156,8 +168,11 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
         has = set(df.loc[df["total"] > 0, "_group"])
         empty = [g for g in groups if g not in has]
         groups = [g for g in groups if g in has] or groups[:1]
+    k = fit_panels(len(groups), ncols=ncols, panel=(3.9, 2.4))
+    groups, more = groups[:k], groups[k:]
     cps = _change_rows(change_points, gcols, referent, groups)
     fig, axes = panels(len(groups), ncols=ncols, panel=(3.9, 2.4), sharex=True, sharey=True)
+    names = dict(zip(groups, labels(groups), strict=True))
     for a, g in zip(axes, groups, strict=True):
         part = df[df["_group"] == g]
         for st in STANCES:
@@ -170,7 +185,7 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
                            color=STANCE_COLORS[st], alpha=0.15, lw=0)
         for k, (_group, row) in enumerate(r for r in cps if r[0] == g):
             _mark_size(a, row, k)
-        a.set_title(ltr(str(g)), fontsize=9, loc="left")
+        a.set_title(ltr(names[g]), fontsize=9, loc="left")
         a.set_ylim(0, 1)
         percent_axis(a.yaxis)
         a.grid(color="0.92", lw=0.6)
@@ -186,9 +201,9 @@ def plot_trends_by_outlet(trends, *, referent, change_points=None, outlets=None,
     handles = [Line2D([], [], color=STANCE_COLORS[s], lw=1.5, label=s) for s in STANCES]
     handles.append(Line2D([], [], color="0.2", lw=1, linestyle="--", label="change-point (test)"))
     fig.legend(handles=handles, loc="outside right upper", frameon=False, fontsize=8)
-    fig.suptitle(ltr(f"{referent}: share of each stance per period"), fontsize=11, x=0.02, ha="left")
-    note = f"no labels, not drawn: {', '.join(map(str, empty))}" if empty else ""
-    footnote(fig, interval_note(trends, "bands"), note)
+    fig.suptitle(ltr(safe(f"{clip(referent)}: share of each stance per period")), fontsize=11, x=0.02, ha="left")
+    note = f"no labels, not drawn: {name_list(empty)}" if empty else ""
+    footnote(fig, interval_note(trends, "bands"), note, left_out(more, "groups", len(groups)))
     return chart_result(fig, axes)
 
 
@@ -215,7 +230,7 @@ def _mark_size(ax, row, k):
         st, b, a = best
         text, color = f"{_SHORT[st]} {b:.0%} → {a:.0%}", STANCE_COLORS[st]
     elif "stance_before" in row.index and pd.notna(row.get("stance_before")):
-        text, color = f"{row['stance_before']} → {row['stance_after']}", "0.2"
+        text, color = label(f"{row['stance_before']} → {row['stance_after']}"), "0.2"
     else:
         text, color = date.strftime("%Y-%m"), "0.2"
     ax.annotate(text, xy=(date, 0.97 - 0.16 * (k % 3)), xycoords=("data", "axes fraction"),
@@ -246,14 +261,14 @@ def _mark_change(ax, row, stance, group, color, k):
     if before is not None and after is not None and pd.notna(before) and pd.notna(after):
         shift = f"{before:.0%} → {after:.0%}"
     elif "stance_before" in row.index and "stance_after" in row.index:
-        shift = f"{row['stance_before']} → {row['stance_after']}"
+        shift = clip(f"{row['stance_before']} → {row['stance_after']}")
         if "shift" in row.index and pd.notna(row["shift"]):
             shift += f" (shift {row['shift']:.0%})"
     else:
         shift = date.strftime("%Y-%m")
     # group name and shift on separate lines: each line gets its own bidi paragraph,
     # so an Arabic name cannot reorder the numbers around the arrow
-    ax.annotate(f"{group}\n{shift}", xy=(date, 0.97 - 0.17 * (k % 4)), xycoords=("data", "axes fraction"),
+    ax.annotate(f"{label(group)}\n{safe(shift)}", xy=(date, 0.97 - 0.17 * (k % 4)), xycoords=("data", "axes fraction"),
                 xytext=(4, 0), textcoords="offset points", ha="left", va="top", fontsize=8, color=color,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
