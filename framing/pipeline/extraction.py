@@ -219,6 +219,8 @@ def extract_stream(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, 
                 batch = read[~read["doc_id"].astype(str).isin(skip).to_numpy()] if skip else read
                 if not len(batch):
                     continue
+                if by != "outlet":  # another corpus column: text, a missing value a group of its own
+                    batch = batch.assign(**{by: group_values(batch, by)})
                 with clock("extraction"):
                     every = None
                     if collector is not None:  # issue 13: one matching pass, aliases in every voice too
