@@ -183,6 +183,7 @@ class _Window:
 
     def value(self, parser: JsonParser) -> Any:
         """The JSON value at the current position, moving past it."""
+        cap = self.tf.max_record_bytes
         while True:
             try:
                 obj, end = parser.raw_decode(self.text, self.pos)
@@ -190,18 +191,23 @@ class _Window:
                 cut = exc.pos >= len(self.text.rstrip()) - 6 or exc.msg.startswith("Unterminated string")
                 if self.eof or not cut:
                     raise self.fail(exc.msg, exc.pos) from None
-                cap = self.tf.max_record_bytes
                 if len(self.text) - self.pos > cap:
-                    raise CorpusError(f"a JSON value starting here is longer than the cap of {cap:,} characters "
-                                      f"for one record{self.note}; write one record per line (JSON Lines), or raise "
-                                      "the cap (--max-record-mb on the command line, max_record_bytes= in Python)",
-                                      source=self.tf.name, line=self.line_at(self.pos)) from None
+                    raise self.too_long() from None
                 self.more()
                 continue
             except RecursionError:
                 raise self.fail("nested too deep", self.pos) from None
+            if end - self.pos > cap:
+                raise self.too_long()
             self.pos = end
             return obj
+
+    def too_long(self) -> CorpusError:
+        cap = self.tf.max_record_bytes
+        return CorpusError(f"a JSON value starting here is longer than the cap of {cap:,} characters for one "
+                           f"record{self.note}; write one record per line (JSON Lines), or raise the cap "
+                           "(--max-record-mb on the command line, max_record_bytes= in Python)",
+                           source=self.tf.name, line=self.line_at(self.pos))
 
 
 def json_records(tf: TextFile, note: str = "") -> Iterator[RawRecord]:
