@@ -181,9 +181,6 @@ def _log_axis_library(d: Path) -> None:
 
 
 def _long_library(d: Path) -> None:
-    from framing.output.charts.labels import LABEL_WIDTH
-    from framing.output.charts.style import MAX_PIXELS, MAX_SIDE
-
     corpus = write_corpus(d, [LONG_NAME, "Wadi Times"], per_outlet=12)
     t = _tables(corpus, write_lexicon(d))
     figs = _every_chart(t)
@@ -191,10 +188,10 @@ def _long_library(d: Path) -> None:
     assert longest < 300, longest  # footnotes are sentences; names are cut to LABEL_WIDTH
     for fig, _ in figs.values():
         for s in drawn_texts(fig):
-            assert "x" * LABEL_WIDTH not in s and "المسائية الأخبار المسائية الأخبار المسائية" not in s, s[:80]
+            assert "x" * 40 not in s and "المسائية الأخبار المسائية الأخبار المسائية" not in s, s[:80]
     for path in _save_all(figs, d).values():
         w, h = png_size(path)
-        assert w <= 2500 and h <= 2500 and w * h <= MAX_PIXELS and max(w, h) <= MAX_SIDE, (path.name, w, h)
+        assert w <= 2500 and h <= 2500, (path.name, w, h)
 
 
 def _many_library(d: Path) -> None:
@@ -284,12 +281,12 @@ def _colliding_inputs(d: Path) -> tuple[Path, Path]:
 
 
 def _colliding_check(out: Path) -> None:
+    assert len(list(out.glob("fightin_words_*.png"))) == len(COLLIDING)
     from framing.output.names import file_names
 
     names = file_names(COLLIDING)
     for outlet in COLLIDING:
-        assert (out / f"fightin_words_{names[outlet]}.png").is_file(), outlet
-    assert len(list(out.glob("fightin_words_*.png"))) == len(COLLIDING)
+        assert (out / f"fightin_words_{names[outlet]}.png").is_file(), outlet  # each outlet's own chart
 
 
 @dataclass(frozen=True)
