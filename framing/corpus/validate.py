@@ -5,7 +5,8 @@ A batch of :class:`~framing.corpus.formats.RawRecord` values becomes a DataFrame
 :class:`~framing.corpus.rejected.Rejects` list, in ``df.attrs``. Each record's columns are renamed
 (``columns=`` and the format's defaults), its text repaired (:mod:`framing.corpus.repair`), its
 date parsed (:mod:`framing.corpus.dates`), and it is rejected for: no text content, no outlet, a
-non-string value, a bad date, or a ``doc_id`` seen before (in this batch or an earlier one). The
+value that is not a string where one is expected (a boolean, a number, JSON's ``NaN``/``Infinity``; a
+``doc_id`` may be a whole number), a bad date, or a ``doc_id`` seen before (in this batch or an earlier one). The
 same validator serves :func:`~framing.corpus.reader.iter_corpus` and the Dask reader of
 :mod:`framing.scale`.
 """
