@@ -1,19 +1,21 @@
 """Reading and extraction on a Dask cluster (``workers`` or ``scheduler`` given).
 
 The pipeline decides to use Dask here (and :mod:`framing.scale` does the work): the corpus is read
-and matched partition by partition on the workers and the tables are gathered. With
+and matched partition by partition on the workers and the tables are gathered. The reading gives the
+account of the one-process path: documents read = accepted + rejected, each reject with its file, line
+and reason, and with ``errors="raise"`` the first bad record in file order stops the run. With
 ``copies="exclude"`` the corpus is first read once in this process to find the wire copies, which the
 workers then leave out.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import pandas as pd
 
 from framing.corpus.reader import iter_corpus
+from framing.errors import FramingError
 from framing.features.terms import term_counts
 from framing.output.files import write_table
 from framing.pipeline.config import AnalysisConfig
@@ -22,8 +24,6 @@ from framing.pipeline.extraction import REJECT_COLUMNS, Extraction, require_by, 
 from framing.pipeline.progress import Clock, progress_bar
 from framing.scale import dask as scale
 from framing.vocabulary import counted
-
-log = logging.getLogger(__name__)
 
 __all__ = ["extract_dask"]
 
@@ -48,23 +48,39 @@ def _find_copies(corpus: Any, config: AnalysisConfig, clock: Clock, ex: Extracti
 
 
 def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *, progress: bool) -> Extraction:
-    """Matches and features of ``corpus`` computed on a Dask cluster, written into ``config.out``."""
+    """Matches and features of ``corpus`` computed on a Dask cluster, written into ``config.out``.
+
+    The corpus is read on the workers with the one-process account (:func:`framing.scale.dask.open_corpus_dask`):
+    the same records read, accepted and rejected (with their file, line and reason), and with
+    ``errors="raise"`` the same first error.
+    """
+    import dask
+
     out, voice = config.out_dir, config.voice
     ex = Extraction(features=pd.DataFrame(), counts=pd.DataFrame(), rejects=pd.DataFrame(columns=list(REJECT_COLUMNS)))
-    skip = _find_copies(corpus, config, clock, ex, progress) if config.copies == "exclude" else []
-    if config.errors != "raise":
-        log.info("the Dask path validates strictly: a bad record stops the run with its file, partition and row")
-    with clock("extraction"), scale.cluster(workers=config.workers or 2, scheduler=config.scheduler):
-        ddf = scale.read_corpus_dask(corpus, columns=config.column_map())
+    options = config.read_options()
+    with scale.cluster(workers=config.workers or 2, scheduler=config.scheduler):
+        with clock("reading"):
+            read = scale.open_corpus_dask(corpus, errors=options["errors"], columns=options["columns"],
+                                          encoding=config.encoding, dayfirst=config.dayfirst,
+                                          max_record_bytes=config.max_record_bytes, batch_size=config.batch_size)
+        ddf = read.frame
         require_by(config.by, ddf.columns)
-        n_all = None
-        if skip:
-            n_all = int(ddf.shape[0].compute())
-            ddf = ddf[~ddf["doc_id"].astype(str).isin(skip)]
-        matches = scale.dask_extract_matches(ddf, lex).compute()
-        feats = scale.dask_extract_features(ddf, lex, voice=voice).compute()
-        # an extra corpus column to group by (the features carry outlet only): in the same row order
-        groups = ddf[["doc_id", config.by]].compute() if config.by not in feats.columns else None
+        if not read.n_accepted:
+            raise FramingError(f"{corpus}: no document was accepted (read {read.n_read}); "
+                               "see rejects.csv for the reasons")
+        skip = _find_copies(corpus, config, clock, ex, progress) if config.copies == "exclude" else []
+        with clock("extraction"):
+            if skip:
+                ddf = ddf[~ddf["doc_id"].astype(str).isin(skip)]
+            # one graph: each part is read once for the matches, the features and the groups
+            wanted = [scale.dask_extract_matches(ddf, lex), scale.dask_extract_features(ddf, lex, voice=voice)]
+            if config.by not in scale.features_meta(lex).columns:
+                # an extra corpus column to group by (the features carry outlet only): in the same row order
+                wanted.append(ddf[["doc_id", config.by]])
+            computed = dask.compute(*wanted)
+    matches, feats = computed[0], computed[1]
+    groups = computed[2] if len(computed) > 2 else None
     if groups is not None:
         groups = groups.reset_index(drop=True)
         feats = with_group(feats.reset_index(drop=True), groups, config.by)
@@ -77,7 +93,6 @@ def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *,
         ex.tables["features"] = write_table(feats, out / "features")
         ex.features = feats
         ex.counts = term_counts(counted(matches, voice), vocabulary="lexicon", by=(config.by,))
-    ex.n_accepted = len(feats) if n_all is None else n_all
-    ex.n_rejected = len(ex.rejects)
-    ex.n_read = ex.n_accepted + ex.n_rejected
+    ex.rejects = read.rejects
+    ex.n_read, ex.n_accepted, ex.n_rejected = read.n_read, read.n_accepted, len(read.rejects)
     return ex

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import math
 import os
 import pickle
 import warnings
@@ -29,12 +28,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from framing.corpus.formats import RawRecord
-from framing.corpus.validate import Validator, check_args
+from framing.corpus.dates import DateColumn
+from framing.corpus.textfile import MAX_RECORD_BYTES
+from framing.corpus.validate import check_args, check_record_cap
 from framing.errors import FramingError
 from framing.features.extract import MATCH_COLUMNS, extract_features, extract_matches
 from framing.features.inputs import is_dask
 from framing.lexicon.load import as_lexicon, bundled_names
+from framing.scale.blocks import count_newlines, number_parts, plan_parts
+from framing.scale.parts import ReadOptions, empty_corpus, read_part, settle
 from framing.vocabulary import DEFAULT_VOICE, STANCES, check_voice, label_columns
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ __all__ = [
     "available_cores",
     "CONNECT_TIMEOUT",
     "read_corpus_dask",
+    "open_corpus_dask",
+    "DaskCorpus",
     "dask_extract_matches",
     "dask_extract_features",
     "dask_label_counts",
@@ -275,71 +279,97 @@ def dask_label_counts(ddf_features: Any, by: str | Sequence[str] = ("outlet",)) 
 
 
 # --- reading on the workers --------------------------------------------------------------------------
-def read_corpus_dask(path: str | Path, *, blocksize: int | str | None = "64MB",
-                     columns: dict[str, str] | None = None) -> Any:
-    """Read a Parquet or JSON Lines corpus as a dask DataFrame, validated partition by partition.
+class DaskCorpus(NamedTuple):
+    """A corpus read on a Dask cluster (:func:`open_corpus_dask`): the accepted rows as a lazy dask
+    DataFrame, and the account of the reading, as :func:`framing.read_corpus` gives it in ``attrs``."""
 
-    Partitions are read on the workers (``dask.dataframe.read_parquet``, or ``read_json`` with
-    ``lines=True`` and ``blocksize``; a ``.gz`` file cannot be split and is one partition). Each
-    partition then goes through the same record validation as :func:`framing.read_corpus` (text
-    repair, HTML removal, dates, required fields), raising :class:`~framing.errors.CorpusError` on the
-    first invalid record with the file, partition and row. Duplicate ``doc_id`` values are found only
-    within a partition. To set invalid records aside instead, use :func:`framing.read_corpus` or
-    :func:`framing.iter_corpus` (``errors="collect"``).
+    frame: Any  #: dask DataFrame of the accepted rows, in file order (the corpus table)
+    n_read: int
+    n_accepted: int
+    rejects: pd.DataFrame  #: source, line, field, reason of each rejected record, in file order
+
+
+def _run_tasks(fn: Any, items: list[tuple[Any, ...]]) -> list[Any]:
+    """``[fn(*args) for args in items]`` as Dask tasks (on the active client, if any)."""
+    import dask
+
+    return list(dask.compute(*[dask.delayed(fn, pure=True)(*args) for args in items])) if items else []
+
+
+def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[str, str] | None = None,
+                     encoding: str | None = None, dayfirst: bool | None = None,
+                     max_record_bytes: int = MAX_RECORD_BYTES, blocksize: int | str = "64MB",
+                     batch_size: int = 10_000) -> DaskCorpus:
+    """Read a corpus on the Dask workers, validated as :func:`framing.read_corpus` validates it.
+
+    The corpus is cut into parts (:mod:`framing.scale.blocks`): JSON Lines into blocks of about
+    ``blocksize`` bytes, Parquet into runs of row groups; other formats (CSV, ``.json``, gzip, UTF-16,
+    folders) cannot be cut and are one part each, read by one worker. Every part is first validated on
+    the workers for its account (:mod:`framing.scale.parts`), so that the records read, the rejects (with
+    the file's real line numbers and the one-process reasons), duplicate ``doc_id`` values across parts and
+    the day/month order of dates are those of the one-process reader; then ``frame`` reads the accepted
+    rows lazily for the extraction.
 
     Parameters
     ----------
     path : str or Path
-        A ``.parquet``/``.pq`` file or directory, or a ``.jsonl``/``.ndjson`` file (optionally ``.gz``),
-        or a glob of such files.
-    blocksize : int or str, optional
-        Bytes per JSON Lines partition (uncompressed files only).
-    columns : dict, optional
-        Maps the file's names to corpus names, as in :func:`framing.read_corpus`.
+        A corpus file or folder, as for :func:`framing.read_corpus`, a folder of Parquet files, or a glob
+        of files (``corpus/*.jsonl``).
+    errors, columns, encoding, dayfirst, max_record_bytes
+        As in :func:`framing.read_corpus`; with ``errors="raise"`` the first invalid record in file order
+        raises :class:`~framing.errors.CorpusError` naming the file and line.
+    blocksize : int or str
+        Bytes per part of a JSON Lines or Parquet file (``"64MB"``).
+    batch_size : int
+        Records validated at a time within a part.
+
+    Returns
+    -------
+    DaskCorpus
     """
     import dask.dataframe as dd
-
-    mapping = check_args("raise", columns, 1)
-    name = str(path)
-    lower = name.lower()
-    if lower.endswith((".parquet", ".pq")) or (Path(name).is_dir() and any(Path(name).glob("*.parquet"))):
-        raw = dd.read_parquet(name)
-    elif lower.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-        compressed = lower.endswith(".gz")
-        raw = dd.read_json(name, lines=True, orient="records", dtype=False,
-                           blocksize=None if compressed else blocksize,
-                           compression="gzip" if compressed else None)
-    else:
-        raise FramingError(f"read_corpus_dask reads Parquet or JSON Lines, got {name!r}; convert other "
-                           "formats with framing.read_corpus(...).to_parquet(...)")
-    meta = _validate_partition(raw._meta_nonempty.head(0), name, mapping, {"number": 0}, strict=False)
-    return raw.map_partitions(_validate_partition, name, mapping, meta=meta, enforce_metadata=False)
-
-
-def _validate_partition(part: pd.DataFrame, source: str, mapping: dict[str, str],
-                        partition_info: dict[str, Any] | None = None, strict: bool = True) -> pd.DataFrame:
     import pandas as pd
+    from dask.utils import parse_bytes
 
-    number = (partition_info or {}).get("number", 0)
-    where = f"{source} (partition {number})"
-    records = part.to_dict(orient="records")
-    raws = []
-    for i, rec in enumerate(records, 1):
-        clean = {str(k): (None if _is_missing(v) else v) for k, v in rec.items()}
-        raws.append(RawRecord(where, i, clean))
-    # generated ids name the partition: "<file stem>:p<partition>:<row>"
-    validator = Validator(where, "raise", mapping, {}, f"{Path(source).name.split('.')[0]}:p{number}")
-    if not strict and not raws:
-        validator.checked = True
-    df = validator.batch(raws)
-    df.attrs = {}
-    if not raws:
-        # keep the file's extra columns in the empty meta
-        for col in part.columns:
-            if col not in df.columns and mapping.get(col, col) not in df.columns:
-                df[mapping.get(col, col)] = pd.Series([], dtype=object)
-    return df
+    mapping = check_args(errors, columns, batch_size)
+    check_record_cap(max_record_bytes)
+    DateColumn(dayfirst)
+    size = parse_bytes(blocksize) if isinstance(blocksize, str) else blocksize
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise FramingError(f"blocksize must be a positive number of bytes (or text such as '64MB'), got {blocksize!r}")
+    parts = plan_parts(path, encoding=encoding, max_record_bytes=max_record_bytes, blocksize=size)
+    if any(p.before < 0 for p in parts):
+        parts = number_parts(parts, _run_tasks(count_newlines, [(p,) for p in parts]))
+    for p in parts:
+        if p.kind == "whole" and Path(p.source).is_file() and Path(p.source).stat().st_size > size:
+            warnings.warn(f"{p.source}: this format cannot be split, so one Dask worker reads it whole and holds "
+                          "it in memory; for a large corpus use uncompressed JSON Lines or Parquet", UserWarning,
+                          stacklevel=2)
+    opts = ReadOptions(errors, mapping or None, dayfirst, batch_size)
+    settled = settle(str(Path(path)) if not any(ch in str(path) for ch in "*?[") else str(path), parts, opts,
+                     _run_tasks)
+    for category, message in settled.warnings:
+        warnings.warn(message, category, stacklevel=2)
+    logger.info("%s: read %d · accepted %d · rejected %d", path, settled.n_read, settled.n_accepted,
+                len(settled.rejects))
+    meta = empty_corpus(settled.columns)
+    frame = dd.from_map(read_part, parts, settled.seeds, args=[settled.options, tuple(settled.columns)], meta=meta,
+                        enforce_metadata=False, label="read-corpus")
+    table = pd.DataFrame(settled.rejects, columns=["source", "line", "field", "reason"])
+    table["line"] = table["line"].astype("int64")
+    return DaskCorpus(frame, settled.n_read, settled.n_accepted, table)
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def read_corpus_dask(path: str | Path, *, blocksize: int | str = "64MB", columns: dict[str, str] | None = None,
+                     encoding: str | None = None, dayfirst: bool | None = None,
+                     max_record_bytes: int = MAX_RECORD_BYTES) -> Any:
+    """Read a corpus as a dask DataFrame on the workers, validated as :func:`framing.read_corpus` validates
+    it with ``errors="raise"``: the first invalid record (in file order) raises
+    :class:`~framing.errors.CorpusError` naming the file and line, before anything else is computed.
+
+    Any corpus :func:`framing.read_corpus` reads, a folder of Parquet files, or a glob of files; JSON Lines
+    and Parquet are cut into parts of about ``blocksize`` bytes (see :func:`open_corpus_dask`, which also
+    sets invalid records aside with ``errors="collect"`` and gives the account).
+    """
+    return open_corpus_dask(path, errors="raise", columns=columns, encoding=encoding, dayfirst=dayfirst,
+                            max_record_bytes=max_record_bytes, blocksize=blocksize).frame
