@@ -76,7 +76,7 @@ def test_save_figure_caps_pixels_of_a_huge_figure(tmp_path):
             w, h = png_size(save_figure(fig, tmp_path / f"f{k}{tight}.png", tight=tight))
             assert max(w, h) <= MAX_SIDE and w * h <= MAX_PIXELS, (size, tight, w, h)
             if tight or k < 2:  # scaled down to the limit, not to a stamp (not tight: the 6 x 4 inches asked)
-                assert max(w, h) >= MAX_SIDE // 2, (size, tight, w, h)
+                assert max(w, h) >= MAX_SIDE // 2 or w * h >= MAX_PIXELS // 2, (size, tight, w, h)
 
 
 def test_save_figure_keeps_resolution_within_limits(tmp_path):
@@ -111,17 +111,20 @@ def test_labels_cut_escape_and_keep_arabic_right_to_left():
 
 
 @pytest.mark.slow
-def test_long_name_memory_stays_small(tmp_path):
-    """The charts of a corpus with a 10,000-character outlet name, drawn and saved in a fresh process: its peak
-    resident memory stays far below what the whole name drawn once took (1.3 GB)."""
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory read from /proc (Linux)")
+@pytest.mark.parametrize("name", ["long_outlet_name", "many_outlets"])
+def test_chart_memory_stays_small(name, tmp_path):
+    """The library route of a case (tables, every chart drawn and saved) in a fresh process: its peak resident
+    memory (VmHWM: of this process image only; ru_maxrss would count the forking test worker) stays within the
+    memory goal. Drawn whole, the 10,000-character name took 1.3 GB and more."""
     code = textwrap.dedent(f"""
-        import resource, sys
+        import sys
         from pathlib import Path
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from badinput.round2_charts import CHART_CASES
-        case = next(c for c in CHART_CASES if c.name == "long_outlet_name")
+        case = next(c for c in CHART_CASES if c.name == {name!r})
         case.library(Path({str(tmp_path)!r}))
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        print([line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")][0])
     """)
     proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=900,
                           env=_env())

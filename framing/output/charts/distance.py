@@ -65,7 +65,9 @@ def plot_outlet_distance(distance, ax=None):
     if ax is None:
         from matplotlib.figure import Figure
 
-        side = 1.6 + 0.55 * n
+        # cells of 0.55 in while annotated (n <= 15), then narrower: the heatmap stays within 10 in, so that
+        # the image drawn at the PNG's resolution stays small in memory
+        side = 1.6 + (0.55 * n if n <= 15 else max(8.25, 0.25 * min(n, MAX_ROWS)))
         fig = Figure(figsize=(side + 1.6, side + 1.0), layout="constrained")
         ax = fig.add_subplot()
     else:
@@ -97,8 +99,9 @@ def plot_outlet_distance(distance, ax=None):
                 v = M[i, j]
                 ax.text(j, i, "–" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=8,
                         color="black" if np.isnan(v) or v > 0.55 * top_v else "white")
-    ax.set_xticks(range(n), labels=names, rotation=45, ha="right", rotation_mode="anchor")
-    ax.set_yticks(range(n), labels=names)
+    size = 10 if n <= 15 else 8
+    ax.set_xticks(range(n), labels=names, rotation=45, ha="right", rotation_mode="anchor", fontsize=size)
+    ax.set_yticks(range(n), labels=names, fontsize=size)
     ax.tick_params(length=0)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Jensen–Shannon distance")
     if Z is None:

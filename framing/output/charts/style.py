@@ -94,8 +94,8 @@ FONT_FAMILIES = ("DejaVu Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto S
                  "Arial", "Tahoma")
 #: Pixels on either side of a saved PNG, at most (the resolution is lowered to stay within).
 MAX_SIDE = 8000
-#: Pixels of a saved PNG, at most (a 128 MB canvas).
-MAX_PIXELS = 32_000_000
+#: Pixels of a saved PNG, at most (a 64 MB canvas; drawing takes a few canvases).
+MAX_PIXELS = 16_000_000
 #: Inches on either side of a chart as planned, at most.
 MAX_INCHES = 48.0
 #: Small multiples (panels) in one chart, at most.
