@@ -9,8 +9,8 @@ reader gives for that stretch of the file, numbered by the file's real lines.
   never begins with a blank line or a line that could start a JSON list. Its records are read by
   :func:`framing.corpus.jsonfile.jsonl_records` from the block's lines, decoded with the encoding found
   for the whole file (:class:`~framing.corpus.textfile.TextFile`, once, here): the same records, problems
-  and messages as :func:`framing.iter_corpus`. Line numbers are the file's: :func:`count_newlines` counts
-  each block's newlines first (on the workers) and :func:`number_parts` adds them up.
+  and messages as :func:`framing.iter_corpus`. Line numbers are the file's: :func:`count_part` counts
+  each block's newlines and records first (on the workers) and :func:`number_parts` adds them up.
 * a Parquet file is cut into runs of row groups of about ``blocksize`` bytes; rows are numbered from 1
   over the whole file, as the one-process reader numbers them.
 * anything else the one-process reader reads (CSV and other tables, whose quoted fields may hold
@@ -38,7 +38,8 @@ from framing.corpus.jsonfile import jsonl_records
 from framing.corpus.textfile import Line, TextFile
 from framing.errors import CorpusError
 
-__all__ = ["Part", "plan_parts", "count_newlines", "number_parts", "part_records", "corpus_files", "SPLIT_KINDS"]
+__all__ = ["Part", "PartCount", "plan_parts", "count_part", "number_parts", "part_records", "corpus_files",
+           "SPLIT_KINDS"]
 
 #: what kind of part: a block of a JSON Lines file, a run of Parquet row groups, a whole file or folder
 SPLIT_KINDS = ("lines", "parquet", "whole")
@@ -50,8 +51,10 @@ class Part(NamedTuple):
     """One piece of a corpus for one worker.
 
     ``kind`` is one of :data:`SPLIT_KINDS`. ``lines``: bytes ``start``-``end`` of the file (each a line
-    start), ``encoding`` the file's, ``before`` the newlines before ``start`` (-1 until counted).
-    ``parquet``: row groups ``start``-``end`` (exclusive), ``before`` the rows before them.
+    start), ``encoding`` the file's, ``before`` the newlines before ``start`` and ``first`` the records
+    before it in the file (-1 until counted: :func:`count_part`). ``parquet``: row groups ``start``-``end``
+    (exclusive), ``before`` and ``first`` the rows before them. ``records``: how many records the part holds
+    (-1: not known, a ``whole`` part).
     ``whole``: the file or folder, read with the user's ``encoding`` (None: detected as the one-process
     reader does). ``stem`` and ``defaults`` are the file's generated-id stem and default column mapping.
     """
@@ -65,6 +68,8 @@ class Part(NamedTuple):
     stem: str = ""
     defaults: dict[str, str] | None = None
     max_record_bytes: int = 0
+    first: int = 0
+    records: int = -1
 
 
 def corpus_files(path: str | Path) -> list[Path]:
@@ -115,7 +120,7 @@ def _file_parts(path: Path, encoding: str | None, cap: int, blocksize: int) -> l
     if tf.compressed or not _newline_is_a_byte(tf.encoding) or _opens_a_list(tf):
         return [whole]
     cuts = _cuts(path, tf.encoding, max(1, blocksize))
-    return [Part(name, "lines", a, b, -1 if a else 0, tf.encoding, opened.stem, opened.defaults, cap)
+    return [Part(name, "lines", a, b, -1 if a else 0, tf.encoding, opened.stem, opened.defaults, cap, -1 if a else 0)
             for a, b in pairwise(cuts)]
 
 
@@ -136,6 +141,7 @@ def _cuts(path: Path, encoding: str, blocksize: int) -> list[int]:
 def _newline_is_a_byte(encoding: str) -> bool:
     """Whether text in ``encoding`` can be cut at the byte ``\\n`` (not UTF-16/32: their newline is wider)."""
     name = codecs.lookup(encoding).name
+    name = "utf-8" if name == "utf-8-sig" else name  # its BOM starts the file only
     return not name.startswith(("utf-16", "utf-32")) and "\n{[ ".encode(name) == b"\n{[ "
 
 
@@ -160,30 +166,44 @@ def _parquet_parts(path: Path, opened: OpenedCorpus, blocksize: int, cap: int) -
         rows += group.num_rows
         size += group.total_byte_size
         if size >= blocksize or i == meta.num_row_groups - 1:
-            parts.append(Part(str(path), "parquet", first, i + 1, before, None, opened.stem, opened.defaults, cap))
+            parts.append(Part(str(path), "parquet", first, i + 1, before, None, opened.stem, opened.defaults, cap,
+                              before, rows))
             first, before, size = i + 1, before + rows, 0
             rows = 0
     return parts
 
 
-# --- numbering the lines of JSON Lines blocks ------------------------------------------------------------------
-def count_newlines(part: Part) -> int:
-    """The newlines (``\\n`` bytes) in bytes ``start``-``end`` of a ``lines`` part's file (0 for other parts)."""
+# --- numbering the lines and records of JSON Lines blocks --------------------------------------------------------
+class PartCount(NamedTuple):
+    """The newlines and the records of a part (:func:`count_part`)."""
+
+    newlines: int
+    records: int
+
+
+def count_part(part: Part) -> PartCount:
+    """The newlines (``\\n`` bytes) and the records (lines with text, or that do not read) of a ``lines`` part
+    (0, 0 for other parts): what :func:`number_parts` needs to number the next parts."""
     if part.kind != "lines":
-        return 0
+        return PartCount(0, 0)
     with open(part.source, "rb") as fh:
-        return _newlines(fh, part.start, part.end)
+        newlines = _newlines(fh, part.start, part.end)
+    records = sum(1 for line in _BlockFile(part._replace(before=0)).lines()
+                  if line.problem or line.text.replace("\x00", "").strip())
+    return PartCount(newlines, records)
 
 
-def number_parts(parts: list[Part], counts: list[int]) -> list[Part]:
-    """``parts`` with ``before`` (newlines before each block) from the :func:`count_newlines` of each."""
-    out, seen, source = [], 0, None
+def number_parts(parts: list[Part], counts: list[PartCount]) -> list[Part]:
+    """``parts`` with ``before`` (newlines before each block) and ``first`` (records before it) from the
+    :func:`count_part` of each."""
+    out, lines, records, source = [], 0, 0, None
     for part, n in zip(parts, counts, strict=True):
         if part.kind == "lines":
             if part.source != source or part.start == 0:
-                seen, source = 0, part.source
-            out.append(part._replace(before=seen))
-            seen += n
+                lines, records, source = 0, 0, part.source
+            out.append(part._replace(before=lines, first=records, records=n.records))
+            lines += n.newlines
+            records += n.records
         else:
             out.append(part)
     return out

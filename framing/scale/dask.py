@@ -3,8 +3,10 @@
 (Streaming extraction in one process, with bounded memory, is :mod:`framing.scale.stream`.)
 
 :func:`cluster` starts a local cluster of worker processes or connects to an existing scheduler;
-:func:`read_corpus_dask` reads Parquet / JSON Lines partitions on the workers and validates each
-partition like :func:`framing.read_corpus`; :func:`dask_extract_matches` and
+:func:`open_corpus_dask` (and :func:`read_corpus_dask`) read a corpus on the workers, part by part, with
+the account :func:`framing.read_corpus` gives (the same records accepted and rejected, with their file,
+line and reason: :mod:`framing.scale.blocks` cuts the corpus, :mod:`framing.scale.parts` validates the
+parts, :mod:`framing.scale.settle` makes their accounts one); :func:`dask_extract_matches` and
 :func:`dask_extract_features` run the single-process code on each partition (``map_partitions`` with
 declared ``meta``); :func:`dask_label_counts` aggregates on the cluster and returns small pandas counts.
 
@@ -35,8 +37,9 @@ from framing.errors import FramingError
 from framing.features.extract import MATCH_COLUMNS, extract_features, extract_matches
 from framing.features.inputs import is_dask
 from framing.lexicon.load import as_lexicon, bundled_names
-from framing.scale.blocks import count_newlines, number_parts, plan_parts
-from framing.scale.parts import ReadOptions, empty_corpus, read_part, settle
+from framing.scale.blocks import count_part, number_parts, plan_parts
+from framing.scale.parts import ReadOptions, empty_corpus, read_part
+from framing.scale.settle import settle
 from framing.vocabulary import DEFAULT_VOICE, STANCES, check_voice, label_columns
 
 if TYPE_CHECKING:
@@ -49,6 +52,7 @@ __all__ = [
     "read_corpus_dask",
     "open_corpus_dask",
     "DaskCorpus",
+    "BLOCKSIZE",
     "dask_extract_matches",
     "dask_extract_features",
     "dask_label_counts",
@@ -279,6 +283,11 @@ def dask_label_counts(ddf_features: Any, by: str | Sequence[str] = ("outlet",)) 
 
 
 # --- reading on the workers --------------------------------------------------------------------------
+#: Bytes per part of a JSON Lines or Parquet file read on Dask workers (the Dask setting ``framing.blocksize``
+#: overrides it)
+BLOCKSIZE = "64MB"
+
+
 class DaskCorpus(NamedTuple):
     """A corpus read on a Dask cluster (:func:`open_corpus_dask`): the accepted rows as a lazy dask
     DataFrame, and the account of the reading, as :func:`framing.read_corpus` gives it in ``attrs``."""
@@ -298,17 +307,17 @@ def _run_tasks(fn: Any, items: list[tuple[Any, ...]]) -> list[Any]:
 
 def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[str, str] | None = None,
                      encoding: str | None = None, dayfirst: bool | None = None,
-                     max_record_bytes: int = MAX_RECORD_BYTES, blocksize: int | str = "64MB",
+                     max_record_bytes: int = MAX_RECORD_BYTES, blocksize: int | str | None = None,
                      batch_size: int = 10_000) -> DaskCorpus:
     """Read a corpus on the Dask workers, validated as :func:`framing.read_corpus` validates it.
 
     The corpus is cut into parts (:mod:`framing.scale.blocks`): JSON Lines into blocks of about
     ``blocksize`` bytes, Parquet into runs of row groups; other formats (CSV, ``.json``, gzip, UTF-16,
     folders) cannot be cut and are one part each, read by one worker. Every part is first validated on
-    the workers for its account (:mod:`framing.scale.parts`), so that the records read, the rejects (with
-    the file's real line numbers and the one-process reasons), duplicate ``doc_id`` values across parts and
-    the day/month order of dates are those of the one-process reader; then ``frame`` reads the accepted
-    rows lazily for the extraction.
+    the workers for its account (:mod:`framing.scale.parts`, :mod:`framing.scale.settle`), so that the
+    records read, the rejects (with the file's real line numbers and the one-process reasons), duplicate
+    ``doc_id`` values across parts and the day/month order of dates are those of the one-process reader;
+    then ``frame`` reads the accepted rows lazily for the extraction.
 
     Parameters
     ----------
@@ -318,8 +327,10 @@ def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[s
     errors, columns, encoding, dayfirst, max_record_bytes
         As in :func:`framing.read_corpus`; with ``errors="raise"`` the first invalid record in file order
         raises :class:`~framing.errors.CorpusError` naming the file and line.
-    blocksize : int or str
-        Bytes per part of a JSON Lines or Parquet file (``"64MB"``).
+    blocksize : int or str, optional
+        Bytes per part of a JSON Lines or Parquet file: :data:`BLOCKSIZE` unless the Dask setting
+        ``framing.blocksize`` says otherwise (e.g. ``DASK_FRAMING__BLOCKSIZE=16MB`` in the environment, which
+        ``framing analyze --workers`` follows too).
     batch_size : int
         Records validated at a time within a part.
 
@@ -327,6 +338,7 @@ def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[s
     -------
     DaskCorpus
     """
+    import dask
     import dask.dataframe as dd
     import pandas as pd
     from dask.utils import parse_bytes
@@ -334,12 +346,14 @@ def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[s
     mapping = check_args(errors, columns, batch_size)
     check_record_cap(max_record_bytes)
     DateColumn(dayfirst)
+    if blocksize is None:
+        blocksize = dask.config.get("framing.blocksize", BLOCKSIZE)
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else blocksize
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise FramingError(f"blocksize must be a positive number of bytes (or text such as '64MB'), got {blocksize!r}")
     parts = plan_parts(path, encoding=encoding, max_record_bytes=max_record_bytes, blocksize=size)
     if any(p.before < 0 for p in parts):
-        parts = number_parts(parts, _run_tasks(count_newlines, [(p,) for p in parts]))
+        parts = number_parts(parts, _run_tasks(count_part, [(p,) for p in parts]))
     for p in parts:
         if p.kind == "whole" and Path(p.source).is_file() and Path(p.source).stat().st_size > size:
             warnings.warn(f"{p.source}: this format cannot be split, so one Dask worker reads it whole and holds "
@@ -353,14 +367,15 @@ def open_corpus_dask(path: str | Path, *, errors: str = "raise", columns: dict[s
     logger.info("%s: read %d · accepted %d · rejected %d", path, settled.n_read, settled.n_accepted,
                 len(settled.rejects))
     meta = empty_corpus(settled.columns)
-    frame = dd.from_map(read_part, parts, settled.seeds, args=[settled.options, tuple(settled.columns)], meta=meta,
-                        enforce_metadata=False, label="read-corpus")
+    with dask.config.set({"dataframe.convert-string": False}):  # the dtypes of read_corpus: extra fields kept
+        frame = dd.from_map(read_part, parts, settled.seeds, args=[settled.options, tuple(settled.columns)],
+                            meta=meta, enforce_metadata=False, label="read-corpus")
     table = pd.DataFrame(settled.rejects, columns=["source", "line", "field", "reason"])
     table["line"] = table["line"].astype("int64")
     return DaskCorpus(frame, settled.n_read, settled.n_accepted, table)
 
 
-def read_corpus_dask(path: str | Path, *, blocksize: int | str = "64MB", columns: dict[str, str] | None = None,
+def read_corpus_dask(path: str | Path, *, blocksize: int | str | None = None, columns: dict[str, str] | None = None,
                      encoding: str | None = None, dayfirst: bool | None = None,
                      max_record_bytes: int = MAX_RECORD_BYTES) -> Any:
     """Read a corpus as a dask DataFrame on the workers, validated as :func:`framing.read_corpus` validates

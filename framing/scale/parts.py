@@ -1,29 +1,22 @@
-"""Validating a corpus part by part on Dask workers with the account the one-process reader gives.
+"""Validating a part of a corpus on a Dask worker, as the one-process reader validates it.
 
-Reading happens twice. First each part is validated and only its account comes back
-(:func:`account_part`: records read, rejects with their lines and reasons, the 64-bit hash and line of each
-accepted ``doc_id``, the extra columns, the day/month order its dates decided, any error that stops the
-reading, the warnings). :func:`settle` then makes the accounts those of one reader going through the file:
+Each part is read twice. First :func:`account_part` validates it and sends back only its account: records
+read, rejects with their lines and reasons, the 64-bit hash and line of each accepted ``doc_id``, the extra
+columns, the day/month order its dates decided (and in which of the file's batches), any error that stops
+the reading, the warnings. :mod:`framing.scale.settle` turns the accounts of all parts into the account of
+one reader going through the corpus (reading some parts again, with :func:`account_part` or
+:func:`decide_order`). Then :func:`read_part` reads each part for the extraction: the accepted rows only
+(its rejects are in the account already).
 
-* the day/month order of ``NN/NN/YYYY`` dates is the one the first part that shows it decided; later parts
-  that decided otherwise are read again with it (their contradicting dates become rejects, as they are
-  for :func:`framing.iter_corpus`);
-* a ``doc_id`` accepted in two parts is a duplicate: the later parts are read again with the first one
-  already seen, so the reject names where it was first seen, exactly as in one process;
-* the ``text``/``outlet`` columns are checked once, in the first part that holds a record;
-* with ``errors="raise"`` the first problem in file order is raised as a
-  :class:`~framing.errors.CorpusError` naming the file and line; an error that stops reading (a fatal one)
-  is raised in either mode.
-
-Then :func:`read_part` reads each part for the extraction (the accepted rows only; what it rejects is in
-the account already). The tasks are run by the ``run`` function given to :func:`settle` (Dask on a
-cluster, or a plain loop), so everything here can be tested without a cluster.
+A part is validated in the file's batches (``batch_size`` records from the start of the file, the first
+chunk of a part ending where the file's batch ends), with the :class:`~framing.corpus.validate.Validator`
+of :func:`framing.iter_corpus`.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -37,7 +30,7 @@ from framing.scale.blocks import Part, part_records
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ReadOptions", "Seed", "Fatal", "PartAccount", "Settled", "account_part", "read_part", "settle",
+__all__ = ["ReadOptions", "Seed", "Fatal", "PartAccount", "account_part", "decide_order", "read_part",
            "empty_corpus"]
 
 _MARK = "\x00framing:position"  # a record's place in its batch, carried through validation (then dropped)
@@ -94,6 +87,7 @@ class PartAccount(NamedTuple):
     column_error: Fatal | None
     warnings: list[tuple[type[Warning], str]]
     named: dict[int, str]
+    decided: int | None = None  #: the file's batch where the day/month order was decided (or refused)
 
 
 def _hash(ids: Sequence[str]) -> np.ndarray:
@@ -113,22 +107,44 @@ def _validator(part: Part, opts: ReadOptions, defaults: dict[str, str], stem: st
     return v
 
 
-def _batches(part: Part, opts: ReadOptions, seeds: Sequence[Seed], checked: bool,
-             mark: bool) -> Iterator[tuple[list[RawRecord], pd.DataFrame]]:
-    opened = part_records(part, opts.batch_size)
-    v = _validator(part, opts, opened.defaults, opened.stem, seeds, checked)
-    while chunk := list(islice(opened.records, opts.batch_size)):
-        try:
-            df = v.batch([r if r.record is None else RawRecord(r.source, r.line, {**r.record, _MARK: i})
-                          for i, r in enumerate(chunk)] if mark else chunk)
-        except CorpusError as exc:
-            if v.checked or not mark:
+class _Batch(NamedTuple):
+    number: int  # the batch of the file (records ``number * batch_size`` on) this chunk belongs to
+    raws: list[RawRecord]
+
+
+def _chunks(records: Iterator[RawRecord], first: int, size: int) -> Iterator[_Batch]:
+    """The records of a part in the file's batches of ``size`` records (the part's first record being record
+    ``first`` of the file): the first chunk ends where the file's batch ends, as in one process."""
+    at = max(first, 0)
+    while chunk := list(islice(records, size - at % size)):
+        yield _Batch(at // size, chunk)
+        at += len(chunk)
+
+
+class _PartReader:
+    """Each chunk of a part and its accepted rows; ``number`` is the batch being read (when an error stops it)."""
+
+    def __init__(self, part: Part, opts: ReadOptions, seeds: Sequence[Seed], checked: bool, mark: bool):
+        self.part, self.opts, self.seeds, self.checked, self.mark = part, opts, seeds, checked, mark
+        self.number: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[_Batch, pd.DataFrame]]:
+        part, opts = self.part, self.opts
+        opened = part_records(part, opts.batch_size)
+        v = _validator(part, opts, opened.defaults, opened.stem, self.seeds, self.checked)
+        for chunk in _chunks(opened.records, part.first, opts.batch_size):
+            self.number = chunk.number
+            try:
+                df = v.batch([r if r.record is None else RawRecord(r.source, r.line, {**r.record, _MARK: i})
+                              for i, r in enumerate(chunk.raws)] if self.mark else chunk.raws)
+            except CorpusError:
+                if v.checked or not self.mark:
+                    raise
+                # the column check lists the columns found: ask again without the mark, for its own message
+                _validator(part, opts, opened.defaults, opened.stem, (), False).batch(chunk.raws)
                 raise
-            # the column check lists the columns found: ask again without the mark, for its own message
-            _validator(part, opts, opened.defaults, opened.stem, (), False).batch(chunk)
-            raise exc from None
-        df.attrs["order"] = v.dates.order
-        yield chunk, df
+            df.attrs["order"] = v.dates.order
+            yield chunk, df
 
 
 def _is_column_error(exc: CorpusError) -> bool:
@@ -159,29 +175,62 @@ def _account(part: Part, opts: ReadOptions, seeds: Sequence[Seed], want: frozens
     lines: list[int] = []
     columns: dict[str, None] = {}
     named: dict[int, str] = {}
-    order = fatal = column_error = None
+    order = fatal = column_error = decided = None
+    reader = _PartReader(part, opts, seeds, checked, mark=True)
     try:
-        for chunk, df in _batches(part, opts, seeds, checked, mark=True):
+        for chunk, df in reader:
+            if order is None and df.attrs["order"] is not None and opts.order is None:
+                decided = chunk.number
             order = df.attrs["order"]
-            n_read += len(chunk)
-            n_good += sum(1 for r in chunk if r.record is not None)
+            n_read += len(chunk.raws)
+            n_good += sum(1 for r in chunk.raws if r.record is not None)
             n_repaired += int(df.attrs.get("n_repaired", 0))
             rejects.extend(dict(r) for r in df.attrs["rejects"])
             columns.update(dict.fromkeys(c for c in df.columns if c not in CANONICAL_COLUMNS and c != _MARK))
             ids = [str(x) for x in df["doc_id"]]
             h = _hash(ids)
             hashes.append(h)
-            at = [chunk[int(p)].line for p in df[_MARK]] if _MARK in df.columns else []
-            lines.extend(at)
+            if _MARK in df.columns:
+                lines.extend(chunk.raws[int(p)].line for p in df[_MARK])
             for k in np.flatnonzero(np.isin(h, np.fromiter(want, dtype=np.uint64))) if want else ():
                 named[int(h[k])] = ids[k]
     except CorpusError as exc:
         fatal = Fatal.of(exc)
         if not checked and _is_column_error(exc):
             column_error = fatal
+        if exc.field == "date" and order is None:
+            decided = reader.number
     return PartAccount(n_read, n_good, n_repaired, rejects,
                        np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
-                       np.asarray(lines, dtype=np.int64), list(columns), order, fatal, column_error, [], named)
+                       np.asarray(lines, dtype=np.int64), list(columns), order, fatal, column_error, [], named,
+                       decided)
+
+
+def decide_order(parts: Sequence[Part], batch: int, opts: ReadOptions) -> tuple[Any, Fatal | None, int]:
+    """Validate batch ``batch`` of a file whose records lie in several ``parts`` as one batch, as the one-process
+    reader does (on a worker): the day/month order it decides, or the error, and the line of its first record."""
+    size = opts.batch_size
+    lo, hi = batch * size, (batch + 1) * size
+    raws: list[RawRecord] = []
+    opened = None
+    for part in parts:
+        opened = part_records(part, size)
+        at = max(part.first, 0)
+        for raw in opened.records:
+            if at >= hi:
+                break
+            if at >= lo:
+                raws.append(raw)
+            at += 1
+    assert opened is not None and raws
+    v = _validator(parts[0], opts._replace(order=None), opened.defaults, opened.stem, (), True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            v.batch(raws)
+        except CorpusError as exc:
+            return None, Fatal.of(exc), raws[0].line
+    return v.dates.order, None, raws[0].line
 
 
 def empty_corpus(columns: Sequence[str]) -> pd.DataFrame:
@@ -200,13 +249,13 @@ def read_part(part: Part, seeds: Sequence[Seed], opts: ReadOptions, extras: Sequ
     its rejects are in its account already."""
     import pandas as pd
 
-    with warnings.catch_warnings():
+    frames = []
+    with warnings.catch_warnings():  # said when the part was first read
         warnings.simplefilter("ignore")
-        frames = []
-    for _, df in _batches(part, opts, seeds, checked=True, mark=False):
-        df.attrs = {}
-        if len(df):
-            frames.append(df)
+        for _, df in _PartReader(part, opts, seeds, checked=True, mark=False):
+            df.attrs = {}
+            if len(df):
+                frames.append(df)
     meta = empty_corpus(extras)
     if not frames:
         return meta
@@ -216,122 +265,3 @@ def read_part(part: Part, seeds: Sequence[Seed], opts: ReadOptions, extras: Sequ
         df[name] = df[name].astype(object)
     df.attrs = {}
     return df
-
-
-class Settled(NamedTuple):
-    """The corpus's account once :func:`settle` d: what :func:`read_part` needs per part, and the totals."""
-
-    seeds: list[list[Seed]]
-    options: ReadOptions
-    columns: list[str]
-    n_read: int
-    n_accepted: int
-    rejects: list[dict[str, Any]]
-    warnings: list[tuple[type[Warning], str]]
-
-
-Run = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
-
-
-def settle(name: str, parts: list[Part], opts: ReadOptions, run: Run) -> Settled:
-    """Validate every part (``run(account_part, [(part, options, seeds, want), ...])``), make the accounts
-    those of one reader (see the module docstring), raise the first error as the one-process reader would.
-
-    ``name`` is the corpus as the user named it (for "no records found").
-    """
-    accounts: list[PartAccount] = run(account_part, [(p, opts, (), frozenset()) for p in parts])
-    opts, accounts = _one_order(parts, opts, accounts, run)
-    seeds, accounts = _across_parts(parts, opts, accounts, run)
-    _raise_first(name, opts, accounts)
-    rejects = [r for a in accounts for r in a.rejects]
-    n_read = sum(a.n_read for a in accounts)
-    columns: dict[str, None] = {}
-    said: dict[tuple[type[Warning], str], None] = {}
-    repaired: dict[str, int] = {}
-    for part, a in zip(parts, accounts, strict=True):
-        columns.update(dict.fromkeys(a.columns))
-        said.update(dict.fromkeys(a.warnings))
-        repaired[part.source] = repaired.get(part.source, 0) + a.n_repaired
-    for source, n in repaired.items():
-        if n:
-            said[(UnicodeWarning, f"{source}: repaired mojibake (UTF-8 read as cp1252/Latin-1) in {n} record(s) "
-                                  "with ftfy")] = None
-    return Settled(seeds, opts, list(columns), n_read, n_read - len(rejects), rejects, list(said))
-
-
-def _one_order(parts: list[Part], opts: ReadOptions, accounts: list[PartAccount],
-               run: Run) -> tuple[ReadOptions, list[PartAccount]]:
-    """The day/month order of the first part that decided one, for every part (later parts read again)."""
-    if opts.dayfirst is not None:
-        return opts, accounts
-    first = next((k for k, a in enumerate(accounts) if a.order is not None), None)
-    if first is None:
-        return opts, accounts
-    order = accounts[first].order
-    opts = opts._replace(order=order)
-    again = [k for k in range(first + 1, len(parts)) if _read_again(accounts[k], order)]
-    if again:
-        for k, a in zip(again, run(account_part, [(parts[k], opts, (), frozenset()) for k in again]), strict=True):
-            accounts[k] = a
-    return opts, accounts
-
-
-def _read_again(a: PartAccount, order: Any) -> bool:
-    """Whether a part read with its own day/month order gave what the corpus's ``order`` would not: another
-    order, a reject naming its own order, or an error about the order."""
-    if a.fatal is not None and a.fatal.field == "date":
-        return True
-    if a.order is None or a.order == order:
-        return False
-    return bool(a.order.dayfirst != order.dayfirst or any(r["field"] == "date" and "order of this column" in r["reason"]
-                                                          for r in a.rejects))
-
-
-def _across_parts(parts: list[Part], opts: ReadOptions, accounts: list[PartAccount],
-                  run: Run) -> tuple[list[list[Seed]], list[PartAccount]]:
-    """Ids accepted in two parts: the later parts read again with the first place seen (their seeds)."""
-    import pandas as pd
-
-    seeds: list[list[Seed]] = [[] for _ in parts]
-    if len(parts) < 2:
-        return seeds, accounts
-    owner = np.concatenate([np.full(len(a.hashes), k, dtype=np.int64) for k, a in enumerate(accounts)])
-    hashes = pd.Series(np.concatenate([a.hashes for a in accounts]))
-    lines = np.concatenate([a.lines for a in accounts])
-    later = hashes.duplicated(keep="first").to_numpy()
-    if not later.any():
-        return seeds, accounts
-    values = hashes.to_numpy()
-    firsts = np.flatnonzero(np.isin(values, values[later]) & ~later)
-    first_at = {int(values[i]): int(i) for i in firsts}
-    holders = sorted({int(owner[i]) for i in first_at.values()})
-    asked = run(account_part, [(parts[k], opts, (), frozenset(h for h, i in first_at.items() if owner[i] == k))
-                               for k in holders])
-    names = {h: s for a in asked for h, s in a.named.items()}
-    for i in np.flatnonzero(later):
-        h = int(values[i])
-        j = first_at[h]
-        seed = Seed(names[h], parts[int(owner[j])].source, int(lines[j]))
-        if seed not in seeds[int(owner[i])]:
-            seeds[int(owner[i])].append(seed)
-    again = [k for k, s in enumerate(seeds) if s]
-    for k, a in zip(again, run(account_part, [(parts[k], opts, seeds[k], frozenset()) for k in again]), strict=True):
-        accounts[k] = a
-    return seeds, accounts
-
-
-def _raise_first(name: str, opts: ReadOptions, accounts: list[PartAccount]) -> None:
-    """The error the one-process reader would raise, if any: in file order, the missing ``text``/``outlet``
-    column (checked in the first part holding a record), the first reject (``errors="raise"``) or an error
-    that stopped reading."""
-    first_good = next((k for k, a in enumerate(accounts) if a.n_good), None)
-    for k, a in enumerate(accounts):
-        if k == first_good and a.column_error is not None:
-            raise a.column_error.error()
-        if opts.errors == "raise" and a.rejects:
-            r = a.rejects[0]
-            raise CorpusError(r["reason"], source=r["source"], line=r["line"], field=r["field"])
-        if a.fatal is not None:
-            raise a.fatal.error()
-    if not sum(a.n_read for a in accounts):
-        raise CorpusError("no records found: the file holds no article", source=name)
