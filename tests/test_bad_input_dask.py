@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import warnings
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -139,7 +140,7 @@ def test_block_reader_gives_the_records_of_the_whole_file(blocksize, tmp_path):
     parts = plan_parts(path, encoding=None, max_record_bytes=2**20, blocksize=blocksize)
     assert [p.kind for p in parts] == ["lines"] * len(parts)
     assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
-    assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))  # no byte twice, none left out
+    assert all(a.end == b.start for a, b in pairwise(parts))  # no byte twice, none left out
     parts = number_parts(parts, [count_part(p) for p in parts])
     got = [r for p in parts for r in part_records(p, 100).records]
     assert got == want

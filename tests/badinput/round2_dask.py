@@ -219,7 +219,8 @@ DASK_CASES = [
              "reject", n_read=40, n_rejected=1, line=27,
              pattern=r"not valid utf-8 .*pass encoding='\.\.\.' \(--encoding on the command line\)"),
     DaskCase("dask_duplicate_id_across_parts", "silent", "stopped at 'partition 5, line 2' (not line 36) even "
-             "with --errors collect; the id of line 3 met again in another partition was not seen", _duplicate_across_parts, "reject", n_read=40, n_rejected=2,
+             "with --errors collect; the id of line 3 met again in another partition was not seen",
+             _duplicate_across_parts, "reject", n_read=40, n_rejected=2,
              line=35, pattern=r"duplicate doc_id 'w3' \(first seen at line 3\)"),
     DaskCase("dask_generated_ids", "other", "ids 'c:p0:1' numbered by partition and row, not 'c:<line>' as the "
              "one-process path gives them", _generated_ids, "ok", n_read=30),
@@ -254,10 +255,12 @@ DASK_CASES = [
              pattern=r"the line is [\d,]+ bytes long, over the cap of 2,000 bytes"),
     DaskCase("dask_gz_malformed", "traceback", "internal error: pandas ValueError", _gz_malformed, "reject",
              n_read=30, n_rejected=1, line=9, pattern=r"malformed JSON", split=False),
-    DaskCase("dask_json_list_named_jsonl", "traceback", "internal error: pandas ValueError 'Expected object or value at position 1'",
+    DaskCase("dask_json_list_named_jsonl", "traceback",
+             "internal error: pandas ValueError 'Expected object or value at position 1'",
              _json_list_named_jsonl, "ok", n_read=20, split=False),
     DaskCase("dask_parquet_row_groups", "silent", "stopped at 'partition 0, line 25' even with --errors collect; "
-             "the id of row 2 met again in another row group was not seen", _parquet_row_groups, "reject", n_read=40, n_rejected=2, line=25,
+             "the id of row 2 met again in another row group was not seen", _parquet_row_groups, "reject",
+             n_read=40, n_rejected=2, line=25,
              pattern=r"empty text", blocksize=1),
     DaskCase("dask_extra_field_later", "traceback", "internal error: 'Metadata mismatch found in from_delayed' (a "
              "field not in the first partition)", _extra_field_later, "ok", n_read=40),
