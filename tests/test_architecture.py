@@ -1,5 +1,6 @@
 """The package keeps its shape (issue 12): subpackages that follow the data flow, small modules with an
-``__all__``, no import cycles (function-level imports counted too) and no private names across modules.
+``__all__``, no import cycles (function-level imports counted too) and no private names across modules
+(imported names, and private attributes of another module's classes).
 
 Everything is read from the source with :mod:`ast`; nothing under ``framing`` is imported. Each failure
 lists every offender, not only the first.
@@ -208,6 +209,68 @@ def test_no_private_name_imported_from_another_framing_module():
         pytest.fail(f"{len(offenders)} private name(s) taken from another framing module (make them public in "
                     "the module that owns them, or keep them inside):\n  " + "\n  ".join(sorted(offenders)),
                     pytrace=False)
+
+
+def _private_class_attributes(tree: ast.AST) -> set[str]:
+    """Private names a module's classes define: class-level names and methods, attributes they assign."""
+    names: set[str] = set()
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            elif isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+    return {name for name in names if _private(name)}
+
+
+def _foreign_private_attributes(trees: dict[str, ast.AST]) -> list[str]:
+    """``obj._name`` (``obj`` not ``self``/``cls``) or ``f(_name=...)`` in one module where ``_name`` is a
+    private attribute of a class defined only in other framing modules (``lex._cache`` outside
+    framing/lexicon/model.py). Types are not inferred: a name is matched to the classes that define it."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for module, tree in trees.items():
+        for name in _private_class_attributes(tree):
+            owners[name].add(module)
+    offenders = []
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and not (
+                    isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                name, text = node.attr, ast.unparse(node)
+            elif isinstance(node, ast.keyword) and node.arg:
+                name, text = node.arg, f"{node.arg}=..."
+            else:
+                continue
+            if name in owners and module not in owners[name]:
+                offenders.append(f"{module}:{getattr(node, 'lineno', '?')} uses {text} "
+                                 f"(private to {', '.join(sorted(owners[name]))})")
+    return sorted(offenders)
+
+
+def test_no_private_attribute_of_another_modules_class():
+    offenders = _foreign_private_attributes(TREES)
+    if offenders:
+        pytest.fail(f"{len(offenders)} private attribute(s) of another module's class used (give the class a "
+                    "public method for it):\n  " + "\n  ".join(offenders), pytrace=False)
+
+
+def test_the_private_attribute_check_sees_the_cache_case():
+    """The check above on made-up modules: the old ``lex._cache`` reads and ``replace(lex, _cache={})``."""
+    model = ast.parse("class Lexicon:\n    _cache: dict\n    def cached(self, key):\n        return self._cache[key]\n")
+    matcher = ast.parse("def compile_lexicon(lex):\n    c = lex._cache.get('compiled')\n"
+                        "    lex._cache['compiled'] = c\n    return lex.cached('compiled')\n")
+    dask = ast.parse("import dataclasses\ndef payload(lex):\n    return dataclasses.replace(lex, _cache={})\n")
+    got = _foreign_private_attributes({"m.model": model, "m.matcher": matcher, "m.dask": dask})
+    assert got == ["m.dask:3 uses _cache=... (private to m.model)",
+                   "m.matcher:2 uses lex._cache (private to m.model)",
+                   "m.matcher:3 uses lex._cache (private to m.model)"]
+    assert _foreign_private_attributes({"m.model": model}) == []
 
 
 def test_every_module_is_at_most_420_lines():

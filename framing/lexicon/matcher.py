@@ -152,11 +152,7 @@ class CompiledLexicon(CompiledForms):
 def compile_lexicon(lexicon: Any) -> CompiledLexicon:
     """Compile (once; cached on the lexicon object) a lexicon, name or path for matching."""
     lex = as_lexicon(lexicon)
-    compiled = lex._cache.get("compiled")
-    if compiled is None:
-        compiled = CompiledLexicon(lex)
-        lex._cache["compiled"] = compiled
-    return compiled
+    return lex.cached("compiled", lambda: CompiledLexicon(lex))
 
 
 def find_matches(text: str, lexicon: Any, *, kinds: Sequence[str] = ("category", "label"), date: Any = None,

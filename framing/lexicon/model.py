@@ -1,7 +1,9 @@
 """The validated lexicon: :class:`Lexicon`, with its views (entries table, feature names, audit summary).
 
 Build one with :func:`framing.lexicon.load.load_lexicon` (a bundled name or a YAML file) or
-:meth:`Lexicon.from_dict`; :mod:`framing.lexicon.schema` checks the structure.
+:meth:`Lexicon.from_dict`; :mod:`framing.lexicon.schema` checks the structure. What is built from a
+lexicon once (the compiled matcher) is kept on it through :meth:`Lexicon.cached`;
+:meth:`Lexicon.without_cache` is the same lexicon without it (what is sent to Dask workers).
 
 >>> lex = Lexicon.from_dict({
 ...     "name": "toy",
@@ -17,17 +19,21 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from framing.lexicon.entries import Category, Entry, Referent
 from framing.lexicon.schema import LexiconSchema
 from framing.vocabulary import STANCES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
 __all__ = ["Lexicon", "AuditSummary"]
+
+_T = TypeVar("_T")
 
 
 class AuditSummary(NamedTuple):
@@ -57,8 +63,8 @@ class Lexicon:
     heads: tuple[Entry, ...] = ()
     negators: tuple[str, ...] = ()
     audit: dict[str, Any] = field(default_factory=dict)  # measured validity on real text (docs/lexicon-format.md)
-    # the compiled matcher, kept by framing.lexicon.matcher.compile_lexicon (emptied before shipping to workers)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # what cached() keeps (the compiled matcher); not an argument, so every new or replaced lexicon starts empty
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -68,6 +74,21 @@ class Lexicon:
         ``source`` names it in error messages; ``lines`` maps dotted paths to line numbers of the file.
         """
         return cls(**LexiconSchema(source, lines).fields(data))
+
+    # -- what is built from the lexicon once ---------------------------------------------------
+    def cached(self, key: str, build: Callable[[], _T]) -> _T:
+        """The value kept on this lexicon under ``key``, made by ``build()`` the first time it is asked for.
+
+        :func:`framing.lexicon.matcher.compile_lexicon` keeps the compiled matcher here (key ``"compiled"``).
+        A copy made with :func:`dataclasses.replace` or :meth:`without_cache` starts with nothing kept.
+        """
+        if key not in self._cache:
+            self._cache[key] = build()
+        return cast(_T, self._cache[key])
+
+    def without_cache(self) -> Lexicon:
+        """This lexicon without what :meth:`cached` keeps: small to pickle, compiled again where it is used."""
+        return replace(self)
 
     # -- views ---------------------------------------------------------------------------------
     def entries(self) -> pd.DataFrame:

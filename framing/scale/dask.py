@@ -19,7 +19,6 @@ Dask, distributed and pyarrow are imported inside the functions that use them.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
@@ -152,7 +151,7 @@ def lexicon_payload(lexicon: Any) -> LexiconPayload:
     if lex.source == f"framing/data/lexicons/{lex.name}.yaml" and lex.name in bundled_names():
         payload: Any = lex.name
     else:
-        payload = dataclasses.replace(lex, _cache={})
+        payload = lex.without_cache()
     token = hashlib.sha256(pickle.dumps(payload)).hexdigest()[:20]
     return LexiconPayload(token, payload)
 

@@ -29,7 +29,8 @@ DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "corpus.jsonl"
 
 TOY = {"name": "toy_scale", "linkers": ["التابعة"], "referents": {
     "rebels": {"aliases": ["الثوار"], "labels": {"delegitimizing": ["عصابات"], "neutral": ["مقاتلي"]}},
-    "army": {"aliases": ["الجيش"], "labels": {"legitimizing": ["قوات"], "delegitimizing": [{"term": "مرتزقة", "self": True}]}},
+    "army": {"aliases": ["الجيش"],
+             "labels": {"legitimizing": ["قوات"], "delegitimizing": [{"term": "مرتزقة", "self": True}]}},
 }}
 
 TEXTS = [
@@ -91,9 +92,10 @@ def test_lexicon_payload_sends_no_automaton():
     from framing.lexicon.matcher import compile_lexicon
 
     lex = Lexicon.from_dict(TOY)
-    compile_lexicon(lex)
+    compiled = compile_lexicon(lex)
     token, payload = lexicon_payload(lex)
-    assert isinstance(payload, Lexicon) and payload._cache == {}
+    assert isinstance(payload, Lexicon) and payload.cached("compiled", lambda: None) is None
+    assert compile_lexicon(lex) is compiled
     assert lexicon_payload(Lexicon.from_dict(TOY))[0] == token
     assert lexicon_payload("libya")[1] == "libya"
 
@@ -113,9 +115,8 @@ def test_metas_match_pandas_dtypes():
 def test_dask_rejects_pandas_and_bad_arguments():
     with pytest.raises(FramingError, match="dask DataFrame"):
         dask_extract_features(pd.DataFrame({"text": ["x"]}), TOY)
-    with pytest.raises(FramingError, match="scheduler"):
-        with cluster(scheduler="localhost"):
-            pass
+    with pytest.raises(FramingError, match="scheduler"), cluster(scheduler="localhost"):
+        pass
     with pytest.raises(FramingError, match=r"corpus\.csv: no such file or directory"):
         read_corpus_dask("corpus.csv")  # every format read_corpus reads (issue 14), checked before any work
 
