@@ -14,7 +14,10 @@ notice:
 * file and folder names that are not valid UTF-8 are read; their ``doc_id``, outlet and source show
   the undecodable bytes as ``\\xNN`` escapes (with a warning), so that they can be printed and told apart;
 * a ``metadata.csv`` listing a file twice with different values rejects that file, naming both lines
-  and the fields that differ (two identical rows are accepted, with a warning).
+  and the fields that differ (two identical rows are accepted, with a warning);
+* a news-please ``.json`` file is read as strictly as JSON Lines: a key given twice, or ``NaN``/``Infinity``
+  where text or a date is expected, is a reject naming the file and the field; malformed or too deeply
+  nested JSON is a reject naming the file.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from framing.corpus.formats import NEWS_PLEASE_COLUMNS, table_records
+from framing.corpus.jsonfile import JsonParser, object_record
 from framing.corpus.records import OpenedCorpus, RawRecord, bad_record
 from framing.corpus.textfile import MAX_RECORD_BYTES, Decoded, TextFile, decode_file
 from framing.errors import CorpusError
@@ -229,6 +233,10 @@ def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str |
 
 def _news_please_records(root: Path, files: list[tuple[Path, str | None]], encoding: str | None,
                          cap: int) -> Iterator[RawRecord]:
+    """One record per news-please file, read as strictly as JSON Lines (by the same
+    :class:`~framing.corpus.jsonfile.JsonParser`): a key given twice is a reject naming it, and
+    ``NaN``/``Infinity`` stay literals, which the validator refuses where a string or a date is expected."""
+    parser = JsonParser()
     for rel, listed in files:
         path, source = root / rel, shown(root / rel)
         text, problem = (None, listed) if listed else _read(path, encoding, cap)
@@ -236,15 +244,18 @@ def _news_please_records(root: Path, files: list[tuple[Path, str | None]], encod
             yield bad_record(source, 1, problem or "the file is empty")
             continue
         try:
-            obj = json.loads(text.replace("\x00", ""), strict=False)
+            obj = parser.decode(text.replace("\x00", ""))
         except json.JSONDecodeError as exc:
-            yield bad_record(source, exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            yield bad_record(source, exc.lineno, f"malformed JSON ({exc.msg} at column {exc.colno}); fix or remove "
+                                                 "the file")
             continue
-        if not isinstance(obj, dict):
-            yield bad_record(source, 1, f"expected one JSON object per file, found a {type(obj).__name__}")
+        except RecursionError:
+            yield bad_record(source, 1, "malformed JSON (nested too deep); fix or remove the file")
             continue
-        obj.setdefault("doc_id", shown(rel.with_suffix("").as_posix()))
-        yield RawRecord(source, 1, obj)
+        raw = object_record(source, 1, obj, parser, "per file", "of the file")
+        if raw.record is not None:
+            raw.record.setdefault("doc_id", shown(rel.with_suffix("").as_posix()))
+        yield raw
 
 
 def _unlisted(root: Path, listing: Listing) -> Iterator[RawRecord]:

@@ -27,7 +27,7 @@ from framing.corpus.records import RawRecord, bad_record
 from framing.corpus.textfile import Line, TextFile
 from framing.errors import CorpusError
 
-__all__ = ["JsonConstant", "JsonParser", "jsonl_records", "json_records"]
+__all__ = ["JsonConstant", "JsonParser", "jsonl_records", "json_records", "object_record"]
 
 
 class JsonConstant(float):
@@ -84,14 +84,24 @@ class JsonParser:
         return self.decoder.raw_decode(text, pos)
 
 
-def _record(source: str, line: int, obj: Any, parser: JsonParser, what: str) -> RawRecord:
+def object_record(source: str, line: int, obj: Any, parser: JsonParser, what: str,
+                  where: str | None = None) -> RawRecord:
+    """The record of a JSON value ``obj`` just decoded by ``parser``, or a reject: not an object, or an
+    object holding a key twice (the reject names that key as its field). ``what`` says where objects are
+    expected (``"per line"``, ``"in the list"``, ``"per file"``), ``where`` where the object is (by default
+    ``"on line <line>"``).
+
+    >>> p = JsonParser()
+    >>> object_record("a.json", 1, p.decode('{"title": "x", "title": "y"}'), p, "per file", "in the file").problem
+    "the key 'title' appears twice in the object in the file, so one of its values would be lost: remove or rename one"
+    """
     if not isinstance(obj, dict):
         hint = "; wrap the record in an object" if what == "per line" else ""
         return bad_record(source, line, f"expected a JSON object {{...}} {what}, found a {type(obj).__name__}{hint}")
     if parser.duplicate is not None:
-        return bad_record(source, line, f"the key {parser.duplicate!r} appears twice in the object on line {line}, "
-                                        "so one of its values would be lost: remove or rename one",
-                          parser.duplicate)
+        return bad_record(source, line, f"the key {parser.duplicate!r} appears twice in the object "
+                                        f"{where or f'on line {line}'}, so one of its values would be lost: "
+                                        "remove or rename one", parser.duplicate)
     return RawRecord(source, line, obj)
 
 
@@ -126,7 +136,7 @@ def jsonl_records(tf: TextFile) -> Iterator[RawRecord]:
                                               "objects: JSON Lines holds one object per line; write them so, or "
                                               "name the file .json")
             continue
-        yield _record(tf.name, lineno, obj, parser, "per line")
+        yield object_record(tf.name, lineno, obj, parser, "per line")
 
 
 class _Window:
@@ -228,7 +238,7 @@ def json_records(tf: TextFile, note: str = "") -> Iterator[RawRecord]:
             if n_values == 1 and end == start and win.peek() == "{" and win.line_at(win.pos) > end:
                 yield from jsonl_records(tf)  # one object per line, named .json
                 return
-            yield _record(tf.name, start, obj, parser, "")
+            yield object_record(tf.name, start, obj, parser, "")
             continue
         if first != "[":
             raise CorpusError("expected a JSON list of article objects [{...}, ...] (or JSON Lines); found "
@@ -239,7 +249,7 @@ def json_records(tf: TextFile, note: str = "") -> Iterator[RawRecord]:
             continue
         while True:
             line = win.line_at(win.pos)
-            yield _record(tf.name, line, win.value(parser), parser, "in the list")
+            yield object_record(tf.name, line, win.value(parser), parser, "in the list")
             sep = win.peek()
             win.pos += 1
             if sep == "]":

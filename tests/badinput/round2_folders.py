@@ -303,3 +303,72 @@ FOLDER_CASES: list[FolderCase] = [
                "reject", 6, 2, r"date '0001-01-01' is out of range \(pandas supports 1677-09-22 to 2262-04-11\)",
                "", 2, "date"),
 ]
+
+
+# --- 9. news-please files read as strictly as JSON Lines (leftover of the closing note) ---------------------------
+NEWS_PLEASE_DOCS = 4  # files in _news_please
+
+
+def _news_please(bad: int, raw: Callable[[dict], str]) -> Callable[[Path], Path]:
+    """A news-please folder of four files (site/0.json ... site/3.json); file ``bad`` is ``raw(obj)``."""
+    def make(d: Path) -> Path:
+        import json
+
+        root = d / "np"
+        (root / "site").mkdir(parents=True)
+        for i in range(NEWS_PLEASE_DOCS):
+            obj = {"title": f"خبر {i}", "maintext": _text(60 + i), "date_publish": f"2020-01-0{i + 1} 10:00:00",
+                   "source_domain": OUTLETS[i % 2]}
+            text = raw(obj) if i == bad else json.dumps(obj, ensure_ascii=False)
+            (root / "site" / f"{i}.json").write_text(text, encoding="utf-8")
+        return root
+    return make
+
+
+def _np_value(key: str, literal: str) -> Callable[[dict], str]:
+    """The object with ``key``'s value written as ``literal`` (a JSON token, or one JSON lacks)."""
+    def raw(obj: dict) -> str:
+        import json
+
+        return json.dumps({**obj, key: "@@"}, ensure_ascii=False).replace('"@@"', literal)
+    return raw
+
+
+def _np_key_twice(obj: dict) -> str:
+    import json
+
+    first = json.dumps(obj, ensure_ascii=False)
+    return first[:-1] + ', "maintext": "نص ثان يحل محل الأول بصمت."}'
+
+
+def _np_deep(obj: dict) -> str:
+    return "[" * 100_000 + "]" * 100_000
+
+
+NEWS_PLEASE_CASES: list[FolderCase] = [
+    FolderCase("news_please_duplicate_key", "silent", "json.loads kept the last 'maintext': the first text dropped "
+               "silently, the article accepted", _news_please(2, _np_key_twice), "reject", NEWS_PLEASE_DOCS, 1,
+               r"the key 'maintext' appears twice in the object of the file, so one of its values would be lost: "
+               r"remove or rename one", "site/2.json", 1, "maintext"),
+    FolderCase("news_please_nan_outlet", "silent", "NaN read as a missing outlet (reject 'missing outlet')",
+               _news_please(1, _np_value("source_domain", "NaN")), "reject", NEWS_PLEASE_DOCS, 1,
+               r"expected a string, found the literal NaN \(not JSON\); write null", "site/1.json", 1, "outlet"),
+    FolderCase("news_please_nan_title", "silent", "NaN accepted as a missing title without notice",
+               _news_please(3, _np_value("title", "NaN")), "reject", NEWS_PLEASE_DOCS, 1,
+               r"expected a string, found the literal NaN \(not JSON\)", "site/3.json", 1, "title"),
+    FolderCase("news_please_infinity_date", "silent", "Infinity read as an epoch timestamp (reject \"epoch "
+               "timestamp 'inf' is out of range\")", _news_please(0, _np_value("date_publish", "-Infinity")),
+               "reject", NEWS_PLEASE_DOCS, 1, r"found the literal -Infinity \(not JSON\) for a date; write null",
+               "site/0.json", 1, "date"),
+    FolderCase("news_please_boolean_outlet", "silent", "(already a reject: the validator checks the values of "
+               "every format; kept as a case)", _news_please(2, _np_value("source_domain", "false")), "reject",
+               NEWS_PLEASE_DOCS, 1, r"expected a string, found a boolean \(False\); store it as text",
+               "site/2.json", 1, "outlet"),
+    FolderCase("news_please_number_text", "silent", "(already a reject, as for every format; kept as a case)",
+               _news_please(1, _np_value("maintext", "2020")), "reject", NEWS_PLEASE_DOCS, 1,
+               r"expected a string, found a number \(2020\)", "site/1.json", 1, "text"),
+    FolderCase("news_please_nested_too_deep", "traceback", "RecursionError traceback from json.loads",
+               _news_please(3, _np_deep), "reject", NEWS_PLEASE_DOCS, 1,
+               r"malformed JSON \(nested too deep\); fix or remove the file", "site/3.json", 1, None),
+]
+FOLDER_CASES += NEWS_PLEASE_CASES
