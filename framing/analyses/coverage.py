@@ -47,7 +47,7 @@ import pandas as pd
 
 from framing.errors import FramingError
 from framing.lexicon.load import as_lexicon
-from framing.stats.core import wilson_interval
+from framing.stats.intervals import wilson_interval
 from framing.vocabulary import check_by, period_offset, period_start, table_kind
 
 logger = logging.getLogger(__name__)
@@ -307,7 +307,7 @@ def attention(corpus_or_counts, matches=None, *, lexicon=None, by="outlet", freq
     lexicon, by, freq, referents
         As in :func:`attention_counts`.
     ci : float, default 0.95
-        Level of the Wilson score interval (:func:`framing.stats.core.wilson_interval`).
+        Level of the Wilson score interval (:func:`framing.stats.intervals.wilson_interval`).
 
     Returns
     -------

@@ -25,7 +25,7 @@ from framing.output.charts.labels import labels, left_out, safe
 from framing.output.charts.style import MAX_ROWS, chart_result, fit_panels, footnote, ltr, panels, rc_params
 from framing.output.names import clip
 from framing.output.report import escape, img_tag, table_html
-from framing.stats.core import wilson_interval
+from framing.stats.intervals import wilson_interval
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

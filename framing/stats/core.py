@@ -1,31 +1,15 @@
-"""The statistics that used to live in one module, under their old path.
+"""Deprecated: ``framing.stats.core`` was split into the modules of :mod:`framing.stats`; import from there.
 
-They now live one step per module: :mod:`framing.stats.keyness` (contrasts between term counts),
-:mod:`framing.stats.divergence` (Jensen-Shannon distances, clustering), :mod:`framing.stats.intervals`
-(Wilson and Dirichlet intervals), :mod:`framing.stats.bootstrap` (document-level bootstraps) and
-:mod:`framing.stats.segmentation` (change points). Import them from :mod:`framing.stats`; this
-module keeps ``framing.stats.core.<name>`` working.
+The statistics live one step per module (:mod:`framing.stats.keyness`, :mod:`framing.stats.divergence`,
+:mod:`framing.stats.intervals`, :mod:`framing.stats.bootstrap`, :mod:`framing.stats.segmentation`) and
+:mod:`framing.stats` exports them all. This alias re-exports that list (its ``__all__``, kept in one
+place) and will be removed in 0.3.
 """
 
-from __future__ import annotations
+import warnings
 
-from framing.stats.bootstrap import bootstrap_index, bootstrap_shares
-from framing.stats.divergence import cluster_order, js_distance_matrix, js_divergence
-from framing.stats.intervals import dirichlet_interval, wilson_interval
-from framing.stats.keyness import bh_qvalues, keyness, log_odds_dirichlet
-from framing.stats.segmentation import binomial_segmentation, multinomial_segmentation
+from framing.stats import *  # noqa: F403  # the deprecated alias re-exports framing.stats's names
+from framing.stats import __all__  # noqa: F401  # read by star imports of this alias
 
-__all__ = [
-    "log_odds_dirichlet",
-    "keyness",
-    "bh_qvalues",
-    "js_divergence",
-    "js_distance_matrix",
-    "cluster_order",
-    "wilson_interval",
-    "dirichlet_interval",
-    "bootstrap_shares",
-    "bootstrap_index",
-    "binomial_segmentation",
-    "multinomial_segmentation",
-]
+warnings.warn("framing.stats.core is deprecated: import from framing.stats (this alias goes in 0.3)",
+              DeprecationWarning, stacklevel=2)

@@ -70,7 +70,7 @@ def demo():
 
 
 def _hand_log_odds(yi, yj, alpha):
-    """Monroe et al. (2008) eq. 16 and 18 written out again, independently of framing.stats.core."""
+    """Monroe et al. (2008) eq. 16 and 18 written out again, independently of framing.stats.keyness."""
     ni, nj, a0 = yi.sum(), yj.sum(), alpha.sum()
     delta = np.log((yi + alpha) / (ni + a0 - yi - alpha)) - np.log((yj + alpha) / (nj + a0 - yj - alpha))
     return delta / np.sqrt(1 / (yi + alpha) + 1 / (yj + alpha))

@@ -6,7 +6,7 @@ import pytest
 from framing.analyses.qualifiers import epithets, qualifier_lexicon
 from framing.errors import FramingError
 from framing.lexicon.load import Lexicon
-from framing.stats.core import wilson_interval
+from framing.stats.intervals import wilson_interval
 
 LEX = Lexicon.from_dict({
     "name": "toy",

@@ -14,7 +14,7 @@ import pytest
 
 import framing
 from framing.reading.audit import RECORD_COLUMNS, parse_correct
-from framing.stats.core import wilson_interval
+from framing.stats.intervals import wilson_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDITS = ROOT / "data" / "audits"
