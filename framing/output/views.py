@@ -44,6 +44,7 @@ from framing.output.files import write_table
 from framing.output.names import slug
 from framing.output.report import Section, escape
 from framing.output.termmap_html import save_termmap, term_map_section, termmap_block
+from framing.output.textsample import TextSample
 from framing.vocabulary import DEFAULT_VOICE
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,11 @@ log = logging.getLogger(__name__)
 __all__ = ["attention_and_term_map", "report_sections", "Views", "Note", "Collector", "own_matches",
            "TERMMAP_MAX_CHARS", "TERMMAP_SAMPLE_CHARS", "ATTENTION_MATCH_KINDS"]
 
-#: the term map holds the texts in memory: above this many characters it is left out (with a note)
+#: above this many characters of text the term map is left out (with a note); 0 leaves it out always
 TERMMAP_MAX_CHARS = 400_000_000
 #: above this many characters the term map of ``analyze`` is built on a seeded random sample of documents
-#: of about this size (a note says so); ``framing.analyses.termmap.term_map`` on the corpus maps all of it
+#: of at most this size, drawn as the corpus streams past (so the texts held stay bounded: at most about
+#: 1.5 times this; a note says so); ``framing.analyses.termmap.term_map`` on the corpus maps all of it
 TERMMAP_SAMPLE_CHARS = 20_000_000
 #: the match kinds (every voice) the collector needs from the extraction pass
 ATTENTION_MATCH_KINDS = ("category", "label", "alias")
@@ -117,7 +119,8 @@ class Collector:
         self.term_map = term_map and self.max_chars > 0
         self.sample_chars = TERMMAP_SAMPLE_CHARS if sample_chars is None else sample_chars
         self.parts: list[pd.DataFrame] = []  # attention counts per batch
-        self.texts: list[pd.DataFrame] = []  # doc_id, by and text of each batch, for the term map
+        # doc_id, by and text of the documents for the term map: a sample bounded by sample_chars
+        self.texts = TextSample(self.sample_chars)
         self.chars, self.too_big, self.has_dates = 0, False, False
         self.n_docs = 0
 
@@ -135,10 +138,9 @@ class Collector:
         if self.term_map and not self.too_big:
             self.chars += int(batch["text"].str.len().sum())
             if self.chars > self.max_chars:
-                self.too_big, self.texts = True, []
+                self.too_big, self.texts = True, TextSample(self.sample_chars)
             else:
-                keep = [c for c in ("doc_id", by, "text") if c in batch.columns]
-                self.texts.append(batch[keep].reset_index(drop=True))
+                self.texts.add(batch[[c for c in ("doc_id", by, "text") if c in batch.columns]])
 
     def views(self, out: str | os.PathLike[str], *, top: Iterable[object] | None = None) -> Views:
         """Tables, charts (``top`` outlets only; ``None``: every outlet) and report sections."""
@@ -219,29 +221,18 @@ def _views(col: Collector, out: Path, *, top: Iterable[object] | None = None) ->
         if col.too_big:
             views.notes.append(Note("Term map", f"The corpus holds more than {col.max_chars:,} characters of text: the "
                                 "term map is left out (build it on a sample with framing.analyses.termmap.term_map)."))
-        elif col.texts:
-            frame = pd.concat(col.texts, ignore_index=True)
-            col.texts = []
-            frame = _sample(frame, col.sample_chars, by, views)
+        elif col.texts.n_docs:
+            frame = col.texts.frame()
+            if col.texts.sampled:
+                views.notes.append(Note("Term map", f"The term map is built on a random sample of {len(frame):,} of "
+                                        f"{col.texts.n_docs:,} documents ({col.texts.kept_chars / 1e6:.1f} of "
+                                        f"{col.texts.n_chars / 1e6:.1f} million characters; "
+                                        "framing.output.views.TERMMAP_SAMPLE_CHARS, drawn as the corpus is read so "
+                                        "that memory stays bounded): its counts, z-scores and lines are of the "
+                                        "sample. framing.analyses.termmap.term_map maps a whole corpus."))
+            col.texts = TextSample(col.sample_chars)
             _term_map(frame, by, lex, out, views, top)
     return views
-
-
-def _sample(frame: pd.DataFrame, budget: int, by: str, views: Views, seed: int = 0) -> pd.DataFrame:
-    """A seeded random sample of documents holding about ``budget`` characters (in corpus order), with a
-    note, when the texts are larger; else ``frame`` itself."""
-    chars = frame["text"].str.len().fillna(0).to_numpy(dtype=np.int64)
-    total = int(chars.sum())
-    if not budget or total <= budget:
-        return frame
-    order = np.random.default_rng(seed).permutation(len(frame))
-    take = np.sort(order[np.cumsum(chars[order]) <= budget])
-    sample = frame.iloc[take].reset_index(drop=True)
-    views.notes.append(Note("Term map", f"The term map is built on a random sample of {len(sample):,} of "
-                        f"{len(frame):,} documents ({int(chars[take].sum()) / 1e6:.1f} of {total / 1e6:.1f} million "
-                        "characters; framing.output.views.TERMMAP_SAMPLE_CHARS): its counts, z-scores and lines are "
-                        "of the sample. framing.analyses.termmap.term_map maps a whole corpus."))
-    return sample
 
 
 def _term_map(frame: pd.DataFrame, by: str, lex: Any, out: Path, views: Views,
