@@ -66,13 +66,14 @@ def test_stances_follow_the_lexicon_with_inflection(tm):
     assert t.loc["ميليشيات", "stance"] == "delegitimizing"  # the plural of the label ميليشيا
     assert t.loc["قوات", "stance"] == "neutral"
     assert t.loc["حفتر", "stance"] == "alias"
-    from framing.analyses.termmap import _label_stances, _stance_of
-
-    forms, prefixes = _label_stances({"name": "y", "referents": {"h": {"aliases": ["الحوثي"],
-                                                                       "labels": {"delegitimizing": ["ميليشي*"]}}}})
-    assert _stance_of("حوثيين", forms, prefixes) == "alias"  # an inflected alias, as the matcher finds it
-    assert _stance_of("ميليشياته", forms, prefixes) == "delegitimizing"  # a glob entry
     assert t.loc["معارك", "stance"] == ""
+    lex = {"name": "y", "referents": {"h": {"aliases": ["الحوثي"], "labels": {"delegitimizing": ["ميليشي*"]}}}}
+    two = pd.DataFrame({"doc_id": ["a1", "b1"], "outlet": ["A", "B"],
+                        "text": ["قاتل الحوثيين مع ميليشياته في المدينة", "قالت القوات إن الحوثيين انسحبوا"]})
+    stance = term_map(two, lexicon=lex, min_count=1, lines_per_term=0).terms.set_index("term")["stance"]
+    assert stance["حوثيين"] == "alias"  # an inflected alias, as the matcher finds it
+    assert stance["ميليشياته"] == "delegitimizing"  # a glob entry
+    assert stance["قاتل"] == ""
 
 
 def test_lines_are_original_spelling_of_the_term_one_per_document(corpus, tm):
