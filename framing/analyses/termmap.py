@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -181,8 +182,9 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
 
     Parameters
     ----------
-    corpus : pandas.DataFrame or path
-        ``text``, the ``by`` column, and ``doc_id`` (else the index).
+    corpus : pandas.DataFrame
+        ``text``, the ``by`` column, and ``doc_id`` (else the index).  *Deprecated*: a corpus path,
+        read here with :func:`framing.read_corpus`, with a :class:`DeprecationWarning`; read it first.
     by : str, default "outlet"
     outlets : list, optional
         The outlets that get a comparison (a choice in the map's menu); default: all.
@@ -216,11 +218,13 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     """
     t0 = time.perf_counter()
     if isinstance(corpus, (str, bytes)) or hasattr(corpus, "__fspath__"):
+        warnings.warn("term_map: passing a corpus path (read here) is deprecated; read it first: "
+                      "term_map(framing.read_corpus(path))", DeprecationWarning, stacklevel=2)
         from framing.corpus.reader import read_corpus
 
         corpus = read_corpus(corpus)
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        raise FramingError("term_map: expected a corpus DataFrame with a 'text' column (or a corpus path)")
+        raise FramingError("term_map: expected a corpus DataFrame with a 'text' column")
     if by not in corpus.columns:
         raise FramingError(f"term_map: the corpus has no column {by!r}; columns: {', '.join(map(str, corpus.columns))}")
     if corpus[by].isna().any():

@@ -76,6 +76,21 @@ def test_stances_follow_the_lexicon_with_inflection(tm):
     assert stance["قاتل"] == ""
 
 
+def test_a_corpus_path_still_works_with_a_deprecation_warning(corpus, tmp_path):
+    """term_map takes the table; a path is read here (as before) with a warning naming the caller's line."""
+    from framing.corpus.reader import read_corpus
+
+    path = tmp_path / "c.jsonl"
+    corpus.to_json(path, orient="records", lines=True, force_ascii=False)
+    with pytest.warns(DeprecationWarning, match="read it first") as caught:
+        old = term_map(path, lexicon=LEX, min_count=2, lines_per_term=4)
+    assert [w.filename for w in caught if issubclass(w.category, DeprecationWarning)] == [__file__]
+    new = term_map(read_corpus(path), lexicon=LEX, min_count=2, lines_per_term=4)
+    pd.testing.assert_frame_equal(old.terms, new.terms)
+    assert old.lines == new.lines and old.comparisons == new.comparisons and old.outlets == new.outlets
+    assert len(old.terms) > 10 and sum(map(len, old.lines)) > 10
+
+
 def test_lines_are_original_spelling_of_the_term_one_per_document(corpus, tm):
     texts = corpus.set_index("doc_id")["text"]
     known = set(tm.terms["term"])
