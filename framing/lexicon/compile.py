@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from framing.lexicon.kernel import build_automaton
 from framing.lexicon.model import Lexicon
 from framing.lexicon.scope import Rule
 from framing.text.morphology import inflected_forms, proclitic_forms, surface_forms
@@ -83,6 +84,8 @@ class CompiledForms:
         label?), ``key_anchors`` (a category, an alias or a self-identifying label: a document without
         one counts nothing) and ``key_glob`` (a pattern?) are numpy arrays by key number, ``key_info``
         the list of ``(length, entries, glob)``.
+    tables : framing.lexicon.kernel.AutomatonTables or None
+        The automaton's keys as the flat tables of the compiled scanner (:mod:`framing.lexicon.kernel`).
     """
 
     def __init__(self, lexicon: Lexicon):
@@ -177,10 +180,12 @@ class CompiledForms:
         # linkers, aliases, context and exclude phrases alone never make a count), whether it is a glob
         self.key_ids: list[tuple[int, ...]] = []
         lengths, counts, anchors, globs = [], [], [], []
+        padded_keys: list[str] = []
         entries = self.entries
         for (surface, glob), ids in keys.items():
             key = f" {surface}" if glob else f" {surface} "
             automaton.add_word(key, len(self.key_ids))
+            padded_keys.append(key)
             self.key_ids.append(tuple(ids))
             lengths.append(len(key))
             counts.append(any(self.roles[i] in (CATEGORY, LABEL) for i in ids))
@@ -189,6 +194,9 @@ class CompiledForms:
             globs.append(glob)
         automaton.make_automaton()
         self.automaton = automaton
+        # the same keys, numbered alike, as the flat tables of the compiled scanner (None: it cannot read them)
+        self.tables = build_automaton(padded_keys)
+        self.scan_tables: Any = None  # the scanner's character tables, built on first use (framing.lexicon.scan)
         self.key_info = list(zip(lengths, self.key_ids, globs, strict=True))
         self.key_length = np.array(lengths, dtype=np.int64)
         self.key_counts = np.array(counts, dtype=bool)

@@ -13,6 +13,7 @@ are resolved (:mod:`framing.lexicon.resolve`) and, for their counted matches, vo
 (:mod:`framing.text.voice`).
 
 >>> from framing.lexicon.compile import CompiledForms
+from framing.lexicon.kernel import AutomatonTables, char_table, scan_chunk, scan_kernel
 >>> from framing.lexicon.load import Lexicon
 >>> forms = CompiledForms(Lexicon.from_dict({"name": "toy", "referents": {"isis": {"aliases": ["داعش"],
 ...     "labels": {"neutral": [{"term": "تنظيم الدولة الاسلامية", "self": True}]}}}}))
@@ -36,18 +37,22 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from framing.lexicon.compile import CompiledForms
+from framing.lexicon.kernel import AutomatonTables, char_table, scan_chunk, scan_kernel
 from framing.lexicon.resolve import resolve
 from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
 
-__all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS"]
+__all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS",
+           "ENGINE"]
 
 _NONWORD = re.compile(r"\W")
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 _JOIN = "\n\n\n"  # between documents of a batch: kept by normalization, never squeezed
 #: characters normalized and scanned at once by :func:`count_batch`: the arrays stay in the cache
 CHUNK_CHARS = 1 << 17
+#: the default engine of :func:`count_batch`: ``"numba"`` (the compiled scanner) or ``"numpy"``
+ENGINE = "numba"
 
 
 def view(norm: str) -> tuple[str, list[int] | None]:
@@ -126,7 +131,7 @@ class BatchCounts(NamedTuple):
 
 
 def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int], voice: str = "own",
-                dates: Any = None) -> BatchCounts:
+                dates: Any = None, engine: str | None = None) -> BatchCounts:
     """Per-document feature counts and whitespace token counts for a batch of texts.
 
     Parameters
@@ -139,6 +144,11 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
     voice : {"own", "quoted", "reported", "all"}
     dates : list, optional
         One date per text (None or NaT when unknown), for entries with ``valid`` ranges.
+    engine : {"numba", "numpy"}, optional
+        ``"numba"`` (the default, :data:`ENGINE`): the compiled scanner of :mod:`framing.lexicon.kernel`;
+        ``"numpy"``: numpy passes and pyahocorasick (:class:`_Chunk`), the reference it is tested against.
+        The numpy path also serves when numba cannot be imported or the lexicon's keys do not fit the
+        compiled tables. Both count the same.
 
     Returns
     -------
@@ -150,15 +160,21 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
     counts = np.zeros((n, width), dtype=np.int64)
     n_tokens = np.zeros(n, dtype=np.int64)
     cells: list[int] = []  # flat (document, column) cells, one per counted match
+    tables = forms.tables if (engine or ENGINE) == "numba" and _kernel_ready(forms) else None
     i = 0
     while i < n:
         j, size = i, 0
         while j < n and (j == i or size < CHUNK_CHARS):
             size += len(texts[j])
             j += 1
-        chunk = _Chunk(texts[i:j])
-        n_tokens[i:j] = chunk.n_tokens
-        _count_chunk(forms, chunk, i, columns, width, voice, dates, cells)
+        if tables is not None:
+            scanned = _KernelChunk(forms, tables, texts[i:j])
+            n_tokens[i:j] = scanned.n_tokens
+            _count_scanned(forms, scanned, i, columns, width, voice, dates, cells)
+        else:
+            chunk = _Chunk(texts[i:j])
+            n_tokens[i:j] = chunk.n_tokens
+            _count_chunk(forms, chunk, i, columns, width, voice, dates, cells)
         i = j
     if cells:
         np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
@@ -245,18 +261,82 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[
         stops[g] = chunk.view.find(" ", int(ends[g]) + 1) - 1
     hit_starts = chunk.to_norm(hit_starts)
     stops = chunk.to_norm(stops - 1) + 1
-    base = chunk.nstart[docs]
+    chunk_norm = chunk.mapped.tobytes().decode("utf-32-le", "surrogatepass")
+    nstart = chunk.nstart.tolist()
+    nend = chunk.nend.tolist()
+    _count_docs(forms, counting, docs, keys, hit_starts, stops, chunk.nstart,
+                lambda doc: chunk_norm[nstart[doc]:nend[doc]], first, columns, width, voice, dates, cells)
+
+
+class _KernelChunk:
+    """A chunk of documents read by the compiled scanner (:func:`framing.lexicon.kernel.scan_chunk`)."""
+
+    def __init__(self, forms: CompiledForms, tables: AutomatonTables, texts: list[str]):
+        starts = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=starts[1:])
+        cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        astral = _NO_ASTRAL
+        if len(cps) and cps.max() > 0xFFFF:  # is each a word character? (in order; rare)
+            astral = np.array([chr(c).isalnum() for c in cps[cps > 0xFFFF].tolist()], dtype=np.bool_)
+        (self.mapped, self.nstart, self.nend, self.n_tokens, self.keys, self.starts,
+         self.stops) = scan_chunk(cps, starts, astral, forms.scan_tables, tables, forms.key_length, forms.key_glob)
+
+    def norm(self, doc: int) -> str:
+        """The normalized text of document ``doc``."""
+        return self.mapped[self.nstart[doc]:self.nend[doc]].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+_NO_ASTRAL = np.zeros(0, dtype=np.bool_)
+
+
+def _kernel_ready(forms: CompiledForms) -> bool:
+    """Can the compiled scanner read for ``forms``? (Its character tables are then built.) Not when
+    numba cannot be imported or the lexicon's keys do not fit the compiled tables: the numpy path reads."""
+    if forms.tables is None:
+        return False
+    try:
+        scan_kernel()
+    except ImportError:
+        return False
+    if forms.scan_tables is None:
+        tables = char_tables()
+        norm_table, _lengths, expansions, _squeeze = lookup_table(get_profile("search").steps)
+        forms.scan_tables = char_table(norm_table, expansions, tables.view != 0x20, tables.space, tables.quote,
+                                       forms.tables.classes)
+    return True
+
+
+def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, columns: dict[int, int], width: int,
+                   voice: str, dates: Any, cells: list[int]) -> None:
+    """:func:`_count_chunk` for a chunk read by the compiled scanner (hits already in normalized coordinates)."""
+    keys = scanned.keys
+    if not len(keys):
+        return
+    starts = scanned.starts
+    docs = np.searchsorted(scanned.nstart, starts, side="right") - 1
+    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
+    if not len(counting):
+        return
+    wanted = np.zeros(len(scanned.nstart), dtype=bool)
+    wanted[counting] = True
+    sel = np.flatnonzero(wanted[docs])
+    _count_docs(forms, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart,
+                scanned.norm, first, columns, width, voice, dates, cells)
+
+
+def _count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray,
+                hit_starts: np.ndarray, stops: np.ndarray, chunk_nstart: np.ndarray, norm_of: Any, first: int,
+                columns: dict[int, int], width: int, voice: str, dates: Any, cells: list[int]) -> None:
+    """Resolve and voice the hits (chunk coordinates, by document) of the ``counting`` documents."""
+    base = chunk_nstart[docs]
     local_starts = (hit_starts - base).tolist()
     local_stops = (stops - base).tolist()
     key_list = keys.tolist()
     bounds = np.searchsorted(docs, np.stack([counting, counting + 1])).T.tolist()
     key_ids = forms.key_ids
     want_voice = voice != "all"
-    chunk_norm = chunk.mapped.tobytes().decode("utf-32-le", "surrogatepass")
-    nstart = chunk.nstart.tolist()
-    nend = chunk.nend.tolist()
     for doc, (lo, hi) in zip(counting.tolist(), bounds, strict=True):
-        norm = chunk_norm[nstart[doc]:nend[doc]]
+        norm = norm_of(doc)
         local = zip(local_starts[lo:hi], local_stops[lo:hi], [key_ids[k] for k in key_list[lo:hi]], strict=True)
         resolved = resolve(forms, norm, local, date=dates[first + doc] if dates is not None else None)
         if not resolved:

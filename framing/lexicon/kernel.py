@@ -1,0 +1,332 @@
+"""The compiled scanner of :func:`framing.lexicon.scan.count_batch`: one pass that normalizes, builds the
+automaton's view and walks the automaton, compiled with numba.
+
+Two parts:
+
+* :func:`build_automaton` (numpy only, run by :class:`framing.lexicon.compile.CompiledForms`): the keys
+  of the lexicon's automaton as flat tables — a dense deterministic automaton (the Aho-Corasick goto and
+  fail functions folded into one transition per state and character class) over a compressed alphabet
+  (one class per character that occurs in a key, class 1 the space, class 0 every other character),
+  with the key each state ends (``out``) and the next state on its fail chain that ends one (``link``).
+  The key numbers are those of the pyahocorasick automaton, and hits come out in its order: by end,
+  the longest key first.
+* :func:`scan_kernel` (numba, imported on first use): the kernel. It reads the code points of a chunk
+  of documents once; per document it counts the whitespace tokens, applies the normalization table
+  (deletions, ligatures expanded, spaces squeezed), writes the normalized code points, and builds the
+  view of :func:`framing.lexicon.scan.view` (non-word characters a space, quotation marks that open or
+  close a word dropped, a separator between documents); then it walks the automaton over the view and
+  returns every hit as ``(key, start, stop)`` in the chunk's normalized coordinates.
+
+The character table (:func:`char_table`) merges, per code point of the Basic Multilingual Plane, its
+normalization with what the view and the automaton make of the result. Characters above U+FFFF are
+never changed by normalization; whether each is a word character is passed in (``astral_word``).
+
+>>> import numpy as np
+>>> tables = build_automaton([" ab ", " b "])
+>>> int(tables.n_states), tables.n_classes, int(tables.out.max())
+(6, 4, 1)
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["OTHER", "SPACE", "AutomatonTables", "build_automaton", "char_table", "Scanned", "scan_kernel",
+           "scan_chunk", "view_chunk", "walk_view"]
+
+#: character classes of the view: 0 for a character in no key (a word character, or the separator
+#: between documents), 1 for a space (every non-word character); the classes of key characters follow
+OTHER, SPACE = 0, 1
+# bits of the character table (see char_table): bits 0-15 the normalized code point, 16-23 its class
+_RAW_SPACE = 1 << 24  # the raw character is whitespace (str.split)
+_DELETE = 1 << 25  # normalization deletes it
+_EXPAND = 1 << 26  # normalization expands it (a ligature): see the expansion tables
+_QUOTE = 1 << 27  # the normalized character is a quotation mark
+_BLANK = 1 << 28  # the normalized character is U+0020 (squeezed)
+
+
+class AutomatonTables(NamedTuple):
+    """The flat automaton: ``delta`` (states × classes, int32), ``out`` (the key a state ends, or -1),
+    ``link`` (the next state on the fail chain that ends a key, or -1), ``classes`` (class of each BMP
+    code point, uint8), ``n_classes``, ``n_states`` and ``max_out`` (the most keys one state ends)."""
+
+    delta: np.ndarray
+    out: np.ndarray
+    link: np.ndarray
+    classes: np.ndarray
+    n_classes: int
+    n_states: int
+    max_out: int
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.delta.nbytes + self.out.nbytes + self.link.nbytes + self.classes.nbytes)
+
+
+def build_automaton(keys: list[str]) -> AutomatonTables | None:
+    """The flat automaton of ``keys`` (key number = position in the list), or None when the keys do not
+    fit it (a character above U+FFFF or a control character in a key, more than 254 characters)."""
+    alphabet = sorted(set("".join(keys)) - {" "})
+    if any(ord(c) > 0xFFFF or ord(c) < 0x20 for c in alphabet) or len(alphabet) > 253:
+        return None
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    classes[0x20] = SPACE
+    classes[[ord(c) for c in alphabet]] = np.arange(2, len(alphabet) + 2, dtype=np.uint8)
+    n_classes = len(alphabet) + 2
+    n = len(keys)
+    if not n:
+        return AutomatonTables(np.zeros((1, n_classes), dtype=np.int32), np.full(1, -1, dtype=np.int32),
+                               np.full(1, -1, dtype=np.int32), classes, n_classes, 1, 0)
+    order = sorted(range(n), key=keys.__getitem__)
+    lens = np.fromiter((len(keys[i]) for i in order), dtype=np.int64, count=n)
+    width = int(lens.max())
+    cps = np.frombuffer("".join(keys[i] for i in order).encode("utf-32-le"), dtype=np.uint32)
+    rows = np.repeat(np.arange(n), lens)
+    cols = np.arange(len(cps)) - np.repeat(np.cumsum(lens) - lens, lens)
+    mat = np.zeros((n, width), dtype=np.uint8)  # class codes, sorted keys by rows
+    mat[rows, cols] = classes[cps]
+    # the longest common prefix with the previous key: a node of depth d+1 is new where d >= lcp
+    lcp = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        differ = mat[1:] != mat[:-1]
+        first = np.where(differ.any(axis=1), differ.argmax(axis=1), width)
+        lcp[1:] = np.minimum(first, np.minimum(lens[1:], lens[:-1]))
+    depth = np.arange(width)
+    new = (depth[None, :] < lens[:, None]) & (depth[None, :] >= lcp[:, None])
+    # states numbered breadth first (column by column), 0 the root
+    node = np.zeros((width, n), dtype=np.int32)
+    new_t = new.T
+    n_states = int(new_t.sum()) + 1
+    node[new_t] = np.arange(1, n_states, dtype=np.int32)
+    np.maximum.accumulate(node, axis=1, out=node)  # a shared prefix: the state of the key above
+    out = np.full(n_states, -1, dtype=np.int32)
+    out[node[lens - 1, np.arange(n)]] = np.asarray(order, dtype=np.int32)
+    delta = np.zeros((n_states, n_classes), dtype=np.int32)
+    fail = np.zeros(n_states, dtype=np.int32)
+    link = np.full(n_states, -1, dtype=np.int32)
+    n_out = np.zeros(n_states, dtype=np.int32)  # keys ended by the state and its fail chain
+    for d in range(width):
+        r = np.flatnonzero(new_t[d])
+        child = node[d, r]
+        parent = node[d - 1, r] if d else np.zeros(len(r), dtype=np.int32)
+        cls = mat[r, d]
+        if d:  # the parents' rows are still their fail states' rows: the fail of a child is found there
+            fail[child] = delta[parent, cls]
+        delta[parent, cls] = child
+        f = fail[child]
+        link[child] = np.where(out[f] >= 0, f, link[f])
+        n_out[child] = (out[child] >= 0) + n_out[f]
+        if d + 1 < width:
+            # the children's rows: their fail state's (complete: it is shallower), their own edges come next
+            delta[child] = delta[f]
+    return AutomatonTables(delta, out, link, classes, n_classes, n_states, int(n_out.max()))
+
+
+def char_table(norm_table: np.ndarray, expansions: dict[int, np.ndarray], word: np.ndarray, space: np.ndarray,
+               quote: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(table, mapped_table, exp_start, exp_chars)`` for the kernel.
+
+    ``table[cp]`` (uint32, one per BMP code point) holds the normalized code point, its class in the
+    view, and the bits raw whitespace / deleted / expanded / quotation mark / U+0020; ``mapped_table``
+    the same for a code point that is already normalized (the letters of an expansion); the letters of
+    the expansion of ``cp`` are ``exp_chars[exp_start[cp]:exp_start[cp + 1]]``."""
+    bmp = np.arange(0x10000, dtype=np.uint32)
+    view_class = np.where(word, classes, SPACE).astype(np.uint32)
+    props = (view_class << 16) | np.where(quote, _QUOTE, 0).astype(np.uint32) | np.where(
+        bmp == 0x20, _BLANK, 0).astype(np.uint32)
+    mapped_table = bmp | props
+    norm = norm_table[:0x10000]
+    deleted = norm == 0xFFFFFFFF
+    expanded = norm == 0xFFFFFFFE
+    target = np.where(deleted | expanded, 0, norm).astype(np.uint32)
+    table = np.where(deleted | expanded, 0, mapped_table[target]).astype(np.uint32)
+    table |= np.where(space, _RAW_SPACE, 0).astype(np.uint32)
+    table |= np.where(deleted, _DELETE, 0).astype(np.uint32) | np.where(expanded, _EXPAND, 0).astype(np.uint32)
+    lengths = np.zeros(0x10001, dtype=np.int64)
+    for cp, rep in expansions.items():
+        if cp < 0x10000:
+            lengths[cp + 1] = len(rep)
+    exp_start = np.cumsum(lengths)
+    exp_chars = np.zeros(int(exp_start[-1]), dtype=np.uint32)
+    for cp, rep in expansions.items():
+        if cp < 0x10000:
+            exp_chars[exp_start[cp]:exp_start[cp + 1]] = rep
+    if len(exp_chars) and exp_chars.max() > 0xFFFF:  # not seen in any profile: an expansion above U+FFFF
+        raise ValueError("an expansion above U+FFFF")
+    return table, mapped_table, exp_start, exp_chars
+
+
+class Scanned(NamedTuple):
+    """What :func:`scan_chunk` returns: document ``d`` is ``mapped[nstart[d]:nend[d]]`` (normalized code
+    points) with ``n_tokens[d]`` whitespace tokens; hit ``h`` is key ``keys[h]`` over
+    ``mapped[starts[h]:stops[h]]``, hits in the order of pyahocorasick (by end, the longest first)."""
+
+    mapped: np.ndarray
+    nstart: np.ndarray
+    nend: np.ndarray
+    n_tokens: np.ndarray
+    keys: np.ndarray
+    starts: np.ndarray
+    stops: np.ndarray
+
+
+_KERNEL: list[Any] = []
+
+
+def scan_kernel() -> tuple[Any, Any]:
+    """The compiled :func:`view_chunk` and :func:`walk_view` (numba is imported, and they are compiled or
+    loaded from numba's cache, on the first call)."""
+    if not _KERNEL:
+        import numba
+
+        jit = numba.njit(cache=True, nogil=True)
+        _KERNEL.append((jit(view_chunk), jit(walk_view)))
+    return _KERNEL[0]
+
+
+def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray, chars: tuple, tables: AutomatonTables,
+               key_length: np.ndarray, key_glob: np.ndarray, compiled: bool = True) -> Scanned:
+    """Read a chunk of documents: :func:`view_chunk`, then :func:`walk_view` until the view is read.
+
+    ``cps``: the code points of the documents, one after the other; ``doc_starts``: where each starts
+    (and a last entry, the end); ``astral_word``: for each code point above U+FFFF, in order, is it a
+    word character; ``chars``: :func:`char_table` for the lexicon's classes; ``compiled=False`` runs the
+    plain Python functions (slow: for tests on small text)."""
+    view, walk = scan_kernel() if compiled else (view_chunk, walk_view)
+    mapped, nstart, nend, n_tokens, vcls, vpos = view(cps, doc_starts, astral_word, *chars)
+    cap = 64 + len(vcls) // 8
+    parts = []
+    p = s = 0
+    while True:
+        hits = np.empty(cap, dtype=np.int32), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int64)
+        h, p, s = walk(vcls, vpos, tables.delta, tables.out, tables.link, key_length, key_glob, tables.max_out,
+                       p, s, *hits)
+        parts.append([a[:h] for a in hits])
+        if p >= len(vcls):
+            break
+        cap *= 2
+    keys, starts, stops = parts[0] if len(parts) == 1 else (np.concatenate(a) for a in zip(*parts, strict=True))
+    return Scanned(mapped, nstart, nend, n_tokens, keys, starts, stops)
+
+
+def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp_chars):
+    """The first half of :func:`scan_chunk`: normalized code points, document bounds and tokens, and the
+    padded view as ``(classes, positions in the normalized text)``."""
+    n_docs = len(doc_starts) - 1
+    n = len(cps)
+    size = n  # normalized characters at most: one per character, or its expansion's letters
+    if len(exp_chars):
+        for i in range(n):
+            c = cps[i]
+            if c <= 0xFFFF and table[c] & _EXPAND:
+                size += exp_start[c + 1] - exp_start[c] - 1
+    # (arrays are never reassigned in the loops: numba would count their references at every turn)
+    mapped = np.empty(size, dtype=np.uint32)
+    vcls = np.empty(size + 3 * n_docs + 2, dtype=np.uint8)  # the padded view, by class
+    vpos = np.empty(size + 3 * n_docs + 2, dtype=np.int64)  # its positions in ``mapped``
+    nstart = np.empty(n_docs, dtype=np.int64)
+    nend = np.empty(n_docs, dtype=np.int64)
+    n_tokens = np.zeros(n_docs, dtype=np.int64)
+    m = 0  # normalized characters written
+    v = 1  # view characters written (the padding space first)
+    vcls[0] = SPACE
+    vpos[0] = -1
+    a = 0  # astral characters read
+    for d in range(n_docs):
+        if d:  # between documents: a space, the separator, a space
+            vcls[v] = SPACE
+            vcls[v + 1] = OTHER
+            vcls[v + 2] = SPACE
+            vpos[v] = vpos[v + 1] = vpos[v + 2] = m
+            v += 3
+        nstart[d] = m
+        tokens = 0
+        prev_raw_space = True
+        prev_blank = False  # the last normalized character is U+0020 (a next one is squeezed)
+        prev_view_space = True  # the view of the last normalized character is a space
+        pending = -1  # a quotation mark after a word character: kept unless a space follows
+        for i in range(doc_starts[d], doc_starts[d + 1]):
+            c = cps[i]
+            expand = False
+            if c > 0xFFFF:  # never changed by normalization; a word character or not
+                t = np.uint32(OTHER << 16) if astral_word[a] else np.uint32(SPACE << 16)
+                t = t | np.uint32(c & 0xFFFF)
+                a += 1
+                raw_space = False
+            else:
+                t = table[c]
+                raw_space = (t & _RAW_SPACE) != 0
+            if prev_raw_space and not raw_space:
+                tokens += 1
+            prev_raw_space = raw_space
+            if t & _DELETE:
+                continue
+            k0, k1 = 0, 1
+            if t & _EXPAND:
+                expand = True
+                k0, k1 = exp_start[c], exp_start[c + 1]
+            for k in range(k0, k1):
+                if expand:
+                    ch = np.uint32(exp_chars[k])
+                    t2 = mapped_table[ch]
+                else:
+                    ch = np.uint32(c) if c > 0xFFFF else t & np.uint32(0xFFFF)
+                    t2 = t
+                blank = (t2 & _BLANK) != 0
+                if blank and prev_blank:
+                    continue
+                prev_blank = blank
+                mapped[m] = ch
+                cls = (t2 >> 16) & 0xFF
+                if pending >= 0:  # the mark before: dropped when this is a space in the view
+                    if cls != SPACE:
+                        vcls[v] = SPACE
+                        vpos[v] = pending
+                        v += 1
+                    pending = -1
+                if t2 & _QUOTE:  # a mark after a space (or at the start) is dropped at once
+                    if not prev_view_space:
+                        pending = m
+                    prev_view_space = True
+                else:
+                    vcls[v] = cls
+                    vpos[v] = m
+                    v += 1
+                    prev_view_space = cls == SPACE
+                m += 1
+        nend[d] = m
+        n_tokens[d] = tokens
+    vcls[v] = SPACE
+    vpos[v] = m
+    v += 1
+    return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v]
+
+
+def walk_view(vcls, vpos, delta, out, link, key_length, key_glob, max_out, p, s, hkey, hstart, hstop):
+    """The second half of :func:`scan_chunk`: the automaton over the view from position ``p`` in state
+    ``s``, writing hits into ``hkey``, ``hstart`` and ``hstop``; ``(hits written, p, s)`` where it
+    stopped: at the end of the view, or where the arrays might not hold the hits of the next position
+    (a state ends at most ``max_out`` keys)."""
+    cap = len(hkey)
+    h = 0
+    n = len(vcls)
+    while p < n and h + max_out <= cap:
+        s = delta[s, vcls[p]]
+        o = s if out[s] >= 0 else link[s]
+        while o >= 0:
+            key = out[o]
+            hkey[h] = key
+            hstart[h] = vpos[p - key_length[key] + 2]
+            if key_glob[key]:  # a pattern reaches to the end of the word
+                q = p + 1
+                while vcls[q] != SPACE:
+                    q += 1
+                hstop[h] = vpos[q - 1] + 1
+            else:
+                hstop[h] = vpos[p - 1] + 1
+            h += 1
+            o = link[o]
+        p += 1
+    return h, p, s
