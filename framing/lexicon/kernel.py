@@ -48,15 +48,21 @@ _BLANK = 1 << 28  # the normalized character is U+0020 (squeezed)
 
 
 class AutomatonTables(NamedTuple):
-    """The flat automaton: ``delta`` (states × classes, int32), ``out`` (the key a state ends, or -1),
-    ``link`` (the next state on the fail chain that ends a key, or -1), ``classes`` (class of each BMP
-    code point, uint8), ``n_classes``, ``n_states`` and ``max_out`` (the most keys one state ends)."""
+    """The flat automaton.
+
+    ``delta`` (uint32, states × ``stride``, flat): the transition from the state whose row starts at
+    offset ``r`` on class ``c`` is ``delta[r + c]``: the offset of the next state's row (its number
+    times ``stride``, an even number at least ``n_classes``), plus 1 when that state ends a key, itself
+    or on its fail chain. ``out``: the key a state ends, or -1; ``link``: the next state on its fail
+    chain that ends a key, or -1; ``classes``: the class of each BMP code point (uint8); ``max_out``:
+    the most keys one state ends."""
 
     delta: np.ndarray
     out: np.ndarray
     link: np.ndarray
     classes: np.ndarray
     n_classes: int
+    stride: int
     n_states: int
     max_out: int
 
@@ -77,8 +83,9 @@ def build_automaton(keys: list[str]) -> AutomatonTables | None:
     n_classes = len(alphabet) + 2
     n = len(keys)
     if not n:
-        return AutomatonTables(np.zeros((1, n_classes), dtype=np.int32), np.full(1, -1, dtype=np.int32),
-                               np.full(1, -1, dtype=np.int32), classes, n_classes, 1, 0)
+        stride = n_classes + (n_classes & 1)
+        return AutomatonTables(np.zeros(stride, dtype=np.uint32), np.full(1, -1, dtype=np.int32),
+                               np.full(1, -1, dtype=np.int32), classes, n_classes, stride, 1, 0)
     order = sorted(range(n), key=keys.__getitem__)
     lens = np.fromiter((len(keys[i]) for i in order), dtype=np.int64, count=n)
     width = int(lens.max())
@@ -95,11 +102,13 @@ def build_automaton(keys: list[str]) -> AutomatonTables | None:
         lcp[1:] = np.minimum(first, np.minimum(lens[1:], lens[:-1]))
     depth = np.arange(width)
     new = (depth[None, :] < lens[:, None]) & (depth[None, :] >= lcp[:, None])
-    # states numbered breadth first (column by column), 0 the root
-    node = np.zeros((width, n), dtype=np.int32)
+    # states numbered depth first (key by key), 0 the root: the states of a path through the trie lie
+    # close together in memory (a word read from its start walks down one path)
+    numbered = np.zeros((n, width), dtype=np.int32)
+    n_states = int(new.sum()) + 1
+    numbered[new] = np.arange(1, n_states, dtype=np.int32)
+    node = np.ascontiguousarray(numbered.T)
     new_t = new.T
-    n_states = int(new_t.sum()) + 1
-    node[new_t] = np.arange(1, n_states, dtype=np.int32)
     np.maximum.accumulate(node, axis=1, out=node)  # a shared prefix: the state of the key above
     out = np.full(n_states, -1, dtype=np.int32)
     out[node[lens - 1, np.arange(n)]] = np.asarray(order, dtype=np.int32)
@@ -121,7 +130,13 @@ def build_automaton(keys: list[str]) -> AutomatonTables | None:
         if d + 1 < width:
             # the children's rows: their fail state's (complete: it is shallower), their own edges come next
             delta[child] = delta[f]
-    return AutomatonTables(delta, out, link, classes, n_classes, n_states, int(n_out.max()))
+    # flat: a transition is the offset of the next state's row, plus 1 when that state ends a key (itself
+    # or on its fail chain); rows of an even length leave that bit free. The kernel's next step is then
+    # one addition and one load.
+    stride = n_classes + (n_classes & 1)
+    flat = np.zeros((n_states, stride), dtype=np.uint32)
+    flat[:, :n_classes] = delta.astype(np.uint32) * np.uint32(stride) + (n_out[delta] > 0)
+    return AutomatonTables(flat.reshape(-1), out, link, classes, n_classes, stride, n_states, int(n_out.max()))
 
 
 def char_table(norm_table: np.ndarray, expansions: dict[int, np.ndarray], word: np.ndarray, space: np.ndarray,
@@ -198,11 +213,11 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
     mapped, nstart, nend, n_tokens, vcls, vpos = view(cps, doc_starts, astral_word, *chars)
     cap = 64 + len(vcls) // 8
     parts = []
-    p = s = 0
+    p = x = 0
     while True:
         hits = np.empty(cap, dtype=np.int32), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int64)
-        h, p, s = walk(vcls, vpos, tables.delta, tables.out, tables.link, key_length, key_glob, tables.max_out,
-                       p, s, *hits)
+        h, p, x = walk(vcls, vpos, tables.delta, tables.stride, tables.out, tables.link, key_length, key_glob,
+                       tables.max_out, p, x, *hits)
         parts.append([a[:h] for a in hits])
         if p >= len(vcls):
             break
@@ -225,7 +240,7 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
     # (arrays are never reassigned in the loops: numba would count their references at every turn)
     mapped = np.empty(size, dtype=np.uint32)
     vcls = np.empty(size + 3 * n_docs + 2, dtype=np.uint8)  # the padded view, by class
-    vpos = np.empty(size + 3 * n_docs + 2, dtype=np.int64)  # its positions in ``mapped``
+    vpos = np.empty(size + 3 * n_docs + 2, dtype=np.int32)  # its positions in ``mapped`` (a chunk < 2**31)
     nstart = np.empty(n_docs, dtype=np.int64)
     nend = np.empty(n_docs, dtype=np.int64)
     n_tokens = np.zeros(n_docs, dtype=np.int64)
@@ -248,54 +263,53 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
         prev_view_space = True  # the view of the last normalized character is a space
         pending = -1  # a quotation mark after a word character: kept unless a space follows
         for i in range(doc_starts[d], doc_starts[d + 1]):
-            c = cps[i]
-            expand = False
+            c = np.int64(cps[i])
             if c > 0xFFFF:  # never changed by normalization; a word character or not
-                t = np.uint32(OTHER << 16) if astral_word[a] else np.uint32(SPACE << 16)
-                t = t | np.uint32(c & 0xFFFF)
+                t = np.int64(OTHER << 16) if astral_word[a] else np.int64(SPACE << 16)
+                ch = c
                 a += 1
-                raw_space = False
             else:
-                t = table[c]
-                raw_space = (t & _RAW_SPACE) != 0
+                t = np.int64(table[c])
+                ch = t & 0xFFFF
+            raw_space = (t & _RAW_SPACE) != 0
             if prev_raw_space and not raw_space:
                 tokens += 1
             prev_raw_space = raw_space
             if t & _DELETE:
                 continue
-            k0, k1 = 0, 1
-            if t & _EXPAND:
-                expand = True
-                k0, k1 = exp_start[c], exp_start[c + 1]
-            for k in range(k0, k1):
-                if expand:
-                    ch = np.uint32(exp_chars[k])
-                    t2 = mapped_table[ch]
-                else:
-                    ch = np.uint32(c) if c > 0xFFFF else t & np.uint32(0xFFFF)
-                    t2 = t
-                blank = (t2 & _BLANK) != 0
-                if blank and prev_blank:
-                    continue
-                prev_blank = blank
-                mapped[m] = ch
-                cls = (t2 >> 16) & 0xFF
-                if pending >= 0:  # the mark before: dropped when this is a space in the view
-                    if cls != SPACE:
-                        vcls[v] = SPACE
-                        vpos[v] = pending
+            k = kend = 0
+            if t & _EXPAND:  # a ligature: its letters one by one
+                k, kend = exp_start[c], exp_start[c + 1]
+                ch = np.int64(exp_chars[k])
+                t = np.int64(mapped_table[ch])
+                k += 1
+            while True:  # each normalized character (one, but for a ligature)
+                blank = (t & _BLANK) != 0
+                if not (blank and prev_blank):  # (a space after a space is squeezed)
+                    mapped[m] = ch
+                    cls = (t >> 16) & 0xFF
+                    if pending >= 0:  # the mark before: dropped when this is a space in the view
+                        if cls != SPACE:
+                            vcls[v] = SPACE
+                            vpos[v] = pending
+                            v += 1
+                        pending = -1
+                    if t & _QUOTE:  # a mark after a space (or at the start) is dropped at once
+                        if not prev_view_space:
+                            pending = m
+                        prev_view_space = True
+                    else:
+                        vcls[v] = cls
+                        vpos[v] = m
                         v += 1
-                    pending = -1
-                if t2 & _QUOTE:  # a mark after a space (or at the start) is dropped at once
-                    if not prev_view_space:
-                        pending = m
-                    prev_view_space = True
-                else:
-                    vcls[v] = cls
-                    vpos[v] = m
-                    v += 1
-                    prev_view_space = cls == SPACE
-                m += 1
+                        prev_view_space = cls == SPACE
+                    m += 1
+                prev_blank = blank
+                if k >= kend:
+                    break
+                ch = np.int64(exp_chars[k])
+                t = np.int64(mapped_table[ch])
+                k += 1
         nend[d] = m
         n_tokens[d] = tokens
     vcls[v] = SPACE
@@ -304,29 +318,32 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
     return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v]
 
 
-def walk_view(vcls, vpos, delta, out, link, key_length, key_glob, max_out, p, s, hkey, hstart, hstop):
-    """The second half of :func:`scan_chunk`: the automaton over the view from position ``p`` in state
-    ``s``, writing hits into ``hkey``, ``hstart`` and ``hstop``; ``(hits written, p, s)`` where it
-    stopped: at the end of the view, or where the arrays might not hold the hits of the next position
-    (a state ends at most ``max_out`` keys)."""
+def walk_view(vcls, vpos, delta, stride, out, link, key_length, key_glob, max_out, p, x0, hkey, hstart, hstop):
+    """The second half of :func:`scan_chunk`: the automaton over the view from position ``p`` after
+    transition ``x0`` (0 at the start), writing hits into ``hkey``, ``hstart`` and ``hstop``; ``(hits
+    written, p, x)`` where it stopped: at the end of the view, or where the arrays might not hold the
+    hits of the next position (a state ends at most ``max_out`` keys)."""
     cap = len(hkey)
     h = 0
     n = len(vcls)
+    x = np.uint64(x0)
     while p < n and h + max_out <= cap:
-        s = delta[s, vcls[p]]
-        o = s if out[s] >= 0 else link[s]
-        while o >= 0:
-            key = out[o]
-            hkey[h] = key
-            hstart[h] = vpos[p - key_length[key] + 2]
-            if key_glob[key]:  # a pattern reaches to the end of the word
-                q = p + 1
-                while vcls[q] != SPACE:
-                    q += 1
-                hstop[h] = vpos[q - 1] + 1
-            else:
-                hstop[h] = vpos[p - 1] + 1
-            h += 1
-            o = link[o]
+        x = np.uint64(delta[(x & np.uint64(0xFFFFFFFE)) + np.uint64(vcls[p])])
+        if x & np.uint64(1):
+            s = np.int64(x >> np.uint64(1)) * 2 // stride
+            o = s if out[s] >= 0 else link[s]
+            while o >= 0:
+                key = out[o]
+                hkey[h] = key
+                hstart[h] = vpos[p - key_length[key] + 2]
+                if key_glob[key]:  # a pattern reaches to the end of the word
+                    q = p + 1
+                    while vcls[q] != SPACE:
+                        q += 1
+                    hstop[h] = vpos[q - 1] + 1
+                else:
+                    hstop[h] = vpos[p - 1] + 1
+                h += 1
+                o = link[o]
         p += 1
-    return h, p, s
+    return h, p, np.int64(x)

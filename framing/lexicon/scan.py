@@ -167,7 +167,7 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
         while j < n and (j == i or size < CHUNK_CHARS):
             size += len(texts[j])
             j += 1
-        if tables is not None:
+        if tables is not None and size < _KERNEL_MAX:
             scanned = _KernelChunk(forms, tables, texts[i:j])
             n_tokens[i:j] = scanned.n_tokens
             _count_scanned(forms, scanned, i, columns, width, voice, dates, cells)
@@ -287,6 +287,7 @@ class _KernelChunk:
 
 
 _NO_ASTRAL = np.zeros(0, dtype=np.bool_)
+_KERNEL_MAX = (1 << 31) - (1 << 20)  # the kernel's positions are int32: a larger chunk (one huge text) goes to numpy
 
 
 def _kernel_ready(forms: CompiledForms) -> bool:
