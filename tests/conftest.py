@@ -44,3 +44,30 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield b
         b.close()
+
+
+# --- toy corpora several test files use (data and builders in tests/helpers/) ---
+@pytest.fixture
+def attention_corpus():
+    """The attention tests' toy corpus (helpers.attention.TEXTS), a new table for each test."""
+    from helpers.attention import attention_corpus as make
+
+    return make()
+
+
+@pytest.fixture(scope="module")
+def termmap_corpus():
+    """The term map tests' toy corpus: 40 documents for each of the outlets A, B and C."""
+    from helpers.termmap import termmap_corpus as make
+
+    return make()
+
+
+@pytest.fixture(scope="module")
+def termmap_toy(termmap_corpus):
+    """The term map of ``termmap_corpus`` with helpers.termmap.LEX (min_count 2, 4 lines a term)."""
+    from helpers.termmap import LEX
+
+    from framing.analyses.termmap import term_map
+
+    return term_map(termmap_corpus, lexicon=LEX, min_count=2, lines_per_term=4)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.terms import SMALL, TOY
 
 from framing.analyses.compare import DISPERSION_COLUMNS, combine_counts, compare_outlets, term_counts
 from framing.analyses.dispersion import term_dispersion
@@ -19,32 +20,6 @@ from framing.features.extract import extract_matches
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
-
-# a toy lexicon written for these tests
-TOY = {
-    "name": "toy",
-    "referents": {
-        "east": {"aliases": ["حفتر"],
-                 "labels": {"delegitimizing": [{"term": "ميليشيا", "variants": ["مليشيا"]}],
-                            "neutral": ["قوات"], "legitimizing": ["الجيش"]}},
-        "west": {"aliases": ["السراج"],
-                 "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["قوات"]}},
-    },
-}
-
-
-def _corpus(rows):
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "date", "text"]).assign(
-        date=lambda d: pd.to_datetime(d["date"]))
-
-
-SMALL = _corpus([
-    ("a1", "A", "2020-01-03", "تقدمت ميليشيات حفتر نحو المدينة"),
-    ("a2", "A", "2020-02-10", "قصفت مليشيا حفتر الحي، وردت قوات السراج"),
-    ("b1", "B", "2020-01-20", "تقدمت قوات حفتر نحو المدينة"),
-    ("b2", "B", "2020-02-01", "قال الجيش حفتر إن قوات السراج انسحبت"),
-    ("c1", "C", "2020-01-05", "اشتبكت قوات حفتر مع ميليشيا السراج"),
-])
 
 
 def _counts(rows):

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.terms import SMALL, TOY, corpus_of
 
 from framing.errors import FramingError
 from framing.features.extract import extract_matches
@@ -20,32 +21,6 @@ from framing.features.terms import (
 )
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-
-# a toy lexicon written for these tests
-TOY = {
-    "name": "toy",
-    "referents": {
-        "east": {"aliases": ["حفتر"],
-                 "labels": {"delegitimizing": [{"term": "ميليشيا", "variants": ["مليشيا"]}],
-                            "neutral": ["قوات"], "legitimizing": ["الجيش"]}},
-        "west": {"aliases": ["السراج"],
-                 "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["قوات"]}},
-    },
-}
-
-
-def _corpus(rows):
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "date", "text"]).assign(
-        date=lambda d: pd.to_datetime(d["date"]))
-
-
-SMALL = _corpus([
-    ("a1", "A", "2020-01-03", "تقدمت ميليشيات حفتر نحو المدينة"),
-    ("a2", "A", "2020-02-10", "قصفت مليشيا حفتر الحي، وردت قوات السراج"),
-    ("b1", "B", "2020-01-20", "تقدمت قوات حفتر نحو المدينة"),
-    ("b2", "B", "2020-02-01", "قال الجيش حفتر إن قوات السراج انسحبت"),
-    ("c1", "C", "2020-01-05", "اشتبكت قوات حفتر مع ميليشيا السراج"),
-])
 
 
 def test_lexicon_counts_of_a_small_corpus():
@@ -80,7 +55,7 @@ def test_lexicon_matches_carries_other_group_columns():
 
 
 def test_periods_by_month_keep_undated_documents():
-    corpus = pd.concat([SMALL, _corpus([("u1", "A", None, "قوات حفتر")])], ignore_index=True)
+    corpus = pd.concat([SMALL, corpus_of([("u1", "A", None, "قوات حفتر")])], ignore_index=True)
     tc = term_counts(corpus, lexicon=TOY, freq="MS")
     assert set(tc["period"].dropna()) == {pd.Timestamp("2020-01-01"), pd.Timestamp("2020-02-01")}
     assert tc["period"].isna().sum() == 1  # the undated document is counted, period NaT
@@ -90,7 +65,7 @@ def test_periods_by_month_keep_undated_documents():
 def test_weekly_periods_are_the_vocabularys():
     from framing.vocabulary import period_start
 
-    corpus = _corpus([("w1", "A", "2020-01-08", "قوات حفتر"), ("w2", "A", "2020-01-06", "قوات حفتر")])
+    corpus = corpus_of([("w1", "A", "2020-01-08", "قوات حفتر"), ("w2", "A", "2020-01-06", "قوات حفتر")])
     for freq in ("W", "W-MON", "MS"):
         tc = term_counts(corpus, lexicon=TOY, freq=freq)
         words = term_counts(corpus, vocabulary="all", freq=freq, ngram_range=(1, 1))
@@ -99,7 +74,7 @@ def test_weekly_periods_are_the_vocabularys():
 
 
 def test_all_vocabulary_strips_clitics_and_counts_ngrams():
-    corpus = _corpus([
+    corpus = corpus_of([
         ("x1", "A", "2020-01-01", "والقوات تقدمت. وقوات أخرى تقدمت"),
         ("x2", "B", "2020-01-01", "قوات كبيرة، تقدمت قوات"),
     ])

@@ -4,49 +4,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers.attention import LEX, attention_of
 
 from framing import FramingError
-from framing.analyses.coverage import ATTENTION_KINDS, attention
-from framing.features.extract import extract_matches
+from framing.analyses.coverage import attention
 from framing.output.attention import attention_section, attention_table, plot_attention
 
-LEX = {"name": "toy", "referents": {
-    "houthis": {"aliases": ["الحوثي", "أنصار الله"],
-                "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["جماعة"]}},
-    "coalition": {"aliases": ["التحالف العربي"], "labels": {"neutral": ["قوات"]}},
-}}
 
-# sentences written for this test
-TEXTS = [
-    ("X", "2021-01-04", "قصفت ميليشيا الحوثي المدينة وقالت جماعة الحوثي إنها ردت"),   # houthis (twice)
-    ("X", "2021-01-10", "أعلن أنصار الله سيطرتهم على الموقع"),                          # houthis (alias)
-    ("X", "2021-01-20", "ارتفعت أسعار الخبز في الأسواق"),                               # nothing
-    ("X", "2021-01-25", "قالت قوات التحالف العربي إنها أسقطت طائرة"),                   # coalition
-    ("X", "2021-02-02", "تحدث «الحوثي» عن المفاوضات"),                                  # houthis, quoted
-    ("Y", "2021-01-05", "افتتح معرض الكتاب أبوابه"),                                    # nothing
-    ("Y", "2021-01-06", "قال التحالف العربي إن الحوثي أطلق صاروخا"),                    # both
-    ("Y", None, "أعلن الحوثي وقف إطلاق النار"),                                         # houthis, undated
-]
-
-
-@pytest.fixture
-def corpus():
-    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(TEXTS))],
-                         "outlet": [t[0] for t in TEXTS],
-                         "date": pd.to_datetime([t[1] for t in TEXTS]),
-                         "text": [t[2] for t in TEXTS]})
-
-
-def _att(corpus, lexicon=LEX, **kw):
-    """attention from the corpus and its matches, extracted first (the table route)."""
-    matches = extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all")
-    return attention(corpus, matches, lexicon=lexicon, **kw)
-
-
-def test_chart_and_section(corpus, tmp_path):
+def test_chart_and_section(attention_corpus, tmp_path):
     from framing.output.charts import save_figure
 
-    att = _att(corpus, lexicon=LEX, freq="MS")
+    att = attention_of(attention_corpus, lexicon=LEX, freq="MS")
     fig, axes = plot_attention(att, referent="houthis")
     assert len(axes) == 2
     titles = [a.get_title() for a in axes]
@@ -59,7 +27,7 @@ def test_chart_and_section(corpus, tmp_path):
         plot_attention(att)
     with pytest.raises(FramingError, match="highlight"):
         plot_attention(att, referent="houthis", highlight="Z")
-    overall = _att(corpus, lexicon=LEX, freq=None)
+    overall = attention_of(attention_corpus, lexicon=LEX, freq=None)
     fig, ax = plot_attention(overall, referent="coalition")
     assert len(ax.get_yticklabels()) == 2
     html = attention_section(att, [("attention houthis", Path(png))])
@@ -67,15 +35,15 @@ def test_chart_and_section(corpus, tmp_path):
     assert "houthis" in html and html.count("<tr>") >= 4
 
 
-def test_chart_of_chosen_outlets_pools_every_other_outlet(corpus):
+def test_chart_of_chosen_outlets_pools_every_other_outlet(attention_corpus):
     """outlets= draws only those panels; the grey line still pools every other outlet of the table."""
-    att = _att(corpus, lexicon=LEX, freq="MS")
+    att = attention_of(attention_corpus, lexicon=LEX, freq="MS")
     _fig, ax = plot_attention(att, referent="houthis", outlets=["Y"])
     assert ax.get_title().startswith("Y")
     grey = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     # the rest of Y is X: houthis named in 2 of X's 4 January documents, 1 of 1 in February
     assert list(grey[0].get_ydata()) == pytest.approx([2 / 4, 1.0])
-    overall = _att(corpus, lexicon=LEX, freq=None)
+    overall = attention_of(attention_corpus, lexicon=LEX, freq=None)
     _fig, ax = plot_attention(overall, referent="houthis", outlets=["X"])
     assert len(ax.get_yticklabels()) == 1
     with pytest.raises(FramingError, match="none of the outlets"):
@@ -88,8 +56,8 @@ def test_section_escapes_names():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_whole_span_table_sums_the_periods(corpus):
-    att = _att(corpus, freq="MS")
+def test_whole_span_table_sums_the_periods(attention_corpus):
+    att = attention_of(attention_corpus, freq="MS")
     tab = attention_table(att)
     x = tab[(tab["outlet"] == "X") & (tab["referent"] == "houthis")].iloc[0]
     assert (x["n_docs"], x["n_mentioning"]) == (5, 3) and x["share"] == pytest.approx(3 / 5)

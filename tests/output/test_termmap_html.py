@@ -5,50 +5,13 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pytest
-
 from framing.analyses.termmap import term_map
 from framing.output.termmap_html import payload, save_termmap, term_map_section, termmap_block, termmap_page
 
-LEX = {"name": "toy", "referents": {"east": {
-    "aliases": ["حفتر"],
-    "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["قوات"], "legitimizing": ["الجيش الوطني"]}}}}
 
-# sentences written for these tests; outlet A prefers ميليشيات, B قوات, C neither
-PARTS = {
-    "A": ["قصفت الميليشيات التابعة لحفتر الأحياء السكنية", "وقالت مصادر محلية إن ميليشيات حفتر انسحبت",
-          "وتواصلت المعارك جنوب العاصمة", "وأعلنت البلدية إغلاق المدارس"],
-    "B": ["تقدمت قوات حفتر نحو المطار", "وقالت القوات إنها سيطرت على الطريق الساحلي",
-          "وتواصلت المعارك جنوب العاصمة", "وارتفعت أسعار الوقود في الأسواق"],
-    "C": ["عقد البرلمان جلسة لمناقشة الميزانية", "وارتفعت أسعار الوقود في الأسواق",
-          "وأعلنت البلدية إغلاق المدارس", "وتقدمت قوات حفتر قرب المطار"],
-}
-
-
-def _corpus(n=40, seed=3):
-    rng = np.random.default_rng(seed)
-    rows = []
-    for outlet, sentences in PARTS.items():
-        for i in range(n):
-            picks = rng.choice(len(sentences), size=3)
-            rows.append((f"{outlet}{i}", outlet, ". ".join(sentences[k] for k in picks) + "."))
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "text"])
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return _corpus()
-
-
-@pytest.fixture(scope="module")
-def tm(corpus):
-    return term_map(corpus, lexicon=LEX, min_count=2, lines_per_term=4)
-
-
-def test_html_is_self_contained_and_cannot_be_broken_out_of(corpus):
-    hostile = corpus.assign(outlet=corpus["outlet"].replace({"C": "</script><img src=x onerror=alert(1)>"}))
+def test_html_is_self_contained_and_cannot_be_broken_out_of(termmap_corpus):
+    hostile = termmap_corpus.assign(
+        outlet=termmap_corpus["outlet"].replace({"C": "</script><img src=x onerror=alert(1)>"}))
     tm = term_map(hostile, min_count=2, lines_per_term=2)
     html = tm.html()
     assert "</script><img" not in html
@@ -60,17 +23,17 @@ def test_html_is_self_contained_and_cannot_be_broken_out_of(corpus):
     assert section.startswith("<section>") and "Monroe" in section
 
 
-def test_methods_of_the_term_map_are_the_functions_here(tm, tmp_path):
+def test_methods_of_the_term_map_are_the_functions_here(termmap_toy, tmp_path):
     """TermMap.payload/html/page/save are this module's functions; each block gets its own ids."""
-    assert tm.payload() == payload(tm)
-    first, second = termmap_block(tm), tm.html()
+    assert termmap_toy.payload() == payload(termmap_toy)
+    first, second = termmap_block(termmap_toy), termmap_toy.html()
     ids = [re.search(r'id="(tm\d+)"', b).group(1) for b in (first, second)]
     assert ids[0] != ids[1]
-    assert termmap_page(tm, first) == tm.page(first)
-    a = save_termmap(tm, tmp_path / "a.html", block=first)
-    b = tm.save(tmp_path / "b.html", block=first)
+    assert termmap_page(termmap_toy, first) == termmap_toy.page(first)
+    a = save_termmap(termmap_toy, tmp_path / "a.html", block=first)
+    b = termmap_toy.save(tmp_path / "b.html", block=first)
     assert Path(a).read_bytes() == Path(b).read_bytes()
-    assert term_map_section(tm, wrap=False, block=first).endswith(first)
+    assert term_map_section(termmap_toy, wrap=False, block=first).endswith(first)
 
 
 # --------------------------------------------------------------------------- headless Chromium
@@ -78,8 +41,8 @@ def test_methods_of_the_term_map_are_the_functions_here(tm, tmp_path):
 # the `browser` fixture (one headless Chromium) is in tests/conftest.py
 
 
-def _open(browser, tm, tmp_path):
-    path = tm.save(tmp_path / "termmap.html")
+def _open(browser, termmap_toy, tmp_path):
+    path = termmap_toy.save(tmp_path / "termmap.html")
     page = browser.new_page(viewport={"width": 1150, "height": 1000})
     errors, requests = [], []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -96,19 +59,19 @@ def _point(page, uid, term):
     return box["x"] + pos["x"], box["y"] + pos["y"]
 
 
-def test_browser_click_shows_rtl_lines_and_hover_shows_counts(browser, tm, tmp_path):
-    page, uid, errors, requests = _open(browser, tm, tmp_path)
+def test_browser_click_shows_rtl_lines_and_hover_shows_counts(browser, termmap_toy, tmp_path):
+    page, uid, errors, requests = _open(browser, termmap_toy, tmp_path)
     x, y = _point(page, uid, "ميليشيات")
     page.mouse.move(x, y)
     tip = page.locator(f"#{uid} .tm-tip")
     assert tip.is_visible()
-    t = tm.terms.set_index("term").loc["ميليشيات"]
+    t = termmap_toy.terms.set_index("term").loc["ميليشيات"]
     text = tip.inner_text()
     assert "ميليشيات" in text and f"A: {t['A']}" in text and f"rest: {t['B'] + t['C']}" in text
     page.mouse.click(x, y)
     lines = page.locator(f"#{uid} .tm-line")
-    j = int(tm.terms.index[tm.terms["term"] == "ميليشيات"][0])
-    assert lines.count() == len(tm.lines[j]) > 0
+    j = int(termmap_toy.terms.index[termmap_toy.terms["term"] == "ميليشيات"][0])
+    assert lines.count() == len(termmap_toy.lines[j]) > 0
     for k in range(lines.count()):
         line = lines.nth(k)
         assert line.get_attribute("dir") == "rtl"
@@ -120,8 +83,8 @@ def test_browser_click_shows_rtl_lines_and_hover_shows_counts(browser, tm, tmp_p
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests)
 
 
-def test_browser_menu_switches_the_comparison(browser, tm, tmp_path):
-    page, uid, errors, _ = _open(browser, tm, tmp_path)
+def test_browser_menu_switches_the_comparison(browser, termmap_toy, tmp_path):
+    page, uid, errors, _ = _open(browser, termmap_toy, tmp_path)
     before = page.evaluate(f"window.framingTermMaps[{json.dumps(uid)}].positionOf('قوات')")
     page.select_option(f"#{uid} select", "1")  # B vs rest: قوات moves up
     after = page.evaluate(f"window.framingTermMaps[{json.dumps(uid)}].positionOf('قوات')")
@@ -136,8 +99,8 @@ def test_browser_menu_switches_the_comparison(browser, tm, tmp_path):
     assert errors == []
 
 
-def test_browser_search_finds_a_word_as_written(browser, tm, tmp_path):
-    page, uid, errors, _ = _open(browser, tm, tmp_path)
+def test_browser_search_finds_a_word_as_written(browser, termmap_toy, tmp_path):
+    page, uid, errors, _ = _open(browser, termmap_toy, tmp_path)
     api = f"window.framingTermMaps[{json.dumps(uid)}]"
     assert page.evaluate(f"{api}.find('الميليشيات')") == "ميليشيات"  # article stripped
     assert page.evaluate(f"{api}.find('العاصمة')") == "عاصمه"  # teh marbuta folded as the search profile does

@@ -5,41 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers.attention import LEX, TEXTS, attention_of
 
-from framing.analyses.coverage import ATTENTION_KINDS, attention
-from framing.features.extract import extract_matches
-
-LEX = {"name": "toy", "referents": {
-    "houthis": {"aliases": ["الحوثي", "أنصار الله"],
-                "labels": {"delegitimizing": ["ميليشيا"], "neutral": ["جماعة"]}},
-    "coalition": {"aliases": ["التحالف العربي"], "labels": {"neutral": ["قوات"]}},
-}}
-
-# sentences written for this test
-TEXTS = [
-    ("X", "2021-01-04", "قصفت ميليشيا الحوثي المدينة وقالت جماعة الحوثي إنها ردت"),   # houthis (twice)
-    ("X", "2021-01-10", "أعلن أنصار الله سيطرتهم على الموقع"),                          # houthis (alias)
-    ("X", "2021-01-20", "ارتفعت أسعار الخبز في الأسواق"),                               # nothing
-    ("X", "2021-01-25", "قالت قوات التحالف العربي إنها أسقطت طائرة"),                   # coalition
-    ("X", "2021-02-02", "تحدث «الحوثي» عن المفاوضات"),                                  # houthis, quoted
-    ("Y", "2021-01-05", "افتتح معرض الكتاب أبوابه"),                                    # nothing
-    ("Y", "2021-01-06", "قال التحالف العربي إن الحوثي أطلق صاروخا"),                    # both
-    ("Y", None, "أعلن الحوثي وقف إطلاق النار"),                                         # houthis, undated
-]
-
-
-@pytest.fixture
-def corpus():
-    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(TEXTS))],
-                         "outlet": [t[0] for t in TEXTS],
-                         "date": pd.to_datetime([t[1] for t in TEXTS]),
-                         "text": [t[2] for t in TEXTS]})
-
-
-def _att(corpus, lexicon=LEX, **kw):
-    """attention from the corpus and its matches, extracted first (the table route)."""
-    matches = extract_matches(corpus, lexicon, kinds=ATTENTION_KINDS, voice="all")
-    return attention(corpus, matches, lexicon=lexicon, **kw)
+from framing.analyses.coverage import attention
 
 
 def test_analyze_views_on_a_corpus_file(tmp_path):
@@ -83,7 +51,7 @@ def test_framing_analyze_writes_attention_and_the_term_map(tmp_path):
     assert set(att["referent"]) == {"houthis", "coalition"}
     # every document counted once per referent, mentions as in attention() on the same corpus
     assert att["n_docs"].sum() == 2 * len(rows)
-    direct = _att(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
+    direct = attention_of(pd.DataFrame(rows).assign(date=lambda d: pd.to_datetime(d["date"])), lexicon=LEX, freq="MS")
     assert att["n_mentioning"].sum() == direct["n_mentioning"].sum()
     html = res.report.read_text(encoding="utf-8")
     assert "Attention: how much each outlet covers each referent" in html
@@ -212,15 +180,15 @@ def test_term_map_of_a_large_corpus_is_built_on_a_sample_and_says_so(tmp_path):
     assert views.tables["attention"]["n_docs"].sum() == 2 * len(corpus)  # attention counts every document
 
 
-def test_one_matching_pass_gives_the_matches_table(corpus):
+def test_one_matching_pass_gives_the_matches_table(attention_corpus):
     """analyze matches once with aliases in every voice; own_matches is exactly extract_matches' default."""
     from framing.features.extract import extract_matches
     from framing.output.views import ATTENTION_MATCH_KINDS, own_matches
 
-    every = extract_matches(corpus, LEX, voice="all", kinds=ATTENTION_MATCH_KINDS)
+    every = extract_matches(attention_corpus, LEX, voice="all", kinds=ATTENTION_MATCH_KINDS)
     assert (every["kind"] == "alias").any() and (every["voice"] != "own").any()
-    pd.testing.assert_frame_equal(own_matches(every), extract_matches(corpus, LEX))
+    pd.testing.assert_frame_equal(own_matches(every), extract_matches(attention_corpus, LEX))
     with pytest.warns(DeprecationWarning, match="extract first"):
-        direct = attention(corpus, lexicon=LEX, freq="MS")  # the old route: matched here, same table
-    via = attention(corpus, every, lexicon=LEX, freq="MS")
+        direct = attention(attention_corpus, lexicon=LEX, freq="MS")  # the old route: matched here, same table
+    via = attention(attention_corpus, every, lexicon=LEX, freq="MS")
     pd.testing.assert_frame_equal(direct.reset_index(drop=True), via.reset_index(drop=True))
