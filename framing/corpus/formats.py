@@ -6,7 +6,8 @@ field names, not yet validated) or, for a line that cannot be a record, the prob
 makes the rest of the file unreadable raises :class:`~framing.errors.CorpusError` instead.
 :func:`open_records` picks the reader for a path. JSON and JSON Lines are read by
 :mod:`framing.corpus.jsonfile`. No line longer than ``max_record_bytes`` is held in memory (see
-:class:`~framing.corpus.textfile.TextFile`); a table field is capped likewise.
+:class:`~framing.corpus.textfile.TextFile`); a table field is capped likewise, and so is a Parquet row
+(measured from its Arrow offsets before any value becomes a Python string: :func:`parquet_rows`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from framing.corpus.jsonfile import json_records, jsonl_records
 from framing.corpus.records import OpenedCorpus, RawRecord, bad_record
-from framing.corpus.textfile import MAX_RECORD_BYTES, Line, TextFile
+from framing.corpus.textfile import MAX_RECORD_BYTES, Line, TextFile, too_long
 from framing.errors import CorpusError
 
-__all__ = ["RawRecord", "OpenedCorpus", "open_records", "table_records", "SUPPORTED_FORMATS",
+__all__ = ["RawRecord", "OpenedCorpus", "open_records", "table_records", "parquet_rows", "SUPPORTED_FORMATS",
            "NEWS_PLEASE_COLUMNS"]
 
 SUPPORTED_FORMATS = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".tab", ".txt", ".parquet", ".pq",
@@ -135,7 +137,70 @@ def _chain_one(first: Line, rest: Iterator[Line]) -> Iterator[Line]:
     yield from rest
 
 
-def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
+def _cell_bytes(arr: Any) -> Any:
+    """The bytes of text each cell of the Arrow array ``arr`` holds (strings and binary values, also inside
+    lists, maps, structs and dictionaries; 0 for numbers, dates and nulls), as a numpy array, read from the
+    array's offsets: no value is turned into a Python object."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t, n = arr.type, len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if pa.types.is_string_view(t) or pa.types.is_binary_view(t):
+        arr = arr.cast(pa.large_string() if pa.types.is_string_view(t) else pa.large_binary())
+        t = arr.type
+    nulls = arr.is_null().to_numpy(zero_copy_only=False) if arr.null_count else None
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        sizes = pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    elif pa.types.is_dictionary(t):
+        sizes = _cell_bytes(arr.dictionary)[arr.indices.fill_null(0).to_numpy(zero_copy_only=False)]
+    elif pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_map(t) or pa.types.is_fixed_size_list(t):
+        if pa.types.is_fixed_size_list(t):
+            offsets = (arr.offset + np.arange(n + 1, dtype=np.int64)) * t.list_size
+        else:
+            offsets = arr.offsets.to_numpy(zero_copy_only=False).astype(np.int64)
+        within = np.concatenate([[0], np.cumsum(_cell_bytes(arr.values))])
+        sizes = within[offsets[1:]] - within[offsets[:-1]]
+    elif pa.types.is_struct(t):
+        sizes = sum((_cell_bytes(f) for f in arr.flatten()), np.zeros(n, dtype=np.int64))
+    else:
+        return np.zeros(n, dtype=np.int64)
+    return np.where(nulls, 0, sizes) if nulls is not None else sizes
+
+
+def parquet_rows(name: str, batch: Any, before: int, cap: int) -> Iterator[RawRecord]:
+    """The rows of the Arrow record ``batch`` of a Parquet file ``name`` as records, numbered from ``before + 1``.
+
+    A row holding more than ``cap`` bytes of text (one value, or its values together, as a JSON Lines record
+    is capped by its line) is a reject naming its row and its longest field; its values are measured from
+    the Arrow offsets and never turned into Python strings, so one runaway cell cannot multiply in memory.
+    """
+    import numpy as np
+
+    sizes = {col: _cell_bytes(batch.column(i)) for i, col in enumerate(batch.schema.names)}
+    total = sum(sizes.values(), np.zeros(batch.num_rows, dtype=np.int64))
+    over = total > cap
+    if not over.any():
+        for k, rec in enumerate(batch.to_pylist(), start=before + 1):
+            yield RawRecord(name, k, rec)
+        return
+    start = 0
+    for i in [*np.flatnonzero(over).tolist(), batch.num_rows]:
+        for k, rec in enumerate(batch.slice(start, i - start).to_pylist(), start=before + start + 1):
+            yield RawRecord(name, k, rec)  # the rows up to this one (a slice: nothing copied)
+        start = i + 1
+        if i == batch.num_rows:
+            return
+        field = max(sizes, key=lambda col: int(sizes[col][i]))
+        cell = int(sizes[field][i])
+        what = (f"value of {field!r}" if cell > cap else
+                f"text of the row (all its values; the longest, {field!r}, {cell:,} bytes)")
+        yield bad_record(name, before + i + 1, too_long(cell if cell > cap else int(total[i]), cap, what=what), field)
+
+
+def _parquet_records(path: Path, batch_size: int, cap: int) -> Iterator[RawRecord]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -154,9 +219,8 @@ def _parquet_records(path: Path, batch_size: int) -> Iterator[RawRecord]:
     row = 0
     try:
         for batch in pf.iter_batches(batch_size=batch_size):
-            for rec in batch.to_pylist():
-                row += 1
-                yield RawRecord(name, row, rec)
+            yield from parquet_rows(name, batch, row, cap)
+            row += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise CorpusError(f"the Parquet file is corrupt after row {row} ({exc})", source=name,
                           line=row + 1) from None
@@ -166,8 +230,8 @@ def open_records(path: Path, encoding: str | None, batch_size: int,
                  max_record_bytes: int = MAX_RECORD_BYTES) -> OpenedCorpus:
     """Open a corpus file: its raw records (lazily), default mapping and id stem.
 
-    ``batch_size`` sets the Parquet record batches read at a time; a line (a field of a table) longer
-    than ``max_record_bytes`` is a reject, skipped unread. Raises
+    ``batch_size`` sets the Parquet record batches read at a time; a line (a field of a table, a Parquet
+    row) longer than ``max_record_bytes`` is a reject, skipped unread (a Parquet row: not converted). Raises
     :class:`~framing.errors.CorpusError` for a missing path, an unsupported format, a directory
     mixing ``.txt`` and ``.json`` files, and a file that is not readable text (see
     :class:`~framing.corpus.textfile.TextFile`).
@@ -185,7 +249,7 @@ def open_records(path: Path, encoding: str | None, batch_size: int,
     if suffix in (".parquet", ".pq"):
         if lower.endswith(".gz"):
             raise CorpusError("compressed Parquet (.parquet.gz) is not supported; decompress it", source=name)
-        return OpenedCorpus(_parquet_records(path, batch_size), {}, stem)
+        return OpenedCorpus(_parquet_records(path, batch_size, max_record_bytes), {}, stem)
     if suffix in (".jsonl", ".ndjson"):
         return OpenedCorpus(jsonl_records(TextFile(path, encoding, max_record_bytes)), {}, stem)
     if suffix == ".json":

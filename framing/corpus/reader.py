@@ -76,8 +76,8 @@ def iter_corpus(path: str | Path, *, batch_size: int = 10_000, errors: str = "ra
 
     JSON Lines and CSV are read line by line, Parquet by record batches, directories file by
     file, so memory stays bounded by ``batch_size`` (plus the set of ``doc_id`` seen, which is
-    kept to find duplicates across batches). A ``.json`` list is parsed item by item. No line longer
-    than ``max_record_bytes`` is held in memory.
+    kept to find duplicates across batches). A ``.json`` list is parsed item by item. No line, Parquet
+    row or article longer than ``max_record_bytes`` is held in memory as Python text.
 
     Parameters
     ----------
@@ -169,8 +169,9 @@ def read_corpus(path: str | Path, *, errors: str = "raise", columns: dict[str, s
         charset-normalizer).
     max_record_bytes : int
         The longest record read, in bytes (:data:`~framing.corpus.textfile.MAX_RECORD_BYTES`, 40 MiB,
-        by default): a longer line of a JSON Lines file or a table, or a longer article file, is
-        rejected without being held in memory (a JSON file or list item: a ``CorpusError``).
+        by default): a longer line of a JSON Lines file or a table, a Parquet row holding more text (its
+        values measured from the Arrow buffers, not converted), or a longer article file, is rejected
+        without being held in memory as Python text (a JSON file or list item: a ``CorpusError``).
     dayfirst : bool, optional
         The order of dates written ``NN/NN/YYYY`` (or with ``-``/``.``): True for day first
         (``13/02/2020``), False for month first (``02/13/2020``). When omitted it is decided from the

@@ -236,12 +236,15 @@ def _pieces(readline: Callable[[int], Any], cap: int, ends: tuple[Any, ...]) -> 
 
 def decode_file(path: Path, encoding: str | None, max_record_bytes: int = MAX_RECORD_BYTES) -> Decoded:
     """A whole small file (one article of a directory corpus) as text, or the problem reading it (a file
-    larger than ``max_record_bytes`` is not read)."""
+    larger than ``max_record_bytes`` is not read, and no more than that is ever read)."""
     try:
         size = path.stat().st_size
         if size > max_record_bytes:
             return Decoded(None, too_long(size, max_record_bytes, what="file"))
-        data = path.read_bytes()
+        with open(path, "rb") as fh:  # never more than the cap, even from a file that grew since or lied its size
+            data = fh.read(max_record_bytes + 1)
+        if len(data) > max_record_bytes:
+            return Decoded(None, too_long(len(data), max_record_bytes, what="file (read this far)"))
     except OSError as exc:
         return Decoded(None, f"cannot read the file ({exc.strerror or exc}); check its permissions")
     if not data.strip():

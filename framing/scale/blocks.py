@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from framing.corpus.folders import open_folder
-from framing.corpus.formats import OpenedCorpus, RawRecord, open_records
+from framing.corpus.formats import OpenedCorpus, RawRecord, open_records, parquet_rows
 from framing.corpus.jsonfile import jsonl_records
 from framing.corpus.textfile import Line, TextFile
 from framing.errors import CorpusError
@@ -215,7 +215,7 @@ def part_records(part: Part, batch_size: int) -> OpenedCorpus:
     :func:`framing.corpus.formats.open_records` gives them for the whole file."""
     if part.kind == "whole":
         path = Path(part.source)
-        return (open_folder(path, part.encoding) if path.is_dir()
+        return (open_folder(path, part.encoding, part.max_record_bytes) if path.is_dir()
                 else open_records(path, part.encoding, batch_size, part.max_record_bytes))
     records = (_parquet_records(part, batch_size) if part.kind == "parquet"
                else jsonl_records(_BlockFile(part)))
@@ -230,9 +230,8 @@ def _parquet_records(part: Part, batch_size: int) -> Iterator[RawRecord]:
     try:
         pf = pq.ParquetFile(part.source)
         for batch in pf.iter_batches(batch_size=batch_size, row_groups=list(range(part.start, part.end))):
-            for rec in batch.to_pylist():
-                row += 1
-                yield RawRecord(part.source, row, rec)
+            yield from parquet_rows(part.source, batch, row, part.max_record_bytes)  # rows over the cap: rejects
+            row += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise CorpusError(f"the Parquet file is corrupt after row {row} ({exc})", source=part.source,
                           line=row + 1) from None

@@ -372,3 +372,20 @@ NEWS_PLEASE_CASES: list[FolderCase] = [
                r"malformed JSON \(nested too deep\); fix or remove the file", "site/3.json", 1, None),
 ]
 FOLDER_CASES += NEWS_PLEASE_CASES
+
+
+# --- 10. an article over the size cap (leftover of the closing note: checked) ---------------------------------
+def _article_over_cap(d: Path) -> Path:
+    """A 41 MiB article (sparse: no disk used) beside the six: over the default cap of 40 MiB."""
+    root = base_folder(d)
+    with (root / OUTLETS[1] / "4.txt").open("wb") as fh:
+        fh.truncate(41 * 2**20)
+    return root
+
+
+FOLDER_CASES += [
+    FolderCase("txt_article_over_cap", "runaway", "(already a reject by its size, not read; since, never more than "
+               "the cap is read even if the file grew after the check; kept as a case)", _article_over_cap, "reject",
+               BASE_DOCS + 1, 1, r"the file is 42,991,616 bytes long, over the cap of 41,943,040 bytes \(40 MB\) for "
+               r"one record; split the record, or raise the cap \(--max-record-mb", f"{OUTLETS[1]}/4.txt", 1, "text"),
+]

@@ -364,3 +364,58 @@ RECORD_CASES = [
     RecordCase("cp1256_with_encoding_option", "other", "no --encoding on the command line",
                _cp1256_file, "ok", n_read=3, options={"encoding": "cp1256"}, check=_cp1256_ok),
 ]
+
+
+# --- 10. Parquet rows over the size cap (leftover of the closing note) ----------------------------------------------
+def _long(n_bytes: int) -> str:
+    """Some ``n_bytes`` of Arabic text (a little more)."""
+    sentence = TEXTS[4] + " "
+    return sentence * (n_bytes // len(sentence.encode()) + 1)
+
+
+def _parquet(rows: Callable[[], list[dict]], **columns: Callable[[], object]) -> Callable[[Path], Path]:
+    """A Parquet file of ``rows()`` in row groups of two rows, with extra Arrow columns ``name=values()``."""
+    def make(d: Path) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(rows())
+        for name, values in columns.items():
+            table = table.append_column(name, values())
+        path = d / "c.parquet"
+        pq.write_table(table, path, row_group_size=2)
+        return path
+    return make
+
+
+def _cell_3mb() -> list[dict]:
+    return [doc(k, **({"text": _long(3 * MB)} if k == 2 else {})) for k in range(1, 5)]
+
+
+def _row_two_halves() -> list[dict]:
+    return [doc(k, **({"title": _long(MB // 2), "text": _long(MB * 7 // 10)} if k == 3 else {}))
+            for k in range(1, 5)]
+
+
+def _paragraphs() -> object:
+    import pyarrow as pa
+
+    return pa.array([[TEXTS[0]], [], None, [_long(MB // 2)] * 3], type=pa.list_(pa.string()))
+
+
+RECORD_CASES += [
+    RecordCase("parquet_cell_over_cap", "runaway", "no cap: the 3 MB cell accepted, turned into a Python string "
+               "and carried through (a 1 GB cell: gigabytes)", _parquet(_cell_3mb), "reject", n_read=4, n_rejected=1,
+               line=2, field="text", options={"max_record_bytes": MB},
+               pattern=r"the value of 'text' is [\d,]+ bytes long, over the cap of 1,048,576 bytes \(1 MB\) for one "
+                       r"record; split the record, or raise the cap \(--max-record-mb"),
+    RecordCase("parquet_row_over_cap", "runaway", "no cap: a title of 0.5 MB and a text of 0.7 MB accepted",
+               _parquet(_row_two_halves), "reject", n_read=4, n_rejected=1, line=3, field="text",
+               options={"max_record_bytes": MB},
+               pattern=r"the text of the row \(all its values; the longest, 'text', [\d,]+ bytes\) is [\d,]+ bytes "
+                       r"long, over the cap of 1,048,576 bytes"),
+    RecordCase("parquet_list_cell_over_cap", "runaway", "no cap: a list column of 1.5 MB accepted",
+               _parquet(lambda: [doc(k) for k in range(1, 5)], paragraphs=_paragraphs), "reject", n_read=4,
+               n_rejected=1, line=4, field="paragraphs", options={"max_record_bytes": MB},
+               pattern=r"the value of 'paragraphs' is [\d,]+ bytes long, over the cap of 1,048,576 bytes"),
+]
