@@ -127,9 +127,8 @@ def build_automaton(keys: list[str]) -> AutomatonTables | None:
         f = fail[child]
         link[child] = np.where(out[f] >= 0, f, link[f])
         n_out[child] = (out[child] >= 0) + n_out[f]
-        if d + 1 < width:
-            # the children's rows: their fail state's (complete: it is shallower), their own edges come next
-            delta[child] = delta[f]
+        # the children's rows: their fail state's (complete: it is shallower), their own edges come next
+        delta[child] = delta[f]
     # flat: a transition is the offset of the next state's row, plus 1 when that state ends a key (itself
     # or on its fail chain); rows of an even length leave that bit free. The kernel's next step is then
     # one addition and one load.

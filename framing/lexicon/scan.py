@@ -13,7 +13,7 @@ are resolved (:mod:`framing.lexicon.resolve`) and, for their counted matches, vo
 (:mod:`framing.text.voice`).
 
 >>> from framing.lexicon.compile import CompiledForms
-from framing.lexicon.kernel import AutomatonTables, char_table, scan_chunk, scan_kernel
+from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
 >>> from framing.lexicon.load import Lexicon
 >>> forms = CompiledForms(Lexicon.from_dict({"name": "toy", "referents": {"isis": {"aliases": ["داعش"],
 ...     "labels": {"neutral": [{"term": "تنظيم الدولة الاسلامية", "self": True}]}}}}))
@@ -37,14 +37,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from framing.lexicon.compile import CompiledForms
-from framing.lexicon.kernel import AutomatonTables, char_table, scan_chunk, scan_kernel
+from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
 from framing.lexicon.resolve import resolve
 from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
 
 __all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS",
-           "ENGINE"]
+           "ENGINE", "kernel_ready", "scan_texts"]
 
 _NONWORD = re.compile(r"\W")
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -160,15 +160,15 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
     counts = np.zeros((n, width), dtype=np.int64)
     n_tokens = np.zeros(n, dtype=np.int64)
     cells: list[int] = []  # flat (document, column) cells, one per counted match
-    tables = forms.tables if (engine or ENGINE) == "numba" and _kernel_ready(forms) else None
+    use_kernel = (engine or ENGINE) == "numba" and kernel_ready(forms)
     i = 0
     while i < n:
         j, size = i, 0
         while j < n and (j == i or size < CHUNK_CHARS):
             size += len(texts[j])
             j += 1
-        if tables is not None and size < _KERNEL_MAX:
-            scanned = _KernelChunk(forms, tables, texts[i:j])
+        if use_kernel and size < _KERNEL_MAX:
+            scanned = _KernelChunk(forms, texts[i:j])
             n_tokens[i:j] = scanned.n_tokens
             _count_scanned(forms, scanned, i, columns, width, voice, dates, cells)
         else:
@@ -268,18 +268,28 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[
                 lambda doc: chunk_norm[nstart[doc]:nend[doc]], first, columns, width, voice, dates, cells)
 
 
-class _KernelChunk:
-    """A chunk of documents read by the compiled scanner (:func:`framing.lexicon.kernel.scan_chunk`)."""
+def scan_texts(forms: CompiledForms, texts: list[str], compiled: bool = True) -> Scanned:
+    """Read ``texts`` with the compiled scanner (:func:`framing.lexicon.kernel.scan_chunk`): their
+    normalized code points, whitespace token counts and hits (key numbers, normalized coordinates).
+    Requires :func:`kernel_ready`; ``compiled=False`` runs the kernel as plain Python (slow)."""
+    if forms.tables is None or forms.scan_tables is None:
+        raise ValueError("the compiled scanner cannot read for this lexicon (see kernel_ready)")
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=starts[1:])
+    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    astral = _NO_ASTRAL
+    if len(cps) and cps.max() > 0xFFFF:  # is each a word character? (in order; rare)
+        astral = np.array([chr(c).isalnum() for c in cps[cps > 0xFFFF].tolist()], dtype=np.bool_)
+    return scan_chunk(cps, starts, astral, forms.scan_tables, forms.tables, forms.key_length, forms.key_glob,
+                      compiled)
 
-    def __init__(self, forms: CompiledForms, tables: AutomatonTables, texts: list[str]):
-        starts = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=starts[1:])
-        cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        astral = _NO_ASTRAL
-        if len(cps) and cps.max() > 0xFFFF:  # is each a word character? (in order; rare)
-            astral = np.array([chr(c).isalnum() for c in cps[cps > 0xFFFF].tolist()], dtype=np.bool_)
+
+class _KernelChunk:
+    """A chunk of documents read by the compiled scanner."""
+
+    def __init__(self, forms: CompiledForms, texts: list[str]):
         (self.mapped, self.nstart, self.nend, self.n_tokens, self.keys, self.starts,
-         self.stops) = scan_chunk(cps, starts, astral, forms.scan_tables, tables, forms.key_length, forms.key_glob)
+         self.stops) = scan_texts(forms, texts)
 
     def norm(self, doc: int) -> str:
         """The normalized text of document ``doc``."""
@@ -290,9 +300,10 @@ _NO_ASTRAL = np.zeros(0, dtype=np.bool_)
 _KERNEL_MAX = (1 << 31) - (1 << 20)  # the kernel's positions are int32: a larger chunk (one huge text) goes to numpy
 
 
-def _kernel_ready(forms: CompiledForms) -> bool:
-    """Can the compiled scanner read for ``forms``? (Its character tables are then built.) Not when
-    numba cannot be imported or the lexicon's keys do not fit the compiled tables: the numpy path reads."""
+def kernel_ready(forms: CompiledForms) -> bool:
+    """Can the compiled scanner read for ``forms``? (Its character tables are then built, once.) Not
+    when numba cannot be imported or the lexicon's keys do not fit the compiled tables: the numpy path
+    reads then."""
     if forms.tables is None:
         return False
     try:
