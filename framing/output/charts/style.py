@@ -171,11 +171,21 @@ def ltr(text: str) -> str:
     return "\u200e" + text
 
 
+#: average advance of a character of the footnote's 8-point type, in points (DejaVu Sans, Latin and Arabic)
+_NOTE_ADVANCE = 8 * 0.56
+
+
 def footnote(fig: Figure | SubFigure, *parts: str) -> None:
-    """One grey line under the figure (the non-empty ``parts`` joined with ' · ', escaped with :func:`safe`)."""
+    """Grey lines under the figure: the non-empty ``parts`` joined with ' · ', escaped with :func:`safe`, and
+    wrapped to the figure's width (a long list of names is not cut off at the figure's edges)."""
+    import textwrap
+
     text = " · ".join(p for p in parts if p)
     if text:
-        fig.supxlabel(ltr(safe(text)), fontsize=8, color="0.35")
+        width = fig.figure.get_figwidth() if hasattr(fig, "figure") and fig.figure is not None else 8.0
+        per_line = max(40, int(width * 72 / _NOTE_ADVANCE))
+        lines = textwrap.wrap(safe(text), per_line, break_on_hyphens=False)
+        fig.supxlabel("\n".join(ltr(line) for line in lines), fontsize=8, color="0.35")
 
 
 # --------------------------------------------------------------------------- layout
