@@ -12,31 +12,18 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 import pytest
 from badinput.round2_args import ARG_CASES, SECTIONS, UNREACHABLE, ArgCase, args_corpus
+from helpers.command import CLASSES, run_framing, slow_params
 
 from framing.errors import FramingError
 
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
 COMMAND_CASES = [c for c in ARG_CASES if c.command is not None]
 LIBRARY_CASES = [c for c in ARG_CASES if c.library is not None]
-
-
-def _params(cases: list[ArgCase]) -> list:
-    return [pytest.param(c, marks=pytest.mark.slow) if c.slow else c for c in cases]
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return subprocess.run([str(FRAMING), *args], check=False, capture_output=True, text=True, timeout=600,
-                          env={**env, "MPLBACKEND": "Agg"})
 
 
 def _command_line(case: ArgCase, corpus: Path, out: Path) -> list[str]:
@@ -80,11 +67,11 @@ def test_catalogue_round2_args_is_tallied():
             assert bool(c.lib_pattern) != bool(c.lib_check), c
 
 
-@pytest.mark.parametrize("case", _params(COMMAND_CASES), ids=repr)
+@pytest.mark.parametrize("case", slow_params(COMMAND_CASES), ids=repr)
 def test_round2_args_command(case, tmp_path):
     corpus = args_corpus(tmp_path)
     out = _output(case, tmp_path)
-    proc = _run(*_command_line(case, corpus, out))
+    proc = run_framing(*_command_line(case, corpus, out))
     assert proc.returncode == case.exit, proc.stderr
     if case.exit:
         _one_error_line(proc.stderr, case)
@@ -94,7 +81,7 @@ def test_round2_args_command(case, tmp_path):
         assert case.check is not None and case.check(out, proc.stdout), proc.stdout
 
 
-@pytest.mark.parametrize("case", _params(LIBRARY_CASES), ids=repr)
+@pytest.mark.parametrize("case", slow_params(LIBRARY_CASES), ids=repr)
 def test_round2_args_library(case, tmp_path):
     corpus = args_corpus(tmp_path)
     out = tmp_path / "new" / "out"
@@ -144,7 +131,7 @@ def test_a_bad_argument_leaves_an_old_report_as_it_was(extra, tmp_path):
     (out / "report.html").write_text("<html>old</html>", encoding="utf-8")
     (out / "label_shares.csv").write_text("outlet,share\nold,1\n", encoding="utf-8")
     before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
-    proc = _run("analyze", str(corpus), "--lexicon", "libya", "--out", str(out), "--force", *extra)
+    proc = run_framing("analyze", str(corpus), "--lexicon", "libya", "--out", str(out), "--force", *extra)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
 
@@ -225,8 +212,8 @@ def test_workers_1000_runs_on_the_cores_there_are(tmp_path):
     from framing.scale.dask import available_cores
 
     out = tmp_path / "out"
-    proc = _run("analyze", str(args_corpus(tmp_path)), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
-                "--workers", "1000")
+    proc = run_framing("analyze", str(args_corpus(tmp_path)), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
+                       "--workers", "1000")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     warning = [ln for ln in proc.stderr.splitlines() if ln.startswith("framing: warning: workers=")]
     assert warning == [f"framing: warning: workers=1000 (--workers): only {available_cores()} CPU core(s) available "
@@ -269,8 +256,8 @@ def test_with_group_fills_missing_values_and_looks_matches_up_by_doc_id():
 @pytest.mark.slow
 def test_by_section_on_a_dask_cluster(tmp_path):
     out = tmp_path / "out"
-    proc = _run("analyze", str(args_corpus(tmp_path)), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
-                "--workers", "1", "--by", "section")
+    proc = run_framing("analyze", str(args_corpus(tmp_path)), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
+                       "--workers", "1", "--by", "section")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     shares = pd.read_csv(out / "label_shares.csv")
     assert set(shares["section"]) == {*SECTIONS, "(no section)"}

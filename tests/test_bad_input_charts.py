@@ -7,28 +7,16 @@ report and charts that are bounded in number and size. Sizes are checked in pixe
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from badinput.round2_charts import CHART_CASES, LONG_NAME, ChartCase, png_size
-
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
+from badinput.round2_charts import CHART_CASES, LONG_NAME, png_size
+from helpers.command import CLASSES, framing_env, run_framing, slow_params
 
 pytest.importorskip("matplotlib")
-
-
-def _params(cases: list[ChartCase]) -> list:
-    return [pytest.param(c, marks=pytest.mark.slow) if c.slow else c for c in cases]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return {**env, "MPLBACKEND": "Agg"}
 
 
 def test_catalogue_round2_charts_is_tallied():
@@ -38,18 +26,17 @@ def test_catalogue_round2_charts_is_tallied():
     assert all(c.before for c in CHART_CASES)
 
 
-@pytest.mark.parametrize("case", _params(CHART_CASES), ids=repr)
+@pytest.mark.parametrize("case", slow_params(CHART_CASES), ids=repr)
 def test_round2_charts_library(case, tmp_path):
     case.library(tmp_path)
 
 
-@pytest.mark.parametrize("case", _params(CHART_CASES), ids=repr)
+@pytest.mark.parametrize("case", slow_params(CHART_CASES), ids=repr)
 def test_round2_charts_analyze_cli(case, tmp_path):
     corpus, lexicon = case.make(tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.run([str(FRAMING), "analyze", str(corpus), "--lexicon", str(lexicon), "--out", str(out),
-                           "--n-boot", "20", *case.args], check=False, capture_output=True, text=True,
-                          timeout=900, env=_env())
+    proc = run_framing("analyze", corpus, "--lexicon", lexicon, "--out", out, "--n-boot", "20", *case.args,
+                       timeout=900)
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert "rejected 0" in proc.stdout, proc.stdout
@@ -127,7 +114,7 @@ def test_chart_memory_stays_small(name, tmp_path):
         print([line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")][0])
     """)
     proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=900,
-                          env=_env())
+                          env=framing_env())
     assert proc.returncode == 0, proc.stderr[-3000:]
     peak_mb = int(proc.stdout.split()[-1]) / 1024
     assert peak_mb < 600, peak_mb

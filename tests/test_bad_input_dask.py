@@ -10,10 +10,8 @@ the one-process ``framing analyze`` and compare exit codes, the one-line errors 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import warnings
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from badinput.round2_dask import BLOCK, DASK_CASES, DaskCase, doc, doc_lines
+from helpers.command import CLASSES, SUMMARY, run_framing
 
 from framing.corpus.formats import open_records
 from framing.corpus.reader import concat_batches, iter_corpus, read_corpus
@@ -28,9 +27,6 @@ from framing.errors import CorpusError, FramingError
 from framing.scale.blocks import count_part, number_parts, part_records, plan_parts
 from framing.scale.dask import open_corpus_dask
 
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
-SUMMARY = re.compile(r"read (\d+) · accepted (\d+) · rejected (\d+)")
 REJECT = ["source", "line", "field", "reason"]
 
 
@@ -202,11 +198,7 @@ def test_glob_of_files_counts_ids_across_files(tmp_path, sync):
 
 # --- framing analyze --workers 2 (the installed command; each run starts a local cluster) ---------------------------
 def _run(*args: str, blocksize: int | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    if blocksize is not None:
-        env["DASK_FRAMING__BLOCKSIZE"] = str(blocksize)
-    return subprocess.run([str(FRAMING), *args], check=False, capture_output=True, text=True, timeout=600,
-                          env={**env, "MPLBACKEND": "Agg"})
+    return run_framing(*args, env=None if blocksize is None else {"DASK_FRAMING__BLOCKSIZE": str(blocksize)})
 
 
 def _cli_options(case: DaskCase) -> list[str]:

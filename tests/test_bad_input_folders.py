@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from badinput.round2_folders import FOLDER_CASES, OUTLETS, FolderCase, base_folder, dated_csv
+from helpers.command import CLASSES, SUMMARY, error_lines, run_framing
 
 from framing.corpus.folders import shown
 from framing.corpus.reader import iter_corpus, read_corpus
 from framing.errors import CorpusError, FramingError
 
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
-SUMMARY = re.compile(r"read (\d+) · accepted (\d+) · rejected (\d+)")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -49,12 +45,6 @@ def _read(path: Path, case: FolderCase, errors: str):
 
 def _option(case: FolderCase) -> list[str]:
     return [] if case.dayfirst is None else ["--dayfirst" if case.dayfirst else "--monthfirst"]
-
-
-def _clean(stderr: str) -> list[str]:
-    """stderr without the warning lines, which must each be one line."""
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
-    return [ln for ln in stderr.strip().splitlines() if ln and not ln.startswith("framing: warning")]
 
 
 def test_catalogue_round2_folders_is_tallied():
@@ -101,18 +91,12 @@ def test_round2_folders_library(case, tmp_path):
 
 
 # --- framing validate (the installed command) ---------------------------------------------------------------------
-def _run(*args: str | bytes, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return subprocess.run([str(FRAMING), *args], check=False, capture_output=True, text=True, timeout=600,
-                          env={**env, "MPLBACKEND": "Agg"}, cwd=cwd)
-
-
 @pytest.mark.parametrize("case", _params(FOLDER_CASES), ids=repr)
 def test_round2_folders_validate_command(case, tmp_path):
     path = case.make(tmp_path)
     rejects = tmp_path / "rejects.csv"
-    proc = _run("validate", os.fsencode(path), "--rejects", str(rejects), *_option(case))
-    errors = _clean(proc.stderr)
+    proc = run_framing("validate", os.fsencode(path), "--rejects", str(rejects), *_option(case))
+    errors = error_lines(proc.stderr)
     if case.outcome == "fatal":
         assert proc.returncode == 1, proc.stderr
         assert len(errors) == 1 and errors[0].startswith(f"framing validate: error: {_where(path, case)}, line "
@@ -150,7 +134,7 @@ def _analyze_in_process(path: Path, out: Path, case: FolderCase, capsys) -> tupl
 
 
 def _check_analyze(case: FolderCase, path: Path, out: Path, code: int, stdout: str, stderr: str) -> None:
-    errors = _clean(stderr)
+    errors = error_lines(stderr)
     if case.outcome == "fatal":
         assert code == 1, stderr
         assert len(errors) == 1 and errors[0].startswith(f"framing analyze: error: {_where(path, case)}"), stderr
@@ -186,8 +170,8 @@ def test_round2_folders_analyze_subprocess(name, tmp_path):
     case = next(c for c in FOLDER_CASES if c.name == name)
     path = case.make(tmp_path)
     out = tmp_path / "out"
-    proc = _run("analyze", os.fsencode(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
-                *_option(case))
+    proc = run_framing("analyze", os.fsencode(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
+                       *_option(case))
     _check_analyze(case, path, out, proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -293,7 +277,7 @@ def test_dayfirst_argument_checked():
 
 def test_dayfirst_and_monthfirst_exclusive(tmp_path):
     path = dated_csv(tmp_path, ["01/02/2020"])
-    proc = _run("validate", str(path), "--dayfirst", "--monthfirst")
+    proc = run_framing("validate", str(path), "--dayfirst", "--monthfirst")
     assert proc.returncode == 2 and "not allowed with argument" in proc.stderr and "Traceback" not in proc.stderr
 
 

@@ -8,31 +8,16 @@ and checks (exit 0).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from badinput.round2_lexicon import DOLLAR_LEXICON, LEXICON_CASES_2, LexCase2, billion_laughs, tiny_corpus
+from helpers.command import CLASSES, run_framing, slow_params
 
 from framing.errors import LexiconError
 from framing.lexicon.load import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Lexicon, load_lexicon
-
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
-
-
-def _params(cases: list[LexCase2]) -> list:
-    return [pytest.param(c, marks=pytest.mark.slow) if c.slow else c for c in cases]
-
-
-def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return subprocess.run([str(FRAMING), *args], check=False, capture_output=True, text=True, timeout=600,
-                          env={**env, "MPLBACKEND": "Agg"})
 
 
 def _one_line_error(stderr: str, command: str, path: Path, case: LexCase2) -> None:
@@ -55,7 +40,7 @@ def test_catalogue_round2_lexicon_is_tallied():
     assert all(c.outcome in ("error", "ok") and c.before for c in LEXICON_CASES_2)
 
 
-@pytest.mark.parametrize("case", _params(LEXICON_CASES_2), ids=repr)
+@pytest.mark.parametrize("case", slow_params(LEXICON_CASES_2), ids=repr)
 def test_round2_lexicon_library(case, tmp_path):
     path = case.make(tmp_path)
     if case.outcome == "ok":
@@ -72,10 +57,10 @@ def test_round2_lexicon_library(case, tmp_path):
         assert err.where is not None and re.search(case.where, err.where), err.where
 
 
-@pytest.mark.parametrize("case", _params(LEXICON_CASES_2), ids=repr)
+@pytest.mark.parametrize("case", slow_params(LEXICON_CASES_2), ids=repr)
 def test_round2_lexicon_check_command(case, tmp_path):
     path = case.make(tmp_path)
-    proc = _run("lexicon", "check", str(path))
+    proc = run_framing("lexicon", "check", str(path))
     if case.outcome == "ok":
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("ok: ") and "Traceback" not in proc.stderr
@@ -87,7 +72,7 @@ def test_round2_lexicon_check_command(case, tmp_path):
 ERROR_CASES = [c for c in LEXICON_CASES_2 if c.outcome == "error"]
 
 
-@pytest.mark.parametrize("case", _params(ERROR_CASES), ids=repr)
+@pytest.mark.parametrize("case", slow_params(ERROR_CASES), ids=repr)
 def test_round2_lexicon_analyze_command(case, tmp_path, capsys):
     """A bad lexicon stops ``analyze`` before any work: exit 1, one line, no output folder (in process)."""
     from framing.cli import main
@@ -107,7 +92,7 @@ def test_round2_lexicon_analyze_subprocess(name, tmp_path):
     path = case.make(tmp_path)
     corpus = tiny_corpus(tmp_path)
     out = tmp_path / "out"
-    proc = _run("analyze", str(corpus), "--lexicon", str(path), "--out", str(out), "--n-boot", "20")
+    proc = run_framing("analyze", str(corpus), "--lexicon", str(path), "--out", str(out), "--n-boot", "20")
     assert proc.returncode == 1, proc.stderr
     _one_line_error(proc.stderr, "analyze", path, case)
     assert not out.exists()
@@ -120,7 +105,7 @@ def test_round2_mathtext_lexicon_analyze(tmp_path):
     path.write_text(DOLLAR_LEXICON, encoding="utf-8")
     corpus = tiny_corpus(tmp_path)
     out = tmp_path / "out"
-    proc = _run("analyze", str(corpus), "--lexicon", str(path), "--out", str(out), "--n-boot", "20")
+    proc = run_framing("analyze", str(corpus), "--lexicon", str(path), "--out", str(out), "--n-boot", "20")
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"read 40 · accepted 40 · rejected 0", proc.stdout), proc.stdout

@@ -22,24 +22,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from badinput.round2_outputs import FORMULAS, OUTPUT_CASES, hostile_corpus, is_formula, plain_corpus
+from helpers.command import CLASSES, FRAMING, framing_env, run_framing
 
 from framing.errors import FramingError
 from framing.output.files import OutputError, atomic_path, check_output_file, csv_safe, write_csv, write_table
 from framing.output.rundir import LOCK_NAME, MANIFEST_NAME, STAGING_PREFIX, FolderLock, RunFolder, lock_owner
 
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
-
-
-def _env() -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return {**env, "MPLBACKEND": "Agg"}
-
-
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FRAMING), *map(str, args)], check=False, capture_output=True, text=True,
-                          timeout=600, env=_env(), cwd=cwd)
 
 
 def _one_line(stderr: str, *needles: str, command: str | None = None) -> str:
@@ -77,7 +66,7 @@ def test_catalogue_round2_outputs_is_tallied():
 # --- outputs that cannot be written ------------------------------------------------------------------------------
 def test_analyze_out_proc(tmp_path):
     corpus = plain_corpus(tmp_path)
-    proc = _run("analyze", corpus, "--lexicon", "libya", "--out", "/proc/framing-test-x", "--n-boot", "20")
+    proc = run_framing("analyze", corpus, "--lexicon", "libya", "--out", "/proc/framing-test-x", "--n-boot", "20")
     assert proc.returncode == 1, proc.stderr
     _one_line(proc.stderr, "/proc/framing-test-x", "cannot write", command="analyze")
     assert not Path("/proc/framing-test-x").exists()
@@ -94,7 +83,7 @@ def test_analyze_out_proc_library(tmp_path):
 def test_analyze_out_under_file(tmp_path):
     corpus = plain_corpus(tmp_path)
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    proc = _run("analyze", corpus, "--lexicon", "libya", "--out", tmp_path / "notes.txt" / "sub")
+    proc = run_framing("analyze", corpus, "--lexicon", "libya", "--out", tmp_path / "notes.txt" / "sub")
     assert proc.returncode == 2, proc.stderr
     _one_line(proc.stderr, "notes.txt", "is a file", command="analyze")
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "x"
@@ -111,7 +100,7 @@ def test_analyze_out_under_file_library(tmp_path):
 def test_validate_rejects_folder(tmp_path):
     corpus = plain_corpus(tmp_path, bad_lines=2)
     before = sorted(p.name for p in tmp_path.iterdir())
-    proc = _run("validate", corpus, "--rejects", ".", cwd=tmp_path)
+    proc = run_framing("validate", corpus, "--rejects", ".", cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     _one_line(proc.stderr, "--rejects .", "is a folder", command="validate")
     assert proc.stdout == ""  # refused before reading
@@ -127,7 +116,7 @@ def test_validate_rejects_folder_library(tmp_path):
 
 def test_kwic_out_root(tmp_path):
     corpus = plain_corpus(tmp_path)
-    proc = _run("kwic", corpus, "حفتر", "--out", "/")
+    proc = run_framing("kwic", corpus, "حفتر", "--out", "/")
     assert proc.returncode == 2, proc.stderr
     _one_line(proc.stderr, "--out /", "is a folder", command="kwic")
     assert proc.stdout == ""
@@ -163,14 +152,14 @@ def test_file_outputs_unwritable(command, tmp_path):
             "validate": ["validate", corpus, "--rejects"]}[command]
     option = args[-1]
     for path, says in _unwritable(tmp_path):
-        proc = _run(*args, path)
+        proc = run_framing(*args, path)
         assert proc.returncode == 2, (path, proc.stderr)
         line = _one_line(proc.stderr, f"{option} {path}", says, command=command)
         assert "give" in line  # and what to do
         assert proc.stdout == "", (path, proc.stdout)  # refused before reading
         assert not Path(path).exists()
     if command != "validate":  # --rejects of the other commands, likewise
-        proc = _run(*args[:-1], "--rejects", "/proc/framing-test-rejects.csv")
+        proc = run_framing(*args[:-1], "--rejects", "/proc/framing-test-rejects.csv")
         assert proc.returncode == 2
         _one_line(proc.stderr, "--rejects /proc/framing-test-rejects.csv", command=command)
 
@@ -207,7 +196,7 @@ def test_out_is_the_corpus(tmp_path):
     for args in (["kwic", corpus, "حفتر", "--out", corpus],
                  ["compare", corpus, "--lexicon", "libya", "--out", corpus],
                  ["validate", corpus, "--rejects", corpus]):
-        proc = _run(*args)
+        proc = run_framing(*args)
         assert proc.returncode == 2, proc.stderr
         _one_line(proc.stderr, str(corpus), "is the corpus being read", command=args[0])
         assert corpus.read_bytes() == before
@@ -215,8 +204,8 @@ def test_out_is_the_corpus(tmp_path):
 
 def test_out_and_rejects_one_file(tmp_path):
     corpus = plain_corpus(tmp_path, bad_lines=1)
-    proc = _run("compare", corpus, "--lexicon", "libya", "--errors", "collect", "--out", tmp_path / "t.csv",
-                "--rejects", tmp_path / "t")
+    proc = run_framing("compare", corpus, "--lexicon", "libya", "--errors", "collect", "--out", tmp_path / "t.csv",
+                       "--rejects", tmp_path / "t")
     assert proc.returncode == 2
     _one_line(proc.stderr, "--out and --rejects both name", "t.csv", command="compare")
     assert not (tmp_path / "t.csv").exists()
@@ -272,7 +261,7 @@ def test_csv_formula_injection_cli(tmp_path):
         "validate": ["validate", corpus, "--rejects", tmp_path / "r2.csv"],
     }
     for command, args in outs.items():
-        proc = _run(*args)
+        proc = run_framing(*args)
         assert proc.returncode == (1 if command == "validate" else 0), proc.stderr
         assert "Traceback" not in proc.stderr
     for name in ("k.csv", "c.csv", "t.csv", "r1.csv", "r2.csv"):
@@ -286,7 +275,7 @@ def test_csv_formula_injection_cli(tmp_path):
 def hostile_run(tmp_path_factory):
     d = tmp_path_factory.mktemp("hostile")
     out = d / "out"
-    proc = _run("analyze", hostile_corpus(d), "--lexicon", "libya", "--out", out, "--n-boot", "20")
+    proc = run_framing("analyze", hostile_corpus(d), "--lexicon", "libya", "--out", out, "--n-boot", "20")
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -314,7 +303,7 @@ def test_concurrent_runs(tmp_path):
     with FolderLock(out):
         assert lock_owner(out) == os.getpid()
         for extra in ([], ["--force"]):
-            proc = _run("analyze", corpus, "--lexicon", "libya", "--out", out, "--n-boot", "20", *extra)
+            proc = run_framing("analyze", corpus, "--lexicon", "libya", "--out", out, "--n-boot", "20", *extra)
             assert proc.returncode == 1, proc.stderr
             _one_line(proc.stderr, str(out), "in use by another framing run", f"pid {os.getpid()}",
                       command="analyze")
@@ -341,7 +330,7 @@ def test_concurrent_runs_two_processes(tmp_path):
     corpus = plain_corpus(tmp_path, n=1500)
     out = tmp_path / "out"
     first = subprocess.Popen([str(FRAMING), "analyze", str(corpus), "--lexicon", "libya", "--out", str(out),
-                              "--n-boot", "20", "--batch-size", "100", "--keep-copies"], env=_env(),
+                              "--n-boot", "20", "--batch-size", "100", "--keep-copies"], env=framing_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300
@@ -349,7 +338,7 @@ def test_concurrent_runs_two_processes(tmp_path):
             time.sleep(0.02)
         if first.poll() is not None:
             pytest.skip("the first run finished before the second started")
-        second = _run("analyze", corpus, "--lexicon", "libya", "--out", out, "--n-boot", "20", "--force")
+        second = run_framing("analyze", corpus, "--lexicon", "libya", "--out", out, "--n-boot", "20", "--force")
         stdout, stderr = first.communicate(timeout=600)
     finally:
         if first.poll() is None:
@@ -385,7 +374,7 @@ def test_stale_lock_cli(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / LOCK_NAME).write_text(f"{dead.pid}\n", encoding="ascii")
-    proc = _run("analyze", plain_corpus(tmp_path), "--lexicon", "libya", "--out", out, "--n-boot", "20")
+    proc = run_framing("analyze", plain_corpus(tmp_path), "--lexicon", "libya", "--out", out, "--n-boot", "20")
     assert proc.returncode == 0, proc.stderr
     assert re.search(rf"framing: warning: .*pid {dead.pid}", proc.stderr), proc.stderr
     assert "Traceback" not in proc.stderr and _hidden_left(out) == []
@@ -448,13 +437,14 @@ def test_force_leaves_old_files_without_manifest(tmp_path):
 def test_force_leaves_old_files_cli(tmp_path):
     out = tmp_path / "out"
     three = plain_corpus(tmp_path, outlets=("الساحل", "الجبل", "الواحة"), distinct=True)
-    first = _run("analyze", three, "--lexicon", "libya", "--out", out, "--n-boot", "20", "--keep-copies")
+    first = run_framing("analyze", three, "--lexicon", "libya", "--out", out, "--n-boot", "20", "--keep-copies")
     assert first.returncode == 0, first.stderr
     old_charts = {p.name for p in out.glob("fightin_words_*.png")}
     assert len(old_charts) == 3, old_charts
     (out / "notes.txt").write_text("my notes", encoding="utf-8")
-    second = _run("analyze", plain_corpus(tmp_path, outlets=("الساحل", "الجبل"), name="two.jsonl", distinct=True),
-                  "--lexicon", "libya", "--out", out, "--n-boot", "20", "--force", "--keep-copies")
+    second = run_framing("analyze", plain_corpus(tmp_path, outlets=("الساحل", "الجبل"), name="two.jsonl",
+                                                  distinct=True),
+                         "--lexicon", "libya", "--out", out, "--n-boot", "20", "--force", "--keep-copies")
     assert second.returncode == 0, second.stderr
     charts = {p.name for p in out.glob("fightin_words_*.png")}
     assert len(charts) == 2 and charts < old_charts
@@ -522,7 +512,7 @@ def test_sigterm_leaves_temp_files_in_process(tmp_path):
 
 def _terminate(args: list, out: Path, staged: bool = True) -> subprocess.CompletedProcess:
     """Start ``framing args``, SIGTERM it once a staged file of ``out`` exists (or the folder, without ``staged``)."""
-    proc = subprocess.Popen([str(FRAMING), *map(str, args)], env=_env(), stdout=subprocess.PIPE,
+    proc = subprocess.Popen([str(FRAMING), *map(str, args)], env=framing_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300
@@ -565,12 +555,12 @@ def test_sigterm_leaves_temp_files(tmp_path, force):
 def test_compare_out_other_suffix(tmp_path):
     corpus = plain_corpus(tmp_path)
     (tmp_path / "table.csv").write_text("mine\n", encoding="utf-8")
-    proc = _run("compare", corpus, "--lexicon", "libya", "--out", tmp_path / "table.backup")
+    proc = run_framing("compare", corpus, "--lexicon", "libya", "--out", tmp_path / "table.backup")
     assert proc.returncode == 0, proc.stderr
     assert f"to {tmp_path / 'table.backup'}" in proc.stdout
     assert (tmp_path / "table.csv").read_text(encoding="utf-8") == "mine\n"
     assert len(pd.read_csv(tmp_path / "table.backup")) > 0
-    proc = _run("compare", corpus, "--lexicon", "libya", "--out", tmp_path / "plain")
+    proc = run_framing("compare", corpus, "--lexicon", "libya", "--out", tmp_path / "plain")
     assert proc.returncode == 0 and (tmp_path / "plain.csv").is_file() and not (tmp_path / "plain").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".jsonl")) == [
         "plain.csv", "table.backup", "table.csv"]
@@ -579,7 +569,7 @@ def test_compare_out_other_suffix(tmp_path):
 def test_compare_out_other_suffix_rejects(tmp_path):
     corpus = plain_corpus(tmp_path, bad_lines=2)
     (tmp_path / "bad.csv").write_text("mine\n", encoding="utf-8")
-    proc = _run("validate", corpus, "--rejects", tmp_path / "bad.txt")
+    proc = run_framing("validate", corpus, "--rejects", tmp_path / "bad.txt")
     assert proc.returncode == 1, proc.stderr
     assert (tmp_path / "bad.csv").read_text(encoding="utf-8") == "mine\n"
     assert len(pd.read_csv(tmp_path / "bad.txt")) == 2

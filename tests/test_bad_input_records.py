@@ -12,23 +12,18 @@ are checked like the others.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from badinput.round2_records import RECORD_CASES, RecordCase, cli_options, doc
+from helpers.command import CLASSES, SUMMARY, error_lines, run_framing
 
 from framing.corpus.reader import iter_corpus, read_corpus
 from framing.errors import CorpusError
 
-FRAMING = Path(sys.executable).parent / "framing"
-CLASSES = {"traceback", "silent", "runaway", "unsafe", "other"}
-SUMMARY = re.compile(r"read (\d+) · accepted (\d+) · rejected (\d+)")
 # analyze runs ~10 s each: these run in `make test`, the others with the slow tests (`make test-long`)
 QUICK_ANALYZE = {"json_duplicate_key", "jsonl_holding_json_list", "parquet_duplicate_columns", "json_line_over_cap",
                  "cp1256_with_encoding_option"}
@@ -43,12 +38,6 @@ def _read(path: Path, case: RecordCase, errors: str):
         warnings.simplefilter("always")
         df = read_corpus(path, errors=errors, **case.options)
     return df, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-
-
-def _clean(stderr: str) -> list[str]:
-    """stderr without the warning lines, which must each be one line."""
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
-    return [ln for ln in stderr.strip().splitlines() if ln and not ln.startswith("framing: warning")]
 
 
 def test_catalogue_round2_records_is_tallied():
@@ -112,18 +101,12 @@ def test_round2_records_iter_corpus(case, tmp_path):
 
 
 # --- framing validate (the installed command) ---------------------------------------------------------------------
-def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "FRAMING_DEBUG"}
-    return subprocess.run([str(FRAMING), *args], check=False, capture_output=True, text=True, timeout=600,
-                          env={**env, "MPLBACKEND": "Agg"})
-
-
 @pytest.mark.parametrize("case", RECORD_CASES, ids=repr)
 def test_round2_records_validate_command(case, tmp_path):
     path = case.make(tmp_path)
     rejects = tmp_path / "rejects.csv"
-    proc = _run("validate", str(path), "--rejects", str(rejects), *cli_options(case))
-    errors = _clean(proc.stderr)
+    proc = run_framing("validate", str(path), "--rejects", str(rejects), *cli_options(case))
+    errors = error_lines(proc.stderr)
     if case.outcome == "fatal":
         assert proc.returncode == 1, proc.stderr
         assert len(errors) == 1 and errors[0].startswith(f"framing validate: error: {path}"), proc.stderr
@@ -155,9 +138,9 @@ def test_round2_records_analyze_command(case, tmp_path):
     path = case.make(tmp_path)
     out = tmp_path / "out"
     batch = ["--batch-size", str(case.batch_size)] if case.batch_size else []
-    proc = _run("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20", "--keep-copies",
-                *batch, *cli_options(case))  # every accepted document counts (the test texts look alike)
-    errors = _clean(proc.stderr)
+    proc = run_framing("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20", "--keep-copies",
+                       *batch, *cli_options(case))  # every accepted document counts (the test texts look alike)
+    errors = error_lines(proc.stderr)
     if case.outcome == "fatal":
         assert proc.returncode == 1, proc.stderr
         assert len(errors) == 1 and errors[0].startswith(f"framing analyze: error: {path}"), proc.stderr
@@ -188,8 +171,8 @@ def test_category_empty_in_first_batch_written_whole(copies, tmp_path):
     case = next(c for c in RECORD_CASES if c.name == "category_empty_in_first_batch")
     path = case.make(tmp_path)
     out = tmp_path / "out"
-    proc = _run("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
-                "--batch-size", "6", *copies)
+    proc = run_framing("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--n-boot", "20",
+                       "--batch-size", "6", *copies)
     assert proc.returncode == 0, proc.stderr
     matches = pd.read_parquet(out / "matches.parquet")
     first = matches[matches["doc_id"].isin([f"r{k}" for k in range(1, 7)])]
@@ -247,12 +230,12 @@ def test_options_are_checked(tmp_path):
     path.write_text("\n".join(pd.Series([doc(1), doc(2)]).map(lambda r: pd.io.json.ujson_dumps(
         r, ensure_ascii=False))) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    proc = _run("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--encoding", "nosuch")
+    proc = run_framing("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--encoding", "nosuch")
     assert proc.returncode == 2 and "--encoding: unknown encoding 'nosuch'" in proc.stderr and not out.exists()
-    proc = _run("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--max-record-mb", "0")
+    proc = run_framing("analyze", str(path), "--lexicon", "libya", "--out", str(out), "--max-record-mb", "0")
     assert proc.returncode == 2 and "--max-record-mb: expected a positive number" in proc.stderr
-    proc = _run("validate", str(path), "--encoding", "nosuch")
-    assert proc.returncode == 1 and _clean(proc.stderr) == [
+    proc = run_framing("validate", str(path), "--encoding", "nosuch")
+    assert proc.returncode == 1 and error_lines(proc.stderr) == [
         f"framing validate: error: {path}: unknown encoding 'nosuch'; use a Python codec name such as 'utf-8', "
         "'utf-16' or 'cp1256'"]
     with pytest.raises(ValueError, match="max_record_bytes must be a positive number of bytes"):
