@@ -16,6 +16,9 @@ Methods (all start from the raw text and all normalize it with the ``search`` pr
      words with clitics and inflection, attach labels to referents, apply the scope rules, classify
      the voice of every counted match, count features, count tokens) — what ``extract_features`` runs
   f  framing, the ``libya`` lexicon alone: ``count_matrix(texts, "libya")``, the same full extraction
+  a_numpy, f_numpy  the same with the previous scanner (``framing.lexicon.scan.ENGINE = "numpy"``:
+     numpy passes and pyahocorasick) instead of the compiled one (numba, the default): before / after
+  lex_<name>, lex_<name>_numpy  each bundled lexicon alone, both scanners
   b  floor: ``normalize(text)`` per text, nothing else
   c  scikit-learn ``CountVectorizer(vocabulary=<surface forms>, ngram_range=(1, 3),
      tokenizer=str.split, token_pattern=None, lowercase=False)``; ``transform`` of the normalized
@@ -149,9 +152,9 @@ def timed(fn, *args):
     return time.perf_counter() - t0
 
 
-def subprocess_seconds(code: str, runs: int) -> float:
+def subprocess_seconds(code: str, runs: int, **env_extra: str) -> float:
     """Median of what ``code`` prints (seconds) in fresh interpreters."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env_extra)
     vals = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -189,11 +192,51 @@ compile_lexicon(merged_lexicon()[0])
 print(time.perf_counter() - t)
 """
 
+IMPORT_NUMBA_CODE = "import time; t = time.perf_counter(); import numba; print(time.perf_counter() - t)"
+# the first count in a fresh interpreter: numba imported, the kernel compiled (or loaded from numba's
+# cache), the character tables built; lexicon loaded and compiled before the timing
+FIRST_COUNT_CODE = """
+import time
+from framing.lexicon import scan
+from framing.lexicon.load import load_lexicon
+from framing.lexicon.matcher import compile_lexicon
+forms = compile_lexicon(load_lexicon("libya"))
+t = time.perf_counter()
+scan.count_batch(forms, ["قال"], {}, "own")
+print(time.perf_counter() - t)
+"""
+
+
+def bench_first_call(runs: int) -> dict:
+    """Import and first-call costs of the compiled scanner, in fresh interpreters: without numba's cache
+    (an empty cache folder: the kernel is compiled) and with it (loaded)."""
+    out = {"import_numba_s": subprocess_seconds(IMPORT_NUMBA_CODE, runs)}
+    with tempfile.TemporaryDirectory(prefix="framing_numba_") as cache:
+        cold = []
+        for k in range(runs):
+            cold.append(subprocess_seconds(FIRST_COUNT_CODE, 1, NUMBA_CACHE_DIR=f"{cache}/{k}"))
+        out["first_count_compile_s"] = statistics.median(cold)
+        out["first_count_cached_s"] = subprocess_seconds(FIRST_COUNT_CODE, runs, NUMBA_CACHE_DIR=f"{cache}/0")
+    return out
+
+
+def with_engine(engine: str, fn, *args):
+    """Run ``fn(*args)`` with ``framing.lexicon.scan.ENGINE`` set to ``engine``."""
+    from framing.lexicon import scan
+
+    saved = scan.ENGINE
+    scan.ENGINE = engine
+    try:
+        return fn(*args)
+    finally:
+        scan.ENGINE = saved
+
 
 def bench_throughput(texts, baseline_texts, runs: int):
     import numpy as np
 
     from framing.features.extract import count_matrix
+    from framing.lexicon.kernel import build_automaton
     from framing.lexicon.load import load_lexicon
     from framing.lexicon.matcher import compile_lexicon
     from framing.text.normalization import normalize
@@ -202,6 +245,17 @@ def bench_throughput(texts, baseline_texts, runs: int):
     compiled = compile_lexicon(lex)
     libya = load_lexicon("libya")
     compile_lexicon(libya)
+    singles = {name: load_lexicon(name) for name in names}
+    tables = {}
+    for name, one in [("all_bundled", lex), *singles.items()]:
+        forms = compile_lexicon(one)
+        keys = [""] * forms.n_keys
+        for key, number in forms.automaton.items():
+            keys[number] = key
+        t0 = time.perf_counter()
+        build_automaton(keys)
+        tables[name] = {"states": forms.tables.n_states, "classes": forms.tables.n_classes,
+                        "mb": forms.tables.nbytes / 1e6, "build_s": time.perf_counter() - t0}
     forms = surface_forms(compiled)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     mb_base = sum(len(t.encode("utf-8")) for t in baseline_texts) / 1e6
@@ -226,6 +280,9 @@ def bench_throughput(texts, baseline_texts, runs: int):
         for t in ts:
             normalize(t)
 
+    def single(name, engine):
+        return lambda ts: with_engine(engine, count_matrix, ts, singles[name])
+
     def c(ts):
         vectorizer.transform([normalize(t) for t in ts])
 
@@ -244,10 +301,19 @@ def bench_throughput(texts, baseline_texts, runs: int):
     hits_d = sum(len(alternation.findall(normalize(t))) for t in sample)
     counts_a, _ = count_matrix(sample, lex)
 
-    count_matrix(sample, libya)  # warm: the character tables and the voice data are built once
+    # warm: numba's kernel loaded, the character tables and the voice data built once
+    count_matrix(sample, libya)
+    for one in singles.values():
+        count_matrix(sample, one)
+    with_engine("numpy", count_matrix, sample, libya)
     methods = {"a_framing": (a, texts, mb), "f_framing_libya": (f, texts, mb), "b_normalize": (b, texts, mb),
+               "a_numpy": (lambda ts: with_engine("numpy", a, ts), texts, mb),
+               "f_numpy": (lambda ts: with_engine("numpy", f, ts), texts, mb),
                "c_sklearn": (c, texts, mb),
                "d_regex": (d, baseline_texts, mb_base), "e_str_count": (e, baseline_texts, mb_base)}
+    for name in names:
+        methods[f"lex_{name}"] = (single(name, "numba"), texts, mb)
+        methods[f"lex_{name}_numpy"] = (single(name, "numpy"), texts, mb)
     times: dict[str, list[float]] = {k: [] for k in methods}
     for r in range(runs):
         for key, (fn, ts, _) in methods.items():
@@ -260,8 +326,14 @@ def bench_throughput(texts, baseline_texts, runs: int):
         "mb": mb, "mb_baselines_d_e": mb_base, "documents": len(texts), "runs": runs,
         "mb_per_s": rates,
         "seconds": times,
+        "automaton_tables": tables,
+        "single_lexicon_ratios": {name: {"numba": rates[f"lex_{name}"] / rates["b_normalize"],
+                                         "numpy": rates[f"lex_{name}_numpy"] / rates["b_normalize"]}
+                                  for name in names},
         "ratios": {"a/b": rates["a_framing"] / rates["b_normalize"],
                    "f/b": rates["f_framing_libya"] / rates["b_normalize"],
+                   "a/b numpy": rates["a_numpy"] / rates["b_normalize"],
+                   "f/b numpy": rates["f_numpy"] / rates["b_normalize"],
                    "a/c": rates["a_framing"] / rates["c_sklearn"],
                    "a/d": rates["a_framing"] / rates["d_regex"],
                    "a/e": rates["a_framing"] / rates["e_str_count"]},
@@ -332,6 +404,7 @@ def main(argv=None):
     results["compile_only_all_bundled_s"] = subprocess_seconds(COMPILE_ONLY_CODE, 3)
     results["compile_merged_s"] = subprocess_seconds(
         MERGED_COMPILE_CODE.format(bench=str(Path(__file__).resolve().parent)), 3)
+    results["first_call"] = bench_first_call(3)
     if args.dask_only:
         results["dask"] = bench_dask(texts, max(1, args.runs - 1))
         print(results["dask"])
@@ -350,8 +423,19 @@ def main(argv=None):
         print(f"  {key:<5} {ratio:8.2f}")
     print("extraction / normalization (speed of a full extraction over the speed of the bare normalization "
           "pass, same text, same rounds; issue 12 asks >= 0.6):")
-    print(f"  all bundled lexicons merged (a/b): {tp['ratios']['a/b']:.2f}")
-    print(f"  libya lexicon (f/b):               {tp['ratios']['f/b']:.2f}")
+    print("                                     compiled scanner (numba)   previous (numpy + pyahocorasick)")
+    print(f"  all bundled lexicons merged (a/b): {tp['ratios']['a/b']:6.2f} {tp['ratios']['a/b numpy']:25.2f}")
+    print(f"  libya lexicon (f/b):               {tp['ratios']['f/b']:6.2f} {tp['ratios']['f/b numpy']:25.2f}")
+    for name, r in tp["single_lexicon_ratios"].items():
+        print(f"  {name + ' alone:':<33} {r['numba']:6.2f} {r['numpy']:25.2f}")
+    print("automaton tables of the compiled scanner (dense transitions over the key characters):")
+    for name, t in tp["automaton_tables"].items():
+        print(f"  {name:<12} {t['states']:>7} states x {t['classes']:>2} classes: {t['mb']:6.1f} MB, "
+              f"built in {t['build_s']:.3f} s")
+    fc = results["first_call"]
+    print(f"compiled scanner, fresh interpreter: import numba {fc['import_numba_s'] * 1000:.0f} ms; first count "
+          f"{fc['first_count_compile_s']:.2f} s compiling the kernel (empty numba cache), "
+          f"{fc['first_count_cached_s']:.2f} s loading it from the cache (both with import numba; medians)")
     print(f"  sample check: {tp['sample_check']}")
     print(f"import framing: {results['import_s'] * 1000:.0f} ms (fresh interpreter, median of 5)")
     print(f"load + compile all bundled lexicons: {results['compile_all_bundled_s']:.3f} s one by one; "

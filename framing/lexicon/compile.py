@@ -7,7 +7,9 @@ word, inflection on the last: see :mod:`framing.text.morphology`; a pattern ``م
 word it starts; a modifier may stand inside a multi-word term) becomes a key of one Aho-Corasick
 automaton (pyahocorasick). Keys are padded with spaces (a pattern only in front), so that on the padded
 view of a text (:mod:`framing.lexicon.scan`) every hit is a whole-word hit. The value of a key is its
-number; :attr:`CompiledForms.key_ids` and the ``key_*`` arrays describe each key.
+number; :attr:`CompiledForms.key_ids` and the ``key_*`` arrays describe each key. The same keys, with
+the same numbers, also become the flat tables of the compiled scanner (:attr:`CompiledForms.tables`,
+:func:`framing.lexicon.kernel.build_automaton`).
 
 >>> from framing.lexicon.load import Lexicon
 >>> lex = Lexicon.from_dict({"name": "toy", "referents": {"haftar_camp": {"aliases": ["حفتر"],

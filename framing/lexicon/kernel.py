@@ -21,10 +21,9 @@ The character table (:func:`char_table`) merges, per code point of the Basic Mul
 normalization with what the view and the automaton make of the result. Characters above U+FFFF are
 never changed by normalization; whether each is a word character is passed in (``astral_word``).
 
->>> import numpy as np
->>> tables = build_automaton([" ab ", " b "])
->>> int(tables.n_states), tables.n_classes, int(tables.out.max())
-(6, 4, 1)
+>>> tables = build_automaton([" ab ", " b "])  # states: the root, " ", " a", " ab", " ab ", " b", " b "
+>>> tables.n_states, tables.n_classes, tables.stride, tables.max_out
+(7, 4, 4, 1)
 """
 
 from __future__ import annotations
@@ -195,8 +194,13 @@ def scan_kernel() -> tuple[Any, Any]:
     if not _KERNEL:
         import numba
 
-        jit = numba.njit(cache=True, nogil=True)
-        _KERNEL.append((jit(view_chunk), jit(walk_view)))
+        try:
+            jit = numba.njit(cache=True, nogil=True)
+            compiled = jit(view_chunk), jit(walk_view)
+        except RuntimeError:  # "cannot cache function": no writable cache folder; compiled in every process
+            jit = numba.njit(cache=False, nogil=True)
+            compiled = jit(view_chunk), jit(walk_view)
+        _KERNEL.append(compiled)
     return _KERNEL[0]
 
 

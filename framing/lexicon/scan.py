@@ -6,14 +6,15 @@ characters blanked one for one, quotation marks that open or close a word droppe
 match whole words. Positions are mapped back to the normalized text.
 
 :func:`count_batch` gives exactly what counting the in-scope matches of one voice found one text at a
-time would give, but normalizes the texts in vectorized passes over chunks of about ``CHUNK_CHARS``
-characters (small enough to stay in the processor's cache), scans each chunk with one automaton run,
-places the hits with numpy and builds no match objects: only documents with a category or label hit
-are resolved (:mod:`framing.lexicon.resolve`) and, for their counted matches, voiced
-(:mod:`framing.text.voice`).
+time would give, but reads chunks of about ``CHUNK_CHARS`` characters (small enough to stay in the
+processor's cache) at once and builds no match objects: by default with the compiled scanner of
+:mod:`framing.lexicon.kernel` (one pass normalizes, counts tokens, builds the view and walks the
+automaton's flat tables; numba), else (``engine="numpy"``, or without numba) with vectorized numpy
+passes and one pyahocorasick run per chunk. Only documents with a category or label hit are resolved
+(:mod:`framing.lexicon.resolve`; their normalized text is decoded then) and, for their counted matches,
+voiced (:mod:`framing.text.voice`).
 
 >>> from framing.lexicon.compile import CompiledForms
-from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
 >>> from framing.lexicon.load import Lexicon
 >>> forms = CompiledForms(Lexicon.from_dict({"name": "toy", "referents": {"isis": {"aliases": ["داعش"],
 ...     "labels": {"neutral": [{"term": "تنظيم الدولة الاسلامية", "self": True}]}}}}))
