@@ -3,6 +3,12 @@
 Exit codes: 0 ok; 1 problems found in the data (``validate``) or a failed run; 2 a usage error.
 Progress bars, the reading account, warnings and errors go to stderr (one line each, no traceback);
 results to stdout. A failed run leaves no output behind.
+
+A reader that stops early (``framing kwic ... | head -1``) closes the pipe under stdout: from then on
+what would be printed there is dropped (the stream is pointed at the null device, as Python's
+documentation advises for ``BrokenPipeError``), nothing is said about it, and the command runs to its
+end: its files are written whole and it exits with the code it would have given (0 when all went well;
+``validate`` still 1 when it found rejects). The same holds for stderr.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
+from typing import Any, TextIO
 
 from framing.cli import commands
 from framing.cli.commands import EXIT_FAILED, EXIT_USAGE
@@ -42,6 +49,57 @@ def _clean_warnings() -> Iterator[None]:
         warnings.formatwarning = old
 
 
+class _Quiet:
+    """A text stream that goes quiet once its reader has gone: a write or flush that meets a closed pipe
+    (``BrokenPipeError``) points the stream's file descriptor at the null device (so that nothing fails
+    later either, not even the flush at exit) and drops that text and all after it."""
+
+    def __init__(self, stream: TextIO):
+        self.stream, self.gone = stream, False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def _silence(self) -> None:
+        self.gone = True
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no descriptor (captured): nothing to do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self.stream.fileno())
+            finally:
+                os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _quiet_when_closed() -> Iterator[None]:
+    """stdout and stderr as :class:`_Quiet` streams inside the block (flushed on leaving, then put back)."""
+    saved = sys.stdout, sys.stderr
+    quiet = [_Quiet(s) if s is not None else None for s in saved]
+    sys.stdout, sys.stderr = quiet
+    try:
+        yield
+    finally:
+        for q in quiet:
+            if q is not None:
+                q.flush()
+        sys.stdout, sys.stderr = saved
+
+
 def _hint(command: str, exc: FramingError) -> str:
     if isinstance(exc, CorpusError) and exc.line is not None and command in _READERS:
         return " (or --errors collect to set bad records aside and go on)"
@@ -51,7 +109,13 @@ def _hint(command: str, exc: FramingError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``framing`` with ``argv`` (default: the command line); the exit code."""
+    """Run ``framing`` with ``argv`` (default: the command line); the exit code. A closed pipe under
+    stdout or stderr ends nothing: that stream goes quiet and the command runs to its end."""
+    with _quiet_when_closed():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     with _clean_warnings(), terminate_as_interrupt():  # SIGTERM cleans up as Ctrl-C does

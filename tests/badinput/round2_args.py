@@ -254,3 +254,71 @@ ARG_CASES: list[ArgCase] = [
             ("--scheduler", "localhost:8786"), 2, "--scheduler", r"expected the address of a Dask scheduler",
             _analyze(scheduler="localhost:8786"), r"^scheduler: expected the address"),
 ]
+
+
+# --- a reader that stops early: stdout a pipe closed before the command writes (leftover of the closing note) ----
+@dataclass(frozen=True)
+class PipeCase:
+    """A command run with its stdout a pipe whose reader has gone (``framing ... | head -1``).
+
+    ``argv`` may name ``{corpus}`` (:func:`args_corpus`), ``{bad}`` (that corpus and a malformed line) and
+    ``{out}`` (a file or folder to write). The command must end quietly (nothing about the pipe, no
+    traceback) with the exit code it gives when its output is read (``exit``), and write ``{out}`` whole
+    (``check(out)``). ``before``: what it did before the fix, with stdout unbuffered (``PYTHONUNBUFFERED``) /
+    buffered."""
+
+    name: str
+    cls: str
+    before: str
+    argv: tuple[str, ...]
+    exit: int
+    check: Callable[[Path], bool] | None = None
+    slow: bool = False
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def pipe_corpora(d: Path) -> dict[str, Path]:
+    """The paths a :class:`PipeCase` may name."""
+    corpus = args_corpus(d)
+    bad = d / "bad.jsonl"
+    bad.write_text(corpus.read_text(encoding="utf-8") + '{"outlet": "x", "text": \n', encoding="utf-8")
+    return {"corpus": corpus, "bad": bad, "out": d / "new" / "out"}
+
+
+def _table_whole(out: Path) -> bool:
+    import pandas as pd
+
+    return len(pd.read_csv(out)) > 0
+
+
+def _rejects_whole(out: Path) -> bool:
+    import pandas as pd
+
+    return len(pd.read_csv(out)) == 1
+
+
+def _report_whole(out: Path) -> bool:
+    return (out / "report.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+_INTERNAL = "internal error (BrokenPipeError), exit 1 / 'Exception ignored ... BrokenPipeError', exit 120"
+
+PIPE_CASES: list[PipeCase] = [
+    PipeCase("pipe_lexicon_check", "traceback", _INTERNAL, ("lexicon", "check", "libya"), 0),
+    PipeCase("pipe_lexicon_list", "traceback", _INTERNAL, ("lexicon", "list"), 0),
+    PipeCase("pipe_help", "traceback", "quiet, exit 0 / 'Exception ignored ... BrokenPipeError', exit 120",
+             ("kwic", "--help"), 0),
+    PipeCase("pipe_kwic", "traceback", _INTERNAL, ("kwic", "{corpus}", "حفتر", "--limit", "0"), 0),
+    PipeCase("pipe_trends", "traceback", _INTERNAL, ("trends", "{corpus}", "--lexicon", "libya"), 0),
+    PipeCase("pipe_compare_out", "traceback", _INTERNAL + "; unbuffered, the table written was removed",
+             ("compare", "{corpus}", "--lexicon", "libya", "--out", "{out}.csv"), 0, _table_whole),
+    PipeCase("pipe_validate_rejects", "traceback", _INTERNAL + "; unbuffered, the rejects file was removed "
+             "(and exit 1 said nothing of the reject)", ("validate", "{bad}", "--rejects", "{out}.csv"), 1,
+             _rejects_whole),
+    PipeCase("pipe_analyze", "traceback", _INTERNAL + " (the report in place: analyze prints after it)",
+             ("analyze", "{corpus}", "--lexicon", "libya", "--out", "{out}", "--n-boot", "20"), 0, _report_whole,
+             slow=True),
+]
+__all__ += ["PipeCase", "PIPE_CASES", "pipe_corpora"]
