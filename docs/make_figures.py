@@ -20,11 +20,11 @@ OUT = ROOT / "docs" / "img"
 REFERENT = "haftar_camp"
 
 
-def main() -> list[Path]:
+def main(out: Path = OUT) -> list[Path]:
     import framing
-    from framing import charts
-    from framing.shares import label_shares
-    from framing.temporal import change_points, trends
+    from framing.analyses.temporal import change_points, trends
+    from framing.output import charts
+    from framing.stats.shares import label_shares
 
     truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
     arabic = {o["outlet"]: o["name_ar"] for o in truth["outlets"]}
@@ -33,13 +33,13 @@ def main() -> list[Path]:
     corpus = framing.read_corpus(DEMO / "corpus.jsonl")
     corpus["outlet"] = corpus["outlet"].map(lambda o: arabic.get(o, o))
     feats = framing.extract_features(corpus, "libya", voice="own")
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     written = []
 
     shares = label_shares(feats, referent=REFERENT, n_boot=1000, seed=0)
     fig, ax = charts.plot_label_shares(shares, referent=REFERENT)
     ax.set_title("Haftar's camp: stance of the labels per outlet (own voice, 95% intervals)")
-    written.append(charts.save_figure(fig, OUT / "label_shares_haftar_camp.png"))
+    written.append(charts.save_figure(fig, out / "label_shares_haftar_camp.png"))
 
     tr = trends(feats, referent=REFERENT)
     cps = change_points(feats, referent=REFERENT)
@@ -56,7 +56,7 @@ def main() -> list[Path]:
     fig, ax = charts.plot_trends(tr, referent=REFERENT, stance="delegitimizing", change_points=cps)
     fig.set_size_inches(10, 4.2)
     ax.set_title("Haftar's camp: monthly share of delegitimizing labels, change-points dashed", loc="left")
-    written.append(charts.save_figure(fig, OUT / "trends_haftar_camp.png"))
+    written.append(charts.save_figure(fig, out / "trends_haftar_camp.png"))
     return written
 
 
