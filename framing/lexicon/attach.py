@@ -106,6 +106,8 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     for a_s, _a_e, a_idx in alias_spans:
         last_alias[entries[a_idx].owner] = a_s
     attached: list[tuple[int, int, int, int | None]] = []
+    window = forms.window
+    last_of = last_alias.get
     for s, e, idx in labels:
         k = bisect_right(alias_starts, s) - 1  # the only alias span that can contain the label
         if k >= 0:
@@ -114,10 +116,10 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
                 continue  # part of a longer name
         _, entry, owner, _ = entries[idx]
         # the walk can only attach the label to an alias of its own referent further on
-        alias_idx = walk(norm, e, alias_at, structural, forms.window) if last_alias.get(owner, -1) > e else None
+        alias_idx = walk(norm, e, alias_at, structural, window) if last_of(owner, -1) > e else None
         if alias_idx is not None and entries[alias_idx].owner == owner:
             attached.append((s, e, idx, alias_idx))
-        elif names_itself(entry, date):
+        elif entry.self_identifying and names_itself(entry, date):
             attached.append((s, e, idx, None))
     if not attached:
         return []

@@ -88,7 +88,7 @@ def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tupl
     glob_ex = [(xs, xe) for xs, xe, xid in excl if xid in forms.global_exclude] if excl else []
     ctx: dict[int, list[int]] = {}
     for s, e, cid in ctx_hits:
-        if not any(xs <= s and e <= xe for xs, xe in glob_ex):
+        if not glob_ex or not any(xs <= s and e <= xe for xs, xe in glob_ex):
             ctx.setdefault(cid, []).append(s)
     scope = DocScope(forms.rules, forms.undated, norm, ctx, excl, as_date(date))
     out: list[Resolved] = []

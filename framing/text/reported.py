@@ -25,7 +25,6 @@ from framing.text.quotes import QUOTE_CHARS
 __all__ = ["Region", "sentence_regions"]
 
 _WORD = re.compile(r"\w+")
-_LAST_WORD = re.compile(r"\w+(?=\W*$)")
 
 
 class Region(NamedTuple):
@@ -96,31 +95,50 @@ def _verb_regions(data: AttributionData, text: str, a: int, b: int, regions: lis
     """Attribution verb ... أن/إن  |  قال ... :  |  ... كما أعلنت الشرطة. Appends the regions; returns the
     holes: the speakers that a verb opening a new clause names in the outlet's words."""
     holes: list[tuple[int, int]] = []
-    for vm in data.verb_re.finditer(text, a, b):  # most sentences hold no verb of saying
-        vs, ve, w = vm.start(), vm.end(), vm.group()
+    verbs = [m.span(1) for m in data.verb_after_re.finditer(text, a, b)]  # most sentences hold none
+    first = data.verb_re.match(text, a, b)  # (verb_after_re finds the verbs after the first character)
+    if first is not None:
+        verbs.insert(0, first.span())
+    for vs, ve in verbs:
+        w = text[vs:ve]
         lemma = data.verb_forms[w]
-        prev = _LAST_WORD.search(text, max(a, vs - 40), vs)  # the word before the verb
-        if prev is not None and prev.group() in data.verb_not_after:
+        prev = _last_word(text, max(a, vs - 40), vs)  # the word before the verb
+        prev_word = text[prev[0]:prev[1]] if prev is not None else None
+        if prev_word in data.verb_not_after:
             continue  # «تستطيع الحكومة أن تقول إن ...»: a hypothetical statement
-        if (prev is not None and prev.group() == data.as_said and lemma in data.as_said_lemmas
-                and _WORD.search(text, a, prev.start()) is not None):
+        if (prev is not None and prev_word == data.as_said and lemma in data.as_said_lemmas
+                and _WORD.search(text, a, prev[0]) is not None):
             # mid-sentence «كما أعلنت الشرطة»: "as X said" when the source closes (comma or
             # sentence end) within 8 words and no complementizer follows ("also said that")
-            src_end = _source_end(text, a, prev.start(), ve, b, as_said=True)
+            src_end = _source_end(text, a, prev[0], ve, b, as_said=True)
             if src_end is not None:
-                regions.append(Region(a, prev.start(), prev.start(), src_end))
+                regions.append(Region(a, prev[0], prev[0], src_end))
                 if src_end < b:
-                    regions.append(Region(src_end, b, prev.start(), src_end))
+                    regions.append(Region(src_end, b, prev[0], src_end))
                 continue
         # a verb that opens a new clause (وأبلغ، فقال, or after a comma) names its speaker in the
         # outlet's words even inside an earlier report; a verb inside a report («… إن الميليشيات
         # تزعم أن …») is part of that report
         new_clause = (prev is None or (w[0] in "وف" and w[1:] in data.verb_forms)
-                      or "،" in text[prev.end():vs] or "," in text[prev.end():vs])
+                      or "،" in text[prev[1]:vs] or "," in text[prev[1]:vs])
         hole = _after_verb(data, text, vs, ve, b, regions)
         if hole is not None and new_clause:
             holes.append(hole)
     return holes
+
+
+def _last_word(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The span of the last word of ``text[lo:hi]`` (cut at ``lo``), or None: what
+    ``re.compile(r"\\w+(?=\\W*$)").search(text, lo, hi)`` finds, read backwards from ``hi``."""
+    q = hi
+    while q > lo and not ((c := text[q - 1]).isalnum() or c == "_"):  # (\w: alphanumeric or _)
+        q -= 1
+    if q == lo:
+        return None
+    p = q - 1
+    while p > lo and ((c := text[p - 1]).isalnum() or c == "_"):
+        p -= 1
+    return p, q
 
 
 def _after_verb(data: AttributionData, text: str, vs: int, ve: int, b: int,
@@ -133,24 +151,27 @@ def _after_verb(data: AttributionData, text: str, vs: int, ve: int, b: int,
     window = data.short_window if w in data.short_forms else data.window
     prev_end = ve
     before = None  # the word before the candidate complementizer (None: the verb itself)
+    complementizers = data.complementizers
     for m in islice(_WORD.finditer(text, ve, b), window + 1):
-        cs, ce, cw = m.start(), m.end(), m.group()
-        gap = text[prev_end:cs]
-        if ":" in gap:
-            colon = prev_end + gap.index(":")
-            if lemma in data.colon_lemmas:
-                after = text[colon + 1:cs].strip()
-                if not (after and after[0] in QUOTE_CHARS):
-                    regions.append(Region(colon + 1, b, vs, ve))
-            return None
-        comma = "،" in gap or "," in gap
-        if comma and cw in data.coordinated:
-            regions.append(Region(ce, b, vs, ve))
-            return vs, ce
-        if comma and (cw in data.clause_breaks or (
-                cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions)):
-            return None  # a new clause
-        if cw in data.complementizers:
+        cs, ce = m.span()
+        cw = m.group()
+        if cs != prev_end + 1 or text[prev_end] != " ":  # (a gap of one space holds no colon or comma)
+            gap = text[prev_end:cs]
+            if ":" in gap:
+                colon = prev_end + gap.index(":")
+                if lemma in data.colon_lemmas:
+                    after = text[colon + 1:cs].strip()
+                    if not (after and after[0] in QUOTE_CHARS):
+                        regions.append(Region(colon + 1, b, vs, ve))
+                return None
+            if "،" in gap or "," in gap:
+                if cw in data.coordinated:
+                    regions.append(Region(ce, b, vs, ve))
+                    return vs, ce
+                if cw in data.clause_breaks or (
+                        cw[0] == "و" and len(cw) > 2 and cw not in data.clause_break_exceptions):
+                    return None  # a new clause
+        if cw in complementizers:
             bw = before
             if bw is not None and len(bw) > 2 and bw[0] in "وف" and (
                     bw[1:] in data.not_after or bw[1:] in data.stop_after):

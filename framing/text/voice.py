@@ -52,13 +52,14 @@ _start_of = re.Match.start
 class VoiceIndex:
     """The voice of spans of one document (text normalized with the ``search`` profile)."""
 
-    __slots__ = ("_end_starts", "_ends", "_quotes", "_sentences", "norm")
+    __slots__ = ("_end_starts", "_ends", "_quotes", "_reversed", "_sentences", "norm")
 
     def __init__(self, norm: str):
         self.norm = norm
         self._quotes: QuoteIndex | bool | None = None  # built on first need (False: the text has no marks)
         self._ends: list[tuple[int, int]] | None = None  # sentence ends, found on first need
         self._end_starts: list[int] | None = None
+        self._reversed: str | None = None  # the text reversed, made on the first sentence query
         self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
 
     # -- quotations ------------------------------------------------------------------------------
@@ -98,12 +99,39 @@ class VoiceIndex:
         return Span(*self._sentence(start, start if end is None else end))
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
-        starts = self._terminator_starts()
-        i = bisect_right(starts, start) - 1  # last terminator starting at or before start
-        # (every terminator is one character long; start may be a terminator itself)
-        a = min(starts[i] + 1 if i >= 0 else 0, start)
-        k = bisect_left(starts, end)
-        b = starts[k] if k < len(starts) else len(self.norm)
+        """``(a, b)``: after the last sentence end at or before ``start`` (at most ``start``), to the first
+        sentence end at or after ``end``. Found by searching from the span: forwards in the text and
+        backwards in its reverse (made once), so that a document is not read whole for a few matches."""
+        starts = self._end_starts
+        if starts is not None:  # (all the ends are known already: reported_spans)
+            i = bisect_right(starts, start) - 1  # last terminator starting at or before start
+            a = min(starts[i] + 1 if i >= 0 else 0, start)
+            k = bisect_left(starts, end)
+            return a, starts[k] if k < len(starts) else len(self.norm)
+        text = self.norm
+        n = len(text)
+        data = attribution_data()
+        chars, check = data.terminator_chars.search, data.terminator.match
+        rev = self._reversed
+        if rev is None:
+            rev = self._reversed = text[::-1]
+        # the last sentence end at or before start: the first in the reverse at or after n - 1 - start
+        a = 0
+        pos = n - 1 - start
+        while (m := chars(rev, pos)) is not None:
+            i = n - 1 - m.start()
+            if text[i] != "." or check(text, i) is not None:
+                a = min(i + 1, start)
+                break
+            pos = m.start() + 1
+        b = n
+        pos = end
+        while (m := chars(text, pos)) is not None:
+            i = m.start()
+            if text[i] != "." or check(text, i) is not None:
+                b = i
+                break
+            pos = i + 1
         return a, b
 
     def regions(self, a: int, b: int) -> list[Region]:
