@@ -58,6 +58,7 @@ class AttributionData:
     source_verbs: frozenset[str]
     terminator: re.Pattern[str]
     terminator_chars: re.Pattern[str]  # every character that may end a sentence (a full stop only may)
+    terminator_set: str  # the same characters, as a string (the most frequent first: newline, full stop)
     function_words: frozenset[str]
     name_heads: frozenset[str]
 
@@ -175,6 +176,7 @@ def attribution_data() -> AttributionData:
         # a full stop ends a sentence unless a digit follows (3.5) or it closes a one-letter word (د.)
         terminator=re.compile(r"[\n" + term_class[1:-1] + r"]|\.(?<!(?<![^\W_])[^\W\d_]\.)(?!\d)"),
         terminator_chars=re.compile(r"[\n." + term_class[1:-1] + r"]"),
+        terminator_set="".join(dict.fromkeys("\n." + terms.replace(".", ""))),
         function_words=frozenset(norm_list(raw["quote_function_words"], "quote_function_words")),
         name_heads=frozenset(norm_list(raw["quote_name_heads"], "quote_name_heads")),
     )

@@ -52,14 +52,13 @@ _start_of = re.Match.start
 class VoiceIndex:
     """The voice of spans of one document (text normalized with the ``search`` profile)."""
 
-    __slots__ = ("_end_starts", "_ends", "_quotes", "_reversed", "_sentences", "norm")
+    __slots__ = ("_end_starts", "_ends", "_quotes", "_sentences", "norm")
 
     def __init__(self, norm: str):
         self.norm = norm
         self._quotes: QuoteIndex | bool | None = None  # built on first need (False: the text has no marks)
         self._ends: list[tuple[int, int]] | None = None  # sentence ends, found on first need
         self._end_starts: list[int] | None = None
-        self._reversed: str | None = None  # the text reversed, made on the first sentence query
         self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
 
     # -- quotations ------------------------------------------------------------------------------
@@ -100,8 +99,9 @@ class VoiceIndex:
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """``(a, b)``: after the last sentence end at or before ``start`` (at most ``start``), to the first
-        sentence end at or after ``end``. Found by searching from the span: forwards in the text and
-        backwards in its reverse (made once), so that a document is not read whole for a few matches."""
+        sentence end at or after ``end``. Found by searching from the span, one terminator character at a
+        time (each search bounded by the nearest end found so far), so that a document is not read whole
+        for a few matches."""
         starts = self._end_starts
         if starts is not None:  # (all the ends are known already: reported_spans)
             i = bisect_right(starts, start) - 1  # last terminator starting at or before start
@@ -111,28 +111,27 @@ class VoiceIndex:
         text = self.norm
         n = len(text)
         data = attribution_data()
-        chars, check = data.terminator_chars.search, data.terminator.match
-        rev = self._reversed
-        if rev is None:
-            rev = self._reversed = text[::-1]
-        # the last sentence end at or before start: the first in the reverse at or after n - 1 - start
-        a = 0
-        pos = n - 1 - start
-        while (m := chars(rev, pos)) is not None:
-            i = n - 1 - m.start()
-            if text[i] != "." or check(text, i) is not None:
-                a = min(i + 1, start)
+        chars, check = data.terminator_set, data.terminator.match
+        hi = start + 1
+        while True:  # the last sentence end at or before start (-1: none)
+            last = -1
+            for c in chars:
+                i = text.rfind(c, last + 1, hi)
+                last = max(last, i)
+            if last < 0 or text[last] != "." or check(text, last) is not None:
                 break
-            pos = m.start() + 1
-        b = n
-        pos = end
-        while (m := chars(text, pos)) is not None:
-            i = m.start()
-            if text[i] != "." or check(text, i) is not None:
-                b = i
+            hi = last  # a full stop that ends no sentence (3.5, د.): look before it
+        lo = end
+        while True:  # the first sentence end at or after end (n: none)
+            first = n
+            for c in chars:
+                i = text.find(c, lo, first)
+                if i >= 0:
+                    first = i
+            if first == n or text[first] != "." or check(text, first) is not None:
                 break
-            pos = i + 1
-        return a, b
+            lo = first + 1
+        return (min(last + 1, start) if last >= 0 else 0), first
 
     def regions(self, a: int, b: int) -> list[Region]:
         """The reported regions of the sentence ``[a, b)`` (:func:`framing.text.reported.sentence_regions`,
