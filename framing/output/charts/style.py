@@ -173,11 +173,14 @@ def ltr(text: str) -> str:
 
 #: average advance of a character of the footnote's 8-point type, in points (DejaVu Sans, Latin and Arabic)
 _NOTE_ADVANCE = 8 * 0.56
+#: height of one more line of the footnote, in inches (8 points, line spacing 1.2)
+_NOTE_LINE = 8 * 1.2 / 72
 
 
 def footnote(fig: Figure | SubFigure, *parts: str) -> None:
     """Grey lines under the figure: the non-empty ``parts`` joined with ' · ', escaped with :func:`safe`, and
-    wrapped to the figure's width (a long list of names is not cut off at the figure's edges)."""
+    wrapped to the figure's width (a long list of names is not cut off at the figure's edges); a figure grows
+    by the lines added, so that its panels keep their size."""
     import textwrap
 
     text = " · ".join(p for p in parts if p)
@@ -185,6 +188,8 @@ def footnote(fig: Figure | SubFigure, *parts: str) -> None:
         width = fig.figure.get_figwidth() if hasattr(fig, "figure") and fig.figure is not None else 8.0
         per_line = max(40, int(width * 72 / _NOTE_ADVANCE))
         lines = textwrap.wrap(safe(text), per_line, break_on_hyphens=False)
+        if len(lines) > 1 and fig.figure is fig:  # the figure grows by the extra lines: the axes keep their size
+            fig.set_figheight(fig.get_figheight() + (len(lines) - 1) * _NOTE_LINE)
         fig.supxlabel("\n".join(ltr(line) for line in lines), fontsize=8, color="0.35")
 
 
