@@ -14,6 +14,7 @@ end: its files are written whole and it exits with the code it would have given 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import warnings
@@ -26,7 +27,7 @@ from framing.cli.parser import UsageError, build_parser
 from framing.cli.signals import EXIT_TERMINATED, Terminated, terminate_as_interrupt
 from framing.errors import CorpusError, FramingError
 
-__all__ = ["main", "one_line_warning"]
+__all__ = ["main", "one_line_warning", "ShutdownNoise"]
 
 _READERS = ("compare", "trends", "kwic", "lexicon")  # commands that read a corpus with --errors raise by default
 
@@ -39,14 +40,28 @@ def one_line_warning(message: Warning | str, category: type[Warning], filename: 
     return f"framing: warning{kind}: {text}\n"
 
 
+class ShutdownNoise(logging.Filter):
+    """Drops Dask's note that a worker process of the run's own local cluster was killed on shutdown
+    (``--workers``: at the end of the run, after the results are in, a worker slow to exit under load is
+    stopped after 4 s). It is not a problem of the run, and a user would read it as one; every other
+    message of Dask's loggers passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "distributed.nanny"
+                    and str(record.msg).startswith("Worker process still alive after"))
+
+
 @contextlib.contextmanager
 def _clean_warnings() -> Iterator[None]:
     old = warnings.formatwarning
     warnings.formatwarning = one_line_warning
+    nanny, noise = logging.getLogger("distributed.nanny"), ShutdownNoise()
+    nanny.addFilter(noise)  # the command is the application: it may choose what its users read
     try:
         yield
     finally:
         warnings.formatwarning = old
+        nanny.removeFilter(noise)
 
 
 class _Quiet:
