@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import logging
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from framing.analyses.compare import compare_outlets
 from framing.analyses.termlines import WORD, TermLine, cap_bytes, sample_lines
+from framing.analyses.termmap_counts import count_words, counts_from_table, log_odds_z
 from framing.errors import FramingError
 from framing.features.terms import all_term_counts
 from framing.lexicon.load import as_lexicon
@@ -45,6 +46,9 @@ from framing.text.morphology import inflected_forms, strip_clitics
 from framing.text.normalization import normalize
 
 logger = logging.getLogger(__name__)
+
+#: a term with a letter (not only digits, underscores or punctuation) can be drawn
+_LETTER = re.compile(r"[^\W\d_]")
 
 # term_map_section and STANCE_CODES are given too (module __getattr__, from framing.output.termmap_html)
 __all__ = ["term_map", "TermMap", "Comparison"]
@@ -249,72 +253,71 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     reference = "rest" if reference == "rest" else str(reference)
     chosen = [o for o in chosen if o != reference]
 
-    frame = corpus.assign(**{by: groups})
-    counts = all_term_counts(frame, [by], ngram_range=ngram_range)
-    t_counts = time.perf_counter()
-    words = counts[counts["term"].str.count(" ") == 0].groupby(by)["count"].sum()
-    # comparisons: log-odds z from compare_outlets, on the full vocabulary (the prior uses every term)
-    comparisons: list[Comparison] = []
-    zcols: dict[str, pd.Series] = {}
-    if reference == "rest":
-        res = compare_outlets(counts, method="log_odds", mode="one_vs_rest", by=by)
-        res = res[res[by].astype(str).isin(set(chosen))]
-        per = {str(o): g.set_index("term")["z"] for o, g in res.groupby(by, sort=False, observed=True)}
-        for o in chosen:  # one groupby above, not one scan of the whole table per outlet
-            name = f"{o} vs rest"
-            comparisons.append(Comparison(name, o, "rest"))
-            zcols[name] = per.get(o, pd.Series(dtype=float))
+    # every word counted per group as a sparse matrix over int ids (termmap_counts: no long table of strings,
+    # no token lists); the columns are all_outlets, so an outlet without words is a column of zeros
+    codes = pd.Index(all_outlets).get_indexer(groups)
+    if tuple(ngram_range) == (1, 1):
+        ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else None
+        wc = count_words(corpus["text"].tolist(), codes, len(all_outlets), ids)
     else:
-        for o in chosen:
-            res = compare_outlets(counts[counts[by].isin([o, reference])], method="log_odds",
-                                  mode="one_vs_rest", by=by)
-            name = f"{o} vs {reference}"
-            comparisons.append(Comparison(name, o, reference))
-            zcols[name] = res[res[by] == o].set_index("term")["z"]
-    t_compare = time.perf_counter()
-    # totals per term (long table, no terms × outlets matrix of the whole vocabulary)
-    total = counts.groupby("term", sort=True)["count"].sum()
-    vocab = total.index
+        long = all_term_counts(corpus[["text"]].assign(**{by: groups}), [by], ngram_range=ngram_range)
+        wc = counts_from_table(long, by, all_outlets)
+        del long
+    vocab, matrix = wc.terms, wc.matrix
+    del wc
+    t_counts = time.perf_counter()
+    total = np.asarray(matrix.sum(axis=1)).ravel().astype("int64")  # per term, in sorted term order
+    single = np.fromiter((" " not in t for t in vocab), dtype=bool, count=len(vocab))
+    per_outlet = np.asarray(matrix[single].sum(axis=0)).ravel()
+    words = {o: int(n) for o, n in zip(all_outlets, per_outlet, strict=True) if n > 0}
     forms, prefixes = _label_stances(lexicon) if lexicon is not None else ({}, [])
-    stance = pd.Series([_stance_of(t, forms, prefixes) for t in vocab], index=vocab, dtype=object)
-    letters = vocab.to_series().str.contains(r"[^\W\d_]", regex=True)
+    stance = [_stance_of(t, forms, prefixes) for t in vocab] if forms or prefixes else None
+    letters = np.fromiter((_LETTER.search(t) is not None for t in vocab), dtype=bool, count=len(vocab))
     keep = letters & (total >= min_count)
     if stopwords:
         from framing.reading.concordance import default_stopwords
         from framing.text.normalization import normalize
 
         stop = {normalize(w, profile="search") for w in default_stopwords()}
-        keep &= ~vocab.to_series().isin(stop)
-    ranked = total[keep].sort_values(ascending=False, kind="mergesort")
-    top = list(ranked.index[:max_terms])
-    top_set = set(top)
-    extra = [t for t in vocab[((stance != "") & (total > 0) & letters).to_numpy()] if t not in top_set]
-    drawn = top + extra
-    # counts of the drawn terms per outlet: one block (drawn × outlets), built at once
-    sub = counts[counts["term"].isin(set(drawn))]
-    if len(sub):
-        wide = sub.pivot_table(index="term", columns=by, values="count", aggfunc="sum", fill_value=0)
-        wide.columns = [str(c) for c in wide.columns]
-        wide = wide.reindex(index=drawn, columns=all_outlets, fill_value=0)
-    else:
-        wide = pd.DataFrame(0, index=drawn, columns=all_outlets)
-    head = pd.DataFrame({"term": drawn, "stance": stance.loc[drawn].to_numpy(),
-                         "total": total.loc[drawn].to_numpy()})
-    block = pd.DataFrame(wide.to_numpy().astype("int64"), columns=all_outlets)
-    zs = pd.DataFrame({f"z:{name}": z.reindex(drawn).to_numpy(dtype=float) for name, z in zcols.items()},
-                      index=range(len(drawn)))
+        keep &= np.fromiter((t not in stop for t in vocab), dtype=bool, count=len(vocab))
+    ranked = np.flatnonzero(keep)
+    ranked = ranked[np.argsort(-total[ranked], kind="mergesort")]  # most used first, ties in term order
+    top = ranked[:max_terms]
+    labelled = np.zeros(len(vocab), dtype=bool)
+    if stance is not None:
+        labelled[[i for i, s in enumerate(stance) if s]] = True
+    labelled[top] = False
+    rows = np.concatenate([top, np.flatnonzero(labelled & (total > 0) & letters)]).astype(np.int64)
+    drawn = [str(t) for t in vocab[rows]]
+    # comparisons: log-odds z of the drawn terms, on the full vocabulary (the prior uses every term)
+    comparisons: list[Comparison] = []
+    zcols: dict[str, np.ndarray] = {}
+    for o in chosen:
+        name = f"{o} vs {'rest' if reference == 'rest' else reference}"
+        comparisons.append(Comparison(name, o, reference))
+        zcols[name] = log_odds_z(matrix, rows, all_outlets.index(o),
+                                 None if reference == "rest" else all_outlets.index(reference), all_outlets, by)
+    t_compare = time.perf_counter()
+    head = pd.DataFrame({"term": drawn, "stance": [stance[i] for i in rows] if stance is not None else [""] * len(rows),
+                         "total": total[rows]})
+    block = pd.DataFrame(matrix[rows].toarray().astype("int64"), columns=all_outlets)
+    zs = pd.DataFrame({f"z:{name}": z for name, z in zcols.items()}, index=range(len(drawn)))
     terms = pd.concat([head, block, zs], axis=1)
-    sampled = sample_lines(corpus, groups, drawn, set(vocab), by=by, per_term=lines_per_term,
-                           totals=total.loc[drawn].to_numpy(), window=window, seed=seed)
+    n_vocab = len(vocab)
+    known = set(vocab)
+    del matrix, vocab, stance, single, letters, keep, labelled
+    sampled = sample_lines(corpus, groups, drawn, known, by=by, per_term=lines_per_term,
+                           totals=total[rows], window=window, seed=seed)
+    del known
     lines = cap_bytes(sampled.lines, max_line_bytes)
     terms["lines"] = np.array([len(ls) for ls in lines], dtype="int64")
     t_end = time.perf_counter()
     tm = TermMap(terms=terms, outlets=all_outlets, comparisons=comparisons, lines=lines,
                  title=title or f"Term map: each {by} against {'the rest' if reference == 'rest' else reference[:60]}",
                  by=by)
-    tm.stats = {"documents": len(corpus), "vocabulary": len(vocab), "terms": len(drawn),
+    tm.stats = {"documents": len(corpus), "vocabulary": n_vocab, "terms": len(drawn),
                 "lines": sum(len(x) for x in lines), "documents_scanned_for_lines": sampled.scanned,
-                "words": {str(k): int(v) for k, v in words.items()},
+                "words": words,
                 "seconds": {"count": t_counts - t0, "compare": t_compare - t_counts, "lines": t_end - t_compare,
                             "total": t_end - t0}}
     return tm

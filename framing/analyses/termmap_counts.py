@@ -1,0 +1,188 @@
+"""Word counts of the term map as a sparse matrix (terms × groups over integer ids), and its z-scores.
+
+The term map needs, for every word of the corpus, its count in each group; it used to take them as
+the long table of :func:`framing.features.terms.all_term_counts` (one row of Python strings per word
+and group) and compare them with :func:`framing.compare_outlets` (a frame per outlet over the whole
+vocabulary).  For unigrams (the map's default) :func:`count_words` counts the same words — the
+``search`` profile, the same tokens, proclitics stripped deciding with the corpus' own vocabulary, as
+:func:`framing.features.ngrams.tokenize_corpus` does — streaming the documents: it holds one int32 id
+per token of a bounded buffer, the distinct (word, group) pairs and the word types, never the token
+lists of the corpus.  :func:`log_odds_z` gives the z-scores of the drawn terms only, with
+:func:`framing.stats.log_odds_dirichlet` on the same inputs as ``compare_outlets`` (the prior is the
+pooled counts of every term), so every value is the same.
+
+>>> wc = count_words(["قالت القوات", "والقوات تقدمت"], [0, 1], 2)
+>>> [(str(t), wc.matrix[i].toarray().ravel().tolist()) for i, t in enumerate(wc.terms)]
+[('تقدمت', [0, 1]), ('قالت', [1, 0]), ('قوات', [1, 1])]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from framing.errors import FramingError
+from framing.stats import log_odds_dirichlet
+from framing.text.morphology import morphology, strip_clitics
+from framing.text.normalization import get_profile
+
+__all__ = ["WordCounts", "count_words", "counts_from_table", "log_odds_z", "FLUSH_TOKENS"]
+
+#: the tokens of :func:`framing.features.ngrams.tokenize_corpus` (words, and punctuation it skips)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+#: token ids buffered before they are reduced to (word, group) pair counts
+FLUSH_TOKENS = 1 << 21
+
+
+class WordCounts(NamedTuple):
+    """Counts of every term per group: ``matrix`` (terms × groups, CSR, int64), rows in ``terms`` order
+    (an object array sorted as ``groupby(sort=True)`` sorts strings)."""
+
+    terms: np.ndarray
+    matrix: sp.csr_matrix
+
+
+def _reduce(keys: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct int64 keys and their summed weights (1 each when ``weights`` is None)."""
+    uniq, inv = np.unique(keys, return_inverse=True)
+    return uniq, np.bincount(inv.ravel(), weights=weights, minlength=len(uniq)).astype(np.int64)
+
+
+def count_words(texts: Iterable[object], group_codes: Sequence[int] | np.ndarray, n_groups: int,
+                doc_ids: Sequence[object] | None = None) -> WordCounts:
+    """Counts of every word (normalized, proclitics stripped) per group, reading each text once.
+
+    ``group_codes``: the group of each text (0 .. ``n_groups`` - 1).  A text that is not a str is an
+    error naming its row (and ``doc_ids`` entry), as in ``all_term_counts``."""
+    profile = get_profile("search")
+    vocab: defaultdict[str, int] = defaultdict()
+    vocab.default_factory = vocab.__len__
+    getid = vocab.__getitem__
+    G = max(int(n_groups), 1)
+    codes = np.asarray(group_codes, dtype=np.int64)
+    buf_ids = np.empty(FLUSH_TOKENS, dtype=np.int32)
+    buf_grp = np.empty(FLUSH_TOKENS, dtype=np.int32)
+    used = 0
+    keys_parts: list[np.ndarray] = []
+    count_parts: list[np.ndarray] = []
+
+    def flush() -> None:
+        nonlocal used
+        if used:
+            k, c = _reduce(buf_ids[:used].astype(np.int64) * G + buf_grp[:used])
+            keys_parts.append(k)
+            count_parts.append(c)
+            used = 0
+
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            doc = doc_ids[i] if doc_ids is not None else i
+            raise FramingError(f"row {i} (doc_id {doc!r}), field 'text': expected a str, got "
+                               f"{type(text).__name__}; drop or fill missing texts first")
+        ids = np.fromiter(map(getid, _TOKEN.findall(profile(text))), dtype=np.int32)
+        if used + len(ids) > FLUSH_TOKENS:
+            flush()
+        if len(ids) > FLUSH_TOKENS:  # one huge document: reduced on its own
+            k, c = _reduce(ids.astype(np.int64) * G + codes[i])
+            keys_parts.append(k)
+            count_parts.append(c)
+            continue
+        buf_ids[used:used + len(ids)] = ids
+        buf_grp[used:used + len(ids)] = codes[i]
+        used += len(ids)
+    flush()
+    buf_ids = buf_grp = np.empty(0, dtype=np.int32)  # the buffers freed
+    types = list(vocab)
+    del vocab
+    # proclitics stripped as tokenize_corpus strips them: deciding with the corpus' words and their
+    # article-less forms, only for words long enough that start with a clitic letter
+    is_word = [t[:1].isalnum() or t[:1] == "_" for t in types]
+    morph = morphology()
+    first = {p[0] for p in (*morph.conjunctions, *morph.prepositions, morph.article)}
+    strippable = {t for t, w in zip(types, is_word, strict=True) if w and len(t) >= 3 and t[0] in first}
+    known = {t for t, w in zip(types, is_word, strict=True) if w}
+    known.update(strip_clitics(w) for w in strippable)
+    stems: dict[str, int] = {}
+    stem_code = np.full(len(types), -1, dtype=np.int64)
+    for j, (t, w) in enumerate(zip(types, is_word, strict=True)):
+        if w:
+            s = strip_clitics(t, known) if t in strippable else t
+            stem_code[j] = stems.setdefault(s, len(stems))
+    del known, strippable, types, is_word
+    if keys_parts:
+        keys = np.concatenate(keys_parts)
+        del keys_parts
+        weights = np.concatenate(count_parts).astype(float)
+        del count_parts
+        stem = stem_code[keys // G]
+        word = stem >= 0
+        pair_keys, pair_counts = _reduce(stem[word] * G + keys[word] % G, weights[word])
+        del keys, weights, stem, word
+    else:
+        pair_keys, pair_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    names = np.array(list(stems), dtype=object)
+    del stems
+    # rows in sorted term order (the order of the long table's groupby(sort=True))
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    matrix = sp.csr_matrix((pair_counts, (rank[pair_keys // G], pair_keys % G)), shape=(len(names), G),
+                           dtype=np.int64)
+    matrix.sum_duplicates()
+    return WordCounts(names[order], matrix)
+
+
+def counts_from_table(counts: pd.DataFrame, by: str, groups: Sequence[str]) -> WordCounts:
+    """:class:`WordCounts` of a long count table (``by``, ``term``, ``count``), columns in ``groups`` order."""
+    if not len(counts):
+        return WordCounts(np.array([], dtype=object), sp.csr_matrix((0, len(groups)), dtype=np.int64))
+    codes, uniq = pd.factorize(counts["term"], sort=True)
+    col = pd.Index(list(groups)).get_indexer(pd.Index(counts[by].astype(str)))
+    matrix = sp.csr_matrix((counts["count"].to_numpy(dtype=np.int64), (codes, col)),
+                           shape=(len(uniq), len(groups)), dtype=np.int64)
+    matrix.sum_duplicates()
+    return WordCounts(np.asarray(uniq, dtype=object), matrix)
+
+
+def log_odds_z(matrix: sp.csr_matrix, rows: np.ndarray, outlet: int, reference: int | None,
+               names: Sequence[str], by: str = "outlet") -> np.ndarray:
+    """z-scores of ``rows`` for column ``outlet`` against the pooled other columns (``reference`` None) or
+    column ``reference``, as ``compare_outlets(method="log_odds", mode="one_vs_rest")`` gives them:
+    the same prior (the pooled counts of every term compared), group sizes and function.  NaN for a
+    row the comparison does not hold (no count on either side of a two-outlet comparison); a
+    :class:`FramingError` as ``compare_outlets`` raises when fewer than two groups have counts.
+    ``names``: the group names and ``by`` their column, for that message."""
+    totals = np.asarray(matrix.sum(axis=0), dtype=float).ravel()
+    yi_all = matrix[:, [outlet]].toarray().ravel().astype(float)
+    if reference is None:
+        cols = [k for k in range(matrix.shape[1]) if totals[k] > 0]
+        pooled = np.asarray(matrix.sum(axis=1), dtype=float).ravel()
+        yj_all = pooled - yi_all
+        ni, nj = float(totals[outlet]), float(totals.sum() - totals[outlet])
+    else:
+        cols = [k for k in (outlet, reference) if totals[k] > 0]
+        yj_all = matrix[:, [reference]].toarray().ravel().astype(float)
+        pooled = yi_all + yj_all
+        ni, nj = float(totals[outlet]), float(totals[reference])
+    if len(cols) < 2:
+        shown = sorted(str(names[k]) for k in cols)
+        raise FramingError(f"compare_outlets: expected at least two values of {by!r} to compare, got "
+                           f"{len(cols)} ({shown}); check the corpus or the by= column")
+    out = np.full(len(rows), np.nan)
+    if totals[outlet] <= 0:  # an outlet without words is not compared (no z), as in compare_outlets
+        return out
+    compared = np.flatnonzero(pooled > 0)  # the terms of compare_outlets' table
+    prior = pd.Series(pooled[compared], index=compared)
+    held = rows[pooled[rows] > 0]
+    if not len(held):
+        return out
+    stat = log_odds_dirichlet(pd.Series(yi_all[held], index=held), pd.Series(yj_all[held], index=held), prior,
+                              total_i=ni, total_j=nj)
+    z = stat["z"].reindex(rows)
+    return z.to_numpy(dtype=float)
