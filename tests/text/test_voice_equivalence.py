@@ -5,7 +5,7 @@ from git: ``framing/text/{attribution,quotes,reported,voice}.py`` and ``framing/
 are loaded as private modules (their imports of one another redirected to the reference copies; every other
 import is the current code). Compared, on the demo corpus with every bundled lexicon (dated as the corpus
 is), on hand-written Arabic edge cases and, when ../shared is present, on the first ~2 MB of SaudiNewsNet
-(slow; no article text is stored here):
+(about 6 s; no article text is stored here):
 
 * ``resolve`` (every kind, alias included) for the hits of each document;
 * ``find`` (every voice, scope "all"), with the reference resolve and VoiceIndex patched into the matcher;
@@ -233,7 +233,6 @@ def _shared_texts(limit_bytes: int):
                     return
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/corpora/saudinewsnet.jsonl.gz is not present")
 def test_saudinewsnet_matches_reference(ref):
     lexicons = [compile_lexicon(_merged_lexicon()), compile_lexicon("libya")]
