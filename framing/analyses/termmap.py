@@ -178,6 +178,13 @@ def _stance_of(term: str, forms: dict, prefixes: list) -> str:
     return _one_stance(what) if what else ""
 
 
+def _texts(column: pd.Series, batch: int = 2000):
+    """The texts of a column a batch at a time: never all of them as Python strings at once (a column of
+    the ``str`` dtype holds them as UTF-8, a third of the size)."""
+    for start in range(0, len(column), batch):
+        yield from column.iloc[start:start + batch].tolist()
+
+
 def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexicon=None,
              max_terms: int = 3000, min_count: int = 5, ngram_range=(1, 1), stopwords: bool = False,
              lines_per_term: int = 4, window: int = 6, max_line_bytes: int = 2_500_000, seed: int = 0,
@@ -258,7 +265,7 @@ def term_map(corpus, *, by: str = "outlet", outlets=None, reference="rest", lexi
     codes = pd.Index(all_outlets).get_indexer(groups)
     if tuple(ngram_range) == (1, 1):
         ids = corpus["doc_id"].tolist() if "doc_id" in corpus.columns else None
-        wc = count_words(corpus["text"].tolist(), codes, len(all_outlets), ids)
+        wc = count_words(_texts(corpus["text"]), codes, len(all_outlets), ids)
     else:
         long = all_term_counts(corpus[["text"]].assign(**{by: groups}), [by], ngram_range=ngram_range)
         wc = counts_from_table(long, by, all_outlets)

@@ -37,7 +37,7 @@ __all__ = ["WordCounts", "count_words", "counts_from_table", "log_odds_z", "FLUS
 #: the tokens of :func:`framing.features.ngrams.tokenize_corpus` (words, and punctuation it skips)
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 #: token ids buffered before they are reduced to (word, group) pair counts
-FLUSH_TOKENS = 1 << 21
+FLUSH_TOKENS = 1 << 18
 
 
 class WordCounts(NamedTuple):
@@ -49,9 +49,66 @@ class WordCounts(NamedTuple):
 
 
 def _reduce(keys: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct int64 keys and their summed weights (1 each when ``weights`` is None)."""
-    uniq, inv = np.unique(keys, return_inverse=True)
-    return uniq, np.bincount(inv.ravel(), weights=weights, minlength=len(uniq)).astype(np.int64)
+    """Distinct int64 keys (sorted) and their summed int64 weights (1 each when ``weights`` is None)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
+    w = np.ones(len(k), dtype=np.int64) if weights is None else weights[order]
+    return k[starts], np.add.reduceat(w, starts).astype(np.int64)
+
+
+def _merge(keys_parts: list[np.ndarray], count_parts: list[np.ndarray]) -> None:
+    """Reduce the parts in place to one (their distinct keys, counts summed)."""
+    if len(keys_parts) > 1:
+        k, c = _reduce(np.concatenate(keys_parts), np.concatenate(count_parts))
+        keys_parts[:] = [k]
+        count_parts[:] = [c]
+
+
+class _PairCounts:
+    """Counts of (token id, group) pairs, as sorted keys id * groups + group: token ids are buffered
+    (int32, :data:`FLUSH_TOKENS` at most) and reduced to their distinct pairs when the buffer is full."""
+
+    def __init__(self, n_groups: int) -> None:
+        self.G = n_groups
+        self.size = FLUSH_TOKENS  # read at call time (the tests make it small)
+        self.ids = np.empty(self.size, dtype=np.int32)
+        self.grp = np.empty(self.size, dtype=np.int32)
+        self.used = 0
+        self.keys: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+
+    def add(self, ids: np.ndarray, group: int) -> None:
+        """The token ids of one document of ``group``."""
+        if self.used + len(ids) > self.size:
+            self.flush()
+        if len(ids) > self.size:  # one huge document: reduced on its own
+            self._keep(*_reduce(ids.astype(np.int64) * self.G + group))
+            return
+        self.ids[self.used:self.used + len(ids)] = ids
+        self.grp[self.used:self.used + len(ids)] = group
+        self.used += len(ids)
+
+    def flush(self) -> None:
+        if self.used:
+            self._keep(*_reduce(self.ids[:self.used].astype(np.int64) * self.G + self.grp[:self.used]))
+            self.used = 0
+
+    def _keep(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.keys.append(keys)
+        self.counts.append(counts)
+        if sum(map(len, self.keys)) > 4 * self.size:  # the pairs met so far, kept bounded
+            _merge(self.keys, self.counts)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct keys and their counts (int64)."""
+        self.flush()
+        _merge(self.keys, self.counts)
+        if not self.keys:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return self.keys[0], self.counts[0]
 
 
 def count_words(texts: Iterable[object], group_codes: Sequence[int] | np.ndarray, n_groups: int,
@@ -66,38 +123,15 @@ def count_words(texts: Iterable[object], group_codes: Sequence[int] | np.ndarray
     getid = vocab.__getitem__
     G = max(int(n_groups), 1)
     codes = np.asarray(group_codes, dtype=np.int64)
-    buf_ids = np.empty(FLUSH_TOKENS, dtype=np.int32)
-    buf_grp = np.empty(FLUSH_TOKENS, dtype=np.int32)
-    used = 0
-    keys_parts: list[np.ndarray] = []
-    count_parts: list[np.ndarray] = []
-
-    def flush() -> None:
-        nonlocal used
-        if used:
-            k, c = _reduce(buf_ids[:used].astype(np.int64) * G + buf_grp[:used])
-            keys_parts.append(k)
-            count_parts.append(c)
-            used = 0
-
+    pairs = _PairCounts(G)
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             doc = doc_ids[i] if doc_ids is not None else i
             raise FramingError(f"row {i} (doc_id {doc!r}), field 'text': expected a str, got "
                                f"{type(text).__name__}; drop or fill missing texts first")
-        ids = np.fromiter(map(getid, _TOKEN.findall(profile(text))), dtype=np.int32)
-        if used + len(ids) > FLUSH_TOKENS:
-            flush()
-        if len(ids) > FLUSH_TOKENS:  # one huge document: reduced on its own
-            k, c = _reduce(ids.astype(np.int64) * G + codes[i])
-            keys_parts.append(k)
-            count_parts.append(c)
-            continue
-        buf_ids[used:used + len(ids)] = ids
-        buf_grp[used:used + len(ids)] = codes[i]
-        used += len(ids)
-    flush()
-    buf_ids = buf_grp = np.empty(0, dtype=np.int32)  # the buffers freed
+        pairs.add(np.fromiter(map(getid, _TOKEN.findall(profile(text))), dtype=np.int32), int(codes[i]))
+    keys, weights = pairs.result()
+    del pairs
     types = list(vocab)
     del vocab
     # proclitics stripped as tokenize_corpus strips them: deciding with the corpus' words and their
@@ -115,17 +149,10 @@ def count_words(texts: Iterable[object], group_codes: Sequence[int] | np.ndarray
             s = strip_clitics(t, known) if t in strippable else t
             stem_code[j] = stems.setdefault(s, len(stems))
     del known, strippable, types, is_word
-    if keys_parts:
-        keys = np.concatenate(keys_parts)
-        del keys_parts
-        weights = np.concatenate(count_parts).astype(float)
-        del count_parts
-        stem = stem_code[keys // G]
-        word = stem >= 0
-        pair_keys, pair_counts = _reduce(stem[word] * G + keys[word] % G, weights[word])
-        del keys, weights, stem, word
-    else:
-        pair_keys, pair_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    stem = stem_code[keys // G]
+    word = stem >= 0
+    pair_keys, pair_counts = _reduce(stem[word] * G + keys[word] % G, weights[word])
+    del keys, weights, stem, word
     names = np.array(list(stems), dtype=object)
     del stems
     # rows in sorted term order (the order of the long table's groupby(sort=True))
