@@ -136,19 +136,17 @@ def count_words(texts: Iterable[object], group_codes: Sequence[int] | np.ndarray
     del vocab
     # proclitics stripped as tokenize_corpus strips them: deciding with the corpus' words and their
     # article-less forms, only for words long enough that start with a clitic letter
-    is_word = [t[:1].isalnum() or t[:1] == "_" for t in types]
     morph = morphology()
     first = {p[0] for p in (*morph.conjunctions, *morph.prepositions, morph.article)}
-    strippable = {t for t, w in zip(types, is_word, strict=True) if w and len(t) >= 3 and t[0] in first}
-    known = {t for t, w in zip(types, is_word, strict=True) if w}
-    known.update(strip_clitics(w) for w in strippable)
+    known = {t for t in types if t[:1].isalnum() or t[:1] == "_"}
+    known.update([strip_clitics(t) for t in known if len(t) >= 3 and t[0] in first])
     stems: dict[str, int] = {}
     stem_code = np.full(len(types), -1, dtype=np.int64)
-    for j, (t, w) in enumerate(zip(types, is_word, strict=True)):
-        if w:
-            s = strip_clitics(t, known) if t in strippable else t
+    for j, t in enumerate(types):
+        if t[:1].isalnum() or t[:1] == "_":
+            s = strip_clitics(t, known) if len(t) >= 3 and t[0] in first else t
             stem_code[j] = stems.setdefault(s, len(stems))
-    del known, strippable, types, is_word
+    del known, types
     stem = stem_code[keys // G]
     word = stem >= 0
     pair_keys, pair_counts = _reduce(stem[word] * G + keys[word] % G, weights[word])
