@@ -39,7 +39,7 @@ from bisect import bisect_left, bisect_right
 
 from framing.text.attribution import attribution_data
 from framing.text.quotes import QUOTE_CHARS, QuoteIndex, Span
-from framing.text.reported import Region, sentence_regions
+from framing.text.reported import Region, region_floor, sentence_regions
 
 __all__ = ["VoiceIndex", "VOICES_CLASSIFIED", "reported_spans"]
 
@@ -52,7 +52,7 @@ _start_of = re.Match.start
 class VoiceIndex:
     """The voice of spans of one document (text normalized with the ``search`` profile)."""
 
-    __slots__ = ("_end_starts", "_ends", "_quotes", "_sentences", "norm")
+    __slots__ = ("_end_starts", "_ends", "_floors", "_quotes", "_sentences", "norm")
 
     def __init__(self, norm: str):
         self.norm = norm
@@ -60,6 +60,7 @@ class VoiceIndex:
         self._ends: list[tuple[int, int]] | None = None  # sentence ends, found on first need
         self._end_starts: list[int] | None = None
         self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
+        self._floors: dict[int, tuple[int, int]] = {}  # sentence start -> (sentence end, region_floor)
 
     # -- quotations ------------------------------------------------------------------------------
     @property
@@ -143,7 +144,18 @@ class VoiceIndex:
 
     def reported(self, start: int, end: int) -> bool:
         """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
-        regions = self.regions(*self._sentence(start, end))
+        a, b = self._sentence(start, end)
+        regions = self._sentences.get(a)
+        if regions is None:
+            # (like the regions, the floor is kept by sentence start, for the end first asked with it: a
+            # span across a sentence end has the same start as the sentence before it)
+            known = self._floors.get(a)
+            if known is None:
+                known = self._floors[a] = (b, region_floor(self.norm, a, b))
+            b, floor = known
+            if start <= floor:  # before the first verb and colon of a sentence with no marker: in no region
+                return False
+            regions = self.regions(a, b)
         return any(rs <= start and end <= re_ and not (ts < end and start < te) for rs, re_, ts, te in regions)
 
     # -- the public operation --------------------------------------------------------------------

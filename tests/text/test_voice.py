@@ -20,6 +20,7 @@ import pytest
 
 from framing.text.attribution import attribution_data
 from framing.text.normalization import normalize
+from framing.text.reported import region_floor, sentence_regions
 from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex, reported_spans
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "cases" / "voice.json").read_text(encoding="utf-8"))
@@ -64,6 +65,29 @@ def test_classify_does_not_depend_on_query_order():
     backwards = [v.classify(s, e, 1, evaluative=ev) for s, e in reversed(spans) for ev in (False, True)]
     assert first == list(reversed(backwards))
     assert {voice for voice, _ in first} == set(VOICES_CLASSIFIED)
+
+
+def test_region_floor_is_below_every_region():
+    """The shortcut of VoiceIndex.reported: no region of a sentence starts at or before its floor."""
+    texts = [c["text"] for c in CASES] + [
+        "عاجل | وزير الخارجية: نرفض الميليشيات",
+        "انسحبت القوات كما أعلنت الشرطة، ثم عاد الهدوء",
+        "الجيش تقدم وقال المتحدث إن الميليشيات انسحبت",
+        "انسحبت الميليشيات بحسب مصادر محلية",
+    ]
+    n_regions = n_bounded = 0
+    for text in texts:
+        norm = normalize(text)
+        a = 0
+        for ts, te in [*VoiceIndex(norm)._terminators(), (len(norm), len(norm))]:
+            if ts > a:
+                floor = region_floor(norm, a, ts)
+                regions = sentence_regions(norm, a, ts)
+                assert all(r.start > floor for r in regions), (norm[a:ts], floor, regions)
+                n_regions += bool(regions)
+                n_bounded += bool(regions) and floor >= a
+            a = te
+    assert n_regions >= 10 and n_bounded >= 3, (n_regions, n_bounded)
 
 
 def test_construction_is_lazy():
