@@ -1,6 +1,7 @@
 """Time to build the interactive term map of a whole corpus, and the size of its HTML.
 
-Usage: ``python benchmarks/termmap.py [--corpus PATH] [--lexicon yemen] [--max-terms 3000] [--runs 1]``
+Usage: ``python benchmarks/termmap.py [--corpus PATH] [--lexicon yemen] [--max-terms 3000] [--runs 1]
+[--memory [--old-root DIR]]``
 
 Corpus: ../shared/corpora/saudinewsnet.jsonl.gz when present (31k articles, 14 outlets), else the demo
 corpus. Prints the time of each stage (word counts, log-odds comparisons of every outlet against the
@@ -8,6 +9,17 @@ rest, KWIC line sampling), the total, the HTML size, and two baselines for scale
 
   * ``term_counts(vocabulary="all", ngram_range=(1, 1))`` alone (the counting floor the map needs), and
   * ``normalize(text)`` of every document (the floor of any pass over the text).
+
+With ``--memory`` (issue 14): the peak memory the map adds, each figure measured in a fresh child process
+(the peak resident size, VmHWM, reset once the texts are loaded; Linux) on the sample
+``framing analyze`` maps (``TERMMAP_SAMPLE_CHARS``, 20 million characters, drawn with ``TextSample`` as
+analyze draws it), side by side with the route the map took before issue 14's change (an
+``all_term_counts`` long table + ``compare_outlets`` of every outlet against the rest):
+
+  * ``term_map(...)`` + ``.html()`` of this tree,
+  * the old route's counting and comparisons alone (a floor of what the old map needed), and
+  * with ``--old-root DIR`` (a checkout of an older commit, e.g. ``git archive <commit> | tar -x -C DIR``),
+    ``term_map(...)`` + ``.html()`` of that tree, measured the same way.
 
 Figures are printed, not asserted (the machine is shared; see docs/design.md).
 """
@@ -39,7 +51,11 @@ def main(argv=None) -> int:
     ap.add_argument("--max-terms", type=int, default=3000)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--out", default=None, help="write the term map page here")
+    ap.add_argument("--memory", action="store_true", help="only the peak memory, new and old routes side by side")
+    ap.add_argument("--old-root", default=None, help="with --memory: also the term map of this older checkout")
     args = ap.parse_args(argv)
+    if args.memory:
+        return memory(args.corpus, args.lexicon, args.old_root)
 
     t = time.perf_counter()
     corpus = framing.read_corpus(framing.demo.paths.resolve_corpus(args.corpus), errors="collect")
@@ -77,6 +93,69 @@ def main(argv=None) -> int:
     if args.out:
         tm.save(args.out)
         print(f"  wrote {args.out}")
+    return 0
+
+
+_CHILD = """
+import gc, pickle, sys, time
+sys.path.insert(0, {root!r})
+from framing.analyses.compare import compare_outlets
+from framing.analyses.termmap import term_map
+from framing.features.terms import all_term_counts
+frame = pickle.load(open({path!r}, "rb"))
+term_map(frame.iloc[::400], lexicon={lexicon!r}).html()  # imports and lazy tables loaded before measuring
+compare_outlets(all_term_counts(frame.iloc[::400], ["outlet"], ngram_range=(1, 1)), method="log_odds")
+gc.collect()
+with open("/proc/self/clear_refs", "w") as fh:  # the peak so far (unpickling) forgotten: VmHWM = resident now
+    fh.write("5")
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(x.split()[1]) for x in fh if x.startswith("VmHWM"))
+base = hwm()
+t = time.perf_counter()
+if {kind!r} == "new":
+    term_map(frame, lexicon={lexicon!r}).html()
+else:
+    compare_outlets(all_term_counts(frame, ["outlet"], ngram_range=(1, 1)), method="log_odds")
+print((hwm() - base) / 1e3, time.perf_counter() - t)
+"""
+
+
+def memory(corpus: str, lexicon: str, old_root: str | None = None) -> int:
+    """Peak memory the term map adds on analyze's sample, new route and old route, each in a fresh process."""
+    import pickle
+    import subprocess
+    import tempfile
+
+    import framing
+    from framing.output.textsample import TextSample
+    from framing.output.views import TERMMAP_SAMPLE_CHARS
+
+    sample = TextSample(TERMMAP_SAMPLE_CHARS)
+    for batch in framing.iter_corpus(framing.demo.paths.resolve_corpus(corpus), batch_size=5000, errors="collect"):
+        sample.add(batch[["doc_id", "outlet", "text"]])
+    frame = sample.frame()
+    chars = int(frame["text"].str.len().sum())
+    print(f"sample: {len(frame):,} of {sample.n_docs:,} documents, {chars / 1e6:.1f} million characters "
+          f"(TERMMAP_SAMPLE_CHARS {TERMMAP_SAMPLE_CHARS:,}), {frame['outlet'].nunique()} outlets")
+    with tempfile.TemporaryDirectory() as tmp:  # the texts go to a temporary folder only
+        path = Path(tmp) / "sample.pkl"
+        with open(path, "wb") as fh:
+            pickle.dump(frame, fh)
+        del frame, sample
+        runs = [(str(ROOT), "new", "term_map + html, this tree"),
+                (str(ROOT), "old", "old route: all_term_counts + compare_outlets alone")]
+        if old_root:
+            runs.append((str(Path(old_root).resolve()), "new", f"term_map + html of {old_root}"))
+        for root, kind, what in runs:
+            code = _CHILD.format(root=root, path=str(path), kind=kind, lexicon=lexicon)
+            done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                                  check=False)
+            if done.returncode:
+                print(f"  {what}: FAILED {done.stderr.strip().splitlines()[-1:]}")
+                continue
+            mb, sec = map(float, done.stdout.split())
+            print(f"  {what:55s} peak +{mb:5.0f} MB  ({sec:.1f} s)")
     return 0
 
 
