@@ -6,7 +6,8 @@ the corpus; :class:`TextSample` keeps memory bounded by the budget instead. Ever
 fit the budget — the same rule as taking a random permutation and keeping its longest prefix that fits,
 computed on the fly. Once the budget is full, a document whose key is above the first one left out can
 never enter, so it is dropped on arrival; the kept documents are trimmed whenever they pass 1.5 times the
-budget, so at most about 1.5 budgets of text are held at any time.
+budget (only the keys are sorted; the texts are filtered where they lie), so at most about 1.5 budgets of
+text are held at any time.
 
 >>> import pandas as pd
 >>> s = TextSample(budget=12, seed=0)
@@ -39,7 +40,10 @@ class TextSample:
     def __init__(self, budget: int, seed: int = 0) -> None:
         self.budget = int(budget)
         self._rng = np.random.default_rng(seed)
-        self._parts: list[pd.DataFrame] = []
+        self._parts: list[pd.DataFrame] = []  # the kept documents, batch by batch, in corpus order
+        self._keys: list[np.ndarray] = []  # their random keys, characters and numbers, part by part
+        self._chars: list[np.ndarray] = []
+        self._seq: list[np.ndarray] = []
         self._kept_chars = 0
         self._threshold = np.inf  # documents with a key at or above it can no longer enter the sample
         self.n_docs = 0
@@ -59,22 +63,40 @@ class TextSample:
             sel = keys < self._threshold
             if not sel.all():
                 self.sampled = True
-            part, keys, chars, seq = part[sel], keys[sel], chars[sel], seq[sel]
-        self._parts.append(part.reset_index(drop=True).assign(_key=keys, _seq=seq, _chars=chars))
+                part, keys, chars, seq = part[sel], keys[sel], chars[sel], seq[sel]
+        self._parts.append(part.reset_index(drop=True))
+        self._keys.append(keys)
+        self._chars.append(chars)
+        self._seq.append(seq)
         self._kept_chars += int(chars.sum())
         if self.budget and self._kept_chars > _SLACK * self.budget:
             self._trim()
 
     def _trim(self) -> None:
-        kept = pd.concat(self._parts, ignore_index=True).sort_values("_key", kind="stable")
-        fits = kept["_chars"].cumsum().to_numpy() <= self.budget
-        n = int(np.argmin(fits)) if not fits.all() else len(fits)  # cumsum grows: the fitting rows are a prefix
-        if n < len(kept):
-            self._threshold = min(self._threshold, float(kept["_key"].iloc[n]))
-            self.sampled = True
-        kept = kept.iloc[:n]
-        self._parts = [kept]
-        self._kept_chars = int(kept["_chars"].sum())
+        """Keep the longest key-order run that fits the budget. Only the keys are sorted; each part's text is
+        filtered where it lies (no copy of all the kept text at once)."""
+        keys, chars = np.concatenate(self._keys), np.concatenate(self._chars)
+        order = np.argsort(keys, kind="stable")
+        fits = np.cumsum(chars[order]) <= self.budget  # cumsum grows: the fitting rows are a prefix
+        n = int(np.argmin(fits)) if not fits.all() else len(fits)
+        if n == len(keys):
+            return
+        self._threshold = min(self._threshold, float(keys[order[n]]))
+        self.sampled = True
+        keep = np.zeros(len(keys), dtype=bool)
+        keep[order[:n]] = True
+        at = 0
+        parts, kept_keys, kept_chars, kept_seq = [], [], [], []
+        for part, k, c, q in zip(self._parts, self._keys, self._chars, self._seq, strict=True):
+            mask = keep[at:at + len(k)]
+            at += len(k)
+            if mask.any():
+                parts.append(part[mask].reset_index(drop=True) if not mask.all() else part)
+                kept_keys.append(k[mask])
+                kept_chars.append(c[mask])
+                kept_seq.append(q[mask])
+        self._parts, self._keys, self._chars, self._seq = parts, kept_keys, kept_chars, kept_seq
+        self._kept_chars = int(sum(int(c.sum()) for c in kept_chars))
 
     def frame(self) -> pd.DataFrame:
         """The kept documents in the order they were added (the columns given to :meth:`add`)."""
@@ -82,9 +104,13 @@ class TextSample:
             return pd.DataFrame()
         if self.budget and self._kept_chars > self.budget:
             self._trim()
-        kept = pd.concat(self._parts, ignore_index=True).sort_values("_seq", kind="stable")
+        # parts were added in corpus order and each keeps its rows in order: concatenating keeps that order
+        kept = pd.concat(self._parts, ignore_index=True)
         self._parts = [kept]
-        return kept.drop(columns=["_key", "_seq", "_chars"]).reset_index(drop=True)
+        self._keys = [np.concatenate(self._keys)]
+        self._chars = [np.concatenate(self._chars)]
+        self._seq = [np.concatenate(self._seq)]
+        return kept
 
     @property
     def kept_chars(self) -> int:
