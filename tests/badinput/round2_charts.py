@@ -202,18 +202,22 @@ def _many_library(d: Path) -> None:
     outlets = [f"outlet {i:03d}" for i in range(400)]
     t = _tables(write_corpus(d, outlets, per_outlet=2, own_label=False), write_lexicon(d))
     ref = t["trends"]["referent"].iloc[0]
-    figs = {"shares": charts.plot_label_shares(t["shares"]), "heatmap": charts.plot_referent_heatmap(t["shares"]),
-            "trends": charts.plot_trends(t["trends"], referent=ref),
-            "trends_by_outlet": charts.plot_trends_by_outlet(t["trends"], referent=ref),
-            "distance": charts.plot_outlet_distance(t["distance"]), "attention": plot_attention(t["attention"])}
-    for name, (fig, _) in figs.items():
+    draws = {"shares": lambda: charts.plot_label_shares(t["shares"]),
+             "heatmap": lambda: charts.plot_referent_heatmap(t["shares"]),
+             "trends": lambda: charts.plot_trends(t["trends"], referent=ref),
+             "trends_by_outlet": lambda: charts.plot_trends_by_outlet(t["trends"], referent=ref),
+             "distance": lambda: charts.plot_outlet_distance(t["distance"]),
+             "attention": lambda: plot_attention(t["attention"])}
+    for name, draw in draws.items():  # one chart at a time, drawn, checked, saved and let go, as analyze does
+        fig, _ = draw()
         n_axes = len([a for a in fig.axes if a.get_label() != "<colorbar>" and a.get_visible()])
         assert n_axes <= MAX_PANELS + 1, (name, n_axes)
         for a in fig.axes:
             assert len(a.get_yticks()) <= max(MAX_ROWS, 12), (name, len(a.get_yticks()))
         assert any(re.search(r"\d+ more \w+ not drawn", s) for s in drawn_texts(fig)), name  # said on the chart
-    for path in _save_all(figs, d).values():
-        assert max(png_size(path)) <= MAX_SIDE
+        for path in _save_all({name: (fig, None)}, d).values():
+            assert max(png_size(path)) <= MAX_SIDE
+        fig.clear()
 
 
 def _colliding_library(d: Path) -> None:
