@@ -10,6 +10,7 @@ workers then leave out.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
@@ -59,7 +60,11 @@ def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *,
     out, voice = config.out_dir, config.voice
     ex = Extraction(features=pd.DataFrame(), counts=pd.DataFrame(), rejects=pd.DataFrame(columns=list(REJECT_COLUMNS)))
     options = config.read_options()
-    with scale.cluster(workers=config.workers or 2, scheduler=config.scheduler):
+    # the run's own local cluster keeps Dask's log lines to itself (its documented silence_logs, in the
+    # worker processes too): a worker's failure reaches the run as an exception and is reported in one
+    # line, while shutdown races ("failed to communicate with scheduler during heartbeat", a slow worker
+    # killed) would print raw tracebacks after the results are in
+    with scale.cluster(workers=config.workers or 2, scheduler=config.scheduler, silence_logs=logging.CRITICAL):
         with clock("reading"):
             read = scale.open_corpus_dask(corpus, errors=options["errors"], columns=options["columns"],
                                           encoding=config.encoding, dayfirst=config.dayfirst,
