@@ -238,6 +238,18 @@ class _Chunk:
         return pos + np.searchsorted(gaps, pos, side="right")
 
 
+def _to_resolve(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents to resolve, and the hits that lie in them: documents with a category or label hit and
+    with a category, an alias or a self-identifying label (without one, a label attaches to nothing and
+    nothing counts). ``docs`` and ``keys``: the document and key of each hit."""
+    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
+    if not len(counting):
+        return counting, counting
+    wanted = np.zeros(n_docs, dtype=bool)
+    wanted[counting] = True
+    return counting, np.flatnonzero(wanted[docs])
+
+
 def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[int, int], width: int,
                  voice: str, dates: Any, cells: list[int]) -> None:
     """Append the flat cells of the counted matches of one chunk (documents ``first ...``) to ``cells``."""
@@ -248,14 +260,9 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[
     ends, keys = flat[0::2], flat[1::2]
     hit_starts = ends - forms.key_length[keys] + 1  # padded index of the key's space = unpadded start
     docs = np.searchsorted(chunk.vend, hit_starts, side="right")
-    # the documents to resolve: with a category or label hit, and with a category, an alias or a
-    # self-identifying label (without one, a label attaches to nothing and nothing counts)
-    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
+    counting, sel = _to_resolve(forms, docs, keys, len(chunk.vend))
     if not len(counting):
         return
-    wanted = np.zeros(len(chunk.vend), dtype=bool)
-    wanted[counting] = True
-    sel = np.flatnonzero(wanted[docs])
     ends, keys, hit_starts, docs = ends[sel], keys[sel], hit_starts[sel], docs[sel]
     stops = ends - 1
     for g in np.flatnonzero(forms.key_glob[keys]).tolist():  # a glob key reaches to the end of the word
@@ -327,12 +334,9 @@ def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, colu
         return
     starts = scanned.starts
     docs = np.searchsorted(scanned.nstart, starts, side="right") - 1
-    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
+    counting, sel = _to_resolve(forms, docs, keys, len(scanned.nstart))
     if not len(counting):
         return
-    wanted = np.zeros(len(scanned.nstart), dtype=bool)
-    wanted[counting] = True
-    sel = np.flatnonzero(wanted[docs])
     _count_docs(forms, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart,
                 scanned.norm, first, columns, width, voice, dates, cells)
 
