@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from badinput.round2_folders import FOLDER_CASES, OUTLETS, FolderCase, base_folder, dated_csv
-from helpers.command import CLASSES, SUMMARY, error_lines, run_framing
+from helpers.command import CLASSES, SUMMARY, check_validate, error_lines, run_framing
 
 from framing.corpus.folders import shown
 from framing.corpus.reader import iter_corpus, read_corpus
@@ -96,28 +96,7 @@ def test_round2_folders_validate_command(case, tmp_path):
     path = case.make(tmp_path)
     rejects = tmp_path / "rejects.csv"
     proc = run_framing("validate", os.fsencode(path), "--rejects", str(rejects), *_option(case))
-    errors = error_lines(proc.stderr)
-    if case.outcome == "fatal":
-        assert proc.returncode == 1, proc.stderr
-        assert len(errors) == 1 and errors[0].startswith(f"framing validate: error: {_where(path, case)}, line "
-                                                         f"{case.line}"), proc.stderr
-        assert re.search(case.pattern, errors[0]), errors[0]
-        assert not rejects.exists() and not SUMMARY.search(proc.stdout)
-        return
-    assert not errors, proc.stderr
-    n_read, accepted, rejected = map(int, SUMMARY.search(proc.stdout).groups())
-    assert n_read == accepted + rejected == case.n_read and rejected == case.n_rejected
-    table = pd.read_csv(rejects)
-    assert len(table) == rejected
-    if case.outcome == "reject":
-        assert proc.returncode == 1
-        assert f"{_where(path, case)}:{case.line} " in proc.stdout  # listed with file and line
-        assert re.search(case.pattern, table["reason"].iloc[0])
-    else:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    if case.warn:
-        warned = [ln for ln in proc.stderr.splitlines() if ln.startswith("framing: warning: ")]
-        assert any(re.search(case.warn, ln) for ln in warned), proc.stderr
+    check_validate(proc, case, _where(path, case), rejects)
 
 
 # --- framing analyze ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from badinput.round2_records import RECORD_CASES, RecordCase, cli_options, doc
-from helpers.command import CLASSES, SUMMARY, error_lines, run_framing
+from helpers.command import CLASSES, SUMMARY, check_validate, error_lines, run_framing
 
 from framing.corpus.reader import iter_corpus, read_corpus
 from framing.errors import CorpusError
@@ -106,30 +106,9 @@ def test_round2_records_validate_command(case, tmp_path):
     path = case.make(tmp_path)
     rejects = tmp_path / "rejects.csv"
     proc = run_framing("validate", str(path), "--rejects", str(rejects), *cli_options(case))
-    errors = error_lines(proc.stderr)
-    if case.outcome == "fatal":
-        assert proc.returncode == 1, proc.stderr
-        assert len(errors) == 1 and errors[0].startswith(f"framing validate: error: {path}"), proc.stderr
-        if case.line:
-            assert errors[0].startswith(f"framing validate: error: {path}, line {case.line}: "), errors[0]
-        assert re.search(case.pattern, errors[0]), errors[0]
-        assert not rejects.exists() and not SUMMARY.search(proc.stdout)
-        return
-    assert not errors, proc.stderr
-    n_read, accepted, rejected = map(int, SUMMARY.search(proc.stdout).groups())
-    assert n_read == accepted + rejected == case.n_read and rejected == case.n_rejected
-    table = pd.read_csv(rejects)
-    assert len(table) == rejected
-    if case.outcome == "reject":
-        assert proc.returncode == 1
-        assert f"{path}:{case.line} " in proc.stdout  # listed with file and line
-        assert re.search(case.pattern, table["reason"].iloc[0])
-    else:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    warned = [ln for ln in proc.stderr.splitlines() if ln.startswith("framing: warning: ")]
-    assert bool(warned) == bool(case.warn), proc.stderr
-    if case.warn:
-        assert any(re.search(case.warn, ln) for ln in warned), proc.stderr
+    check_validate(proc, case, path, rejects, exact_warnings=True)
+    if case.outcome == "fatal" and case.line:  # the line, then the reason
+        assert error_lines(proc.stderr)[0].startswith(f"framing validate: error: {path}, line {case.line}: ")
 
 
 # --- framing analyze (the installed command) ----------------------------------------------------------------------
