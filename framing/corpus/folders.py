@@ -13,6 +13,9 @@ notice:
   which the command line prints as ``framing: warning: ...``);
 * file and folder names that are not valid UTF-8 are read; their ``doc_id``, outlet and source show
   the undecodable bytes as ``\\xNN`` escapes (with a warning), so that they can be printed and told apart;
+* ``metadata.csv`` is read as UTF-8 when it is valid UTF-8 (or starts with a byte-order mark), else in
+  the ``encoding`` given for the articles (``--encoding``), else in the encoding detected; its rows obey
+  the same size cap as the articles;
 * a ``metadata.csv`` listing a file twice with different values rejects that file, naming both lines
   and the fields that differ (two identical rows are accepted, with a warning);
 * a news-please ``.json`` file is read as strictly as JSON Lines: a key given twice, or ``NaN``/``Infinity``
@@ -22,6 +25,7 @@ notice:
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
@@ -163,12 +167,35 @@ class _Meta(NamedTuple):
     source: str
 
 
-def _read_meta(root: Path) -> _Meta:
+def _meta_encoding(path: Path, encoding: str | None) -> str | None:
+    """The encoding to read ``metadata.csv`` in: None (detected) when no encoding is given or the file is
+    UTF-8 (a BOM, or strict UTF-8 throughout: a script may write it in UTF-8 beside legacy-encoded
+    articles), else ``encoding``."""
+    if encoding is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+                return None
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")("strict")
+            while block := fh.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return encoding
+    except OSError:
+        return None  # (TextFile names the problem)
+    return None
+
+
+def _read_meta(root: Path, encoding: str | None, cap: int) -> _Meta:
     meta = _Meta({}, {}, shown(root / META))
     if not (root / META).is_file():
         return meta
     same: list[str] = []
-    for raw in table_records(TextFile(root / META, None), ".csv"):
+    for raw in table_records(TextFile(root / META, _meta_encoding(root / META, encoding), cap), ".csv"):
         if raw.record is None:
             raise CorpusError(raw.problem or "unreadable record", source=meta.source, line=raw.line,
                               field=raw.field)
@@ -196,7 +223,7 @@ def _read_meta(root: Path) -> _Meta:
 
 def _txt_records(root: Path, txt: list[tuple[Path, str | None]], encoding: str | None,
                  cap: int) -> Iterator[RawRecord]:
-    meta = _read_meta(root)
+    meta = _read_meta(root, encoding, cap)
     used: set[str] = set()
     for rel, listed in txt:
         path, source = root / rel, shown(root / rel)
