@@ -42,6 +42,7 @@ class AttributionData:
     verb_after_re: re.Pattern[str]   # a non-word character, then a verb form as a whole word (group 1): the
     #                                  same matches as verb_re after the first character, found faster
     marker_key_re: re.Pattern[str]   # a substring of every according-to marker: run their regexes only if one occurs
+    marker_keys: tuple[str, ...]     # those substrings (marker_key_re matches exactly these)
     colon_lemmas: frozenset[str]
     complementizers: frozenset[str]
     coordinated: frozenset[str]      # وأن، وبأن (+ suffixes): a complementizer after a comma too
@@ -157,6 +158,7 @@ def attribution_data() -> AttributionData:
         # three times faster than the look-behind, which is tried everywhere)
         verb_after_re=re.compile(r"\W(" + verbs + r")(?!\w)"),
         marker_key_re=re.compile(_trie_pattern(_marker_keys(always + with_source))),
+        marker_keys=_marker_keys(always + with_source),
         colon_lemmas=colon,
         complementizers=frozenset(comps),
         coordinated=frozenset(coordinated),

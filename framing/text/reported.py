@@ -16,10 +16,12 @@ words are data (:mod:`framing.text.attribution`); the constructions, with exampl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import islice
 from typing import Literal, NamedTuple, overload
 
 from framing.text.attribution import AttributionData, attribution_data, headline_data
+from framing.text.events import DocEvents
 from framing.text.quotes import QUOTE_CHARS
 
 __all__ = ["Region", "region_floor", "sentence_regions"]
@@ -72,7 +74,7 @@ def sentence_regions(text: str, a: int, b: int) -> list[Region]:
     return regions
 
 
-def region_floor(text: str, a: int, b: int) -> int:
+def region_floor(text: str, a: int, b: int, events: DocEvents | None = None) -> int:
     """A position that every region of :func:`sentence_regions` ``(text, a, b)`` starts after: a span
     starting at or before it is in no region. Cheaper than the regions (no verb is analysed), so a span
     before the first verb and the first colon of its sentence is answered without them.
@@ -80,13 +82,27 @@ def region_floor(text: str, a: int, b: int) -> int:
     ``a - 1`` (no bound) when the sentence holds an "according to" marker or the word of «كما أعلنت»
     (their regions may start at ``a``); else the first verb or colon, whichever comes first (a verb's
     regions start after it, a headline's after its first colon, and cutting holes only shortens
-    regions); ``b`` when there is neither (the sentence has no region)."""
+    regions); ``b`` when there is neither (the sentence has no region).
+
+    ``events`` (:func:`framing.text.events.doc_events` of ``text``) answer the marker, كما and colon
+    questions from positions found in one pass, instead of searching the sentence."""
     data = attribution_data()
-    if data.marker_key_re.search(text, a, b) is not None or text.find(data.as_said, a, b) >= 0:
-        return a - 1
+    if events is None:
+        if data.marker_key_re.search(text, a, b) is not None or text.find(data.as_said, a, b) >= 0:
+            return a - 1
+        colon = text.find(":", a, b)
+    else:
+        starts, ends = events.key_starts, events.key_ends
+        k = bisect_left(starts, a)
+        while k < len(starts) and starts[k] < b:
+            if ends[k] <= b:
+                return a - 1
+            k += 1
+        colons = events.colons
+        k = bisect_left(colons, a)
+        colon = colons[k] if k < len(colons) and colons[k] < b else -1
     if data.verb_re.match(text, a, b) is not None:  # (the same calls as _verb_regions)
         return a
-    colon = text.find(":", a, b)
     m = data.verb_after_re.search(text, a, b)
     return min(b if colon < 0 else colon, b if m is None else m.start(1))
 

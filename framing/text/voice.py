@@ -38,6 +38,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from framing.text.attribution import attribution_data
+from framing.text.events import DocEvents, doc_events
 from framing.text.quotes import QUOTE_CHARS, QuoteIndex, Span
 from framing.text.reported import Region, region_floor, sentence_regions
 
@@ -52,7 +53,7 @@ _start_of = re.Match.start
 class VoiceIndex:
     """The voice of spans of one document (text normalized with the ``search`` profile)."""
 
-    __slots__ = ("_end_starts", "_ends", "_floors", "_quotes", "_sentences", "norm")
+    __slots__ = ("_end_starts", "_ends", "_events", "_floors", "_quotes", "_sentences", "norm")
 
     def __init__(self, norm: str):
         self.norm = norm
@@ -61,6 +62,7 @@ class VoiceIndex:
         self._end_starts: list[int] | None = None
         self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
         self._floors: dict[int, tuple[int, int]] = {}  # sentence start -> (sentence end, region_floor)
+        self._events: DocEvents | bool | None = None  # found on first need (False: no compiled pass)
 
     # -- quotations ------------------------------------------------------------------------------
     @property
@@ -87,6 +89,14 @@ class VoiceIndex:
                                          if text[i] != "." or check(text, i) is not None]
         return starts
 
+    def _doc_events(self) -> DocEvents | None:
+        """The sentence ends, colons and marker keys of the document, found in one compiled pass
+        (:mod:`framing.text.events`; None without it: then the sentence is searched)."""
+        ev = self._events
+        if ev is None:
+            ev = self._events = doc_events(self.norm) or False
+        return ev if isinstance(ev, DocEvents) else None
+
     def _terminators(self) -> list[tuple[int, int]]:
         """Sentence ends of the document, ``(start, end)`` sorted (computed once, on first need)."""
         ends = self._ends
@@ -104,7 +114,11 @@ class VoiceIndex:
         time (each search bounded by the nearest end found so far), so that a document is not read whole
         for a few matches."""
         starts = self._end_starts
-        if starts is not None:  # (all the ends are known already: reported_spans)
+        if starts is None:
+            events = self._doc_events()
+            if events is not None:
+                starts = self._end_starts = events.ends
+        if starts is not None:  # (all the ends are known already: the compiled pass, reported_spans)
             i = bisect_right(starts, start) - 1  # last terminator starting at or before start
             a = min(starts[i] + 1 if i >= 0 else 0, start)
             k = bisect_left(starts, end)
@@ -151,7 +165,7 @@ class VoiceIndex:
             # span across a sentence end has the same start as the sentence before it)
             known = self._floors.get(a)
             if known is None:
-                known = self._floors[a] = (b, region_floor(self.norm, a, b))
+                known = self._floors[a] = (b, region_floor(self.norm, a, b, self._doc_events()))
             b, floor = known
             if start <= floor:  # before the first verb and colon of a sentence with no marker: in no region
                 return False
