@@ -35,16 +35,16 @@ import re
 
 import numpy as np
 
+from framing.corpus.shingles import MemoryShingles, ShingleSets, ShingleStore
 from framing.errors import CorpusError, FramingError
 from framing.text.normalization import normalize
 
-__all__ = ["find_duplicates", "exclude_copies", "DUPLICATE_COLUMNS"]
+__all__ = ["find_duplicates", "exclude_copies", "DUPLICATE_COLUMNS", "DuplicateFinder"]
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_COLUMNS = ("doc_id", "outlet", "group", "similarity", "is_first")
 _NON_WORD = re.compile(r"[\W_]+")
-_MASK64 = (1 << 64) - 1
 _BIG_BUCKET = 64
 
 
@@ -72,8 +72,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _token_ids(texts) -> tuple[np.ndarray, np.ndarray]:
-    """-> (token ids of all documents concatenated, token count per document)."""
+def _token_ids(texts, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """-> (token ids of all documents concatenated, token count per document). ``vocab`` (folded token
+    -> id, grown here) numbers the tokens in order of first appearance, across calls too: texts given in
+    batches get the ids they would get in one call."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -85,7 +87,6 @@ def _token_ids(texts) -> tuple[np.ndarray, np.ndarray]:
         encoded = encoded.combine_chunks()
     raw_ids = np.asarray(encoded.indices, dtype=np.int64)
     folded = _fold_many(encoded.dictionary.to_pylist())
-    vocab: dict[str, int] = {}
     fold_id = np.array([vocab.setdefault(f, len(vocab)) if f else -1 for f in folded] or [0], dtype=np.int64)
     ids = fold_id[raw_ids]
     keep = ids >= 0  # tokens that were only punctuation or marks are dropped
@@ -94,12 +95,12 @@ def _token_ids(texts) -> tuple[np.ndarray, np.ndarray]:
     return ids[keep], counts
 
 
-def _shingles(texts, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _shingles(texts, k: int, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """-> (shingle hashes of all documents concatenated, start offset per document, has-words mask).
 
     A document of n >= k tokens has n - k + 1 shingles, a shorter one exactly one (padded).
     """
-    ids, counts = _token_ids(texts)
+    ids, counts = _token_ids(texts, vocab)
     has = counts > 0
     n_win = np.where(has, np.maximum(counts, k) - k + 1, 0)
     width = np.where(has, np.maximum(counts, k) + k - 1, 0)  # tokens, padding, k-1 separators
@@ -239,100 +240,146 @@ def find_duplicates(corpus, *, threshold: float = 0.8, shingle_size: int = 5, nu
     >>> find_duplicates(df)[["doc_id", "group", "is_first"]].to_dict("list")
     {'doc_id': ['a', 'b'], 'group': [0, 0], 'is_first': [True, False]}
     """
-    import pandas as pd
-
     for col in ("doc_id", "text"):
         if col not in getattr(corpus, "columns", ()):
             raise CorpusError(f"find_duplicates needs a corpus table with {col!r}; found columns "
                               f"{list(getattr(corpus, 'columns', []))}", source="<DataFrame>", field=col)
-    if not 0 < threshold <= 1:
-        raise FramingError(f"threshold must be in (0, 1], got {threshold!r}")
-    if shingle_size < 1 or num_perm < 1:
-        raise FramingError("shingle_size and num_perm must be positive integers")
-    if measure not in ("containment", "jaccard"):
-        raise FramingError(f"measure must be 'containment' or 'jaccard', got {measure!r}")
-    similar = _containment if measure == "containment" else _jaccard
-    lsh_threshold = threshold / (3 - threshold) if measure == "containment" else threshold
-    ids = corpus["doc_id"].astype(str).to_numpy()
-    dup = pd.Series(ids).duplicated()
-    if dup.any():
-        raise CorpusError(f"doc_id must be unique; {ids[dup.to_numpy()][0]!r} repeats (read the corpus with "
-                          "read_corpus, which rejects duplicate ids)", source="<DataFrame>", field="doc_id")
-    empty = pd.DataFrame({"doc_id": pd.Series([], dtype="str"), "outlet": pd.Series([], dtype="str"),
-                          "group": pd.Series([], dtype="int64"), "similarity": pd.Series([], dtype="float64"),
-                          "is_first": pd.Series([], dtype="bool")})
-    texts = corpus["text"].tolist()
-    hashes, offsets, has = _shingles(texts, shingle_size)
-    docs = np.flatnonzero(has)
-    if len(docs) < 2:
-        return empty
-    sig = _minhash(hashes, offsets[docs], num_perm, seed)
-    bands, rows = _choose_bands(num_perm, lsh_threshold)
-    cand = docs[_candidates(sig, bands, rows)] if len(docs) else np.empty((0, 2), dtype=np.int64)
-    outlets = corpus["outlet"].astype(str).to_numpy() if "outlet" in corpus else np.full(len(ids), "")
-    if across_outlets_only and len(cand):
-        cand = cand[outlets[cand[:, 0]] != outlets[cand[:, 1]]]
-    if max_days is not None and len(cand):
-        if "date" not in corpus:
-            raise FramingError("max_days needs a 'date' column in the corpus")
-        days = pd.to_datetime(corpus["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
-        gap = np.abs(days[cand[:, 0]] - days[cand[:, 1]]).astype("timedelta64[s]").astype(float) / 86400
-        cand = cand[~np.isnan(gap) & (gap <= max_days)]
-    n_win = np.diff(np.append(offsets, len(hashes)))  # shingles per document
-    sets: dict[int, np.ndarray] = {}
+    finder = DuplicateFinder(threshold=threshold, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                             across_outlets_only=across_outlets_only, measure=measure, max_days=max_days)
+    finder.add(corpus)
+    return finder.result()
 
-    def shingle_set(i: int) -> np.ndarray:
-        if i not in sets:
-            sets[i] = np.unique(hashes[offsets[i]:offsets[i] + n_win[i]])
-        return sets[i]
 
-    parent = list(range(len(ids)))
+class DuplicateFinder:
+    """:func:`find_duplicates` fed batch by batch: :meth:`add` each batch, :meth:`result` at the end gives
+    the table :func:`find_duplicates` gives on the batches concatenated (tokens are numbered across
+    batches, so the MinHash signatures are the same).
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    Held per document: ``doc_id``, ``outlet``, ``date`` and the MinHash signature (``num_perm`` 32-bit
+    values); the shingle hashes go to ``store`` (:class:`MemoryShingles` by default; a store on disk keeps
+    the memory small whatever the corpus) and only those of the candidate pairs are read back. The
+    arguments are those of :func:`find_duplicates`.
+    """
 
-    linked = 0
-    for i, j in cand.tolist():
-        if similar(shingle_set(i), shingle_set(j)) >= threshold:
-            linked += 1
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-    logger.info("find_duplicates: %d documents, %d candidate pairs, %d linked", len(ids), len(cand), linked)
-    roots = np.array([find(i) for i in range(len(ids))])
-    counts = np.bincount(roots, minlength=len(ids))
-    members = np.flatnonzero(counts[roots] > 1)
-    if not len(members):
-        return empty
-    if "date" in corpus:
-        dates = pd.to_datetime(corpus["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
-        has_date = ~np.isnat(dates)
-        date_key = np.where(has_date, dates.astype("int64"), np.iinfo(np.int64).max)
-    else:
-        date_key = np.zeros(len(ids), dtype=np.int64)
-    order = members[np.lexsort((members, date_key[members], roots[members]))]
-    rows_out = []
-    group_of_root: dict[int, int] = {}
-    first_of_root: dict[int, int] = {}
-    for i in order:
-        r = roots[i]
-        if r not in first_of_root:
-            first_of_root[r] = i
-    for r in sorted(first_of_root):  # a root is its group's smallest corpus position
-        group_of_root[r] = len(group_of_root)
-    for i in order:
-        r = roots[i]
-        first = first_of_root[r]
-        sim = 1.0 if i == first else similar(shingle_set(first), shingle_set(i))
-        rows_out.append((ids[i], outlets[i], group_of_root[r], sim, i == first))
-    out = pd.DataFrame(rows_out, columns=list(DUPLICATE_COLUMNS))
-    out = out.sort_values(["group", "is_first"], ascending=[True, False], kind="stable", ignore_index=True)
-    out = out.astype({"doc_id": "str", "outlet": "str", "group": "int64", "similarity": "float64",
-                      "is_first": "bool"})
-    return out
+    def __init__(self, *, threshold: float = 0.8, shingle_size: int = 5, num_perm: int = 64, seed: int = 0,
+                 across_outlets_only: bool = False, measure: str = "jaccard", max_days: float | None = None,
+                 store: ShingleStore | None = None):
+        if not 0 < threshold <= 1:
+            raise FramingError(f"threshold must be in (0, 1], got {threshold!r}")
+        if shingle_size < 1 or num_perm < 1:
+            raise FramingError("shingle_size and num_perm must be positive integers")
+        if measure not in ("containment", "jaccard"):
+            raise FramingError(f"measure must be 'containment' or 'jaccard', got {measure!r}")
+        self.threshold, self.shingle_size, self.num_perm, self.seed = threshold, shingle_size, num_perm, seed
+        self.across_outlets_only, self.measure, self.max_days = across_outlets_only, measure, max_days
+        self.store: ShingleStore = store if store is not None else MemoryShingles()
+        self._vocab: dict[str, int] = {}
+        self._parts: dict[str, list[np.ndarray]] = {k: [] for k in ("ids", "outlets", "days", "start", "n", "has",
+                                                                    "sig")}
+        self._has_outlet = self._has_date = True
+
+    def add(self, batch) -> None:
+        """Take the documents of ``batch`` (a table with ``doc_id`` and ``text``; ``outlet`` and ``date``
+        used when present), after those added before."""
+        import pandas as pd
+
+        for col in ("doc_id", "text"):
+            if col not in getattr(batch, "columns", ()):
+                raise CorpusError(f"find_duplicates needs a corpus table with {col!r}; found columns "
+                                  f"{list(getattr(batch, 'columns', []))}", source="<DataFrame>", field=col)
+        n = len(batch)
+        hashes, offsets, has = _shingles(batch["text"].tolist(), self.shingle_size, self._vocab)
+        n_win = np.diff(np.append(offsets, len(hashes)))
+        parts = self._parts
+        parts["start"].append(offsets + self.store.append(hashes))
+        parts["n"].append(n_win)
+        parts["ids"].append(batch["doc_id"].astype(str).to_numpy(dtype=object))
+        self._has_outlet &= "outlet" in batch
+        parts["outlets"].append(batch["outlet"].astype(str).to_numpy(dtype=object) if "outlet" in batch
+                                else np.full(n, "", dtype=object))
+        self._has_date &= "date" in batch
+        parts["days"].append(pd.to_datetime(batch["date"], errors="coerce").to_numpy(dtype="datetime64[ns]")
+                             if "date" in batch else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+        sig = (_minhash(hashes, offsets[has], self.num_perm, self.seed) if has.any()
+               else np.empty((0, self.num_perm), dtype=np.uint32))
+        parts["sig"].append(sig)  # of the documents with words (``has``) only
+        parts["has"].append(has)
+
+    def result(self):
+        """The groups of every document added (the table of :func:`find_duplicates`)."""
+        import pandas as pd
+
+        parts = self._parts
+        ids = np.concatenate(parts["ids"]) if parts["ids"] else np.empty(0, dtype=object)
+        dup = pd.Series(ids, dtype=object).duplicated()
+        if dup.any():
+            raise CorpusError(f"doc_id must be unique; {ids[dup.to_numpy()][0]!r} repeats (read the corpus with "
+                              "read_corpus, which rejects duplicate ids)", source="<DataFrame>", field="doc_id")
+        empty = pd.DataFrame({"doc_id": pd.Series([], dtype="str"), "outlet": pd.Series([], dtype="str"),
+                              "group": pd.Series([], dtype="int64"), "similarity": pd.Series([], dtype="float64"),
+                              "is_first": pd.Series([], dtype="bool")})
+        docs = np.flatnonzero(np.concatenate(parts["has"])) if parts["ids"] else np.empty(0, dtype=np.int64)
+        if len(docs) < 2:
+            return empty
+        similar = _containment if self.measure == "containment" else _jaccard
+        threshold = self.threshold
+        lsh_threshold = threshold / (3 - threshold) if self.measure == "containment" else threshold
+        bands, rows = _choose_bands(self.num_perm, lsh_threshold)
+        cand = docs[_candidates(np.concatenate(parts["sig"]), bands, rows)]
+        outlets = np.concatenate(parts["outlets"])
+        if self.across_outlets_only and len(cand):
+            cand = cand[outlets[cand[:, 0]] != outlets[cand[:, 1]]]
+        days = np.concatenate(parts["days"])
+        if self.max_days is not None and len(cand):
+            if not self._has_date:
+                raise FramingError("max_days needs a 'date' column in the corpus")
+            gap = np.abs(days[cand[:, 0]] - days[cand[:, 1]]).astype("timedelta64[s]").astype(float) / 86400
+            cand = cand[~np.isnan(gap) & (gap <= self.max_days)]
+        shingle_set = ShingleSets(self.store, np.concatenate(parts["start"]), np.concatenate(parts["n"]))
+        parent = list(range(len(ids)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        linked = 0
+        for i, j in cand.tolist():
+            if similar(shingle_set(i), shingle_set(j)) >= threshold:
+                linked += 1
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+        logger.info("find_duplicates: %d documents, %d candidate pairs, %d linked", len(ids), len(cand), linked)
+        roots = np.array([find(i) for i in range(len(ids))])
+        counts = np.bincount(roots, minlength=len(ids))
+        members = np.flatnonzero(counts[roots] > 1)
+        if not len(members):
+            return empty
+        if self._has_date:
+            date_key = np.where(~np.isnat(days), days.astype("int64"), np.iinfo(np.int64).max)
+        else:
+            date_key = np.zeros(len(ids), dtype=np.int64)
+        order = members[np.lexsort((members, date_key[members], roots[members]))]
+        rows_out = []
+        group_of_root: dict[int, int] = {}
+        first_of_root: dict[int, int] = {}
+        for i in order:
+            r = roots[i]
+            if r not in first_of_root:
+                first_of_root[r] = i
+        for r in sorted(first_of_root):  # a root is its group's smallest corpus position
+            group_of_root[r] = len(group_of_root)
+        for i in order:
+            r = roots[i]
+            first = first_of_root[r]
+            sim = 1.0 if i == first else similar(shingle_set(first), shingle_set(i))
+            rows_out.append((ids[i], outlets[i], group_of_root[r], sim, i == first))
+        out = pd.DataFrame(rows_out, columns=list(DUPLICATE_COLUMNS))
+        out = out.sort_values(["group", "is_first"], ascending=[True, False], kind="stable", ignore_index=True)
+        return out.astype({"doc_id": "str", "outlet": "str", "group": "int64", "similarity": "float64",
+                           "is_first": "bool"})
 
 
 def exclude_copies(corpus, dups):

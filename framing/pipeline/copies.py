@@ -6,15 +6,15 @@ are set aside before anything is counted (:func:`drop_wire_copies`, :data:`WIRE_
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import os
+from typing import Any
 
 import pandas as pd
 
-from framing.corpus.duplicates import exclude_copies, find_duplicates
-from framing.errors import FramingError
+from framing.corpus.duplicates import DuplicateFinder, exclude_copies, find_duplicates
+from framing.corpus.shingles import FileShingles
 
-__all__ = ["WIRE_COPIES", "COPY_COLUMNS", "WireCopies", "drop_wire_copies", "find_wire_copies", "wire_copies",
-           "copy_ids"]
+__all__ = ["WIRE_COPIES", "COPY_COLUMNS", "WireCopyFinder", "drop_wire_copies", "find_wire_copies", "copy_ids"]
 
 #: How :func:`drop_wire_copies` finds wire copies: :func:`framing.find_duplicates` with these arguments
 #: (shingle Jaccard >= 0.3 between articles published at most one day apart: agency copy with a
@@ -23,14 +23,6 @@ WIRE_COPIES: dict[str, Any] = {"threshold": 0.3, "max_days": 1}
 
 #: Columns of the wire-copies table (:func:`framing.find_duplicates`), also when it is empty.
 COPY_COLUMNS = ("doc_id", "outlet", "group", "similarity", "is_first")
-
-
-class WireCopies(NamedTuple):
-    """The wire copies found in a corpus."""
-
-    table: pd.DataFrame  #: every member of every group (:func:`framing.find_duplicates`), with ``is_first``
-    n_copies: int  #: later copies set aside
-    n_groups: int  #: stories carried more than once
 
 
 def drop_wire_copies(corpus):
@@ -75,14 +67,40 @@ def find_wire_copies(corpus: pd.DataFrame) -> pd.DataFrame:
     return find_duplicates(corpus, **WIRE_COPIES)
 
 
-def wire_copies(batches: list[pd.DataFrame]) -> WireCopies:
-    """The wire copies among every held batch of a corpus."""
-    if not batches:  # every record rejected (or none read)
-        raise FramingError("no document was accepted; `framing validate CORPUS` lists the reasons")
-    cols = [c for c in ("doc_id", "outlet", "date", "text") if c in batches[0].columns]
-    frame = pd.concat([b[cols] for b in batches], ignore_index=True)
-    table = find_wire_copies(frame)
-    return WireCopies(table, int((~table["is_first"]).sum()), int(table["group"].nunique()))
+class WireCopyFinder:
+    """:func:`find_wire_copies` fed batch by batch, in bounded memory: the same table as
+    :func:`find_wire_copies` on the batches concatenated (:class:`framing.corpus.duplicates.DuplicateFinder`).
+
+    Held per document: its ``doc_id``, ``outlet``, ``date`` and MinHash signature (a few hundred bytes,
+    not its text); the shingle hashes go to an unnamed temporary file in ``dir`` (8 bytes a word, gone
+    when closed), from which the exact check reads only the documents of the candidate pairs.
+    """
+
+    def __init__(self, dir: str | os.PathLike | None = None):
+        self._store = FileShingles(None if dir is None else os.fspath(dir))
+        self._finder = DuplicateFinder(**WIRE_COPIES, store=self._store)
+
+    def add(self, batch: pd.DataFrame) -> None:
+        """Take the documents of ``batch`` (an undated one is never a copy, as in :func:`find_wire_copies`)."""
+        if "date" in batch.columns:
+            dated = pd.to_datetime(batch["date"], errors="coerce").notna().to_numpy()
+            if not dated.all():
+                batch = batch.loc[dated]
+        if len(batch):
+            self._finder.add(batch)
+
+    def table(self) -> pd.DataFrame:
+        """The wire copies among every document added (the table of :func:`framing.find_duplicates`)."""
+        return self._finder.result()
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> WireCopyFinder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def copy_ids(table: pd.DataFrame) -> set[str]:

@@ -5,7 +5,8 @@ and matched partition by partition on the workers and the tables are gathered. T
 account of the one-process path: documents read = accepted + rejected, each reject with its file, line
 and reason, and with ``errors="raise"`` the first bad record in file order stops the run. With
 ``copies="exclude"`` the corpus is first read once in this process to find the wire copies, which the
-workers then leave out.
+workers then leave out; that reading keeps no text (:class:`~framing.pipeline.copies.WireCopyFinder`), so
+the memory stays bounded whatever the corpus (the developers' guide).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from framing.errors import FramingError
 from framing.features.terms import term_counts
 from framing.output.files import write_table
 from framing.pipeline.config import AnalysisConfig
-from framing.pipeline.copies import copy_ids, wire_copies
+from framing.pipeline.copies import WireCopyFinder, copy_ids
 from framing.pipeline.extraction import REJECT_COLUMNS, Extraction, require_by, with_group
 from framing.pipeline.progress import Clock, progress_bar
 from framing.scale import dask as scale
@@ -30,22 +31,29 @@ __all__ = ["extract_dask"]
 
 
 def _find_copies(corpus: Any, config: AnalysisConfig, clock: Clock, ex: Extraction, progress: bool) -> list[str]:
-    """Read the corpus here (bad records set aside) to find the wire copies; their doc_id, sorted."""
-    with clock("reading"), progress_bar(progress, desc="reading", unit=" docs") as bar:
-        held = []
-        for b in iter_corpus(corpus, **dict(config.read_options(), errors="collect")):
-            bar.update(len(b))
-            if len(b):
-                held.append(b)
-    with clock("wire copies"):
-        found = wire_copies(held) if held else None
-    del held
-    if found is None:
+    """Read the corpus here (bad records set aside, batch by batch, no text kept) to find the wire copies;
+    their doc_id, sorted."""
+    n_accepted = 0
+    with WireCopyFinder(dir=config.out_dir) as finder:
+        with progress_bar(progress, desc="reading", unit=" docs") as bar:
+            it = iter(iter_corpus(corpus, **dict(config.read_options(), errors="collect")))
+            while True:
+                with clock("reading"):
+                    b = next(it, None)
+                if b is None:
+                    break
+                bar.update(len(b))
+                n_accepted += len(b)
+                with clock("wire copies"):
+                    finder.add(b)
+        with clock("wire copies"):
+            table = finder.table() if n_accepted else None
+    if table is None:
         ex.n_copies = 0
         return []
-    ex.n_copies = found.n_copies
-    ex.tables["wire_copies"] = write_table(found.table, config.out_dir / "wire_copies")
-    return sorted(copy_ids(found.table))
+    ex.n_copies = int((~table["is_first"]).sum())
+    ex.tables["wire_copies"] = write_table(table, config.out_dir / "wire_copies")
+    return sorted(copy_ids(table))
 
 
 def extract_dask(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, *, progress: bool) -> Extraction:

@@ -1,14 +1,21 @@
 """Reading and extraction in one process: the corpus batch by batch, matches and features written as
 they come, term counts summed (they are additive), the features kept small for the statistics.
 
-With ``copies="exclude"`` the accepted documents are held (only the columns extraction reads) so the
-wire copies can be found across the whole corpus first; with ``copies="keep"`` the corpus is streamed
-in bounded memory.
+With ``copies="keep"`` the corpus is streamed once. With ``copies="exclude"`` (the default) the wire
+copies must be known across the whole corpus before anything is counted, and the corpus is read twice,
+in bounded memory too (the developers' guide: memory stays bounded whatever the input): the first
+reading gives the account (read, accepted, rejected: rejects are counted there, once) and keeps of each
+accepted document only what copy detection compares (:class:`~framing.pipeline.copies.WireCopyFinder`:
+id, outlet, date and MinHash signature; the shingle hashes in a temporary file in the output folder);
+the second reads it again for the extraction, in the batches of accepted documents the held route
+gives. A corpus that cannot be read twice (a pipe) is held in memory instead (only the columns
+extraction reads).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +32,7 @@ from framing.features.terms import combine_counts, term_counts
 from framing.output.files import atomic_path, csv_safe, for_output, write_table
 from framing.output.views import ATTENTION_MATCH_KINDS, Collector, own_matches
 from framing.pipeline.config import AnalysisConfig
-from framing.pipeline.copies import COPY_COLUMNS, copy_ids, find_wire_copies
+from framing.pipeline.copies import COPY_COLUMNS, WireCopyFinder, copy_ids, find_wire_copies
 from framing.pipeline.progress import Clock, progress_bar
 from framing.vocabulary import check_by, counted
 
@@ -164,6 +171,65 @@ class _Reading:
         return pd.concat(self.rejects, ignore_index=True)
 
 
+def _extracted_columns(batch: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The columns of a corpus batch extraction reads (those held when the wire copies are set aside)."""
+    return batch[[c for c in dict.fromkeys(("doc_id", "outlet", "date", "text", by)) if c in batch.columns]]
+
+
+def _rereadable(corpus: Any) -> bool:
+    """``corpus`` is a file or folder that can be read a second time (not a pipe)."""
+    path = Path(os.fspath(corpus))
+    return path.is_dir() or path.is_file()
+
+
+def _copies_table(ex: Extraction, out: Path, table: pd.DataFrame | None) -> None:
+    """The wire copies found (``None``: no document accepted) written and counted in ``ex``."""
+    if table is None:
+        table = pd.DataFrame(columns=list(COPY_COLUMNS))
+    ex.n_copies = int((~table["is_first"].astype(bool)).sum())
+    ex.tables["wire_copies"] = write_table(table, out / "wire_copies")
+    ex.copy_ids = copy_ids(table)
+
+
+def _two_passes(reading: _Reading, ex: Extraction, out: Path, config: AnalysisConfig,
+                progress: bool) -> Iterator[pd.DataFrame]:
+    """Read the corpus once for the account and the wire copies (:class:`WireCopyFinder`: no text kept),
+    write their table; the batches to extract, read again (copies still in, left out by the caller)."""
+    with WireCopyFinder(dir=out) as finder:
+        with progress_bar(progress, desc="reading", unit=" docs") as bar:
+            for b in reading.batches(bar):
+                require_by(config.by, b.columns)  # all the columns of the corpus named when one is missing
+                with reading.clock("wire copies"):
+                    finder.add(b)
+        with reading.clock("wire copies"):
+            _copies_table(ex, out, finder.table() if reading.n_accepted else None)
+    return _read_again(reading, config)
+
+
+def _read_again(reading: _Reading, config: AnalysisConfig) -> Iterator[pd.DataFrame]:
+    """The accepted documents of a second reading (its rejects were counted by the first) in batches of
+    ``batch_size`` indexed by their position, as :func:`_hold_without_copies` slices them."""
+    size, done, pending = config.batch_size, 0, []
+    it = iter(iter_corpus(reading.corpus, **config.read_options()))
+    while True:
+        with reading.clock("reading"):
+            batch = next(it, None)
+        if batch is not None and len(batch):
+            pending.append(_extracted_columns(batch, config.by))
+        n_pending = sum(len(p) for p in pending)
+        while n_pending >= size or (batch is None and n_pending):
+            frame = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0].reset_index(drop=True)
+            take = min(size, n_pending)
+            yield frame.iloc[:take].set_axis(pd.RangeIndex(done, done + take))
+            done, n_pending = done + take, n_pending - take
+            pending = [frame.iloc[take:]] if n_pending else []
+        if batch is None:
+            break
+    if done != reading.n_accepted:
+        raise FramingError(f"{reading.corpus}: changed while it was read ({reading.n_accepted} documents accepted "
+                           f"the first time, {done} the second); analyze it again once it is complete")
+
+
 def _hold_without_copies(reading: _Reading, ex: Extraction, out: Path, config: AnalysisConfig,
                          progress: bool) -> Iterator[pd.DataFrame]:
     """Read the whole corpus (the columns extraction reads: one copy of the text in memory), find the
@@ -173,19 +239,11 @@ def _hold_without_copies(reading: _Reading, ex: Extraction, out: Path, config: A
         held = []
         for b in reading.batches(bar):
             require_by(by, b.columns)  # all the columns of the corpus named when one is missing
-            held.append(b[[c for c in dict.fromkeys(("doc_id", "outlet", "date", "text", by)) if c in b.columns]])
+            held.append(_extracted_columns(b, by))
     with reading.clock("wire copies"):
         frame = pd.concat(held, ignore_index=True) if held else None
         held.clear()
-        if frame is not None:
-            require_by(by, frame.columns)
-            table = find_wire_copies(frame)
-            ex.n_copies = int((~table["is_first"]).sum())
-    if frame is None:
-        table = pd.DataFrame(columns=list(COPY_COLUMNS))
-        ex.n_copies = 0
-    ex.tables["wire_copies"] = write_table(table, out / "wire_copies")
-    ex.copy_ids = copy_ids(table)
+        _copies_table(ex, out, None if frame is None else find_wire_copies(frame))
     return _slices(frame, config.batch_size) if frame is not None else iter(())
 
 
@@ -200,7 +258,10 @@ def extract_stream(corpus: Any, lex: Any, config: AnalysisConfig, clock: Clock, 
     reading = _Reading(corpus, config, clock)
     ex = Extraction(features=pd.DataFrame(), counts=pd.DataFrame(), rejects=pd.DataFrame())
     hold = config.copies == "exclude"
-    source = _hold_without_copies(reading, ex, out, config, progress) if hold else None
+    source = None
+    if hold:
+        two = _two_passes if _rereadable(corpus) else _hold_without_copies
+        source = two(reading, ex, out, config, progress)
     skip = ex.copy_ids
 
     w_matches = StreamWriter(out / "matches")
