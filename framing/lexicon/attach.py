@@ -55,17 +55,19 @@ class HeadOf(NamedTuple):
     reason: str
 
 
-def _span_order(span: tuple[int, int, int]) -> tuple[int, int, int]:
-    start, end, idx = span
-    return start, start - end, idx
-
-
 def longest_first(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Leftmost, then longest, non-overlapping selection of ``(start, end, entry index)``."""
-    chosen, last_end = [], -1
-    for s, e, idx in sorted(spans, key=_span_order):
+    """Leftmost, then longest, non-overlapping selection of ``(start, end, entry index)`` (the lowest
+    entry index among equal spans)."""
+    chosen: list[tuple[int, int, int]] = []
+    last_end = -1
+    # in (start, end, index) order, a longer span at the start of the last chosen one replaces it
+    for span in sorted(spans):
+        s, e, _idx = span
         if s >= last_end:
-            chosen.append((s, e, idx))
+            chosen.append(span)
+            last_end = e
+        elif e > last_end and s == chosen[-1][0]:
+            chosen[-1] = span
             last_end = e
     return chosen
 

@@ -86,6 +86,12 @@ class CompiledForms:
         label?), ``key_anchors`` (a category, an alias or a self-identifying label: a document without
         one counts nothing) and ``key_glob`` (a pattern?) are numpy arrays by key number, ``key_info``
         the list of ``(length, entries, glob)``.
+    key_entry_start, key_entries : numpy.ndarray
+        ``key_ids`` flat: the entries of key ``k`` are ``key_entries[key_entry_start[k]:key_entry_start[k + 1]]``.
+    entry_roles, entry_values, entry_referent, entry_self, entry_global : numpy.ndarray
+        Per entry, for the batch split of :func:`framing.lexicon.resolve.split_batch`: its role; the phrase
+        number of a context or exclude phrase, else the entry index; the referent number of an alias or a
+        label (-1 otherwise); is it a self-identifying label; is it a global exclude phrase.
     tables : framing.lexicon.kernel.AutomatonTables or None
         The automaton's keys as the flat tables of the compiled scanner (:mod:`framing.lexicon.kernel`).
     """
@@ -205,6 +211,20 @@ class CompiledForms:
         self.key_anchors = np.array(anchors, dtype=bool)
         self.key_glob = np.array(globs, dtype=bool)
         self.n_keys = len(keys)
+        # key_ids flat, and per-entry facts for the batch split (see the class docstring)
+        self.key_entry_start = np.zeros(len(self.key_ids) + 1, dtype=np.int64)
+        np.cumsum([len(ids) for ids in self.key_ids], out=self.key_entry_start[1:])
+        self.key_entries = np.fromiter((i for ids in self.key_ids for i in ids), dtype=np.int64,
+                                       count=int(self.key_entry_start[-1]))
+        self.entry_roles = np.array(self.roles, dtype=np.int64)
+        self.entry_values = np.array([e.owner if e.role in (CONTEXT, EXCLUDE) else i
+                                      for i, e in enumerate(entries)], dtype=np.int64)
+        referents = {name: k for k, name in enumerate(self.lexicon.referents)}
+        self.entry_referent = np.array([referents[e.owner] if e.role in (ALIAS, LABEL) else -1 for e in entries],
+                                       dtype=np.int64)
+        self.entry_self = np.array([e.role == LABEL and bool(e.entry.self_identifying) for e in entries], dtype=bool)
+        self.entry_global = np.array([e.role == EXCLUDE and e.owner in self.global_exclude for e in entries],
+                                     dtype=bool)
 
     def is_evaluative(self, idx: int) -> bool:
         """Is entry ``idx`` evaluative (quotation marks around it alone are scare quotes), or a name?"""

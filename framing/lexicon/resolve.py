@@ -17,9 +17,11 @@ counts, and if not why (:mod:`framing.lexicon.scope`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from framing.lexicon.attach import (
     Head,
@@ -31,7 +33,7 @@ from framing.lexicon.attach import (
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, CompiledForms
 from framing.lexicon.scope import DocScope, as_date, negated
 
-__all__ = ["Resolved", "resolve"]
+__all__ = ["Resolved", "RoleHits", "resolve", "resolve_split", "split_batch", "split_hits"]
 
 
 class Resolved(NamedTuple):
@@ -53,13 +55,30 @@ class Resolved(NamedTuple):
 _BY_POSITION = attrgetter("start", "end")
 
 
-def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tuple[int, ...]]],
-            kinds: Iterable[str] = ("category", "label"), date: Any = None) -> list[Resolved]:
-    """Turn raw hits ``(start, end, entry ids)`` of ``norm`` into resolved matches, sorted by position."""
+class RoleHits(NamedTuple):
+    """The hits of one document by role (:func:`split_hits`), in normalized coordinates.
+
+    ``cats``, ``aliases`` and ``labels`` are ``(start, end, entry index)`` in hit order; ``structural``
+    holds the longest title, linker, modifier or head word starting at each position, as
+    ``start -> (end, role)``; ``ctx`` the positions of each context phrase (by phrase number) outside
+    the lexicon's global exclude phrases; ``excl`` the exclude phrase hits as ``(start, end, phrase
+    number)``."""
+
+    cats: list[tuple[int, int, int]]
+    aliases: list[tuple[int, int, int]]
+    labels: list[tuple[int, int, int]]
+    structural: dict[int, tuple[int, int]]
+    ctx: dict[int, list[int]]
+    excl: list[tuple[int, int, int]]
+
+
+def split_hits(forms: CompiledForms, hits: Iterable[tuple[int, int, tuple[int, ...]]]) -> RoleHits:
+    """Raw hits ``(start, end, entry ids)`` of one document sorted by role (:func:`split_batch` does it
+    for the documents of a batch at once)."""
     cats: list[tuple[int, int, int]] = []
     aliases: list[tuple[int, int, int]] = []
     labels: list[tuple[int, int, int]] = []
-    structural: dict[int, tuple[int, int]] = {}  # start -> (end, role) of the longest title/linker/... there
+    structural: dict[int, tuple[int, int]] = {}
     ctx_hits: list[tuple[int, int, int]] = []
     excl: list[tuple[int, int, int]] = []
     roles = forms.roles
@@ -79,17 +98,26 @@ def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tupl
                 excl.append((s, e, entries[idx].owner))
             else:
                 prev = structural.get(s)
-                if prev is None:
+                if prev is None or e > prev[0]:
                     structural[s] = (e, role)
-                else:
-                    prev_end, _prev_role = prev
-                    if e > prev_end:
-                        structural[s] = (e, role)
     glob_ex = [(xs, xe) for xs, xe, xid in excl if xid in forms.global_exclude] if excl else []
     ctx: dict[int, list[int]] = {}
     for s, e, cid in ctx_hits:
         if not glob_ex or not any(xs <= s and e <= xe for xs, xe in glob_ex):
             ctx.setdefault(cid, []).append(s)
+    return RoleHits(cats, aliases, labels, structural, ctx, excl)
+
+
+def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tuple[int, ...]]],
+            kinds: Iterable[str] = ("category", "label"), date: Any = None) -> list[Resolved]:
+    """Turn raw hits ``(start, end, entry ids)`` of ``norm`` into resolved matches, sorted by position."""
+    return resolve_split(forms, norm, split_hits(forms, hits), kinds, date)
+
+
+def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Iterable[str] = ("category", "label"),
+                  date: Any = None) -> list[Resolved]:
+    """:func:`resolve` for hits already sorted by role (:func:`split_hits`, :func:`split_batch`)."""
+    cats, aliases, labels, structural, ctx, excl = split
     scope = DocScope(forms.rules, forms.undated, norm, ctx, excl, as_date(date))
     out: list[Resolved] = []
     want = set(kinds)
@@ -115,6 +143,116 @@ def resolve(forms: CompiledForms, norm: str, hits: Iterable[tuple[int, int, tupl
     return out
 
 
+# the group of each role in a batch split: categories, labels, aliases, exclude, context, structural
+_GROUP = np.array([0, 1, 2, 5, 5, 5, 5, 4, 3], dtype=np.int64)
+_CAT, _LABEL, _ALIAS, _EXCL, _CTX, _STRUCT, _DROPPED = range(7)
+_N_SPANS = 4  # the groups kept as spans
+
+
+def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
+    """Where a run of equal rows (over ``columns``, sorted) starts."""
+    n = len(columns[0])
+    keep = np.ones(n, dtype=bool)
+    if n:
+        keep[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in columns])
+    return keep
+
+
+def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                wanted: np.ndarray) -> Iterator[RoleHits]:
+    """:func:`split_hits` for the hits of several documents at once, vectorized: one :class:`RoleHits`
+    per document of ``wanted`` (sorted). ``docs`` (sorted), ``keys``, ``starts`` and ``stops``: the
+    document, key number and span of each hit, in the hit order of each document.
+
+    Left out, because they cannot change what :func:`resolve_split` reports: labels that are not
+    self-identifying and have no alias of their referent after them (they attach to nothing), and the
+    structural words of documents where no label can reach an alias, or before a label's end."""
+    ptr = forms.key_entry_start
+    first = ptr[keys]
+    n_ids = ptr[keys + 1] - first
+    if len(n_ids) and n_ids.max() == 1 == n_ids.min():
+        hit = np.arange(len(keys))
+        entries = forms.key_entries[first]
+    else:  # a key of several entries: one row per (hit, entry), in key_ids order
+        hit = np.repeat(np.arange(len(keys)), n_ids)
+        entries = forms.key_entries[np.arange(len(hit)) + np.repeat(first - (np.cumsum(n_ids) - n_ids), n_ids)]
+    roles = forms.entry_roles[entries]
+    group = _GROUP[roles]
+    doc = np.searchsorted(wanted, docs)[hit]  # the document's number in ``wanted``
+    ps, pe = starts[hit], stops[hit]
+    n_docs = len(wanted)
+
+    # labels that can attach: self-identifying, or with an alias of their referent starting after them
+    lab = np.flatnonzero(group == _LABEL)
+    walks = np.zeros(n_docs, dtype=bool)  # documents where a label may walk to an alias
+    walk_from = np.full(n_docs, np.iinfo(np.int64).max)  # the first end of such a label
+    if len(lab):
+        ali = np.flatnonzero(group == _ALIAS)
+        n_ref = max(len(forms.lexicon.referents), 1)
+        akey = doc[ali] * n_ref + forms.entry_referent[entries[ali]]
+        a_order = np.lexsort((ps[ali], akey))
+        last = np.append(_first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
+        ukey, last_start = akey[a_order][last], ps[ali][a_order][last]
+        lkey = doc[lab] * n_ref + forms.entry_referent[entries[lab]]
+        k = np.minimum(np.searchsorted(ukey, lkey), max(len(ukey) - 1, 0))
+        reach = (ukey[k] == lkey) & (last_start[k] > pe[lab]) if len(ukey) else np.zeros(len(lab), dtype=bool)
+        group[lab[~(reach | forms.entry_self[entries[lab]])]] = _DROPPED
+        walks[doc[lab[reach]]] = True
+        np.minimum.at(walk_from, doc[lab[reach]], pe[lab[reach]])
+    # structural words: per document and start the longest, the first of the longest in hit order
+    st = np.flatnonzero(group == _STRUCT)
+    st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
+    st = st[np.lexsort((st, -pe[st], ps[st], doc[st]))]
+    st = st[_first_of_runs(doc[st], ps[st])]
+    st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist()
+    st_starts = ps[st].tolist()
+    st_values = list(zip(pe[st].tolist(), roles[st].tolist(), strict=True))
+    ctx_bounds, ctx_ids, ctx_positions = _context(forms, doc, ps, pe, group, entries, n_docs)
+
+    # categories, labels, aliases and exclude phrases: (start, end, entry or phrase number), by document
+    rows = np.flatnonzero(group <= _EXCL)
+    code = doc[rows] * _N_SPANS + group[rows]
+    order = np.argsort(code, kind="stable")
+    rows = rows[order]
+    bounds = np.searchsorted(code[order], np.arange(n_docs * _N_SPANS + 1)).tolist()
+    spans = list(zip(ps[rows].tolist(), pe[rows].tolist(), forms.entry_values[entries[rows]].tolist(), strict=True))
+    for d in range(n_docs):
+        cat, label, alias, excl, end = bounds[d * _N_SPANS:d * _N_SPANS + 5]  # where each group starts
+        s0, s1 = st_bounds[d:d + 2]
+        c0, c1 = ctx_bounds[d:d + 2]
+        yield RoleHits(spans[cat:label], spans[alias:excl], spans[label:alias],
+                       dict(zip(st_starts[s0:s1], st_values[s0:s1], strict=True)) if s1 > s0 else {},
+                       dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
+                       spans[excl:end])
+
+
+def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
+             entries: np.ndarray, n_docs: int) -> tuple[list[int], list[int], list[list[int]]]:
+    """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, phrase
+    numbers, positions)``, one phrase number and its positions per document and phrase (document ``d``:
+    ``bounds[d]:bounds[d + 1]``)."""
+    rows = np.flatnonzero(group == _CTX)
+    glob = np.flatnonzero(forms.entry_global[entries])
+    if len(rows) and len(glob):  # (rare) drop the context words inside a global exclude phrase
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for d, xs, xe in zip(doc[glob].tolist(), ps[glob].tolist(), pe[glob].tolist(), strict=True):
+            spans.setdefault(d, []).append((xs, xe))
+        near = np.flatnonzero(np.isin(doc[rows], doc[glob]))
+        out = [any(xs <= s and e <= xe for xs, xe in spans[d])
+               for d, s, e in zip(doc[rows[near]].tolist(), ps[rows[near]].tolist(), pe[rows[near]].tolist(),
+                                  strict=True)]
+        rows = np.delete(rows, near[np.array(out, dtype=bool)])
+    cids = forms.entry_values[entries[rows]]
+    order = np.lexsort((cids, doc[rows]))
+    rows, cids = rows[order], cids[order]
+    runs = np.flatnonzero(_first_of_runs(doc[rows], cids))
+    positions = ps[rows].tolist()
+    ends = [*runs[1:].tolist(), len(rows)] if len(rows) else []
+    grouped = [positions[a:b] for a, b in zip(runs.tolist(), ends, strict=True)]
+    bounds = np.searchsorted(doc[rows[runs]], np.arange(n_docs + 1)).tolist()
+    return bounds, cids[runs].tolist(), grouped
+
+
 def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tuple[int, int, int]],
                 alias_spans: list[tuple[int, int, int]],
                 labelled: list[tuple[int, int, int, int | None, str]]) -> list[Resolved]:
@@ -127,7 +265,7 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
         head: HeadOf | None = None
         if not reason and negated(norm, s, forms.negators):
             reason = "negated"
-        if entries[idx].owner in forms.qualifying:
+        if idx in forms.head_side:  # a qualifier
             if heads is None:
                 heads = sorted([Head(a, b, entries[i].owner, i, scope.reason(i, a, b)) for a, b, i in alias_spans]
                                + [Head(a, b, entries[i].owner, i, r) for a, b, i, _, r in labelled])

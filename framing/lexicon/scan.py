@@ -39,7 +39,7 @@ import numpy as np
 
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
-from framing.lexicon.resolve import resolve
+from framing.lexicon.resolve import resolve_split, split_batch
 from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
@@ -346,16 +346,11 @@ def _count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, ke
                 columns: dict[int, int], width: int, voice: str, dates: Any, cells: list[int]) -> None:
     """Resolve and voice the hits (chunk coordinates, by document) of the ``counting`` documents."""
     base = chunk_nstart[docs]
-    local_starts = (hit_starts - base).tolist()
-    local_stops = (stops - base).tolist()
-    key_list = keys.tolist()
-    bounds = np.searchsorted(docs, np.stack([counting, counting + 1])).T.tolist()
-    key_ids = forms.key_ids
+    by_role = split_batch(forms, docs, keys, hit_starts - base, stops - base, counting)
     want_voice = voice != "all"
-    for doc, (lo, hi) in zip(counting.tolist(), bounds, strict=True):
+    for doc, split in zip(counting.tolist(), by_role, strict=True):
         norm = norm_of(doc)
-        local = zip(local_starts[lo:hi], local_stops[lo:hi], [key_ids[k] for k in key_list[lo:hi]], strict=True)
-        resolved = resolve(forms, norm, local, date=dates[first + doc] if dates is not None else None)
+        resolved = resolve_split(forms, norm, split, date=dates[first + doc] if dates is not None else None)
         if not resolved:
             continue
         voices = VoiceIndex(norm) if want_voice else None

@@ -150,8 +150,9 @@ class DocScope:
         if rule.context:
             positions = self.positions.get(rule.context)
             if positions is None:
+                ctx = self.ctx  # (the phrases found are usually far fewer than a rule's phrases)
                 positions = self.positions[rule.context] = sorted(
-                    p for cid in rule.context for p in self.ctx.get(cid, ()))
+                    p for cid in rule.context.intersection(ctx) for p in ctx[cid]) if ctx else []
             if not positions:
                 return "context"
             if rule.window is not None:
