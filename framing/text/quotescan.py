@@ -1,0 +1,326 @@
+"""The compiled pairing of quotation marks behind :func:`framing.text.quotes.quote_spans`.
+
+:func:`scan_quotes` is the state machine of :mod:`framing.text.quotes` written over the code points of one
+text (a numpy array), so that numba can compile it (:func:`quote_kernel`: numba is imported, and the
+function compiled or loaded from numba's cache, on the first call). It walks the text once, and its
+checks (can a mark only close, are straight marks spaced the wrong way round, does a quotation cross a
+sentence end) read a table of character flags (:func:`flag_table`) built from Python's own predicates
+(``str.isalnum``, ``str.isalpha``, ``str.isspace``) and regular expressions (``\\s``, ``[^\\W\\d_]``), so
+that every code point is classed as the Python code classes it.
+
+One question needs the attribution lexicon: is a straight quotation that crosses a sentence end
+introduced (``_introduced`` of :mod:`framing.text.quotes`)? The kernel then stops and names the opening
+mark (:data:`UNDECIDED`); :class:`QuoteScanner` asks the Python function given to it, and runs the kernel
+again with the answers so far, until the text is read.
+
+>>> scanner = QuoteScanner("«»\\n", [("«", "»", "»", True)], {}, lambda text, pos, para_start: True)
+>>> scanner.spans("قال: «نعم» ثم", compiled=False)
+[6, 9]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MARK", "ALNUM", "ALPHA", "SPACE", "RE_SPACE", "LETTER", "BEFORE_CLOSER", "AFTER_END", "PROCLITIC",
+           "OK", "UNDECIDED", "NEED_TABLE", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
+
+# flags of a code point (bits of the table)
+MARK = 1  # a quotation mark or a newline: an event of the state machine
+ALNUM = 2  # str.isalnum
+ALPHA = 4  # str.isalpha
+SPACE = 8  # str.isspace (also what str.strip removes)
+RE_SPACE = 16  # the regular expression \s
+LETTER = 32  # the regular expression [^\W\d_]
+#: the bits of the character sets of :mod:`framing.text.quotes` (``_BEFORE_CLOSER`` ...)
+BEFORE_CLOSER, AFTER_END, PROCLITIC = 64, 128, 256
+
+# what the kernel answers
+OK = 0
+UNDECIDED = 1  # is the straight quotation opening at ... introduced? Ask, then run again
+NEED_TABLE = 2  # a code point above the table (U+FFFF): extend it to all of Unicode and run again
+
+_BMP = 0x10000
+_ALL = 0x110000
+
+
+def flag_table(marks: str, sets: dict[int, str], stop: int = _BMP) -> np.ndarray:
+    """Flags (uint16) of the code points below ``stop``: the predicate bits, :data:`MARK` for ``marks`` and
+    each bit of ``sets`` for its characters."""
+    chars = "".join(map(chr, range(stop)))
+    table = np.zeros(stop, dtype=np.uint16)
+    for bit, pred in ((ALNUM, str.isalnum), (ALPHA, str.isalpha), (SPACE, str.isspace)):
+        table[np.fromiter(map(pred, chars), dtype=bool, count=stop)] |= bit
+    for bit, pattern in ((RE_SPACE, r"\s+"), (LETTER, r"[^\W\d_]+")):
+        for m in re.finditer(pattern, chars):
+            table[m.start():m.end()] |= bit
+    for bit, members in [(MARK, marks), *sets.items()]:
+        table[[ord(c) for c in members]] |= bit
+    return table
+
+
+_KERNEL: list[Any] = []
+
+
+def quote_kernel() -> Any:
+    """The compiled :func:`scan_quotes` (raises ImportError without numba)."""
+    if not _KERNEL:
+        import numba
+
+        try:
+            compiled = numba.njit(cache=True, nogil=True)(scan_quotes)
+        except RuntimeError:  # "cannot cache function": no writable cache folder; compiled in every process
+            compiled = numba.njit(cache=False, nogil=True)(scan_quotes)
+        _KERNEL.append(compiled)
+    return _KERNEL[0]
+
+
+_NL, _QUOTE, _SPACE, _UNDERSCORE, _COLON, _DOT, _ELLIPSIS = 0x0A, 0x22, 0x20, 0x5F, 0x3A, 0x2E, 0x2026
+_RIGHT_GUILLEMET, _QMARK, _ARABIC_QMARK, _EXCLAMATION = 0xBB, 0x3F, 0x61F, 0x21
+
+
+def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR0915 - one state machine
+    """Pair the quotation marks of the text whose code points are ``cps``.
+
+    ``table``: :func:`flag_table`; ``pairs``: rows ``(opening mark, its closing mark, the mark that ends a
+    quotation continued from an earlier paragraph or 0, may it open a nested quotation)``; ``asked`` and
+    ``answers``: the opening marks asked about so far and whether each quotation is introduced; ``out``:
+    room for spans (int64, written as ``start, end, start, end, ...``). Returns ``(OK, n, needed)``: the
+    first ``n`` spans written (empty ones left out), or none when they need more room than ``out`` has
+    (``needed`` spans: run again with that much); ``(UNDECIDED, position, paragraph start)``: the question
+    to ask; or ``(NEED_TABLE, 0, 0)``. Mirrors ``quote_spans`` of :mod:`framing.text.quotes` and its
+    helpers, whose docstrings explain the rules; the end of the text is read as a last newline."""
+    n = len(cps)
+    cap = len(out) // 2
+    size = len(table)
+
+    def flag(c):  # the flags of a code point read ahead of the main loop, which stops at it if above the table
+        return table[c] if c < size else 0
+
+    def lookup(c, col):  # pairs[row, col] of the row of opening mark c, or 0
+        for r in range(len(pairs)):
+            if pairs[r, 0] == c:
+                return pairs[r, col]
+        return 0
+
+    def closer_only(pos, para_start):  # quotes._closer_only
+        before = cps[pos - 1] if pos > para_start else _SPACE
+        after = cps[pos + 1] if pos + 1 < n and cps[pos + 1] != _NL else _SPACE
+        if not table[before] & (ALNUM | BEFORE_CLOSER):
+            return False
+        if table[before] & PROCLITIC and (pos - 1 == para_start or not table[cps[pos - 2]] & ALNUM):
+            return False
+        return not (flag(after) & ALNUM or after == _UNDERSCORE)
+
+    def reversed_pair(pos):  # quotes._reversed_pair
+        q = -1
+        j = pos + 1
+        while j < n and cps[j] != _NL:
+            if cps[j] == _QUOTE:
+                q = j
+                break
+            j += 1
+        if q < 0 or q == pos + 1 or not flag(cps[pos + 1]) & SPACE:
+            return False
+        after = q + 1 < n and cps[q + 1] != _NL and (flag(cps[q + 1]) & ALNUM or cps[q + 1] == _UNDERSCORE)
+        return bool(flag(cps[q - 1]) & SPACE) and not after
+
+    def sentence_end(i, hi):  # quotes._SENTENCE_END matches at i (the text read up to hi)
+        c = cps[i]
+        if c not in (_DOT, _ARABIC_QMARK, _QMARK, _EXCLAMATION):
+            return False
+        if i >= 1 and (cps[i - 1] == _DOT or cps[i - 1] == _ELLIPSIS):
+            return False
+        j = i + 1
+        if j >= hi or cps[j] == _DOT or cps[j] == _ELLIPSIS or not table[cps[j]] & RE_SPACE:
+            return False
+        while j < hi and table[cps[j]] & RE_SPACE:
+            j += 1
+        return j < hi and bool(table[cps[j]] & LETTER)
+
+    def crosses_sentence(start, end):  # quotes._crosses_sentence (the regex run on the whole text)
+        for i in range(start, end):
+            if sentence_end(i, end):
+                if cps[i] == _DOT and i - 1 >= start and table[cps[i - 1]] & ALPHA and (
+                        i - 2 < start or not table[cps[i - 2]] & ALPHA):
+                    continue
+                return True
+        return False
+
+    def introduced(open_pos):  # quotes._introduced as answered by the caller: 1, 0, or 2 not asked yet
+        for r in range(len(asked)):
+            if asked[r] == open_pos:
+                return 1 if answers[r] else 0
+        return 2
+
+    def plausible(open_pos, close_pos, para_start):  # quotes._plausible: 0, 1 or 2 (undecided)
+        if not crosses_sentence(open_pos + 1, close_pos):
+            return 1
+        if close_pos < n and cps[close_pos] == _QUOTE and (
+                close_pos + 1 >= n or cps[close_pos + 1] == _NL or flag(cps[close_pos + 1]) & AFTER_END):
+            return 1
+        return introduced(open_pos)
+
+    k = 0  # spans kept
+    n_pending = 0  # paragraphs of a continued quotation, kept after the spans until the quotation ends
+    needed = 0
+    open_char = 0
+    open_pos = 0
+    depth_inner = 0
+    para_start = 0
+    first_mark = True
+    carry = 0
+    pos = -1
+    while pos < n:
+        pos += 1
+        while pos < n:  # to the next mark or newline
+            c = cps[pos]
+            if c >= size:
+                return NEED_TABLE, 0, 0
+            if table[c] & MARK:
+                break
+            pos += 1
+        c = cps[pos] if pos < n else _NL
+        if c == _NL:
+            if open_char != 0:
+                ok = plausible(open_pos, pos, para_start) if open_char == _QUOTE else 1
+                if ok == 2:
+                    return UNDECIDED, open_pos, para_start
+                if ok == 0:
+                    carry = 0
+                else:
+                    if k < cap:
+                        out[2 * k] = open_pos + 1
+                        out[2 * k + 1] = pos
+                    k += 1
+                    needed = max(needed, k)
+                    carry = open_char
+                    n_pending = 0
+                open_char = 0
+            elif carry != 0 and first_mark:
+                blank = True
+                for i in range(para_start, pos):
+                    if not table[cps[i]] & SPACE:
+                        blank = False
+                        break
+                if not blank:
+                    j = k + n_pending
+                    if j < cap:
+                        out[2 * j] = para_start
+                        out[2 * j + 1] = pos
+                    n_pending += 1
+                    needed = max(needed, j + 1)
+            else:
+                carry = 0
+            para_start = pos + 1
+            first_mark = True
+            depth_inner = 0
+            continue
+        if open_char == 0:
+            if first_mark and carry != 0 and c == lookup(carry, 2) and (
+                    c == _RIGHT_GUILLEMET or closer_only(pos, para_start)):
+                k += n_pending
+                if k < cap:
+                    out[2 * k] = para_start
+                    out[2 * k + 1] = pos
+                k += 1
+                needed = max(needed, k)
+                carry = 0
+                n_pending = 0
+                first_mark = False
+                continue
+            first_mark = False
+            carry = 0
+            if c == _QUOTE and closer_only(pos, para_start) and not reversed_pair(pos):
+                continue
+            if lookup(c, 1) != 0:
+                open_char = c
+                open_pos = pos
+                depth_inner = 0
+            continue
+        first_mark = False
+        if depth_inner != 0:
+            if c == lookup(depth_inner, 1):
+                depth_inner = 0
+            continue
+        if c == lookup(open_char, 1):
+            if open_char == _QUOTE:
+                ok = plausible(open_pos, pos, para_start)
+                if ok == 2:
+                    return UNDECIDED, open_pos, para_start
+                if ok == 0:
+                    if closer_only(pos, para_start):
+                        open_char = 0
+                    else:
+                        open_pos = pos
+                    continue
+            if k < cap:
+                out[2 * k] = open_pos + 1
+                out[2 * k + 1] = pos
+            k += 1
+            needed = max(needed, k)
+            open_char = 0
+        elif lookup(c, 3) != 0:
+            depth_inner = c
+    if needed > cap:
+        return OK, 0, needed
+    kept = 0
+    for i in range(k):  # the empty spans dropped
+        if out[2 * i + 1] > out[2 * i]:
+            out[2 * kept] = out[2 * i]
+            out[2 * kept + 1] = out[2 * i + 1]
+            kept += 1
+    return OK, kept, needed
+
+
+class QuoteScanner:
+    """The tables of :func:`scan_quotes` for one set of marks, and the runs of the kernel.
+
+    ``marks``: the characters the state machine stops at (the quotation marks and the newline); ``pairs``:
+    ``(opening mark, closing mark, closing mark of a continued quotation or None, may it open a nested
+    quotation)``; ``sets``: bit (:data:`BEFORE_CLOSER`, :data:`AFTER_END`, :data:`PROCLITIC`) →
+    characters; ``introduced``: ``(text, position of the opening mark, start of its paragraph)`` → is the
+    quotation introduced. The table covers the Basic Multilingual Plane, and all of Unicode from the first
+    text with a character above it."""
+
+    __slots__ = ("introduced", "marks", "pairs", "sets", "table")
+
+    def __init__(self, marks: str, pairs: list[tuple[str, str, str | None, bool]], sets: dict[int, str],
+                 introduced: Callable[[str, int, int], bool]):
+        self.pairs = np.array([[ord(o), ord(c), ord(cont) if cont else 0, int(nest)]
+                               for o, c, cont, nest in pairs], dtype=np.int64).reshape(-1, 4)
+        self.marks = marks
+        self.sets = sets
+        self.introduced = introduced
+        self.table = flag_table(self.marks, sets)
+
+    def spans(self, text: str, compiled: bool = True) -> list[int]:
+        """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out).
+        ``compiled=False`` runs the kernel as plain Python (slow: for tests on short text)."""
+        kernel = quote_kernel() if compiled else scan_quotes
+        data = text.encode("utf-16-le", "surrogatepass")
+        if len(data) == 2 * len(text):  # no character above U+FFFF: the UTF-16 code units are the code points
+            cps = np.frombuffer(data, dtype=np.uint16)
+        else:
+            cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        asked, answers = _NOT_ASKED, _NO_ANSWERS
+        out = np.empty(128, dtype=np.int64)  # room for 64 spans: enough for all but a few texts
+        while True:
+            status, k, needed = kernel(cps, self.table, self.pairs, asked, answers, out)
+            if status == OK and 2 * needed <= len(out):
+                return out[:2 * k].tolist()
+            if status == UNDECIDED:  # k: where the quotation opens, needed: where its paragraph starts
+                asked = np.append(asked, k)
+                answers = np.append(answers, bool(self.introduced(text, k, needed)))
+            elif status == NEED_TABLE:
+                self.table = flag_table(self.marks, self.sets, _ALL)
+            else:
+                out = np.empty(2 * needed, dtype=np.int64)
+
+
+_NOT_ASKED = np.zeros(0, dtype=np.int64)
+_NO_ANSWERS = np.zeros(0, dtype=np.bool_)
