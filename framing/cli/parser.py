@@ -125,8 +125,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=12,
                    help="outlets drawn in the charts, those with most labels (default 12); tables keep all")
     p.add_argument("--keep-copies", action="store_true",
-                   help="count later wire copies too (default: set aside, as the notebooks do; keeping them "
-                        "also streams the corpus in bounded memory)")
+                   help="count later wire copies too (default: set aside, as the notebooks do, which reads the "
+                        "corpus twice; keeping them reads it once)")
 
 
 def _add_readers(sub: argparse._SubParsersAction) -> None:

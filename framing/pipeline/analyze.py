@@ -92,8 +92,9 @@ def analyze(corpus, lexicon="libya", out="reports/analysis", *, by: str = "outle
         without referents); the tables keep every outlet.
     copies : {"exclude", "keep"}, default "exclude"
         ``"exclude"``: later wire copies are set aside before counting (:func:`drop_wire_copies`; the
-        corpus is held in memory for this). ``"keep"``: every document counts, and the corpus is
-        streamed batch by batch (bounded memory).
+        corpus is read twice, the first time keeping only what copy detection compares, not the text).
+        ``"keep"``: every document counts, and the corpus is read once. Both stream the corpus batch by
+        batch (bounded memory).
     progress : bool, optional
         Progress bars on stderr for reading, extraction, statistics and charts; by default when
         stderr is a terminal.
