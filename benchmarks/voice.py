@@ -1,6 +1,6 @@
 """Cost of the voice classifier (framing.text.voice) against normalization alone, on the same text.
 
-Usage: ``python benchmarks/voice.py [--runs N] [--limit DOCS]``
+Usage: ``python benchmarks/voice.py [--runs N] [--limit DOCS] [--quote-mb MB] [--quotes-only]``
 
 Text: the ``text`` field of ../shared/corpora/saudinewsnet.jsonl.gz when present, else
 data/demo/corpus.jsonl; normalized once with the ``search`` profile outside the timing.
@@ -18,6 +18,14 @@ Timed, each the median of ``--runs`` interleaved runs:
             in-scope match; count-own minus count-all is what the voice costs in practice
 Prints seconds (CPU time of this process, so that other load on the machine does not count), the
 ratio to the floor, hits, and the voices found.
+
+First, the pairing of quotation marks alone (framing.text.quotes.quote_spans, which VoiceIndex runs on
+every text with a mark that it is asked about), on the documents of the first ``--quote-mb`` MB (UTF-8)
+of the text (default 10), each the median of 5 interleaved runs, CPU time:
+  normalize    ``normalize(text)`` for those documents (the baseline)
+  quotes-py    ``quote_spans(norm, engine="python")``: the Python reference (the code before #12's kernel)
+  quotes       ``quote_spans(norm)``: the compiled kernel (framing.text.quotescan), compiled beforehand
+The spans of both are checked to be equal.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from framing.features.extract import count_matrix
 from framing.lexicon.load import list_lexicons, load_lexicon
 from framing.text.attribution import attribution_data as _data
 from framing.text.normalization import normalize
+from framing.text.quotes import QUOTE_CHARS, quote_spans
 from framing.text.voice import VoiceIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,12 +79,57 @@ def _terms():
     return sorted(forms, key=len, reverse=True)
 
 
+def _quote_figures(texts, src, mb):
+    """The cost of quote_spans, Python and compiled, against normalize() on the first ``mb`` MB."""
+    head, size = [], 0
+    for t in texts:
+        if size >= mb * 1e6:
+            break
+        head.append(t)
+        size += len(t.encode("utf-8"))
+    norms = [normalize(t) for t in head]
+    spans = [quote_spans(n, engine="python") for n in norms]
+    assert [quote_spans(n, engine="numba") for n in norms] == spans, "the engines disagree"
+
+    def run_normalize():
+        for t in head:
+            normalize(t)
+
+    def run_python():
+        for n in norms:
+            quote_spans(n, engine="python")
+
+    def run_numba():
+        for n in norms:
+            quote_spans(n, engine="numba")
+
+    fns = {"normalize": run_normalize, "quotes-py": run_python, "quotes": run_numba}
+    runs = {k: [] for k in fns}
+    for _ in range(5):
+        for k, fn in fns.items():
+            t0 = time.process_time()
+            fn()
+            runs[k].append(time.process_time() - t0)
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    print(f"quote_spans: {src}, first {size / 1e6:.1f} MB, {len(head)} documents, "
+          f"{sum(1 for n in norms if any(c in n for c in QUOTE_CHARS))} with a mark, {sum(map(len, spans))} spans; "
+          "CPU s, median of 5")
+    for k in fns:
+        print(f"{k:10s} {med[k] * 1000:7.1f} ms   x{med[k] / med['normalize']:.2f} of normalize()")
+    print(f"the kernel is {med['quotes-py'] / med['quotes']:.1f}x as fast as the Python reference")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0, help="first N documents only")
+    ap.add_argument("--quote-mb", type=float, default=10.0, help="MB of text for the quote_spans figures")
+    ap.add_argument("--quotes-only", action="store_true", help="print the quote_spans figures only")
     args = ap.parse_args(argv)
     texts, src = _texts(args.limit)
+    _quote_figures(texts, src, args.quote_mb)
+    if args.quotes_only:
+        return
     norms = [normalize(t) for t in texts]
     terms = _terms()
     pat = re.compile(r"(?<!\w)(?:[وفبلك]|ال|وال|بال|لل)?(?:" + "|".join(map(re.escape, terms)) + r")\w*")

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MARK", "ALNUM", "ALPHA", "SPACE", "RE_SPACE", "LETTER", "BEFORE_CLOSER", "AFTER_END", "PROCLITIC",
-           "OK", "UNDECIDED", "NEED_TABLE", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
+           "OK", "UNDECIDED", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
 
 # flags of a code point (bits of the table)
 MARK = 1  # a quotation mark or a newline: an event of the state machine
@@ -42,7 +42,6 @@ BEFORE_CLOSER, AFTER_END, PROCLITIC = 64, 128, 256
 # what the kernel answers
 OK = 0
 UNDECIDED = 1  # is the straight quotation opening at ... introduced? Ask, then run again
-NEED_TABLE = 2  # a code point above the table (U+FFFF): extend it to all of Unicode and run again
 
 _BMP = 0x10000
 _ALL = 0x110000
@@ -91,15 +90,15 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
     ``answers``: the opening marks asked about so far and whether each quotation is introduced; ``out``:
     room for spans (int64, written as ``start, end, start, end, ...``). Returns ``(OK, n, needed)``: the
     first ``n`` spans written (empty ones left out), or none when they need more room than ``out`` has
-    (``needed`` spans: run again with that much); ``(UNDECIDED, position, paragraph start)``: the question
-    to ask; or ``(NEED_TABLE, 0, 0)``. Mirrors ``quote_spans`` of :mod:`framing.text.quotes` and its
-    helpers, whose docstrings explain the rules; the end of the text is read as a last newline."""
+    (``needed`` spans: run again with that much); or ``(UNDECIDED, position, paragraph start)``: the
+    question to ask. The table must cover the code points: those of the Basic Multilingual Plane for
+    ``uint16`` code points, all of Unicode else (a ValueError if not). Mirrors ``quote_spans`` of
+    :mod:`framing.text.quotes` and its helpers, whose docstrings explain the rules; the end of the text is
+    read as a last newline."""
     n = len(cps)
     cap = len(out) // 2
-    size = len(table)
-
-    def flag(c):  # the flags of a code point read ahead of the main loop, which stops at it if above the table
-        return table[c] if c < size else 0
+    if len(table) < (_BMP if cps.itemsize == 2 else _ALL):
+        raise ValueError("scan_quotes: the flag table does not cover the code points")
 
     def lookup(c, col):  # pairs[row, col] of the row of opening mark c, or 0
         for r in range(len(pairs)):
@@ -114,7 +113,7 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
             return False
         if table[before] & PROCLITIC and (pos - 1 == para_start or not table[cps[pos - 2]] & ALNUM):
             return False
-        return not (flag(after) & ALNUM or after == _UNDERSCORE)
+        return not (table[after] & ALNUM or after == _UNDERSCORE)
 
     def reversed_pair(pos):  # quotes._reversed_pair
         q = -1
@@ -124,10 +123,10 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
                 q = j
                 break
             j += 1
-        if q < 0 or q == pos + 1 or not flag(cps[pos + 1]) & SPACE:
+        if q < 0 or q == pos + 1 or not table[cps[pos + 1]] & SPACE:
             return False
-        after = q + 1 < n and cps[q + 1] != _NL and (flag(cps[q + 1]) & ALNUM or cps[q + 1] == _UNDERSCORE)
-        return bool(flag(cps[q - 1]) & SPACE) and not after
+        after = q + 1 < n and cps[q + 1] != _NL and (table[cps[q + 1]] & ALNUM or cps[q + 1] == _UNDERSCORE)
+        return bool(table[cps[q - 1]] & SPACE) and not after
 
     def sentence_end(i, hi):  # quotes._SENTENCE_END matches at i (the text read up to hi)
         c = cps[i]
@@ -161,7 +160,7 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
         if not crosses_sentence(open_pos + 1, close_pos):
             return 1
         if close_pos < n and cps[close_pos] == _QUOTE and (
-                close_pos + 1 >= n or cps[close_pos + 1] == _NL or flag(cps[close_pos + 1]) & AFTER_END):
+                close_pos + 1 >= n or cps[close_pos + 1] == _NL or table[cps[close_pos + 1]] & AFTER_END):
             return 1
         return introduced(open_pos)
 
@@ -177,12 +176,7 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
     pos = -1
     while pos < n:
         pos += 1
-        while pos < n:  # to the next mark or newline
-            c = cps[pos]
-            if c >= size:
-                return NEED_TABLE, 0, 0
-            if table[c] & MARK:
-                break
+        while pos < n and not table[cps[pos]] & MARK:  # to the next mark or newline
             pos += 1
         c = cps[pos] if pos < n else _NL
         if c == _NL:
@@ -284,10 +278,11 @@ class QuoteScanner:
     ``(opening mark, closing mark, closing mark of a continued quotation or None, may it open a nested
     quotation)``; ``sets``: bit (:data:`BEFORE_CLOSER`, :data:`AFTER_END`, :data:`PROCLITIC`) →
     characters; ``introduced``: ``(text, position of the opening mark, start of its paragraph)`` → is the
-    quotation introduced. The table covers the Basic Multilingual Plane, and all of Unicode from the first
-    text with a character above it."""
+    quotation introduced. Texts are read as UTF-16 code units with the flags of the Basic Multilingual
+    Plane (``table``) when they have no character above it, else as UTF-32 with the flags of all of
+    Unicode (``full``, built for the first such text)."""
 
-    __slots__ = ("introduced", "marks", "pairs", "sets", "table")
+    __slots__ = ("full", "introduced", "marks", "pairs", "sets", "table")
 
     def __init__(self, marks: str, pairs: list[tuple[str, str, str | None, bool]], sets: dict[int, str],
                  introduced: Callable[[str, int, int], bool]):
@@ -297,6 +292,7 @@ class QuoteScanner:
         self.sets = sets
         self.introduced = introduced
         self.table = flag_table(self.marks, sets)
+        self.full: np.ndarray | None = None
 
     def spans(self, text: str, compiled: bool = True) -> list[int]:
         """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out).
@@ -304,20 +300,21 @@ class QuoteScanner:
         kernel = quote_kernel() if compiled else scan_quotes
         data = text.encode("utf-16-le", "surrogatepass")
         if len(data) == 2 * len(text):  # no character above U+FFFF: the UTF-16 code units are the code points
-            cps = np.frombuffer(data, dtype=np.uint16)
+            cps, table = np.frombuffer(data, dtype=np.uint16), self.table
         else:
             cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            if self.full is None:
+                self.full = flag_table(self.marks, self.sets, _ALL)
+            table = self.full
         asked, answers = _NOT_ASKED, _NO_ANSWERS
         out = np.empty(128, dtype=np.int64)  # room for 64 spans: enough for all but a few texts
         while True:
-            status, k, needed = kernel(cps, self.table, self.pairs, asked, answers, out)
+            status, k, needed = kernel(cps, table, self.pairs, asked, answers, out)
             if status == OK and 2 * needed <= len(out):
                 return out[:2 * k].tolist()
             if status == UNDECIDED:  # k: where the quotation opens, needed: where its paragraph starts
                 asked = np.append(asked, k)
                 answers = np.append(answers, bool(self.introduced(text, k, needed)))
-            elif status == NEED_TABLE:
-                self.table = flag_table(self.marks, self.sets, _ALL)
             else:
                 out = np.empty(2 * needed, dtype=np.int64)
 

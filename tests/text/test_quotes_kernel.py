@@ -15,6 +15,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from framing.text import quotes
 from framing.text.normalization import normalize
 from framing.text.quotes import QuoteIndex, quote_spans
-from framing.text.quotescan import flag_table
+from framing.text.quotescan import quote_kernel
 
 pytest.importorskip("numba")
 
@@ -127,15 +128,23 @@ def test_edge_cases_reach_the_rules():
     assert len(asked) == 1
 
 
-def test_many_spans_and_a_fresh_table_for_astral_text():
+def test_many_spans_and_astral_text():
     text = " ".join(f"«كلمة{i}»" for i in range(300))
     assert len(_agree(text)) == 300
     scanner = copy.copy(quotes._scanner())
-    scanner.table = flag_table(scanner.marks, scanner.sets)  # the Basic Multilingual Plane only
+    scanner.full = None
     astral = EDGE["astral letter before a closer"]
     flat = scanner.spans(astral)
-    assert len(scanner.table) == 0x110000
+    assert scanner.full is not None and len(scanner.full) == 0x110000 and len(scanner.table) == 0x10000
     assert list(zip(flat[::2], flat[1::2], strict=True)) == [tuple(s) for s in quote_spans(astral, engine="python")]
+
+
+def test_kernel_refuses_a_table_too_small():
+    scanner = quotes._scanner()
+    cps = np.frombuffer("«\U0001d400»".encode("utf-32-le"), dtype=np.uint32)
+    empty = np.zeros(0, dtype=np.int64)
+    with pytest.raises(ValueError, match="does not cover"):
+        quote_kernel()(cps, scanner.table, scanner.pairs, empty, empty.astype(bool), np.empty(8, dtype=np.int64))
 
 
 def test_quote_index_same_with_both_engines(monkeypatch):
