@@ -7,12 +7,14 @@ are set aside before anything is counted (:func:`drop_wire_copies`, :data:`WIRE_
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Any
 
 import pandas as pd
 
 from framing.corpus.duplicates import DuplicateFinder, exclude_copies, find_duplicates
 from framing.corpus.shingles import FileShingles
+from framing.output.files import output_error
 
 __all__ = ["WIRE_COPIES", "COPY_COLUMNS", "WireCopyFinder", "drop_wire_copies", "find_wire_copies", "copy_ids"]
 
@@ -20,6 +22,8 @@ __all__ = ["WIRE_COPIES", "COPY_COLUMNS", "WireCopyFinder", "drop_wire_copies", 
 #: (shingle Jaccard >= 0.3 between articles published at most one day apart: agency copy with a
 #: title changed and a sentence cut or added still links to its original).
 WIRE_COPIES: dict[str, Any] = {"threshold": 0.3, "max_days": 1}
+
+_SPILL = "the wire-copy search's temporary file of shingle hashes in"
 
 #: Columns of the wire-copies table (:func:`framing.find_duplicates`), also when it is empty.
 COPY_COLUMNS = ("doc_id", "outlet", "group", "similarity", "is_first")
@@ -77,7 +81,11 @@ class WireCopyFinder:
     """
 
     def __init__(self, dir: str | os.PathLike | None = None):
-        self._store = FileShingles(None if dir is None else os.fspath(dir))
+        self._dir = tempfile.gettempdir() if dir is None else os.fspath(dir)
+        try:
+            self._store = FileShingles(self._dir)
+        except OSError as exc:
+            raise output_error(self._dir, exc, _SPILL) from exc
         self._finder = DuplicateFinder(**WIRE_COPIES, store=self._store)
 
     def add(self, batch: pd.DataFrame) -> None:
@@ -87,7 +95,10 @@ class WireCopyFinder:
             if not dated.all():
                 batch = batch.loc[dated]
         if len(batch):
-            self._finder.add(batch)
+            try:
+                self._finder.add(batch)
+            except OSError as exc:  # the disk full
+                raise output_error(self._dir, exc, _SPILL) from exc
 
     def table(self) -> pd.DataFrame:
         """The wire copies among every document added (the table of :func:`framing.find_duplicates`)."""

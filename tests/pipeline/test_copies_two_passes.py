@@ -203,3 +203,20 @@ def test_extraction_holds_no_text(tmp_path, monkeypatch):
     text_bytes = chars * 2
     assert peaks["two passes"] < 0.6 * text_bytes, {k: v / 2**20 for k, v in peaks.items()}
     assert peaks["held"] > text_bytes
+
+
+def test_a_full_disk_for_the_shingle_hashes_is_one_output_error(corpus, tmp_path, monkeypatch):
+    import errno
+
+    from framing.corpus.shingles import FileShingles
+    from framing.output.files import OutputError
+
+    path, _, _ = corpus
+
+    def full(self, hashes):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileShingles, "append", full)
+    with pytest.raises(OutputError, match=r"shingle hashes in .*no space left on device.*free some space"):
+        analyze(path, "libya", tmp_path / "out", n_boot=20)
+    assert not (tmp_path / "out" / "features.csv").exists()
