@@ -147,6 +147,7 @@ def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Itera
 _GROUP = np.array([0, 1, 2, 5, 5, 5, 5, 4, 3], dtype=np.int64)
 _CAT, _LABEL, _ALIAS, _EXCL, _CTX, _STRUCT, _DROPPED = range(7)
 _N_SPANS = 4  # the groups kept as spans
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
@@ -200,11 +201,12 @@ def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts
         walks[doc[lab[reach]]] = True
         np.minimum.at(walk_from, doc[lab[reach]], pe[lab[reach]])
     # structural words: per document and start the longest, the first of the longest in hit order
-    st = np.flatnonzero(group == _STRUCT)
-    st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
-    st = st[np.lexsort((st, -pe[st], ps[st], doc[st]))]
-    st = st[_first_of_runs(doc[st], ps[st])]
-    st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist()
+    st = np.flatnonzero(group == _STRUCT) if walks.any() else _NONE
+    if len(st):
+        st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
+        st = st[np.lexsort((st, -pe[st], ps[st], doc[st]))]
+        st = st[_first_of_runs(doc[st], ps[st])]
+    st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist() if len(st) else [0] * (n_docs + 1)
     st_starts = ps[st].tolist()
     st_values = list(zip(pe[st].tolist(), roles[st].tolist(), strict=True))
     ctx_bounds, ctx_ids, ctx_positions = _context(forms, doc, ps, pe, group, entries, n_docs)
@@ -232,8 +234,10 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
     numbers, positions)``, one phrase number and its positions per document and phrase (document ``d``:
     ``bounds[d]:bounds[d + 1]``)."""
     rows = np.flatnonzero(group == _CTX)
+    if not len(rows):
+        return [0] * (n_docs + 1), [], []
     glob = np.flatnonzero(forms.entry_global[entries])
-    if len(rows) and len(glob):  # (rare) drop the context words inside a global exclude phrase
+    if len(glob):  # (rare) drop the context words inside a global exclude phrase
         spans: dict[int, list[tuple[int, int]]] = {}
         for d, xs, xe in zip(doc[glob].tolist(), ps[glob].tolist(), pe[glob].tolist(), strict=True):
             spans.setdefault(d, []).append((xs, xe))
@@ -242,12 +246,14 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
                for d, s, e in zip(doc[rows[near]].tolist(), ps[rows[near]].tolist(), pe[rows[near]].tolist(),
                                   strict=True)]
         rows = np.delete(rows, near[np.array(out, dtype=bool)])
+        if not len(rows):
+            return [0] * (n_docs + 1), [], []
     cids = forms.entry_values[entries[rows]]
     order = np.lexsort((cids, doc[rows]))
     rows, cids = rows[order], cids[order]
     runs = np.flatnonzero(_first_of_runs(doc[rows], cids))
     positions = ps[rows].tolist()
-    ends = [*runs[1:].tolist(), len(rows)] if len(rows) else []
+    ends = [*runs[1:].tolist(), len(rows)]
     grouped = [positions[a:b] for a, b in zip(runs.tolist(), ends, strict=True)]
     bounds = np.searchsorted(doc[rows[runs]], np.arange(n_docs + 1)).tolist()
     return bounds, cids[runs].tolist(), grouped

@@ -12,7 +12,8 @@ processor's cache) at once and builds no match objects: by default with the comp
 automaton's flat tables; numba), else (``engine="numpy"``, or without numba) with vectorized numpy
 passes and one pyahocorasick run per chunk. Only documents with a category or label hit are resolved
 (:mod:`framing.lexicon.resolve`; their normalized text is decoded then) and, for their counted matches,
-voiced (:mod:`framing.text.voice`).
+voiced (:mod:`framing.text.voice`); their hits are gathered over chunks (about ``RESOLVE_CHARS``
+characters of them) and sorted by role for all of them at once (:func:`framing.lexicon.resolve.split_batch`).
 
 >>> from framing.lexicon.compile import CompiledForms
 >>> from framing.lexicon.load import Lexicon
@@ -45,13 +46,15 @@ from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
 
 __all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS",
-           "ENGINE", "kernel_ready", "scan_texts"]
+           "ENGINE", "RESOLVE_CHARS", "kernel_ready", "scan_texts"]
 
 _NONWORD = re.compile(r"\W")
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 _JOIN = "\n\n\n"  # between documents of a batch: kept by normalization, never squeezed
 #: characters normalized and scanned at once by :func:`count_batch`: the arrays stay in the cache
 CHUNK_CHARS = 1 << 17
+#: normalized characters of the documents to resolve gathered before they are resolved together
+RESOLVE_CHARS = 1 << 20
 #: the default engine of :func:`count_batch`: ``"numba"`` (the compiled scanner) or ``"numpy"``
 ENGINE = "numba"
 
@@ -162,6 +165,7 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
     n_tokens = np.zeros(n, dtype=np.int64)
     cells: list[int] = []  # flat (document, column) cells, one per counted match
     use_kernel = (engine or ENGINE) == "numba" and kernel_ready(forms)
+    pending = _Pending()
     i = 0
     while i < n:
         j, size = i, 0
@@ -171,12 +175,14 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
         if use_kernel and size < _KERNEL_MAX:
             scanned = _KernelChunk(forms, texts[i:j])
             n_tokens[i:j] = scanned.n_tokens
-            _count_scanned(forms, scanned, i, columns, width, voice, dates, cells)
+            _count_scanned(forms, scanned, i, pending)
         else:
             chunk = _Chunk(texts[i:j])
             n_tokens[i:j] = chunk.n_tokens
-            _count_chunk(forms, chunk, i, columns, width, voice, dates, cells)
+            _count_chunk(forms, chunk, i, pending)
         i = j
+        if pending.size >= RESOLVE_CHARS or i == n:
+            pending.resolve(forms, columns, width, voice, dates, cells)
     if cells:
         np.add.at(counts.reshape(-1), np.array(cells, dtype=np.int64), 1)
     return BatchCounts(counts, n_tokens)
@@ -250,9 +256,8 @@ def _to_resolve(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, n_docs
     return counting, np.flatnonzero(wanted[docs])
 
 
-def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[int, int], width: int,
-                 voice: str, dates: Any, cells: list[int]) -> None:
-    """Append the flat cells of the counted matches of one chunk (documents ``first ...``) to ``cells``."""
+def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, pending: _Pending) -> None:
+    """Add the hits of the documents to resolve of one chunk (documents ``first ...``) to ``pending``."""
     # every hit as (end, key number), flat; then vectorized: start, document, does it count
     flat = np.fromiter(chain.from_iterable(forms.automaton.iter(chunk.view)), dtype=np.int64)
     if not len(flat):
@@ -272,8 +277,8 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, columns: dict[
     chunk_norm = chunk.mapped.tobytes().decode("utf-32-le", "surrogatepass")
     nstart = chunk.nstart.tolist()
     nend = chunk.nend.tolist()
-    _count_docs(forms, counting, docs, keys, hit_starts, stops, chunk.nstart,
-                lambda doc: chunk_norm[nstart[doc]:nend[doc]], first, columns, width, voice, dates, cells)
+    pending.add(first, counting, docs, keys, hit_starts, stops, chunk.nstart,
+                lambda doc: chunk_norm[nstart[doc]:nend[doc]])
 
 
 def scan_texts(forms: CompiledForms, texts: list[str], compiled: bool = True) -> Scanned:
@@ -326,8 +331,7 @@ def kernel_ready(forms: CompiledForms) -> bool:
     return True
 
 
-def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, columns: dict[int, int], width: int,
-                   voice: str, dates: Any, cells: list[int]) -> None:
+def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pending: _Pending) -> None:
     """:func:`_count_chunk` for a chunk read by the compiled scanner (hits already in normalized coordinates)."""
     keys = scanned.keys
     if not len(keys):
@@ -337,24 +341,53 @@ def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, colu
     counting, sel = _to_resolve(forms, docs, keys, len(scanned.nstart))
     if not len(counting):
         return
-    _count_docs(forms, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart,
-                scanned.norm, first, columns, width, voice, dates, cells)
+    pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.norm)
+
+
+class _Pending:
+    """The hits of the documents to resolve, gathered over chunks (in document coordinates, documents
+    numbered in the batch) with their normalized texts, and resolved together: the role split
+    (:func:`framing.lexicon.resolve.split_batch`) is vectorized over all of them."""
+
+    __slots__ = ("norms", "parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, ...]] = []
+        self.norms: list[str] = []
+        self.size = 0  # characters in norms
+
+    def add(self, first: int, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray, hit_starts: np.ndarray,
+            stops: np.ndarray, chunk_nstart: np.ndarray, norm_of: Any) -> None:
+        """The hits (chunk coordinates; ``docs`` numbered in the chunk) of the ``counting`` documents of a
+        chunk of documents ``first ...``."""
+        base = chunk_nstart[docs]
+        self.parts.append((counting + first, docs + first, keys, hit_starts - base, stops - base))
+        norms = list(map(norm_of, counting.tolist()))
+        self.norms += norms
+        self.size += sum(map(len, norms))
+
+    def resolve(self, forms: CompiledForms, columns: dict[int, int], width: int, voice: str, dates: Any,
+                cells: list[int]) -> None:
+        """Resolve and voice what was gathered (:func:`_count_docs`), then start again."""
+        if self.parts:
+            counting, docs, keys, starts, stops = (np.concatenate(c) for c in zip(*self.parts, strict=True))
+            _count_docs(forms, counting, docs, keys, starts, stops, self.norms, columns, width, voice, dates, cells)
+        self.parts, self.norms, self.size = [], [], 0
 
 
 def _count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray,
-                hit_starts: np.ndarray, stops: np.ndarray, chunk_nstart: np.ndarray, norm_of: Any, first: int,
-                columns: dict[int, int], width: int, voice: str, dates: Any, cells: list[int]) -> None:
-    """Resolve and voice the hits (chunk coordinates, by document) of the ``counting`` documents."""
-    base = chunk_nstart[docs]
-    by_role = split_batch(forms, docs, keys, hit_starts - base, stops - base, counting)
+                starts: np.ndarray, stops: np.ndarray, norms: list[str], columns: dict[int, int], width: int,
+                voice: str, dates: Any, cells: list[int]) -> None:
+    """Resolve and voice the hits (document coordinates, by document) of the ``counting`` documents, whose
+    normalized texts are ``norms``."""
+    by_role = split_batch(forms, docs, keys, starts, stops, counting)
     want_voice = voice != "all"
-    for doc, split in zip(counting.tolist(), by_role, strict=True):
-        norm = norm_of(doc)
-        resolved = resolve_split(forms, norm, split, date=dates[first + doc] if dates is not None else None)
+    for doc, norm, split in zip(counting.tolist(), norms, by_role, strict=True):
+        resolved = resolve_split(forms, norm, split, date=dates[doc] if dates is not None else None)
         if not resolved:
             continue
         voices = VoiceIndex(norm) if want_voice else None
-        row = (first + doc) * width
+        row = doc * width
         for _kind, s, e, idx, _alias, reason, _head in resolved:
             if reason:
                 continue

@@ -1,6 +1,6 @@
 """The batch counting path resolves exactly as :func:`framing.lexicon.resolve.resolve` does, one text at a time.
 
-``count_matrix`` (:func:`framing.lexicon.scan.count_batch`) sorts the hits of a whole chunk by role at once
+``count_matrix`` (:func:`framing.lexicon.scan.count_batch`) sorts the hits of many documents by role at once
 (:func:`framing.lexicon.resolve.split_batch`, vectorized, leaving out labels that cannot attach and
 structural words no label can reach) and decides which documents to resolve; the reference here is the
 public one-text path: ``text_hits`` of ``normalize(text)``, ``resolve`` (which splits with
@@ -114,8 +114,10 @@ def test_demo_counts_equal_resolve(name, engine, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["libya", "merged"])
-def test_small_chunks_equal_resolve(name, monkeypatch):
-    monkeypatch.setattr(scan, "CHUNK_CHARS", 700)  # documents at chunk edges, chunks of one document
+@pytest.mark.parametrize(("chunk", "gather"), [(700, 1 << 20), (5000, 3000)])
+def test_small_chunks_equal_resolve(name, chunk, gather, monkeypatch):
+    monkeypatch.setattr(scan, "CHUNK_CHARS", chunk)  # documents at chunk edges, chunks of one document
+    monkeypatch.setattr(scan, "RESOLVE_CHARS", gather)  # documents resolved together: from many chunks, or few
     texts, dates = _demo()
     assert _assert_counts(_lexicon(name), texts[::7] + EDGE, dates[::7] + [None] * len(EDGE)) > 0
 
