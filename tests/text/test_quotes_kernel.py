@@ -13,6 +13,7 @@ import copy
 import gzip
 import json
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.text import quotes
+from framing.text import quotes, quotescan
 from framing.text.normalization import normalize
 from framing.text.quotes import QuoteIndex, quote_spans
 from framing.text.quotescan import quote_kernel
@@ -216,3 +217,13 @@ def test_corpus_texts_agree(name, limit):
         n_texts += 1
         n_spans += len(ref)
     assert n_texts > 300 and n_spans > 100
+
+
+def test_without_numba_the_reference_reads(monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` raises ImportError
+    monkeypatch.setattr(quotescan, "_KERNEL", [])
+    monkeypatch.setattr(quotes, "_SCANNER", [])
+    text = normalize(EDGE["nested"] + "\n" + EDGE["introduced by a verb"])
+    spans = quote_spans(text)
+    assert quotes._SCANNER == [None]
+    assert spans == quote_spans(text, engine="python") and len(spans) == 2
