@@ -31,7 +31,8 @@ __all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "
            "qualifier_head", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
-_SEP = re.compile(r"[ «»“”\"‘’'()\[\]#]*")  # hashtags (قوات #حفتر) do not break a phrase
+_SEP_CHARS = " «»“”\"‘’'()[]#"  # hashtags (قوات #حفتر) do not break a phrase
+_SEP = re.compile(f"[{re.escape(_SEP_CHARS)}]*")
 _QUALIFIER_GAP = 1  # words that may stand between a qualifier and its head
 # what may stand between a qualifier and its head: words, spaces, quotation marks and brackets
 _GAP_BREAK = re.compile(r"[^\w «»“”\"‘’'()\[\]#]")
@@ -144,12 +145,13 @@ def walk(norm: str, pos: int, alias_at: dict[int, int], structural: dict[int, tu
     n = len(norm)
     sep = _SEP.match
     while pos < n:
-        m = sep(norm, pos)  # (a starred class always matches)
-        sep_end = m.end() if m is not None else pos
+        if norm[pos] == " " and (pos + 1 == n or norm[pos + 1] not in _SEP_CHARS):
+            sep_end = pos + 1  # (one space: what _SEP matches there)
+        else:
+            m = sep(norm, pos)  # (a starred class always matches)
+            sep_end = m.end() if m is not None else pos
         if sep_end == pos or sep_end >= n:
-            return None  # punctuation or end of text: the label's phrase is over
-        if "\n" in norm[pos:sep_end]:
-            return None
+            return None  # punctuation, a line break or the end of the text: the label's phrase is over
         pos = sep_end
         alias_idx = alias_at.get(pos)
         if alias_idx is not None:

@@ -128,9 +128,10 @@ def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Itera
         out += [Resolved("alias", s, e, idx, None, scope.reason(idx, s, e), None) for s, e, idx in alias_spans]
     labelled: list[tuple[int, int, int, int | None, str]] = []  # (start, end, idx, alias_idx, reason)
     if labels and ("label" in want or (cats and forms.qualifying)):
+        rules = forms.rules  # (an entry without a rule always counts)
         for s, e, idx, alias_idx in attach_labels(forms, norm, labels, alias_spans, structural, scope.date):
-            reason = scope.reason(idx, s, e)
-            if not reason and alias_idx is not None:
+            reason = scope.reason(idx, s, e) if idx in rules else ""
+            if not reason and alias_idx in rules:
                 reason = scope.reason(alias_idx, s, e)
                 reason = "" if reason == "exclude" else reason
             labelled.append((s, e, idx, alias_idx, reason))
@@ -266,16 +267,17 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
     entries = forms.entries
     heads: list[Head] | None = None
     out = []
+    rules, head_side, negators = forms.rules, forms.head_side, forms.negators
     for s, e, idx in longest_first(cats):
-        reason = scope.reason(idx, s, e)
+        reason = scope.reason(idx, s, e) if idx in rules else ""
         head: HeadOf | None = None
-        if not reason and negated(norm, s, forms.negators):
+        if not reason and negators and negated(norm, s, negators):
             reason = "negated"
-        if idx in forms.head_side:  # a qualifier
+        if idx in head_side:  # a qualifier
             if heads is None:
                 heads = sorted([Head(a, b, entries[i].owner, i, scope.reason(i, a, b)) for a, b, i in alias_spans]
                                + [Head(a, b, entries[i].owner, i, r) for a, b, i, _, r in labelled])
-            head = qualifier_head(norm, s, e, heads, forms.head_side.get(idx, "either"))
+            head = qualifier_head(norm, s, e, heads, head_side[idx])
             if head is None and not reason:
                 reason = "unattached"
             elif head is not None and not reason and head.reason in ("date", "context"):
