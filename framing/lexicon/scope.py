@@ -38,6 +38,7 @@ __all__ = ["SCOPE_REASONS", "Rule", "DocScope", "as_date", "in_ranges", "negated
 SCOPE_REASONS = ("exclude", "date", "context", "negated", "unattached")
 
 _NEGATOR_STRIP = "«»“”\"‘’'()[]"
+_ENDINGS: dict[frozenset[str], Any] = {}  # negators -> the last characters of their words (None: an empty one)
 
 
 class Rule(NamedTuple):
@@ -83,6 +84,14 @@ def negated(norm: str, start: int, negators: frozenset[str]) -> bool:
     A negator with و or ف in front counts too."""
     if not negators:
         return False
+    if start >= 2 and norm[start - 1] == " ":
+        # the word before ends right there: unless its last character ends a negator, it is none
+        last = norm[start - 2]
+        ends = _ENDINGS.get(negators)
+        if ends is None:
+            ends = _ENDINGS[negators] = frozenset(n[-1] for n in negators) if all(negators) else None
+        if ends is not None and last not in ends and last not in _NEGATOR_STRIP and not last.isspace():
+            return False
     words = norm[max(0, start - 16):start].split()
     if not words:
         return False
