@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import Literal
 
 from framing.text.attribution import attribution_data
 from framing.text.events import DocEvents, doc_events
@@ -47,6 +48,7 @@ __all__ = ["VoiceIndex", "VOICES_CLASSIFIED", "reported_spans"]
 VOICES_CLASSIFIED = ("own", "quoted", "reported")
 
 _WORD = re.compile(r"\w+")
+_PROCLITICS = "وفبلك"
 _start_of = re.Match.start
 
 
@@ -62,7 +64,7 @@ class VoiceIndex:
         self._end_starts: list[int] | None = None
         self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
         self._floors: dict[int, tuple[int, int]] = {}  # sentence start -> (sentence end, region_floor)
-        self._events: DocEvents | bool | None = None  # found on first need (False: no compiled pass)
+        self._events: DocEvents | Literal[False] | None = None  # found on first need (False: no compiled pass)
 
     # -- quotations ------------------------------------------------------------------------------
     @property
@@ -165,7 +167,9 @@ class VoiceIndex:
             # span across a sentence end has the same start as the sentence before it)
             known = self._floors.get(a)
             if known is None:
-                known = self._floors[a] = (b, region_floor(self.norm, a, b, self._doc_events()))
+                events = self._events
+                known = self._floors[a] = (b, region_floor(self.norm, a, b, self._doc_events() if events is None
+                                                           else events or None))
             b, floor = known
             if start <= floor:  # before the first verb and colon of a sentence with no marker: in no region
                 return False
@@ -208,10 +212,15 @@ class VoiceIndex:
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Drop quote marks (and a lone proclitic before one) at the edges of a match span."""
         text = self.norm
+        if start < end:
+            first = text[start]
+            if first.isalnum() and text[end - 1].isalnum() and (
+                    first not in _PROCLITICS or start + 1 >= end or text[start + 1] not in QUOTE_CHARS):
+                return start, end  # (a span from letter to letter: nothing to drop)
         s, e = start, end
         while s < e and (text[s] in QUOTE_CHARS or text[s].isspace()):
             s += 1
-        if s + 1 < e and text[s] in "وفبلك" and text[s + 1] in QUOTE_CHARS:
+        if s + 1 < e and text[s] in _PROCLITICS and text[s + 1] in QUOTE_CHARS:
             s += 2
         while e > s and (text[e - 1] in QUOTE_CHARS or text[e - 1].isspace()):
             e -= 1
