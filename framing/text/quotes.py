@@ -25,9 +25,10 @@ Straight quotes carry no direction, so they get three more checks:
 []
 
 The pairing runs compiled (:mod:`framing.text.quotescan`, numba) by default (:data:`ENGINE`); the Python
-code of this module is the reference, and reads the texts the compiled code cannot decide alone (a
-straight quotation across a sentence end whose introduction needs the attribution lexicon) and every
-text when numba is missing.
+code of this module is the reference. The compiled code asks ``_introduced`` here when a straight
+quotation crosses a sentence end (the answer needs the attribution lexicon); a text that raises more such
+questions than ``quotescan.MAX_QUESTIONS``, and every text when numba is missing, is read by the Python
+code.
 """
 
 from __future__ import annotations
@@ -139,8 +140,9 @@ def quote_spans(text: str, engine: str | None = None) -> list[Span]:
         return []
     if engine == "numba":
         scanner = _scanner()
-        if scanner is not None:
-            flat = iter(scanner.spans(text))  # start, end, start, end, ...
+        found = scanner.spans(text) if scanner is not None else None
+        if found is not None:
+            flat = iter(found)  # start, end, start, end, ...
             return list(map(_SPAN, zip(flat, flat, strict=False)))  # (strict=True costs 0.5 µs a text)
     return _python_spans(text)
 

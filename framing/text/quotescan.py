@@ -11,7 +11,8 @@ that every code point is classed as the Python code classes it.
 One question needs the attribution lexicon: is a straight quotation that crosses a sentence end
 introduced (``_introduced`` of :mod:`framing.text.quotes`)? The kernel then stops and names the opening
 mark (:data:`UNDECIDED`); :class:`QuoteScanner` asks the Python function given to it, and runs the kernel
-again with the answers so far, until the text is read.
+again with the answers so far, until the text is read (after :data:`MAX_QUESTIONS` questions it gives up:
+each costs a run over the text, and the caller reads that text with the Python code).
 
 >>> scanner = QuoteScanner("«»\\n", [("«", "»", "»", True)], {}, lambda text, pos, para_start: True)
 >>> scanner.spans("قال: «نعم» ثم", compiled=False)
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MARK", "ALNUM", "ALPHA", "SPACE", "RE_SPACE", "LETTER", "BEFORE_CLOSER", "AFTER_END", "PROCLITIC",
-           "OK", "UNDECIDED", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
+           "OK", "UNDECIDED", "MAX_QUESTIONS", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
 
 # flags of a code point (bits of the table)
 MARK = 1  # a quotation mark or a newline: an event of the state machine
@@ -42,6 +43,9 @@ BEFORE_CLOSER, AFTER_END, PROCLITIC = 64, 128, 256
 # what the kernel answers
 OK = 0
 UNDECIDED = 1  # is the straight quotation opening at ... introduced? Ask, then run again
+#: questions asked of one text before :meth:`QuoteScanner.spans` gives up (first 10 MB of SaudiNewsNet: 33
+#: texts ask 1 or 2, none more)
+MAX_QUESTIONS = 8
 
 _BMP = 0x10000
 _ALL = 0x110000
@@ -294,9 +298,10 @@ class QuoteScanner:
         self.table = flag_table(self.marks, sets)
         self.full: np.ndarray | None = None
 
-    def spans(self, text: str, compiled: bool = True) -> list[int]:
-        """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out).
-        ``compiled=False`` runs the kernel as plain Python (slow: for tests on short text)."""
+    def spans(self, text: str, compiled: bool = True) -> list[int] | None:
+        """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out), or
+        None after :data:`MAX_QUESTIONS` questions. ``compiled=False`` runs the kernel as plain Python
+        (slow: for tests on short text)."""
         kernel = quote_kernel() if compiled else scan_quotes
         data = text.encode("utf-16-le", "surrogatepass")
         if len(data) == 2 * len(text):  # no character above U+FFFF: the UTF-16 code units are the code points
@@ -313,6 +318,8 @@ class QuoteScanner:
             if status == OK and 2 * needed <= len(out):
                 return out[:2 * k].tolist()
             if status == UNDECIDED:  # k: where the quotation opens, needed: where its paragraph starts
+                if len(asked) == MAX_QUESTIONS:
+                    return None
                 asked = np.append(asked, k)
                 answers = np.append(answers, bool(self.introduced(text, k, needed)))
             else:

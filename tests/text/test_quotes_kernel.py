@@ -86,6 +86,12 @@ EDGE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _all_questions(monkeypatch):
+    """The kernel answers every text here, however many questions it asks (see test_many_questions)."""
+    monkeypatch.setattr(quotescan, "MAX_QUESTIONS", 10**6)
+
+
 def _agree(text: str) -> list:
     ref = quote_spans(text, engine="python")
     assert quote_spans(text, engine="numba") == ref
@@ -189,6 +195,18 @@ def test_random_texts_agree():
         if i % 10 == 0:
             flat = scanner.spans(text, compiled=False)
             assert list(zip(flat[::2], flat[1::2], strict=True)) == [tuple(s) for s in ref], text
+
+
+def test_many_questions_go_to_the_reference(monkeypatch):
+    monkeypatch.setattr(quotescan, "MAX_QUESTIONS", 8)
+    text = " ".join('كتب "نعم. وكلمة" ثم' for _ in range(12))  # 12 straight quotations to ask about
+    scanner = copy.copy(quotes._scanner())
+    asked = []
+    scanner.introduced = lambda text, pos, start: asked.append(pos) or quotes._introduced(text, pos, start)
+    assert scanner.spans(text) is None and len(asked) == 8
+    assert quote_spans(text) == quote_spans(text, engine="python")
+    monkeypatch.setattr(quotescan, "MAX_QUESTIONS", 12)
+    assert scanner.spans(text) == []
 
 
 def _texts(path: Path, limit_bytes: int):
