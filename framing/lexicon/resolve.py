@@ -30,7 +30,7 @@ from framing.lexicon.attach import (
     longest_first,
     qualifier_head,
 )
-from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, CompiledForms
+from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.scope import DocScope, as_date, negated
 
 __all__ = ["Resolved", "RoleHits", "resolve", "resolve_split", "split_batch", "split_hits"]
@@ -144,9 +144,10 @@ def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Itera
     return out
 
 
-# the group of each role in a batch split: categories, labels, aliases, exclude, context, structural
-_GROUP = np.array([0, 1, 2, 5, 5, 5, 5, 4, 3], dtype=np.int64)
+# the groups of a batch split, and the group of each role (titles, linkers, modifiers, heads: structural)
 _CAT, _LABEL, _ALIAS, _EXCL, _CTX, _STRUCT, _DROPPED = range(7)
+_GROUP = np.array([{CATEGORY: _CAT, LABEL: _LABEL, ALIAS: _ALIAS, EXCLUDE: _EXCL, CONTEXT: _CTX}.get(role, _STRUCT)
+                   for role in range(len(ROLE_NAMES))], dtype=np.int64)
 _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -163,8 +164,8 @@ def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
 def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
                 wanted: np.ndarray) -> Iterator[RoleHits]:
     """:func:`split_hits` for the hits of several documents at once, vectorized: one :class:`RoleHits`
-    per document of ``wanted`` (sorted). ``docs`` (sorted), ``keys``, ``starts`` and ``stops``: the
-    document, key number and span of each hit, in the hit order of each document.
+    per document of ``wanted`` (sorted). ``docs`` (sorted, each in ``wanted``), ``keys``, ``starts`` and
+    ``stops``: the document, key number and span of each hit, in the hit order of each document.
 
     Left out, because they cannot change what :func:`resolve_split` reports: labels that are not
     self-identifying and have no alias of their referent after them (they attach to nothing), and the
