@@ -248,11 +248,14 @@ def _to_resolve(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, n_docs
     """The documents to resolve, and the hits that lie in them: documents with a category or label hit and
     with a category, an alias or a self-identifying label (without one, a label attaches to nothing and
     nothing counts). ``docs`` and ``keys``: the document and key of each hit."""
-    counting = np.intersect1d(docs[forms.key_counts[keys]], docs[forms.key_anchors[keys]])
+    wanted = np.zeros(n_docs, dtype=bool)
+    wanted[docs[forms.key_counts[keys]]] = True
+    anchored = np.zeros(n_docs, dtype=bool)
+    anchored[docs[forms.key_anchors[keys]]] = True
+    wanted &= anchored
+    counting = np.flatnonzero(wanted)
     if not len(counting):
         return counting, counting
-    wanted = np.zeros(n_docs, dtype=bool)
-    wanted[counting] = True
     return counting, np.flatnonzero(wanted[docs])
 
 
