@@ -281,7 +281,7 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, pending: _Pend
     nstart = chunk.nstart.tolist()
     nend = chunk.nend.tolist()
     pending.add(first, counting, docs, keys, hit_starts, stops, chunk.nstart,
-                lambda doc: chunk_norm[nstart[doc]:nend[doc]])
+                lambda wanted: [chunk_norm[nstart[d]:nend[d]] for d in wanted])
 
 
 def scan_texts(forms: CompiledForms, texts: list[str], compiled: bool = True) -> Scanned:
@@ -310,6 +310,15 @@ class _KernelChunk:
     def norm(self, doc: int) -> str:
         """The normalized text of document ``doc``."""
         return self.mapped[self.nstart[doc]:self.nend[doc]].tobytes().decode("utf-32-le", "surrogatepass")
+
+    def norms(self, docs: list[int]) -> list[str]:
+        """The normalized texts of documents ``docs``: cut from the whole chunk decoded once when they make
+        most of it (one code point per code unit: the same texts)."""
+        starts, ends = self.nstart.tolist(), self.nend.tolist()
+        if 2 * sum(ends[d] - starts[d] for d in docs) < len(self.mapped):
+            return [self.norm(d) for d in docs]
+        text = self.mapped.tobytes().decode("utf-32-le", "surrogatepass")
+        return [text[starts[d]:ends[d]] for d in docs]
 
 
 _NO_ASTRAL = np.zeros(0, dtype=np.bool_)
@@ -344,7 +353,7 @@ def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pend
     counting, sel = _to_resolve(forms, docs, keys, len(scanned.nstart))
     if not len(counting):
         return
-    pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.norm)
+    pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.norms)
 
 
 class _Pending:
@@ -360,12 +369,12 @@ class _Pending:
         self.size = 0  # characters in norms
 
     def add(self, first: int, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray, hit_starts: np.ndarray,
-            stops: np.ndarray, chunk_nstart: np.ndarray, norm_of: Any) -> None:
+            stops: np.ndarray, chunk_nstart: np.ndarray, norms_of: Any) -> None:
         """The hits (chunk coordinates; ``docs`` numbered in the chunk) of the ``counting`` documents of a
-        chunk of documents ``first ...``."""
+        chunk of documents ``first ...``; ``norms_of(documents)``: their normalized texts."""
         base = chunk_nstart[docs]
         self.parts.append((counting + first, docs + first, keys, hit_starts - base, stops - base))
-        norms = list(map(norm_of, counting.tolist()))
+        norms = norms_of(counting.tolist())
         self.norms += norms
         self.size += sum(map(len, norms))
 
