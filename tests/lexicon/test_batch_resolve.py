@@ -12,13 +12,13 @@ first ~1 MB of SaudiNewsNet (no article text is stored here).
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.corpora import corpus_texts
 
 from framing.features.extract import count_matrix
 from framing.lexicon import scan
@@ -169,16 +169,7 @@ def test_split_batch_equals_split_hits(name):
 
 
 def _shared_texts(limit_chars: int) -> list[str]:
-    texts, size = [], 0
-    with gzip.open(SHARED, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line).get("text")
-            if isinstance(text, str):
-                texts.append(text)
-                size += len(text)
-                if size >= limit_chars:
-                    break
-    return texts
+    return list(corpus_texts(SHARED, limit_chars))
 
 
 @pytest.mark.shared

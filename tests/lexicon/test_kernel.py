@@ -11,7 +11,6 @@ marks, spaces, ligatures and characters above U+FFFF.
 from __future__ import annotations
 
 import datetime
-import gzip
 import json
 import random
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.corpora import corpus_texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -230,15 +230,7 @@ def test_import_framing_does_not_import_numba():
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/corpora is absent")
 @pytest.mark.parametrize("name", bundled_names())
 def test_saudinewsnet_prefix(name):
-    texts, size = [], 0
-    with gzip.open(SHARED, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line).get("text")
-            if isinstance(text, str):
-                texts.append(text)
-                size += len(text)
-                if size >= 1_100_000:  # about 2 MB of UTF-8
-                    break
+    texts = list(corpus_texts(SHARED, 1_100_000))  # about 2 MB of UTF-8
     forms = _forms(name)
     assert _assert_scans_like_reference(forms, texts[:300]) >= 0
     for voice in ("own", "all"):

@@ -10,7 +10,6 @@ without numba too.
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 import random
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.corpora import corpus_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,15 +210,7 @@ def test_many_questions_go_to_the_reference(monkeypatch):
 
 
 def _texts(path: Path, limit_bytes: int):
-    size = 0
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line).get("text")
-            if isinstance(text, str):
-                yield text
-                size += len(text.encode("utf-8"))
-                if size >= limit_bytes:
-                    return
+    return corpus_texts(path, limit_bytes, unit="bytes")
 
 
 @pytest.mark.shared

@@ -19,7 +19,6 @@ modules changes on purpose, move ``REF_COMMIT`` to the commit that makes the cha
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import json
 import re
@@ -30,6 +29,7 @@ from itertools import islice
 from pathlib import Path
 
 import pytest
+from helpers.corpora import corpus_texts
 
 from framing.lexicon import matcher as matcher_module
 from framing.lexicon.load import bundled_names
@@ -222,15 +222,7 @@ def _merged_lexicon():
 
 
 def _shared_texts(limit_bytes: int):
-    size = 0
-    with gzip.open(SHARED, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            text = json.loads(line).get("text")
-            if isinstance(text, str) and text.strip():
-                yield text
-                size += len(text.encode("utf-8"))
-                if size >= limit_bytes:
-                    return
+    return corpus_texts(SHARED, limit_bytes, unit="bytes", skip_blank=True)
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/corpora/saudinewsnet.jsonl.gz is not present")
