@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,7 +213,8 @@ def _read_again(reading: _Reading, config: AnalysisConfig) -> Iterator[pd.DataFr
     size, done, pending = config.batch_size, 0, []
     it = iter(iter_corpus(reading.corpus, **config.read_options()))
     while True:
-        with reading.clock("reading"):
+        with reading.clock("reading"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the first reading gave the reader's warnings; not twice)
             batch = next(it, None)
         if batch is not None and len(batch):
             pending.append(_extracted_columns(batch, config.by))

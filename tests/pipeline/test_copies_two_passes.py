@@ -220,3 +220,23 @@ def test_a_full_disk_for_the_shingle_hashes_is_one_output_error(corpus, tmp_path
     with pytest.raises(OutputError, match=r"shingle hashes in .*no space left on device.*free some space"):
         analyze(path, "libya", tmp_path / "out", n_boot=20)
     assert not (tmp_path / "out" / "features.csv").exists()
+
+
+def test_the_readers_warnings_are_given_once(tmp_path):
+    """The second reading of the default route repeats none of the first reading's warnings (a folder with a
+    hidden file and a file of another format: one warning each, as with --keep-copies)."""
+    root = tmp_path / "folder"
+    for outlet, sentence in (("الشرق", "قال المتحدث إن قوات حفتر تقدمت نحو المطار"),
+                             ("الغرب", "أعلنت الحكومة أن ميليشيات حفتر قصفت الحي")):
+        (root / outlet).mkdir(parents=True)
+        for k in range(3):
+            (root / outlet / f"{k}.txt").write_text(f"{sentence} في اليوم {k}", encoding="utf-8")
+    (root / ".draft.txt").write_text("مسودة", encoding="utf-8")
+    (root / "notes.md").write_text("ملاحظات", encoding="utf-8")
+    seen = {}
+    for copies in ("exclude", "keep"):
+        with pytest.warns(UserWarning) as record:
+            analyze(root, "libya", tmp_path / copies, n_boot=20, copies=copies)
+        seen[copies] = sorted(str(w.message) for w in record if "folder" in str(w.message))
+    assert len(seen["keep"]) == 2
+    assert seen["exclude"] == seen["keep"]
