@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,19 +152,28 @@ def attention_and_term_map(corpus: str | Path, lex: Any, out: str | os.PathLike[
                            by: str = "outlet", freq: str | None = "MS", errors: str = "collect",
                            columns: dict[str, str] | None = None, batch_size: int = 5000, term_map: bool = True,
                            max_chars: int | None = None, top: Iterable[object] | None = None,
-                           skip: Iterable[object] | None = None) -> Views:
+                           skip: Iterable[object] | None = None, reader_warnings: bool = True) -> Views:
     """Attention counts per outlet, period and referent, and the term map, for ``framing analyze``.
 
     Reads the corpus once more (``analyze`` itself feeds a :class:`Collector` from its own pass
     instead). ``max_chars``: texts held for the term map at most (default :data:`TERMMAP_MAX_CHARS`,
     read at call time: set ``framing.output.views.TERMMAP_MAX_CHARS = 0`` to leave the term map out of
     ``analyze``). ``top``: the outlets charted and compared in the term map (``None``: all).
-    ``skip``: doc_ids to leave out (default: the later wire copies in ``out/wire_copies.parquet``)."""
+    ``skip``: doc_ids to leave out (default: the later wire copies in ``out/wire_copies.parquet``).
+    ``reader_warnings=False``: the reader's warnings about the corpus (skipped files, repaired text) are not
+    given again (the report of ``analyze``, which gave them when it read the corpus)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     col = Collector(lex, by=by, freq=freq, term_map=term_map, max_chars=max_chars)
     left_out = _skipped(folder) if skip is None else {str(x) for x in skip}
-    for batch in iter_corpus(corpus, batch_size=batch_size, errors=errors, columns=columns):
+    batches = iter(iter_corpus(corpus, batch_size=batch_size, errors=errors, columns=columns))
+    while True:
+        with warnings.catch_warnings():
+            if not reader_warnings:
+                warnings.simplefilter("ignore")
+            batch = next(batches, None)
+        if batch is None:
+            break
         if left_out and "doc_id" in batch.columns and len(batch):
             col.add(batch[~batch["doc_id"].astype(str).isin(left_out).to_numpy()])
         else:
@@ -306,7 +316,7 @@ def report_sections(ctx: Any) -> list[Section]:
     else:  # no pass to reuse (e.g. the Dask route): read the corpus once more, copies left out
         copies = getattr(ctx, "copies", None)
         views = attention_and_term_map(corpus, ctx.lexicon, out, by=ctx.by, freq=ctx.freq, top=top,
-                                       skip=copies if copies else None,
+                                       skip=copies if copies else None, reader_warnings=False,
                                        **{k: v for k, v in read.items() if k in ("errors", "columns", "batch_size")})
     notes: dict[str, list[str]] = {}
     for where, text in views.notes:

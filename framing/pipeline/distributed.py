@@ -12,6 +12,7 @@ the memory stays bounded whatever the corpus (the developers' guide).
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -38,7 +39,8 @@ def _find_copies(corpus: Any, config: AnalysisConfig, clock: Clock, ex: Extracti
         with progress_bar(progress, desc="reading", unit=" docs") as bar:
             it = iter(iter_corpus(corpus, **dict(config.read_options(), errors="collect")))
             while True:
-                with clock("reading"):
+                with clock("reading"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # (the cluster's reading gave the reader's warnings)
                     b = next(it, None)
                 if b is None:
                     break

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import random
 import tracemalloc
+import warnings
 
 import pandas as pd
 import pytest
 
+from framing.output.views import attention_and_term_map
 from framing.pipeline import extraction
 from framing.pipeline.analyze import analyze
 from framing.pipeline.config import AnalysisConfig
@@ -222,9 +224,8 @@ def test_a_full_disk_for_the_shingle_hashes_is_one_output_error(corpus, tmp_path
     assert not (tmp_path / "out" / "features.csv").exists()
 
 
-def test_the_readers_warnings_are_given_once(tmp_path):
-    """The second reading of the default route repeats none of the first reading's warnings (a folder with a
-    hidden file and a file of another format: one warning each, as with --keep-copies)."""
+def _folder_with_warnings(tmp_path):
+    """Six articles of two outlets, a hidden file and a file of another format (one reader warning each)."""
     root = tmp_path / "folder"
     for outlet, sentence in (("الشرق", "قال المتحدث إن قوات حفتر تقدمت نحو المطار"),
                              ("الغرب", "أعلنت الحكومة أن ميليشيات حفتر قصفت الحي")):
@@ -233,10 +234,30 @@ def test_the_readers_warnings_are_given_once(tmp_path):
             (root / outlet / f"{k}.txt").write_text(f"{sentence} في اليوم {k}", encoding="utf-8")
     (root / ".draft.txt").write_text("مسودة", encoding="utf-8")
     (root / "notes.md").write_text("ملاحظات", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("workers", [None, pytest.param(2, marks=pytest.mark.slow)])
+def test_the_readers_warnings_are_given_once(tmp_path, workers):
+    """No reading after the first repeats its warnings: the default route's second reading, the Dask
+    route's reading for the wire copies and the report's own reading (one warning each, as with
+    --keep-copies in one process)."""
+    root = _folder_with_warnings(tmp_path)
     seen = {}
     for copies in ("exclude", "keep"):
         with pytest.warns(UserWarning) as record:
-            analyze(root, "libya", tmp_path / copies, n_boot=20, copies=copies)
-        seen[copies] = sorted(str(w.message) for w in record if "folder" in str(w.message))
+            analyze(root, "libya", tmp_path / copies, n_boot=20, copies=copies, workers=workers)
+        seen[copies] = sorted(str(w.message) for w in record if str(root) in str(w.message))
     assert len(seen["keep"]) == 2
     assert seen["exclude"] == seen["keep"]
+
+
+def test_the_report_reading_can_leave_the_readers_warnings_out(tmp_path):
+    root = _folder_with_warnings(tmp_path)
+    with pytest.warns(UserWarning) as record:
+        attention_and_term_map(root, "libya", tmp_path / "given")
+    assert sum(str(root) in str(w.message) for w in record) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a reader warning would raise
+        views = attention_and_term_map(root, "libya", tmp_path / "quiet", reader_warnings=False)
+    assert "attention" in views.tables
