@@ -242,6 +242,10 @@ def open_records(path: Path, encoding: str | None, batch_size: int,
                           source=name)
     if not path.exists():
         raise CorpusError("no such file or directory", source=name)
+    if not path.is_file():
+        raise CorpusError("not a regular file but a named pipe, socket or device: a corpus file is opened more "
+                          "than once (to tell its encoding and format, then to read it); save the stream to a "
+                          "file and pass that", source=name)
     lower = path.name.lower()
     base = lower[:-3] if lower.endswith(".gz") else lower
     suffix = Path(base).suffix
