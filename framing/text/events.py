@@ -60,7 +60,7 @@ class DocEvents(NamedTuple):
 class EventTables(NamedTuple):
     chars: np.ndarray  # uint8 per code point (0 .. 0x10FFFF): the bits above
     pairs: np.ndarray  # uint8, 65536: 1 where (first * 31 + second character) & 0xFFFF of a key falls
-    firsts: np.ndarray  # int32 per code point: 1 + the first key (in keys) starting with it, 0 for none
+    firsts: np.ndarray  # uint8 per code point: 1 + the first key (in keys) starting with it, 0 for none
     keys: np.ndarray  # int32, keys x longest key: the code points of each key, 0-padded
     lengths: np.ndarray  # int32: the length of each key
 
@@ -136,13 +136,15 @@ def build_event_tables(data: AttributionData) -> EventTables:
     for c in set(data.terminator_set) - {"."}:
         chars[ord(c)] |= _END
     words = sorted(set(data.marker_keys) | {data.as_said})
+    if len(words) > 254:
+        raise ValueError(f"framing/data/attribution.yaml: {len(words)} marker keys; the pass takes at most 254")
     if any(len(w) < 2 for w in words) or any(w != v and v.startswith(w) for w in words for v in words):
         # the pass takes one key per position: a key that starts another would hide it
         raise ValueError("framing/data/attribution.yaml: a marker key has one character or starts "
                          f"another one: {words}; lengthen it, or drop the longer phrase's key")
     width = max(map(len, words))
     keys = np.zeros((len(words), width), dtype=np.int32)
-    firsts = np.zeros(0x110000, dtype=np.int32)
+    firsts = np.zeros(0x110000, dtype=np.uint8)  # (1.1 MB: a key number fits a byte, checked above)
     pairs = np.zeros(0x10000, dtype=np.uint8)
     for k, w in enumerate(words):  # (sorted: the keys with one first character are neighbours)
         keys[k, :len(w)] = [ord(c) for c in w]
