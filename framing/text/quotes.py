@@ -41,7 +41,7 @@ from typing import NamedTuple
 from framing.text.attribution import attribution_data
 from framing.text.quotescan import AFTER_END, BEFORE_CLOSER, PROCLITIC, QuoteScanner, quote_kernel
 
-__all__ = ["quote_spans", "QuoteIndex", "QUOTE_CHARS", "Span", "ENGINE", "ENGINES"]
+__all__ = ["quote_spans", "quote_scanner", "QuoteIndex", "QUOTE_CHARS", "Span", "ENGINE", "ENGINES"]
 
 #: the default engine of :func:`quote_spans`: ``"numba"`` (compiled) or ``"python"`` (the reference)
 ENGINE = "numba"
@@ -164,6 +164,12 @@ def _scanner() -> QuoteScanner | None:
                     PROCLITIC: "".join(_PROCLITICS)}
             _SCANNER.append(QuoteScanner(QUOTE_CHARS + "\n", pairs, sets, _introduced))  # marks: those of _MARKS
     return _SCANNER[0]
+
+
+def quote_scanner() -> QuoteScanner | None:
+    """The compiled pairing with the marks and rules of this module (:class:`framing.text.quotescan.QuoteScanner`,
+    built on first use), or None without numba: for callers that pair the marks of many texts at once."""
+    return _scanner()
 
 
 def _python_spans(text: str) -> list[Span]:

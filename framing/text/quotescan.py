@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MARK", "ALNUM", "ALPHA", "SPACE", "RE_SPACE", "LETTER", "BEFORE_CLOSER", "AFTER_END", "PROCLITIC",
-           "OK", "UNDECIDED", "MAX_QUESTIONS", "flag_table", "quote_kernel", "scan_quotes", "QuoteScanner"]
+           "OK", "UNDECIDED", "MAX_QUESTIONS", "flag_table", "full_flag_table", "quote_kernel", "scan_quotes",
+           "scan_quotes_batch", "quote_batch_kernel", "QuoteScanner"]
 
 # flags of a code point (bits of the table)
 MARK = 1  # a quotation mark or a newline: an event of the state machine
@@ -66,7 +67,82 @@ def flag_table(marks: str, sets: dict[int, str], stop: int = _BMP) -> np.ndarray
     return table
 
 
+def full_flag_table(marks: str, sets: dict[int, str]) -> np.ndarray:
+    """:func:`flag_table` of all of Unicode in a quarter of the time: above U+FFFF (no mark, space or character
+    of ``sets`` there) ``\\w`` is ``str.isalnum``, ``\\w`` less ``\\d`` :data:`LETTER`; ``str.isalpha`` is
+    asked of the word characters only."""
+    if any(ord(c) >= _BMP for c in marks + "".join(sets.values())):
+        return flag_table(marks, sets, _ALL)
+    table = np.zeros(_ALL, dtype=np.uint16)
+    table[:_BMP] = flag_table(marks, sets)
+    cps = np.arange(_BMP, _ALL, dtype=np.uint32)
+    above = cps.tobytes().decode("utf-32-le")
+    word = np.zeros(len(above), dtype=bool)
+    digit = np.zeros(len(above), dtype=bool)
+    for flags, pattern in ((word, r"\w+"), (digit, r"\d+")):
+        for m in re.finditer(pattern, above):
+            flags[m.start():m.end()] = True
+    at = np.flatnonzero(word)
+    alpha = np.fromiter(map(str.isalpha, "".join(above[i] for i in at.tolist())), dtype=bool, count=len(at))
+    part = table[_BMP:]
+    part[word] |= ALNUM
+    part[word & ~digit] |= LETTER
+    part[at[alpha]] |= ALPHA
+    return table
+
+
 _KERNEL: list[Any] = []
+_BATCH: list[Any] = []
+_SCAN: Any = None  # scan_quotes as scan_quotes_batch calls it: the compiled kernel once quote_batch_kernel ran
+
+
+def scan_quotes_batch(cps, lo, hi, table, pairs, scratch):
+    """:func:`scan_quotes` of each text ``cps[lo[d]:hi[d]]`` (no question asked), in one call. Returns
+    ``(starts, ends, first, stop, undecided)``: the spans of text ``d`` are ``starts[first[d]:stop[d]]`` and
+    ``ends[...]`` (positions in ``cps``), none for a text with ``undecided[d]`` (a straight quotation there
+    crosses a sentence end, or ``scratch``, int64, had too little room for its spans: ask
+    :meth:`QuoteScanner.spans`)."""
+    n_texts = len(lo)
+    first = np.zeros(n_texts, dtype=np.int64)
+    stop = np.zeros(n_texts, dtype=np.int64)
+    undecided = np.zeros(n_texts, dtype=np.bool_)
+    starts = np.empty(64, dtype=np.int64)
+    ends = np.empty(64, dtype=np.int64)
+    no_asked = np.zeros(0, dtype=np.int64)
+    no_answers = np.zeros(0, dtype=np.bool_)
+    m = 0
+    for d in range(n_texts):
+        first[d] = m
+        status, k, needed = _SCAN(cps[lo[d]:hi[d]], table, pairs, no_asked, no_answers, scratch)
+        if status != OK or 2 * needed > len(scratch):
+            undecided[d] = True
+        else:
+            if m + k > len(starts):
+                size = 2 * (m + k)
+                starts = np.concatenate((starts[:m], np.empty(size - m, dtype=np.int64)))
+                ends = np.concatenate((ends[:m], np.empty(size - m, dtype=np.int64)))
+            for j in range(k):
+                starts[m] = scratch[2 * j] + lo[d]
+                ends[m] = scratch[2 * j + 1] + lo[d]
+                m += 1
+        stop[d] = m
+    return starts[:m], ends[:m], first, stop, undecided
+
+
+def quote_batch_kernel() -> Any:
+    """The compiled :func:`scan_quotes_batch` (raises ImportError without numba). It lives in this module
+    with the kernel it calls, so that numba's cache of it is renewed whenever this file changes."""
+    if not _BATCH:
+        import numba
+
+        global _SCAN  # noqa: PLW0603 - numba reads the kernel that scan_quotes_batch calls from the globals
+        _SCAN = quote_kernel()
+        try:
+            compiled = numba.njit(cache=True, nogil=True)(scan_quotes_batch)
+        except RuntimeError:  # no writable cache folder
+            compiled = numba.njit(cache=False, nogil=True)(scan_quotes_batch)
+        _BATCH.append(compiled)
+    return _BATCH[0]
 
 
 def quote_kernel() -> Any:
@@ -308,9 +384,7 @@ class QuoteScanner:
             cps, table = np.frombuffer(data, dtype=np.uint16), self.table
         else:
             cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            if self.full is None:
-                self.full = flag_table(self.marks, self.sets, _ALL)
-            table = self.full
+            table = self.full_table()
         asked, answers = _NOT_ASKED, _NO_ANSWERS
         out = np.empty(128, dtype=np.int64)  # room for 64 spans: enough for all but a few texts
         while True:
@@ -324,6 +398,22 @@ class QuoteScanner:
                 answers = np.append(answers, bool(self.introduced(text, k, needed)))
             else:
                 out = np.empty(2 * needed, dtype=np.int64)
+
+
+    def full_table(self) -> np.ndarray:
+        """The flags of all of Unicode (:func:`full_flag_table`, built on first need)."""
+        if self.full is None:
+            self.full = full_flag_table(self.marks, self.sets)
+        return self.full
+
+    def batch_spans(self, cps: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
+        """:func:`scan_quotes_batch` of the texts ``cps[lo[d]:hi[d]]`` (``cps``: code points, uint32, or uint16
+        when none is above U+FFFF; ``lo``, ``hi``: int64), compiled. Ask :meth:`spans` of the texts it leaves
+        ``undecided``."""
+        longest = int((hi - lo).max(initial=0))
+        scratch = np.empty(2 * longest + 4, dtype=np.int64)  # (a text of n characters has at most n + 1 spans)
+        table = self.table if cps.itemsize == 2 else self.full_table()
+        return tuple(quote_batch_kernel()(cps, lo, hi, table, self.pairs, scratch))
 
 
 _NOT_ASKED = np.zeros(0, dtype=np.int64)

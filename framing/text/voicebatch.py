@@ -1,0 +1,403 @@
+"""The voice of many matches in many documents at once: :func:`classify_batch`.
+
+:meth:`framing.text.voice.VoiceIndex.classify` answers for one span at a time, in Python. Counting the
+features of a corpus asks it for every counted match, and that Python (trimming the span, looking up its
+quotation, finding its sentence) costs more than reading the text. :func:`classify_batch` gives the same
+answers for all the matches of a batch of documents:
+
+1. the documents are joined with newlines (a newline ends every sentence and every paragraph) and encoded
+   once; the quotation marks of each document are paired in one compiled call
+   (:func:`framing.text.quotescan.scan_quotes_batch`; a document whose pairing needs the attribution
+   lexicon is paired by :func:`framing.text.quotes.quote_spans`);
+2. one compiled pass over the matches (:func:`voice_pass`) trims each span, finds its quotation and
+   decides the quoted and scare-quoted cases as ``VoiceIndex.classify`` does, and finds the sentence of
+   every other match (searching from the span, as ``VoiceIndex._sentence`` without the events does). A
+   quotation of one word more than a name (``«حركة حماس»``) names the word: Python asks the attribution
+   data whether it is a function word or a name head;
+3. the reported-speech regions of the sentences that hold an unquoted match are found by ``regions_fn``
+   (:func:`python_regions` by default, which skips the sentences whose matches all stand before
+   :func:`framing.text.reported.region_floor`), and a compiled pass tells which matches lie in one.
+
+The answer for match ``i`` is that of ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
+evaluative=evaluative[i])``. (One ``VoiceIndex`` asked for several matches of a document can differ in one
+case: two matches whose sentences start at the same place but end at different places, i.e. one of them
+runs across a sentence end. It keeps the first end it was asked with; ``shared_index=True`` does the same.)
+Without numba every match is answered by ``VoiceIndex``.
+
+>>> from framing.text.normalization import normalize
+>>> norms = [normalize("وقال المتحدث إن ميليشيات حمدان قصفت المدينة"), normalize("أعلن «داعش» مسؤوليته")]
+>>> voices, scare = classify_batch(norms, np.array([0, 1]), np.array([16, 6]), np.array([24, 10]),
+...                                np.array([1, 1]), np.array([True, False]))
+>>> [VOICES_CLASSIFIED[v] for v in voices], scare.tolist()
+(['reported', 'own'], [False, False])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from framing.text.attribution import attribution_data
+from framing.text.events import event_tables
+from framing.text.quotes import QUOTE_CHARS, quote_scanner, quote_spans
+from framing.text.reported import region_floor, sentence_regions
+from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex
+
+__all__ = ["classify_batch", "RegionArrays", "python_regions", "voice_pass", "reported_pass", "voice_tables",
+           "ENGINE", "VOICES_CLASSIFIED"]
+
+#: ``"numba"`` (the compiled passes, the default) or ``"python"`` (``VoiceIndex`` for every match)
+ENGINE = "numba"
+
+# bits of the character table (the first three as in framing.text.events)
+_WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC = 1, 2, 4, 8, 16, 32, 64
+_PROCLITICS = "وفبلك"  # (those of framing.text.voice)
+# what voice_pass says of a match
+_DECIDED, _REPORTED_Q, _NAME_Q = 0, 1, 2  # decided / in reported speech? / is the quotation a name?
+
+
+class RegionArrays(NamedTuple):
+    """Reported regions of sentences, flat: region ``k`` of sentence ``sent[k]`` is ``[start[k], end[k])``
+    opened by the trigger ``[trigger_start[k], trigger_end[k])`` (int64 arrays; grouped by sentence, in the
+    order the sentences were given)."""
+
+    sent: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    trigger_start: np.ndarray
+    trigger_end: np.ndarray
+
+
+def python_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> RegionArrays:
+    """The regions of :func:`framing.text.reported.sentence_regions` ``(text, sa[u], sb[u])`` for every
+    sentence ``u``, as :class:`RegionArrays` (``cp``, the code points of ``text``, is not read). Each
+    sentence is read in its own line (cut at the newline before it: the regions look no further back)."""
+    out: list[int] = []
+    for u, (a, b) in enumerate(zip(sa.tolist(), sb.tolist(), strict=True)):
+        p = text.rfind("\n", 0, a) + 1
+        for r in sentence_regions(text[p:b], a - p, b - p):
+            out += (u, r.start + p, r.end + p, r.trigger_start + p, r.trigger_end + p)
+    flat = np.array(out, dtype=np.int64).reshape(-1, 5)
+    return RegionArrays(*(np.ascontiguousarray(flat[:, k]) for k in range(5)))
+
+
+def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe, qfirst, qstop):  # noqa: PLR0912, PLR0915
+    """The compiled pass over the matches (see the module). ``cp``: the joined code points; ``chars``:
+    :func:`voice_tables`; document ``d`` is ``cp[lo[d]:hi[d]]``; match ``i`` is ``[starts[i], ends[i])`` of
+    document ``doc[i]`` (checked to lie in it); the quotation spans of ``d`` are ``qs[qfirst[d]:qstop[d]]``,
+    ``qe[...]`` (joined positions). Returns ``(voice, scare, state, s, e, a, b, ws, we)``: ``state`` is 0
+    (voice and scare final), 1 (own unless ``[s, e)``, the trimmed span, lies in a reported region of its
+    sentence ``[a, b)``) or 2 (the same, unless ``[ws, we)``, the one word that the quotation around the
+    name holds besides it, is neither a function word nor a name head: then quoted)."""
+    n = len(starts)
+    voice = np.zeros(n, dtype=np.uint8)
+    scare = np.zeros(n, dtype=np.bool_)
+    state = np.zeros(n, dtype=np.uint8)
+    ts = np.empty(n, dtype=np.int64)
+    te = np.empty(n, dtype=np.int64)
+    sa = np.empty(n, dtype=np.int64)
+    sb = np.empty(n, dtype=np.int64)
+    wa = np.zeros(n, dtype=np.int64)
+    wb = np.zeros(n, dtype=np.int64)
+    qwords = np.full(len(qs), -1, dtype=np.int64)
+
+    def words(x, y):  # len(re.findall(r"\w+", text, x, y))
+        k = 0
+        for p in range(x, y):
+            if chars[cp[p]] & _WORD and (p == x or not chars[cp[p - 1]] & _WORD):
+                k += 1
+        return k
+
+    def quote_words(j):
+        if qwords[j] < 0:
+            qwords[j] = words(qs[j], qe[j])
+        return qwords[j]
+
+    def is_end(p, base, top):  # a sentence end at p (framing.text.events)
+        c = cp[p]
+        if chars[c] & _END:
+            return True
+        if c != 46:
+            return False
+        digit_after = p + 1 < top and (chars[cp[p + 1]] & _DIGIT) != 0
+        letter_before = p - 1 >= base and (chars[cp[p - 1]] & 3) == 1 and cp[p - 1] != 95
+        one_letter = letter_before and (p - 2 < base or (chars[cp[p - 2]] & 1) == 0 or cp[p - 2] == 95)
+        return not (digit_after or one_letter)
+
+    for i in range(n):
+        d = doc[i]
+        base = lo[d]
+        top = hi[d]
+        s = base + starts[i]
+        e = base + ends[i]
+        # VoiceIndex._trim: quote marks (and a lone proclitic before one) off the edges
+        if not (s < e and chars[cp[s]] & _ALNUM and chars[cp[e - 1]] & _ALNUM and (
+                not chars[cp[s]] & _PROCLITIC or s + 1 >= e or not chars[cp[s + 1]] & _QUOTE)):
+            x, y = s, e
+            while x < y and chars[cp[x]] & (_QUOTE | _SPACE):
+                x += 1
+            if x + 1 < y and chars[cp[x]] & _PROCLITIC and chars[cp[x + 1]] & _QUOTE:
+                x += 2
+            while y > x and chars[cp[y - 1]] & (_QUOTE | _SPACE):
+                y -= 1
+            if y > x:
+                s, e = x, y
+        ts[i] = s
+        te[i] = e
+        nw = n_words[i]
+        # QuoteIndex.enclosing / overlapping: bisect_right over the starts of the document's quotations
+        k0 = qfirst[d]
+        left, right = 0, qstop[d] - k0
+        while left < right:
+            mid = (left + right) // 2
+            if s < qs[k0 + mid]:
+                right = mid
+            else:
+                left = mid + 1
+        j = k0 + left - 1
+        decided = False
+        if j >= k0 and qs[j] <= s and e <= qe[j]:
+            nq = quote_words(j)
+            if not evaluative[i]:
+                if nq > nw + 1:
+                    voice[i] = 1
+                    decided = True
+                elif nq == nw + 1:
+                    extra, ws, we = 0, 0, 0
+                    for x, y in ((qs[j], s), (e, qe[j])):
+                        for p in range(x, y):
+                            if chars[cp[p]] & _WORD and (p == x or not chars[cp[p - 1]] & _WORD):
+                                extra += 1
+                                ws = p
+                            if chars[cp[p]] & _WORD:
+                                we = p + 1
+                    if extra == 1:
+                        state[i] = _NAME_Q
+                        wa[i] = ws
+                        wb[i] = we
+                    else:
+                        voice[i] = 1
+                        decided = True
+            else:
+                voice[i] = 1
+                decided = True
+                if nq <= nw + 1:
+                    scare[i] = True
+                elif nq <= nw + 3:
+                    opens = True
+                    for p in range(qs[j], s):
+                        if chars[cp[p]] & _WORD:
+                            opens = False
+                            break
+                    scare[i] = opens
+        elif evaluative[i]:
+            for k in (j, j + 1):
+                if k0 <= k < qstop[d] and qs[k] < e and s < qe[k] and not (qs[k] <= s and e <= qe[k]):
+                    voice[i] = 1
+                    scare[i] = quote_words(k) <= nw + 1
+                    decided = True
+                    break
+        if decided:
+            continue
+        if state[i] != _NAME_Q:
+            state[i] = _REPORTED_Q
+        # VoiceIndex._sentence: after the last sentence end at or before s, to the first at or after e
+        a = base
+        p = min(s, top - 1)
+        while p >= base:
+            if is_end(p, base, top):
+                a = min(p + 1, s)
+                break
+            p -= 1
+        b = top
+        p = e
+        while p < top:
+            if is_end(p, base, top):
+                b = p
+                break
+            p += 1
+        sa[i] = a
+        sb[i] = b
+    return voice, scare, state, ts, te, sa, sb, wa, wb
+
+
+def reported_pass(sent, starts, ends, first, stop, rs, re_, rts, rte):
+    """Is match ``i`` (``[starts[i], ends[i])``, in sentence ``sent[i]``; -1: none) in one of the regions
+    ``first[sent[i]]:stop[sent[i]]`` of its sentence, not counting a trigger the span itself is?"""
+    n = len(starts)
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        u = sent[i]
+        if u < 0:
+            continue
+        s = starts[i]
+        e = ends[i]
+        for k in range(first[u], stop[u]):
+            if rs[k] <= s and e <= re_[k] and not (rts[k] < e and s < rte[k]):
+                out[i] = True
+                break
+    return out
+
+
+_TABLES: list[np.ndarray] = []
+_KERNELS: list[Any] = []
+
+
+def voice_tables() -> np.ndarray:
+    """The character table of :func:`voice_pass` (uint8 per code point): the bits of
+    :func:`framing.text.events.event_tables` (``\\w``, ``\\d``, sentence ends), ``str.isalnum`` (``\\w`` but
+    ``_``), ``str.isspace``, a quotation mark, a proclitic. Built once."""
+    if not _TABLES:
+        chars = event_tables().chars.copy()
+        chars[chars & _WORD != 0] |= _ALNUM
+        chars[ord("_")] &= ~np.uint8(_ALNUM)
+        chars[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE  # (none above U+3000)
+        chars[[ord(c) for c in QUOTE_CHARS]] |= _QUOTE
+        chars[[ord(c) for c in _PROCLITICS]] |= _PROCLITIC
+        _TABLES.append(chars)
+    return _TABLES[0]
+
+
+def _kernels() -> tuple[Any, Any]:
+    if not _KERNELS:
+        import numba
+
+        for fn in (voice_pass, reported_pass):
+            try:
+                _KERNELS.append(numba.njit(cache=True, nogil=True)(fn))
+            except RuntimeError:  # no writable cache folder: compiled in every process
+                _KERNELS.append(numba.njit(cache=False, nogil=True)(fn))
+    return _KERNELS[0], _KERNELS[1]
+
+
+def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
+            evaluative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every match answered by ``VoiceIndex`` (one per document, asked in the order of the matches)."""
+    code = {v: k for k, v in enumerate(VOICES_CLASSIFIED)}
+    voice = np.zeros(len(doc), dtype=np.uint8)
+    scare = np.zeros(len(doc), dtype=np.bool_)
+    index: VoiceIndex | None = None
+    last = -1
+    for i, (d, s, e, nw, ev) in enumerate(zip(doc.tolist(), starts.tolist(), ends.tolist(), n_words.tolist(),
+                                               evaluative.tolist(), strict=True)):
+        if d != last or index is None:
+            index, last = VoiceIndex(norms[d]), d
+        v, sc = index.classify(s, e, nw, evaluative=bool(ev))
+        voice[i], scare[i] = code[v], sc
+    return voice, scare
+
+
+def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
+                   evaluative: np.ndarray, regions_fn: Callable[..., Any] | None = None, *,
+                   shared_index: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``(voice, scare)`` of every match: ``voice`` (uint8) indexes :data:`VOICES_CLASSIFIED`, ``scare``
+    (bool) is the scare-quotes flag; as ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
+    evaluative=bool(evaluative[i]))`` answers (the same ValueError for a span outside its text).
+
+    ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
+    come in any order. ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
+    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``) as :class:`RegionArrays`; by default
+    :func:`python_regions`, asked only for the sentences with a match after their
+    :func:`~framing.text.reported.region_floor`. ``shared_index``: answer as one ``VoiceIndex`` per document
+    asked in the order of the matches would (see the module)."""
+    doc, starts, ends, n_words = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends, n_words))
+    evaluative = np.asarray(evaluative, dtype=np.bool_).ravel()
+    n = len(doc)
+    if not (len(starts) == len(ends) == len(n_words) == len(evaluative) == n):
+        raise ValueError("classify_batch: doc, starts, ends, n_words and evaluative must have one value per match")
+    if n and (doc.min() < 0 or doc.max() >= len(norms)):
+        raise ValueError(f"classify_batch: a document number is outside 0..{len(norms) - 1}")
+    lengths = np.fromiter(map(len, norms), dtype=np.int64, count=len(norms))
+    bad = np.flatnonzero((starts < 0) | (starts > ends) | (ends > lengths[doc]))
+    if len(bad):
+        i = int(bad[0])  # (VoiceIndex says what is wrong)
+        VoiceIndex(norms[doc[i]]).classify(int(starts[i]), int(ends[i]), int(n_words[i]),
+                                           evaluative=bool(evaluative[i]))
+    if not n:
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.bool_)
+    scanner = quote_scanner() if ENGINE == "numba" else None
+    if scanner is None:
+        return _python(norms, doc, starts, ends, n_words, evaluative)
+    try:
+        passes = _kernels()
+    except ImportError:
+        return _python(norms, doc, starts, ends, n_words, evaluative)
+    text = "\n".join(norms)
+    data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
+    if len(data) == 2 * len(text):  # a character above U+FFFF)
+        cp = np.frombuffer(data, dtype=np.uint16)
+    else:
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lo = np.zeros(len(norms), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=lo[1:])
+    hi = lo + lengths
+    used = np.zeros(len(norms), dtype=np.bool_)
+    used[doc] = True
+    hi_q = np.where(used, hi, lo)  # (the documents without a match: nothing to pair)
+    qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi_q)
+    if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
+        qs, qe, qfirst, qstop = _python_quotes(norms, undecided, lo, qs, qe, qfirst, qstop)
+    voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, n_words,
+                                                            evaluative, qs, qe, qfirst, qstop)
+    named = np.flatnonzero(state == _NAME_Q)
+    if len(named):  # VoiceIndex._is_name_quote: a function word or a name head besides the name
+        data = attribution_data()
+        name = np.array([(w := text[x:y]) in data.function_words or w in data.name_heads
+                         for x, y in zip(wa[named].tolist(), wb[named].tolist(), strict=True)], dtype=np.bool_)
+        voice[named[~name]] = 1  # a quoted statement
+        state[named] = np.where(name, _REPORTED_Q, _DECIDED)
+    asked = np.flatnonzero(state == _REPORTED_Q)
+    if len(asked):
+        reported = _reported(text, cp, asked, ts, te, sa, sb, regions_fn, shared_index, passes[1])
+        voice[asked[reported]] = 2
+    return voice, scare
+
+
+def _python_quotes(norms: list[str], undecided: np.ndarray, lo: np.ndarray, qs: np.ndarray, qe: np.ndarray,
+                   qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The quotation spans of the ``undecided`` documents from :func:`quote_spans`, added at the end."""
+    extra_s: list[int] = []
+    extra_e: list[int] = []
+    qfirst, qstop = qfirst.copy(), qstop.copy()
+    m = len(qs)
+    for d in np.flatnonzero(undecided).tolist():
+        base = int(lo[d])
+        spans = quote_spans(norms[d])
+        extra_s += [s + base for s, _ in spans]
+        extra_e += [e + base for _, e in spans]
+        qfirst[d], qstop[d] = m, m + len(spans)
+        m += len(spans)
+    return (np.concatenate((qs, np.array(extra_s, dtype=np.int64))),
+            np.concatenate((qe, np.array(extra_e, dtype=np.int64))), qfirst, qstop)
+
+
+def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,
+              sb: np.ndarray, regions_fn: Callable[..., Any] | None, shared_index: bool,
+              reported_kernel: Any) -> np.ndarray:
+    """Which of the ``asked`` matches lie in a reported region of their sentence."""
+    a, b, s, e = sa[asked], sb[asked], ts[asked], te[asked]
+    if shared_index:  # the end of each sentence start is the one first asked with it
+        _, first, back = np.unique(a, return_index=True, return_inverse=True)
+        b = b[first][back]
+    key = a * (len(cp) + 1) + b
+    keys, inverse = np.unique(key, return_inverse=True)
+    ua, ub = keys // (len(cp) + 1), keys % (len(cp) + 1)
+    sent = inverse.astype(np.int64)
+    if regions_fn is None:
+        # the sentences with a match after their floor (a span at or before it is in no region)
+        latest = np.full(len(keys), -1, dtype=np.int64)
+        np.maximum.at(latest, inverse, s)
+        floors = np.array([region_floor(text, x, y) for x, y in zip(ua.tolist(), ub.tolist(), strict=True)],
+                          dtype=np.int64)
+        wanted = latest > floors
+        renumber = np.cumsum(wanted) - 1
+        sent = np.where(s > floors[inverse], renumber[inverse], -1)
+        ua, ub = ua[wanted], ub[wanted]
+        regions = python_regions(text, cp, ua, ub)
+    else:
+        regions = regions_fn(text, cp, ua, ub)
+    r_sent, rs, re_, rts, rte = (np.asarray(x, dtype=np.int64) for x in regions)
+    bounds = np.searchsorted(r_sent, np.arange(len(ua) + 1))
+    return reported_kernel(sent, s, e, bounds[:-1], bounds[1:], rs, re_, rts, rte)
