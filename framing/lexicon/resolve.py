@@ -25,13 +25,12 @@ import numpy as np
 
 from framing.lexicon.attach import (
     Head,
-    HeadOf,
     attach_labels,
     longest_first,
     qualifier_head,
 )
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
-from framing.lexicon.scope import DocScope, as_date, negated
+from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
 
 __all__ = ["Resolved", "RoleHits", "resolve", "resolve_split", "split_batch", "split_hits"]
 
@@ -53,6 +52,7 @@ class Resolved(NamedTuple):
 
 
 _BY_POSITION = attrgetter("start", "end")
+_new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
 
 
 class RoleHits(NamedTuple):
@@ -118,28 +118,35 @@ def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Itera
                   date: Any = None) -> list[Resolved]:
     """:func:`resolve` for hits already sorted by role (:func:`split_hits`, :func:`split_batch`)."""
     cats, aliases, labels, structural, ctx, excl = split
-    scope = DocScope(forms.rules, forms.undated, norm, ctx, excl, as_date(date))
+    rules = forms.rules
+    scope = DocScope(rules, forms.undated, norm, ctx, excl, None if date is None else as_date(date))
     out: list[Resolved] = []
-    want = set(kinds)
+    want = kinds if type(kinds) is tuple else set(kinds)  # (an iterator is read once)
+    want_alias, want_label, want_cat = "alias" in want, "label" in want, "category" in want
     if excl and aliases:
         aliases = [(s, e, idx) for s, e, idx in aliases if not scope.excluded(idx, s, e)]
-    alias_spans = longest_first(aliases) if aliases else []
-    if "alias" in want:
-        out += [Resolved("alias", s, e, idx, None, scope.reason(idx, s, e), None) for s, e, idx in alias_spans]
+    # the chosen aliases: reported, walked to by labels, heads of qualifiers (chosen when first needed)
+    alias_spans = longest_first(aliases) if aliases and (want_alias or labels) else None
+    if want_alias and alias_spans:
+        out += [_new(Resolved, ("alias", s, e, idx, None, scope.reason(idx, s, e), None))
+                for s, e, idx in alias_spans]
     labelled: list[tuple[int, int, int, int | None, str]] = []  # (start, end, idx, alias_idx, reason)
-    if labels and ("label" in want or (cats and forms.qualifying)):
-        rules = forms.rules  # (an entry without a rule always counts)
-        for s, e, idx, alias_idx in attach_labels(forms, norm, labels, alias_spans, structural, scope.date):
+    if labels and (want_label or (cats and forms.qualifying)):
+        # (an entry without a rule always counts)
+        for s, e, idx, alias_idx in attach_labels(forms, norm, labels, alias_spans or [], structural, scope.date):
             reason = scope.reason(idx, s, e) if idx in rules else ""
             if not reason and alias_idx in rules:
                 reason = scope.reason(alias_idx, s, e)
                 reason = "" if reason == "exclude" else reason
             labelled.append((s, e, idx, alias_idx, reason))
-        if "label" in want:
-            out += [Resolved("label", s, e, idx, alias_idx, reason, None)
+        if want_label and labelled:
+            out += [_new(Resolved, ("label", s, e, idx, alias_idx, reason, None))
                     for s, e, idx, alias_idx, reason in labelled]
-    if "category" in want and cats:
-        out += _categories(forms, norm, scope, cats, alias_spans, labelled)
+    if want_cat and cats:
+        if out:
+            out += _categories(forms, norm, scope, cats, aliases, alias_spans, labelled)
+        else:  # (the category matches alone are in position order already)
+            return _categories(forms, norm, scope, cats, aliases, alias_spans, labelled)
     out.sort(key=_BY_POSITION)
     return out
 
@@ -262,30 +269,44 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
 
 
 def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tuple[int, int, int]],
-                alias_spans: list[tuple[int, int, int]],
+                aliases: list[tuple[int, int, int]], alias_spans: list[tuple[int, int, int]] | None,
                 labelled: list[tuple[int, int, int, int | None, str]]) -> list[Resolved]:
-    """The category matches: scope, negation and, for qualifiers, the head they qualify."""
+    """The category matches, in position order: scope, negation and, for qualifiers, the head they
+    qualify (``alias_spans``: the chosen ``aliases``, or None when not chosen yet)."""
     entries = forms.entries
     heads: list[Head] | None = None
     out = []
     rules, head_side, negators = forms.rules, forms.head_side, forms.negators
+    # a word before the hit that ends in none of these characters negates nothing (see negated)
+    maybe = negator_endings(negators) if negators else None
     for s, e, idx in longest_first(cats):
         reason = scope.reason(idx, s, e) if idx in rules else ""
-        head: HeadOf | None = None
-        if not reason and negators and negated(norm, s, negators):
-            reason = "negated"
+        if not reason and negators:
+            if maybe is None or s < 2 or norm[s - 1] != " ":
+                if negated(norm, s, negators):
+                    reason = "negated"
+            else:
+                last = norm[s - 2]
+                if (last in maybe or last.isspace()) and negated(norm, s, negators):
+                    reason = "negated"
         if idx in head_side:  # a qualifier
             if heads is None:
+                if alias_spans is None:
+                    alias_spans = longest_first(aliases) if aliases else []
                 heads = sorted([Head(a, b, entries[i].owner, i, scope.reason(i, a, b)) for a, b, i in alias_spans]
                                + [Head(a, b, entries[i].owner, i, r) for a, b, i, _, r in labelled])
             head = qualifier_head(norm, s, e, heads, head_side[idx])
-            if head is None and not reason:
-                reason = "unattached"
-            elif head is not None and not reason and head.reason in ("date", "context"):
+            if head is None:
+                if not reason:
+                    reason = "unattached"
+                out.append(_new(Resolved, ("category", s, e, idx, None, reason, None)))
+                continue
+            if not reason and head.reason in ("date", "context"):
                 # a qualifier of a name that belongs to another time or place does not count;
                 # an excluded head still does (ما يسمى بالدولة الإسلامية: the name is kept out
                 # by an exclude phrase because the hedge distances the writer from it)
                 reason = head.reason
-        out.append(Resolved("category", s, e, idx, head.entry if head else None, reason,
-                            head.referent if head else None))
+            out.append(_new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent)))
+        else:
+            out.append(_new(Resolved, ("category", s, e, idx, None, reason, None)))
     return out

@@ -32,13 +32,14 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-__all__ = ["SCOPE_REASONS", "Rule", "DocScope", "as_date", "in_ranges", "negated"]
+__all__ = ["SCOPE_REASONS", "Rule", "DocScope", "as_date", "in_ranges", "negated", "negator_endings"]
 
 #: why a hit does not count (``scope_reason``), in the order they are checked
 SCOPE_REASONS = ("exclude", "date", "context", "negated", "unattached")
 
 _NEGATOR_STRIP = "«»“”\"‘’'()[]"
-_ENDINGS: dict[frozenset[str], Any] = {}  # negators -> the last characters of their words (None: an empty one)
+# negators -> the last characters of their words and the marks stripped around them (None: an empty negator)
+_ENDINGS: dict[frozenset[str], frozenset[str] | None] = {}
 
 
 class Rule(NamedTuple):
@@ -79,6 +80,15 @@ def as_date(value: Any) -> dt.date | None:
     return ts.date()
 
 
+def negator_endings(negators: frozenset[str]) -> frozenset[str] | None:
+    """The characters a word must end in to be a negator, or a negator with quotation marks or brackets
+    around it (what :func:`negated` reads; a whitespace character also lets it read on); None when a
+    negator is empty (then any word may be one)."""
+    if negators not in _ENDINGS:
+        _ENDINGS[negators] = frozenset(n[-1] for n in negators).union(_NEGATOR_STRIP) if all(negators) else None
+    return _ENDINGS[negators]
+
+
 def negated(norm: str, start: int, negators: frozenset[str]) -> bool:
     """Does the word before ``start`` (quotation marks and brackets stripped) negate what follows?
     A negator with و or ف in front counts too."""
@@ -87,10 +97,8 @@ def negated(norm: str, start: int, negators: frozenset[str]) -> bool:
     if start >= 2 and norm[start - 1] == " ":
         # the word before ends right there: unless its last character ends a negator, it is none
         last = norm[start - 2]
-        ends = _ENDINGS.get(negators)
-        if ends is None:
-            ends = _ENDINGS[negators] = frozenset(n[-1] for n in negators) if all(negators) else None
-        if ends is not None and last not in ends and last not in _NEGATOR_STRIP and not last.isspace():
+        ends = negator_endings(negators)
+        if ends is not None and last not in ends and not last.isspace():
             return False
     words = norm[max(0, start - 16):start].split()
     if not words:
