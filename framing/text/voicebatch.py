@@ -22,7 +22,7 @@ The answer for match ``i`` is that of ``VoiceIndex(norms[doc[i]]).classify(start
 evaluative=evaluative[i])``. (One ``VoiceIndex`` asked for several matches of a document can differ in one
 case: two matches whose sentences start at the same place but end at different places, i.e. one of them
 runs across a sentence end. It keeps the first end it was asked with; ``shared_index=True`` does the same.)
-Without numba every match is answered by ``VoiceIndex``.
+Without numba every match is answered by ``VoiceIndex`` (slow without ``shared_index``: one for each match).
 
 >>> from framing.text.normalization import normalize
 >>> norms = [normalize("وقال المتحدث إن ميليشيات حمدان قصفت المدينة"), normalize("أعلن «داعش» مسؤوليته")]
@@ -273,8 +273,9 @@ def _kernels() -> tuple[Any, Any]:
 
 
 def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
-            evaluative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every match answered by ``VoiceIndex`` (one per document, asked in the order of the matches)."""
+            evaluative: np.ndarray, shared_index: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every match answered by ``VoiceIndex``: a new one for each match, or with ``shared_index`` one per
+    document asked in the order of the matches (much faster)."""
     code = {v: k for k, v in enumerate(VOICES_CLASSIFIED)}
     voice = np.zeros(len(doc), dtype=np.uint8)
     scare = np.zeros(len(doc), dtype=np.bool_)
@@ -282,7 +283,7 @@ def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndar
     last = -1
     for i, (d, s, e, nw, ev) in enumerate(zip(doc.tolist(), starts.tolist(), ends.tolist(), n_words.tolist(),
                                                evaluative.tolist(), strict=True)):
-        if d != last or index is None:
+        if d != last or index is None or not shared_index:
             index, last = VoiceIndex(norms[d]), d
         v, sc = index.classify(s, e, nw, evaluative=bool(ev))
         voice[i], scare[i] = code[v], sc
@@ -319,11 +320,11 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
         return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.bool_)
     scanner = quote_scanner() if ENGINE == "numba" else None
     if scanner is None:
-        return _python(norms, doc, starts, ends, n_words, evaluative)
+        return _python(norms, doc, starts, ends, n_words, evaluative, shared_index)
     try:
         passes = _kernels()
     except ImportError:
-        return _python(norms, doc, starts, ends, n_words, evaluative)
+        return _python(norms, doc, starts, ends, n_words, evaluative, shared_index)
     text = "\n".join(norms)
     data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
     if len(data) == 2 * len(text):  # a character above U+FFFF)
@@ -343,8 +344,8 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
     if len(named):  # VoiceIndex._is_name_quote: a function word or a name head besides the name
-        data = attribution_data()
-        name = np.array([(w := text[x:y]) in data.function_words or w in data.name_heads
+        words = attribution_data()
+        name = np.array([(w := text[x:y]) in words.function_words or w in words.name_heads
                          for x, y in zip(wa[named].tolist(), wb[named].tolist(), strict=True)], dtype=np.bool_)
         voice[named[~name]] = 1  # a quoted statement
         state[named] = np.where(name, _REPORTED_Q, _DECIDED)

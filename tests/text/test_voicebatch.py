@@ -1,0 +1,312 @@
+"""``classify_batch`` (framing.text.voicebatch) gives, for every match, what ``VoiceIndex.classify`` gives.
+
+The reference is a fresh ``VoiceIndex`` of the match's document for every match. Compared on the demo corpus
+with the matches of every bundled lexicon and of all of them merged (``text_hits`` and ``resolve`` of the
+normalized text, as tests/lexicon/test_batch_resolve.py obtains them), on edge cases written here (every span
+of short texts), on generated texts (hypothesis) and, when ../shared is present, on the first 2 MB of
+SaudiNewsNet and of ASND (no article text is stored here). Also: the errors, the Python engine, the shared
+index, the batch quotation pairing and the character tables.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.lexicon import scan
+from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
+from framing.lexicon.matcher import compile_lexicon
+from framing.lexicon.resolve import resolve
+from framing.text import quotes, quotescan, voicebatch
+from framing.text.normalization import normalize
+from framing.text.quotes import quote_spans
+from framing.text.reported import sentence_regions
+from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex
+from framing.text.voicebatch import classify_batch, python_regions, voice_tables
+
+pytest.importorskip("numba")
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
+
+# written for these tests: quotations at the edges of a span, a proclitic before a mark, scare quotes,
+# quoted names (alone, with a head word, with a function word), marks inside a term, reported speech of
+# every kind, full stops that end no sentence, a straight quotation across a sentence end (the pairing asks
+# the attribution lexicon), quotations over paragraphs, characters above U+FFFF, empty texts
+EDGE = [
+    "قال المتحدث: «ميليشيات حفتر انسحبت» ثم غادر.",
+    "أعلن «داعش» مسؤوليته، وتبنى تنظيم \"الدولة الإسلامية\" الهجوم",
+    "انضم ل\"داعش\" عدد من الشباب، و«حركة حماس» و\"جماعة\" الحوثي و«في داعش»",
+    "وصف الوزير «الجيش الوطني» المزعوم بانه «ميليشيات» حفتر و«ميليشيات حفتر الارهابية المسلحة الخارجة»",
+    "الحكومة \"الشرعية\" في عدن، و\"الحكومة\" الشرعية، والميليشيات \"الانقلابية",
+    "قال المتحدث إن الجيش. وحفتر تقدم\nوبحسب مصادر محلية فإن القوات انسحبت من المدينة",
+    "وصل 3.5 طن. د. محمد قال إن الهدوء عاد، وأضاف: الميليشيات انسحبت",
+    "«الميليشيات»",
+    "\"",
+    "عاجل | وزير الخارجية: الميليشيات انسحبت من المدينة",
+    "انسحبت الميليشيات كما أعلنت الشرطة، ثم عاد الهدوء.",
+    "قال الرئيس: «سنواصل العمل\nونحن واثقون من الميليشيات\nولن نتراجع»\nوعاد الوفد",
+    "قال المتحدث باسم الوفد \"الحوار انتهى. ونحن ننتظر الميليشيات\" ثم غادر",
+    "كتب \"الحوار انتهى. ثم عاد الجيش\" وانصرف",
+    "قال: «نرحب 😀 بالميليشيات» ثم 😀 \"ب\" و\U0001d400\"حفتر\"",
+    "",
+    "\n\n",
+    "وأكد أن الجيش الوطني الليبي تقدم، وأبلغ رئيس الاتحاد رويترز أنه لن يتراجع",
+    "نقلا عن مصادر في «الجيش» أن «قوات الدعم السريع» دخلت 'المدينة'",
+]
+
+
+def _merged_lexicon() -> Lexicon:
+    spec = importlib.util.spec_from_file_location("_bench_run_voicebatch", ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.merged_lexicon()[0]
+
+
+def _matches(lex: Lexicon, texts: list[str]) -> tuple[list[str], list[tuple[int, int, int, int, bool]]]:
+    """The normalized texts, and ``(document, start, end, words, evaluative)`` of every resolved match (those
+    that do not count too) and of every raw hit (evaluative and not), in document order."""
+    compiled = compile_lexicon(lex)
+    norms: list[str] = []
+    out: list[tuple[int, int, int, int, bool]] = []
+    for text in texts:
+        norm = normalize(text)
+        d = len(norms)
+        norms.append(norm)
+        hits = scan.text_hits(compiled, norm)
+        for r in resolve(compiled, norm, hits):
+            out.append((d, r.start, r.end, norm.count(" ", r.start, r.end) + 1, compiled.is_evaluative(r.entry)))
+        for s, e, _ids in hits:
+            out += [(d, s, e, norm.count(" ", s, e) + 1, ev) for ev in (False, True)]
+    return norms, out
+
+
+def _reference(norms: list[str], matches) -> list[tuple[str, bool]]:
+    return [VoiceIndex(norms[d]).classify(s, e, nw, evaluative=ev) for d, s, e, nw, ev in matches]
+
+
+def _reference_shared(norms: list[str], matches) -> list[tuple[str, bool]]:
+    """One VoiceIndex per document, asked in the order of the matches (as framing.lexicon.scan asks)."""
+    index: dict[int, VoiceIndex] = {}
+    return [index.setdefault(d, VoiceIndex(norms[d])).classify(s, e, nw, evaluative=ev) for d, s, e, nw, ev in matches]
+
+
+def _batch(norms: list[str], matches, **kw) -> list[tuple[str, bool]]:
+    doc, starts, ends, n_words, evaluative = (np.array(c) for c in zip(*matches, strict=True))
+    voice, scare = classify_batch(norms, doc, starts, ends, n_words, evaluative.astype(bool), **kw)
+    assert voice.dtype == np.uint8 and scare.dtype == np.bool_
+    return [(VOICES_CLASSIFIED[v], bool(sc)) for v, sc in zip(voice.tolist(), scare.tolist(), strict=True)]
+
+
+def _agree(norms: list[str], matches, **kw) -> dict[tuple[str, bool], int]:
+    """Assert the batch equals the reference; return how often each answer came (to see the cases are reached)."""
+    want = (_reference_shared if kw.get("shared_index") else _reference)(norms, matches)
+    got = _batch(norms, matches, **kw)
+    bad = [i for i in range(len(want)) if got[i] != want[i]]
+    assert not bad, [(matches[i], norms[matches[i][0]][max(0, matches[i][1] - 40):matches[i][2] + 20], got[i],
+                      want[i]) for i in bad[:5]]
+    counts: dict[tuple[str, bool], int] = {}
+    for w in want:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def _every_span(norms: list[str], longest: int = 30) -> list[tuple[int, int, int, int, bool]]:
+    """Every span of every text (up to ``longest`` characters), 1 and 2 words, evaluative and not."""
+    return [(d, s, e, nw, ev) for d, norm in enumerate(norms) for s in range(len(norm) + 1)
+            for e in range(s, min(len(norm), s + longest) + 1) for nw in (1, 2) for ev in (False, True)]
+
+
+def _demo_texts() -> list[str]:
+    with DEMO.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh]
+
+
+@pytest.mark.parametrize("name", [*bundled_names(), "merged"])
+def test_demo_corpus_every_lexicon(name):
+    lex = _merged_lexicon() if name == "merged" else load_lexicon(name)
+    norms, matches = _matches(lex, _demo_texts())
+    counts = _agree(norms, matches)
+    assert _agree(norms, matches, shared_index=True) == counts
+    assert counts.get(("own", False), 0) and counts.get(("quoted", False), 0), counts
+    if name in ("merged", "markers", "libya"):
+        assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
+
+
+def test_edge_cases_every_span():
+    norms = [normalize(t) for t in EDGE]
+    counts = _agree(norms, _every_span(norms))
+    _agree(norms, _every_span(norms), shared_index=True)
+    assert all(counts.get(k, 0) for k in (("own", False), ("quoted", False), ("quoted", True),
+                                           ("reported", False))), counts
+
+
+def test_edge_cases_each_alone_and_out_of_order():
+    """One document per batch, and the matches of a batch in a shuffled order (also across documents)."""
+    norms = [normalize(t) for t in EDGE]
+    for d, norm in enumerate(norms):
+        spans = [(0, s, e, nw, ev) for _d, s, e, nw, ev in _every_span([norm], 12)]
+        assert _agree([norm], spans) or not norm
+        assert d >= 0
+    matches = _every_span(norms, 8)
+    random.Random(5).shuffle(matches)
+    _agree(norms, matches)
+
+
+def test_regions_fn_and_python_regions():
+    """A regions_fn is asked for every sentence with an unquoted match; python_regions is sentence_regions."""
+    norms = [normalize(t) for t in EDGE]
+    matches = _every_span(norms, 10)
+    asked: list[int] = []
+
+    def counting(text, cp, sa, sb):
+        asked.append(len(sa))
+        assert cp.shape == (len(text),) and (sa <= sb).all()
+        return python_regions(text, cp, sa, sb)
+
+    _agree(norms, matches, regions_fn=counting)
+    assert asked and asked[0] > len(norms)
+    text = "\n".join(norms)
+    ends = [m.start() for m in re.finditer(r"[\n.:،]", text)] + [len(text)]
+    sa = np.array([0, *[e + 1 for e in ends[:-1]]], dtype=np.int64)
+    sb = np.array(ends, dtype=np.int64)
+    got = python_regions(text, np.zeros(0), sa, sb)
+    want = [(u, *r) for u, (a, b) in enumerate(zip(sa.tolist(), sb.tolist(), strict=True))
+            for r in sentence_regions(text, a, b)]
+    assert want and list(zip(*(x.tolist() for x in got), strict=True)) == want
+
+
+def test_with_the_compiled_regions():
+    """classify_batch with framing.text.regionscan.batch_regions as regions_fn (skipped until it exists)."""
+    regionscan = pytest.importorskip("framing.text.regionscan")
+    norms = [normalize(t) for t in EDGE + _demo_texts()[:300]]
+    _agree(norms, _every_span(norms[:len(EDGE)], 10), regions_fn=regionscan.batch_regions)
+    _, matches = _matches(_merged_lexicon(), EDGE + _demo_texts()[:300])
+    assert _agree(norms, matches, regions_fn=regionscan.batch_regions).get(("reported", False), 0)
+
+
+def test_spans_outside_the_text():
+    norms = [normalize("قال المتحدث إن الجيش تقدم"), ""]
+    for d, s, e in ((0, -1, 3), (0, 5, 3), (0, 0, len(norms[0]) + 1), (1, 0, 1), (1, 1, 1)):
+        with pytest.raises(ValueError) as want:
+            VoiceIndex(norms[d]).classify(s, e, 1, evaluative=True)
+        with pytest.raises(ValueError) as got:
+            classify_batch(norms, np.array([0, d]), np.array([0, s]), np.array([3, e]), np.array([1, 1]),
+                           np.array([True, True]))
+        assert str(got.value) == str(want.value)
+    with pytest.raises(ValueError, match="document number"):
+        classify_batch(norms, np.array([2]), np.array([0]), np.array([0]), np.array([1]), np.array([True]))
+    with pytest.raises(ValueError, match="one value per match"):
+        classify_batch(norms, np.array([0, 0]), np.array([0]), np.array([0]), np.array([1]), np.array([True]))
+    voice, scare = classify_batch(norms, np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0))
+    assert voice.shape == scare.shape == (0,)
+
+
+def test_python_engine(monkeypatch):
+    norms = [normalize(t) for t in EDGE]
+    matches = _every_span(norms, 6)
+    compiled = _batch(norms, matches)
+    shared = _batch(norms, matches, shared_index=True)
+    monkeypatch.setattr(voicebatch, "ENGINE", "python")
+    assert _batch(norms, matches) == compiled == _reference(norms, matches)
+    assert _batch(norms, matches, shared_index=True) == shared != compiled  # (spans across sentence ends)
+
+
+def test_shared_index():
+    """A span across a sentence end shares its sentence start with a span before that end: one VoiceIndex asked
+    first for the short span keeps the short sentence (shared_index=True does the same); a fresh one does not."""
+    norm = normalize("قال المتحدث إن الجيش. وحفتر تقدم")
+    s = norm.index("الجيش")
+    matches = [(0, s, s + 5, 1, True), (0, s, len(norm), 3, True)]
+    one = VoiceIndex(norm)
+    shared = [one.classify(s_, e, nw, evaluative=ev) for _d, s_, e, nw, ev in matches]
+    assert _reference([norm], matches) == [("reported", False), ("reported", False)]
+    assert shared == [("reported", False), ("own", False)]
+    assert _batch([norm], matches) == _reference([norm], matches)
+    assert _batch([norm], matches, shared_index=True) == shared
+    assert _batch([norm], matches[::-1], shared_index=True) == _reference([norm], matches[::-1])
+
+
+_ALPHABET = [*"قال إن بحسب الجيش حفتر «»\"“”‘’ ل و ف . : ، \n 3 د", "😀", "كما أعلنت", "وأضاف", "نقلا عن"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join), min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 120), st.integers(0, 40), st.integers(1, 3),
+                          st.booleans()), max_size=40))
+def test_property(texts, raw):
+    norms = [normalize(t) for t in texts]
+    matches = [(d % len(norms), s, min(s + k, len(norms[d % len(norms)])), nw, ev) for d, s, k, nw, ev in raw]
+    if any(not 0 <= s <= e <= len(norms[d]) for d, s, e, _nw, _ev in matches):
+        with pytest.raises(ValueError):
+            _batch(norms, matches)
+        matches = [m for m in matches if 0 <= m[1] <= m[2] <= len(norms[m[0]])]
+    if matches:
+        _agree(norms, matches)
+    _agree(norms, _every_span(norms[:1], 6) or [(0, 0, 0, 1, True)])
+
+
+def test_batch_quote_pairing():
+    """scan_quotes_batch gives quote_spans of every text, or leaves it undecided (straight marks across a
+    sentence end); the full flag table is flag_table of all of Unicode."""
+    scanner = quotes.quote_scanner()
+    assert scanner is not None
+    norms = [normalize(t) for t in EDGE + _demo_texts()[:400]]
+    text = "\n".join(norms)
+    lengths = np.array([len(t) for t in norms], dtype=np.int64)
+    lo = np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
+    hi = lo + lengths
+    for dtype, enc in ((np.uint32, "utf-32-le"), (np.uint16, "utf-16-le")):
+        cp = np.frombuffer(text.encode(enc, "surrogatepass"), dtype=dtype)
+        if dtype == np.uint16:  # (UTF-16 code points only for texts without characters above U+FFFF)
+            keep = [d for d, t in enumerate(norms) if all(ord(c) < 0x10000 for c in t)]
+            cp = np.frombuffer("\n".join(norms[d] for d in keep).encode(enc, "surrogatepass"), dtype=dtype)
+            sub = [norms[d] for d in keep]
+            ln = lengths[keep]
+            lo2 = np.concatenate(([0], np.cumsum(ln[:-1] + 1)))
+            texts, lo_, hi_ = sub, lo2, lo2 + ln
+        else:
+            texts, lo_, hi_ = norms, lo, hi
+        qs, qe, first, stop, undecided = scanner.batch_spans(cp, lo_, hi_)
+        assert undecided.any() and not undecided.all()
+        for d, norm in enumerate(texts):
+            if not undecided[d]:
+                got = list(zip((qs[first[d]:stop[d]] - lo_[d]).tolist(), (qe[first[d]:stop[d]] - lo_[d]).tolist(),
+                               strict=True))
+                assert got == [tuple(s) for s in quote_spans(norm)], norm[:80]
+    assert (quotescan.full_flag_table(scanner.marks, scanner.sets)
+            == quotescan.flag_table(scanner.marks, scanner.sets, 0x110000)).all()
+
+
+def test_voice_tables():
+    chars = voice_tables()
+    every = "".join(map(chr, range(0x110000)))
+    alnum = np.fromiter(map(str.isalnum, every), dtype=bool, count=0x110000)
+    space = np.fromiter(map(str.isspace, every), dtype=bool, count=0x110000)
+    assert ((chars & 8) != 0).tolist() == alnum.tolist()
+    assert ((chars & 16) != 0).tolist() == space.tolist()
+    assert np.flatnonzero(chars & 32).tolist() == sorted(map(ord, quotes.QUOTE_CHARS))
+    from framing.text import voice  # the proclitics of VoiceIndex._trim
+
+    assert sorted(np.flatnonzero(chars & 64).tolist()) == sorted(map(ord, voice._PROCLITICS))
+
+
+@pytest.mark.parametrize("path", [SAUDINEWSNET, ASND], ids=["saudinewsnet", "asnd"])
+def test_real_corpora(path):
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    texts = list(corpus_texts(path, 2_000_000, unit="bytes"))
+    norms, matches = _matches(_merged_lexicon(), texts)
+    counts = _agree(norms, matches)
+    assert _agree(norms, matches, shared_index=True) == counts
+    assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
