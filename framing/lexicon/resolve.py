@@ -32,7 +32,7 @@ from framing.lexicon.attach import (
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
 
-__all__ = ["Resolved", "RoleHits", "resolve", "resolve_split", "split_batch", "split_hits"]
+__all__ = ["Resolved", "RoleHits", "resolve", "resolve_batch", "resolve_split", "split_batch", "split_hits"]
 
 
 class Resolved(NamedTuple):
@@ -177,6 +177,26 @@ def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts
     Left out, because they cannot change what :func:`resolve_split` reports: labels that are not
     self-identifying and have no alias of their referent after them (they attach to nothing), and the
     structural words of documents where no label can reach an alias, or before a label's end."""
+    return map(_split(forms, docs, keys, starts, stops, wanted, None)[1], range(len(wanted)))
+
+
+def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                  wanted: np.ndarray, norms: list[str], dates: Any = None) -> Iterator[list[Resolved]]:
+    """:func:`resolve_split` (categories and labels) of the hits of each document of ``wanted``, split by
+    :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
+    document, by its number in ``wanted``. A document without labels whose category hits have no scope
+    rule and qualify nothing is resolved here for all of them at once (leftmost-longest, negation)."""
+    direct, role_hits = _split(forms, docs, keys, starts, stops, wanted, norms)
+    for d, (doc, norm) in enumerate(zip(wanted.tolist(), norms, strict=True)):
+        found = direct[d] if direct is not None else None
+        yield found if found is not None else resolve_split(forms, norm, role_hits(d),
+                                                            date=None if dates is None else dates[doc])
+
+
+def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+           wanted: np.ndarray, norms: list[str] | None) -> tuple[list[list[Resolved] | None] | None, Any]:
+    """:func:`split_batch`'s work: ``(matches of the documents resolved directly (with ``norms``; None for
+    the others), the function of a document's number giving its RoleHits)``."""
     ptr = forms.key_entry_start
     first = ptr[keys]
     n_ids = ptr[keys + 1] - first
@@ -209,6 +229,7 @@ def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts
         group[lab[~(reach | forms.entry_self[entries[lab]])]] = _DROPPED
         walks[doc[lab[reach]]] = True
         np.minimum.at(walk_from, doc[lab[reach]], pe[lab[reach]])
+    direct = None if norms is None else _direct(forms, doc, ps, pe, group, entries, norms)
     # structural words: per document and start the longest, the first of the longest in hit order
     st = np.flatnonzero(group == _STRUCT) if walks.any() else _NONE
     if len(st):
@@ -227,14 +248,71 @@ def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts
     rows = rows[order]
     bounds = np.searchsorted(code[order], np.arange(n_docs * _N_SPANS + 1)).tolist()
     spans = list(zip(ps[rows].tolist(), pe[rows].tolist(), forms.entry_values[entries[rows]].tolist(), strict=True))
-    for d in range(n_docs):
+
+    def role_hits(d: int) -> RoleHits:
         cat, label, alias, excl, end = bounds[d * _N_SPANS:d * _N_SPANS + 5]  # where each group starts
         s0, s1 = st_bounds[d:d + 2]
         c0, c1 = ctx_bounds[d:d + 2]
-        yield RoleHits(spans[cat:label], spans[alias:excl], spans[label:alias],
-                       dict(zip(st_starts[s0:s1], st_values[s0:s1], strict=True)) if s1 > s0 else {},
-                       dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
-                       spans[excl:end])
+        return RoleHits(spans[cat:label], spans[alias:excl], spans[label:alias],
+                        dict(zip(st_starts[s0:s1], st_values[s0:s1], strict=True)) if s1 > s0 else {},
+                        dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
+                        spans[excl:end])
+
+    return direct, role_hits
+
+
+def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
+            entries: np.ndarray, norms: list[str]) -> list[list[Resolved] | None] | None:
+    """Resolve the documents of a batch split (:func:`_split`) that hold no label (after the split's
+    drop) and no category hit with a scope rule or a qualifier: what :func:`resolve_split` gives them is
+    their category hits leftmost-longest, each negated or counting. Their rows are dropped from
+    ``group``. Per document its matches, or None for the others (None when none is simple)."""
+    n_docs = len(norms)
+    special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
+    special[list(forms.rules)] = True
+    special[list(forms.head_side)] = True
+    cat = group == _CAT
+    other = np.zeros(n_docs, dtype=bool)
+    other[doc[group == _LABEL]] = True
+    other[doc[cat & special[entries]]] = True
+    if other.all():
+        return None
+    c = np.flatnonzero(cat & ~other[doc])
+    group[~other[doc]] = _DROPPED
+    # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
+    c = c[np.lexsort((entries[c], -pe[c], ps[c], doc[c]))]
+    c = c[_first_of_runs(doc[c], ps[c])]
+    rd, rs, re_ = doc[c], ps[c], pe[c]
+    clash = np.flatnonzero((rd[1:] == rd[:-1]) & (rs[1:] < re_[:-1])) + 1 if len(c) > 1 else _NONE
+    if len(clash):  # (rare) a span that starts inside the one before it: choose one by one in those documents
+        keep = np.ones(len(c), dtype=bool)
+        lo, hi = np.searchsorted(rd, rd[clash]).tolist(), np.searchsorted(rd, rd[clash], side="right").tolist()
+        s_list, e_list = rs.tolist(), re_.tolist()
+        for a, b in sorted(set(zip(lo, hi, strict=True))):
+            last_end = -1
+            for i in range(a, b):
+                if s_list[i] >= last_end:
+                    last_end = e_list[i]
+                else:
+                    keep[i] = False
+        c = c[keep]
+    ds, ss, es = doc[c].tolist(), ps[c].tolist(), pe[c].tolist()
+    reasons = [""] * len(ss)
+    negators = forms.negators
+    if negators:
+        maybe = negator_endings(negators)  # (what negated reads first: see _categories)
+        for i, (d, s) in enumerate(zip(ds, ss, strict=True)):
+            norm = norms[d]
+            if maybe is not None and s >= 2 and norm[s - 1] == " ":
+                last = norm[s - 2]
+                if last not in maybe and not last.isspace():
+                    continue
+            if negated(norm, s, negators):
+                reasons[i] = "negated"
+    found = [_new(Resolved, ("category", s, e, i, None, r, None))
+             for s, e, i, r in zip(ss, es, entries[c].tolist(), reasons, strict=True)]
+    b = np.searchsorted(doc[c], np.arange(n_docs + 1)).tolist()
+    return [None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)]
 
 
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,

@@ -40,7 +40,7 @@ import numpy as np
 
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
-from framing.lexicon.resolve import resolve_split, split_batch
+from framing.lexicon.resolve import resolve_batch
 from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.voice import VoiceIndex
@@ -392,10 +392,9 @@ def _count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, ke
                 voice: str, dates: Any, cells: list[int]) -> None:
     """Resolve and voice the hits (document coordinates, by document) of the ``counting`` documents, whose
     normalized texts are ``norms``."""
-    by_role = split_batch(forms, docs, keys, starts, stops, counting)
+    by_doc = resolve_batch(forms, docs, keys, starts, stops, counting, norms, dates)
     want_voice = voice != "all"
-    for doc, norm, split in zip(counting.tolist(), norms, by_role, strict=True):
-        resolved = resolve_split(forms, norm, split, date=dates[doc] if dates is not None else None)
+    for doc, norm, resolved in zip(counting.tolist(), norms, by_doc, strict=True):
         if not resolved:
             continue
         voices = VoiceIndex(norm) if want_voice else None
