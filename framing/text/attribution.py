@@ -62,6 +62,10 @@ class AttributionData:
     terminator_set: str  # the same characters, as a string (the most frequent first: newline, full stop)
     function_words: frozenset[str]
     name_heads: frozenset[str]
+    # the phrases of ``always`` and ``with_source``, normalized, in the order of their alternatives (longest
+    # first): what the compiled reported-speech pass (framing.text.regionscan) matches
+    always_phrases: tuple[str, ...] = ()
+    with_source_phrases: tuple[str, ...] = ()
 
     def verb_of(self, word: str) -> str | None:
         """The lemma of an attribution verb form (with or without و/ف in front), or None."""
@@ -181,6 +185,8 @@ def attribution_data() -> AttributionData:
         terminator_set="".join(dict.fromkeys("\n." + terms.replace(".", ""))),
         function_words=frozenset(norm_list(raw["quote_function_words"], "quote_function_words")),
         name_heads=frozenset(norm_list(raw["quote_name_heads"], "quote_name_heads")),
+        always_phrases=tuple(always),
+        with_source_phrases=tuple(with_source),
     )
 
 
