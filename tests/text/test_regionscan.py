@@ -1,0 +1,319 @@
+"""The compiled reported-speech regions (framing.text.regionscan.batch_regions) are exactly those of
+``sentence_regions``, sentence by sentence and in order: on sentences written for these tests (one or more per
+rule of reported.py), the cases of tests/cases/voice.json and the examples of docs/voice.md, a property over
+texts made of the attribution words, the demo corpus and, when ../shared is present, the first 2 MB of
+SaudiNewsNet and of the Al Jazeera corpus. Sentences are the split of VoiceIndex and random ranges."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from framing.text import regionscan
+from framing.text.attribution import attribution_data, headline_data
+from framing.text.events import event_tables
+from framing.text.normalization import normalize
+from framing.text.regionkernel import SPACE, WORD
+from framing.text.regionscan import RegionArrays, batch_regions, build_region_tables, region_tables
+from framing.text.reported import sentence_regions
+from framing.text.voice import VoiceIndex
+
+pytest.importorskip("numba")
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
+CASES = json.loads((ROOT / "tests" / "cases" / "voice.json").read_text(encoding="utf-8"))
+
+# written for these tests, by rule of reported.py (a comment names the rule)
+SENTENCES = [
+    # verbs + complementizer (_after_verb)
+    "وقال المتحدث إن القوات انسحبت من البلدة",
+    "أكدت الوزارة أنها ستواصل العمل في المدينة",
+    "وأوضح المسؤول لـ«الصحيفة» أن الطريق مغلق، مشيرا إلى أن الجسر تضرر",
+    "يقول السكان بأن المياه انقطعت منذ أسبوع",
+    "فأكد القائد أنهم سيعودون",
+    "ذكر أن",  # (a complementizer that closes the sentence)
+    "كشف التقرير الصادر أمس عن وزارة الصحة أن الإصابات زادت",  # short window: too far
+    "وكشف التقرير الصادر أمس عن وزارة الصحة أن الإصابات زادت",  # the full window
+    "كشف التقرير أن الإصابات زادت",
+    "أعلن " + "المتحدث " * 21 + "أن الهدنة صامدة",  # beyond the window
+    "أعلن " + "المتحدث " * 19 + "أن الهدنة صامدة",
+    # colon after a verb
+    "وقال الوزير: الاتفاق صامد حتى الآن",
+    "قال الوزير: «الاتفاق صامد»",
+    "قال الوزير :   «الاتفاق صامد»",
+    "اتهم الوزير: الجيش بخرق الهدنة",  # not a colon verb
+    "وأضاف: ",
+    # comma between verb and complementizer
+    "أعلنت الهيئة عن تحطم طائرة، وأن الطاقم نجا",
+    "أعلنت الهيئة عن تحطم طائرة ، وبأنها فتحت تحقيقا",
+    "أعلن الجيش سيطرته، فيما أن المعارك مستمرة",
+    "أعلن الجيش تقدمه، وتبين أن المعارك مستمرة",
+    "قال رئيس الوزراء، وزير الخارجية، إن الحوار مستمر",
+    "قال رئيس الوزراء، وزراء الخارجية، إن الحوار مستمر",
+    "قال المتحدث, ثم إن الحوار مستمر",
+    # words before the complementizer
+    "قال الوزير بعد أن وصل إن الوفد جاهز",
+    "قال الوزير فبعد أن وصل الوفد انتهى كل شيء",
+    "أعلن الجيش تقدمه إلا أن المعارك مستمرة",
+    "أعلن الجيش تقدمه غير أنه لم يدخل المدينة",
+    "أعلن الجيش تقدمه وغير أنه لم يدخل المدينة",
+    "أكد الوزير ولكن أن الأمر صعب",
+    "أكد الوزير يجب أن نعمل، وأنه مستعد",
+    # verb_not_after
+    "تستطيع الحكومة أن تقول إن الميليشيات انسحبت",
+    # كما + verb
+    "هاجم مسلحون القرية كما أعلنت الشرطة",
+    "هاجم مسلحون القرية، كما أعلنت الشرطة، وقتل ثلاثة من السكان",
+    "هاجم مسلحون القرية كما أعلنت الشرطة أن الوضع هادئ",
+    "كما أعلنت الشرطة أن الوضع هادئ",
+    "هاجم مسلحون القرية كما أعلنت الشرطة المحلية في بيان لها صباح اليوم عن الحادث الأليم",
+    "هاجم مسلحون القرية كما اتهمت الشرطة المسلحين",
+    # a verb that opens a clause inside a report: holes (_cut)
+    "قال إن الجيش تقدم، وأبلغ رئيس الاتحاد رويترز أنه لن يشارك في الحوار",
+    "قال المتحدث إن الجيش تقدم فقال الوزير إن الجيش تراجع",
+    "قال المتحدث إن الميليشيات تزعم أن الجيش تراجع",
+    "بحسب مصادر محلية، قال المتحدث إن الجيش تقدم",
+    # according to: always
+    "نقلا عن مصادر أمنية، انسحبت القوات من المدينة",
+    "وذكرت الوكالة نقلا عن مصدر أن القوات هاجمت القرية",
+    "انسحبت القوات على لسان المتحدث باسم الجيش",
+    "الجيش تقدم، على حد قوله",
+    "وعلى حد تعبيره فإن الهدنة انتهت",
+    "ذكرت مصادر أن القوات انسحبت",
+    "وقالت مصادر: القوات انسحبت",
+    "نقلا  عن\tمصادر أمنية، انسحبت القوات",  # (several spaces between the words of a phrase)
+    "انسحبت القوات نقلا عنه",  # (a phrase inside a longer word: no match)
+    # according to: with a source
+    "بحسب بيان للجيش، انسحبت الميليشيات من المدينة.",
+    "انسحبت القوات من المدينة بحسب مصادر محلية",
+    "وبحسب المتحدث فإن القوات انسحبت من المدينة بعد معارك استمرت أياما",
+    "تعمل اللجنة وفق الخطة، وحسب الحاجة",
+    'بحسب "رويترز" انسحبت القوات',
+    "بحسب (رويترز) انسحبت القوات",
+    "بحسب ما ذكرت الوكالة فإن القوات انسحبت",
+    "بحسب لما ذكرت الوكالة، انسحبت القوات",
+    "بحسب ما",
+    "حسبما أفاد شهود، انسحبت القوات",
+    "وفقما ذكرت الوكالة انسحبت القوات",
+    "على ما أفاد مصدر أمني انسحبت القوات",
+    "وفقا لمصادر محلية فإن القوات انسحبت",
+    "وفقا ل مصادر محلية، انسحبت القوات",
+    "طبقا لما ذكرته الصحيفة، انسحبت القوات",
+    "استنادا إلى تقرير أممي، انسحبت القوات",
+    "استنادا لتقارير أممية انسحبت القوات من المدينة ومن القرى المجاورة لها في الجنوب",
+    "بحسب المصادر انسحبت القوات",
+    "بحسب للمصادر انسحبت القوات",
+    "بحسب لمصدر انسحبت القوات",
+    "بحسب الجيش",
+    "بحسب",
+    "بحسب مصادر: القوات انسحبت",
+    "بحسب ما بيان",
+    "ووفق مصادر انسحبت القوات",
+    # speaker headlines
+    "عاجل | وزير الخارجية: الحوثيون يرفضون الهدنة",
+    "RT @news: الناطق باسم الجيش: قوات حفتر انسحبت",
+    "#الاتجاه_المعاكس – المذيع: ضيفنا اليوم",
+    "المتحدث باسم الجيش: القوات انسحبت",
+    "وزير الخارجية: لا تفاوض",
+    "ووزير الخارجية: لا تفاوض",
+    "مراسل الجزيرة: القصف مستمر",
+    "تقرير: القصف مستمر",
+    "الأطراف هم: الجيش والشرطة",
+    "وصل الوفد: صباح اليوم",
+    "قال الوزير: الهدنة صامدة",
+    "فلان- سبق- الرياض: الأمطار غزيرة",
+    "المتحدث: «لا تفاوض»",
+    "المتحدث: http://example.org",
+    "المتحدث:",
+    "المتحدث باسم الجيش في المنطقة الشمالية من البلاد الواسعة: القوات انسحبت",
+    "المتحدث: قال إن الجيش تقدم، وأبلغ الوزير رويترز أنه لن يشارك",
+    # digits, abbreviations, other terminators
+    "وقال د. أحمد إن الحرب انتهت عام 3.5 تقريبا؟ لا! بل استمرت؛ هكذا قال",
+    "أكد_الوزير أن الهدنة صامدة",
+]
+
+# several documents in one text (joined by newlines, as the caller does), headlines opening inner lines
+DOCUMENTS = [
+    "أعلن الجيش سيطرته.\nالمتحدث باسم الجيش: القوات انسحبت\n  الناطق: الهدوء عاد",
+    "سطر أول. المتحدث: ليس في أول السطر\n\t وزير الدفاع: الهدنة صامدة",
+    "عاجل | المتحدث: انسحاب\nعاجل: المتحدث: انسحاب\nعاجل - المتحدث: انسحاب\n| المتحدث: انسحاب",
+]
+
+
+def _docs_examples() -> list[str]:
+    """The Arabic in backticks of docs/voice.md."""
+    text = (ROOT / "docs" / "voice.md").read_text(encoding="utf-8")
+    return [m for m in re.findall(r"`([^`\n]+)`", text) if re.search(r"[\u0600-\u06FF]", m)]
+
+
+def _sentences(norm: str) -> list[tuple[int, int]]:
+    """The sentences of VoiceIndex (as reported_spans splits), empty ones too."""
+    out, a = [], 0
+    for ts, te in [*VoiceIndex(norm)._terminators(), (len(norm), len(norm))]:
+        out.append((a, ts))
+        a = te
+    return out
+
+
+def _check(norm: str, bounds: list[tuple[int, int]]) -> int:
+    """batch_regions over ``bounds`` equals sentence_regions sentence by sentence; returns the regions."""
+    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sa = np.array([a for a, _ in bounds], dtype=np.int64)
+    sb = np.array([b for _, b in bounds], dtype=np.int64)
+    got = batch_regions(norm, cp, sa, sb)
+    assert isinstance(got, RegionArrays)
+    assert all(x.dtype == np.int64 for x in got)
+    rows = list(zip(*(x.tolist() for x in got), strict=True))
+    want = [(k, *r) for k, (a, b) in enumerate(bounds) for r in sentence_regions(norm, a, b)]
+    if rows != want:
+        bad = next(k for k in range(len(bounds)) if [r for r in rows if r[0] == k] != [r for r in want if r[0] == k])
+        a, b = bounds[bad]
+        raise AssertionError(f"sentence {bad} {norm[a:b]!r}: {[r for r in rows if r[0] == bad]} != "
+                             f"{[r for r in want if r[0] == bad]}")
+    return len(rows)
+
+
+def _random_ranges(norm: str, n: int, seed: int, longest: int = 400) -> list[tuple[int, int]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        a = rng.randrange(len(norm) + 1)
+        out.append((a, min(len(norm), a + rng.randrange(longest))))
+    return out
+
+
+def test_written_sentences_every_rule():
+    total = 0
+    for text in SENTENCES + DOCUMENTS:
+        norm = normalize(text)
+        total += _check(norm, _sentences(norm))
+        total += _check(norm, _random_ranges(norm, 30, len(text), longest=len(norm) + 1))
+    joined = "\n".join(normalize(t) for t in SENTENCES + DOCUMENTS)
+    total += _check(joined, _sentences(joined))
+    assert total > 150  # (the sentences make regions: the comparison is not of empty lists)
+
+
+def test_voice_cases_and_docs_examples():
+    texts = [c["text"] for c in CASES] + _docs_examples()
+    assert len(texts) > 60
+    total = 0
+    for text in texts:
+        norm = normalize(text)
+        total += _check(norm, _sentences(norm))
+    assert total > 30
+
+
+def test_bounds_in_any_order_and_repeated():
+    norm = normalize("بحسب مصادر، انسحبت القوات. وقال المتحدث إن الهدوء عاد. عاجل | الوزير: لا تفاوض")
+    bounds = _sentences(norm)
+    _check(norm, bounds[::-1] + bounds + [(0, len(norm)), (3, 3), (len(norm), len(norm))])
+    _check(norm, [])
+
+
+def test_tagged_headline_read_by_python(monkeypatch):
+    norm = normalize("عاجل | وزير الخارجية: الحوثيون يرفضون الهدنة\nالمتحدث: الهدوء عاد")
+    calls = []
+    real = regionscan.sentence_regions
+    monkeypatch.setattr(regionscan, "sentence_regions", lambda t, a, b: calls.append((a, b)) or real(t, a, b))
+    _check(norm, _sentences(norm))
+    assert calls == [_sentences(norm)[0]]  # only the tagged headline; the untagged one is compiled
+
+
+def test_python_engine_and_without_numba(monkeypatch):
+    norm = normalize("وقال المتحدث إن الهدوء عاد. بحسب مصادر محلية، انسحبت القوات")
+    monkeypatch.setattr(regionscan, "ENGINE", "python")
+    assert _check(norm, _sentences(norm)) == 3
+    monkeypatch.setattr(regionscan, "ENGINE", "numba")
+    monkeypatch.setattr(regionscan, "_KERNEL", [])
+    monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` raises ImportError
+    assert _check(norm, _sentences(norm)) == 3
+
+
+def test_bad_input_is_refused():
+    norm = normalize("قال إن الهدوء عاد")
+    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    with pytest.raises(ValueError, match="sentence bounds outside"):
+        batch_regions(norm, cp, np.array([0]), np.array([len(norm) + 1]))
+    with pytest.raises(ValueError, match="one length"):
+        batch_regions(norm, cp, np.array([0, 1]), np.array([2]))
+    with pytest.raises(ValueError, match="code points"):
+        batch_regions(norm, cp[:-1], np.array([0]), np.array([2]))
+
+
+def test_character_table_is_pythons():
+    chars = region_tables().chars
+    every = "".join(map(chr, range(0x110000)))
+    word = np.array([c.isalnum() or c == "_" for c in every])
+    space = np.array([c.isspace() for c in every])
+    assert ((chars & WORD) != 0).tolist() == word.tolist()
+    assert ((chars & SPACE) != 0).tolist() == space.tolist()
+    assert ((event_tables().chars & WORD) == (chars & WORD)).all()
+
+
+def test_data_the_pass_cannot_read_is_refused():
+    from dataclasses import replace
+
+    data = attribution_data()
+    odd = replace(data, always_phrases=data.always_phrases[:-1])  # (the phrases no longer make the pattern)
+    with pytest.raises(ValueError, match="patterns"):
+        build_region_tables(odd, headline_data())
+
+
+# -- a property over texts made of the attribution words -------------------------------------------------------
+
+def _vocabulary() -> list[str]:
+    data, heads = attribution_data(), headline_data()
+    words = sorted({*data.verb_forms, *data.short_forms, *data.complementizers, *data.coordinated, *data.not_after,
+                    *data.verb_not_after, *data.stop_after, *data.clause_breaks, *data.clause_break_exceptions,
+                    data.as_said, *data.sources, *data.source_verbs, *heads.own_speakers, *heads.not_speakers,
+                    *heads.speaker_heads, *data.always_phrases, *data.with_source_phrases, "ما", "لما"})
+    words += ["ال" + w for w in sorted(data.sources)[:20]] + ["لل" + w for w in sorted(data.sources)[:10]]
+    words += ["ل" + w for w in sorted(data.sources)[:10]] + ["و" + w for w in sorted(data.with_source_phrases)]
+    words += ["الجيش", "القرية", "انسحبت", "عاد", "الهدوء", "وزير", "المدينة", "3.5", "د.", "http://x", "a_b"]
+    return words
+
+
+_VOCAB = _vocabulary()
+_SEPARATORS = [" "] * 12 + ["  ", "، ", "،", ", ", ": ", ":", " : ", ". ", ".", "\n", "\n  ", "\t", " «", "» ", ' "',
+                            "(", ")", "؟ ", "! ", "؛ ", " | ", "عاجل | ", "RT @x: ", " - ", "/", "ـ"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_VOCAB), st.sampled_from(_SEPARATORS)), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=6))
+def test_property_attribution_words(parts, ranges):
+    norm = normalize("".join(w + s for w, s in parts))
+    bounds = _sentences(norm) + [(min(a, len(norm)), min(max(a, b), len(norm))) for a, b in ranges]
+    _check(norm, bounds)
+
+
+# -- corpora ----------------------------------------------------------------------------------------------------
+
+def _corpus_check(texts: list[str]) -> int:
+    norm = "\n".join(normalize(t) for t in texts)
+    total = _check(norm, _sentences(norm))
+    _check(norm, _random_ranges(norm, 3000, 7))
+    return total
+
+
+def test_demo_corpus():
+    texts = [json.loads(line)["text"] for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert _corpus_check(texts) > 50
+
+
+@pytest.mark.parametrize("path", [SAUDINEWSNET, ASND], ids=["saudinewsnet", "asnd"])
+def test_real_corpus_first_2mb(path):
+    if not path.exists():
+        pytest.skip(f"{path} is not present (../shared/corpora)")
+    texts = list(corpus_texts(path, 2_000_000, unit="bytes"))
+    assert _corpus_check(texts) > 500
