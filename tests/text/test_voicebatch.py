@@ -186,6 +186,22 @@ def test_regions_fn_and_python_regions():
     assert want and list(zip(*(x.tolist() for x in got), strict=True)) == want
 
 
+def test_a_span_over_its_trigger_is_not_reported():
+    """The rule of VoiceIndex.reported, with regions that hold their trigger (sentence_regions gives none such:
+    its regions open after the trigger): in a region but over its trigger is not reported."""
+    norm = normalize("قال المتحدث إن الجيش تقدم نحو المدينة")
+    starts = [m.start() for m in re.finditer(r"\w+", norm)]
+    stops = [m.end() for m in re.finditer(r"\w+", norm)]
+    spans = [(0, s, e, 1, True) for s in starts for e in stops if s < e]
+
+    def whole(text, cp, sa, sb):  # every sentence one region, its trigger «المتحدث»
+        return voicebatch.RegionArrays(np.arange(len(sa)), sa, sb, sa + 4, sa + 11)
+
+    got = _batch([norm], spans, regions_fn=whole)
+    want = [("own" if e > 4 and s < 11 else "reported", False) for _d, s, e, _nw, _ev in spans]
+    assert got == want and ("own", False) in want and ("reported", False) in want
+
+
 def test_with_the_compiled_regions():
     """classify_batch with framing.text.regionscan.batch_regions as regions_fn (skipped until it exists)."""
     regionscan = pytest.importorskip("framing.text.regionscan")
