@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MARK", "ALNUM", "ALPHA", "SPACE", "RE_SPACE", "LETTER", "BEFORE_CLOSER", "AFTER_END", "PROCLITIC",
-           "OK", "UNDECIDED", "MAX_QUESTIONS", "flag_table", "full_flag_table", "quote_kernel", "scan_quotes",
-           "scan_quotes_batch", "quote_batch_kernel", "QuoteScanner"]
+           "OK", "UNDECIDED", "MAX_QUESTIONS", "BATCH_ROOM", "flag_table", "full_flag_table", "quote_kernel",
+           "scan_quotes", "scan_quotes_batch", "quote_batch_kernel", "QuoteScanner"]
 
 # flags of a code point (bits of the table)
 MARK = 1  # a quotation mark or a newline: an event of the state machine
@@ -47,6 +47,8 @@ UNDECIDED = 1  # is the straight quotation opening at ... introduced? Ask, then 
 #: questions asked of one text before :meth:`QuoteScanner.spans` gives up (first 10 MB of SaudiNewsNet: 33
 #: texts ask 1 or 2, none more)
 MAX_QUESTIONS = 8
+#: spans of one text that :meth:`QuoteScanner.batch_spans` has room for (a text with more is left undecided)
+BATCH_ROOM = 1 << 16
 
 _BMP = 0x10000
 _ALL = 0x110000
@@ -103,13 +105,10 @@ def scan_quotes_batch(cps, lo, hi, table, pairs, scratch):
     crosses a sentence end, or ``scratch``, int64, had too little room for its spans: ask
     :meth:`QuoteScanner.spans`)."""
     n_texts = len(lo)
-    first = np.zeros(n_texts, dtype=np.int64)
-    stop = np.zeros(n_texts, dtype=np.int64)
+    first, stop = np.zeros(n_texts, dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
     undecided = np.zeros(n_texts, dtype=np.bool_)
-    starts = np.empty(64, dtype=np.int64)
-    ends = np.empty(64, dtype=np.int64)
-    no_asked = np.zeros(0, dtype=np.int64)
-    no_answers = np.zeros(0, dtype=np.bool_)
+    starts, ends = np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64)
+    no_asked, no_answers = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_)
     m = 0
     for d in range(n_texts):
         first[d] = m
@@ -409,9 +408,9 @@ class QuoteScanner:
     def batch_spans(self, cps: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
         """:func:`scan_quotes_batch` of the texts ``cps[lo[d]:hi[d]]`` (``cps``: code points, uint32, or uint16
         when none is above U+FFFF; ``lo``, ``hi``: int64), compiled. Ask :meth:`spans` of the texts it leaves
-        ``undecided``."""
-        longest = int((hi - lo).max(initial=0))
-        scratch = np.empty(2 * longest + 4, dtype=np.int64)  # (a text of n characters has at most n + 1 spans)
+        ``undecided`` (also those with more than :data:`BATCH_ROOM` spans)."""
+        longest = int((hi - lo).max(initial=0))  # (a text of n characters has at most n + 1 spans)
+        scratch = np.empty(2 * min(longest + 2, BATCH_ROOM), dtype=np.int64)
         table = self.table if cps.itemsize == 2 else self.full_table()
         return tuple(quote_batch_kernel()(cps, lo, hi, table, self.pairs, scratch))
 

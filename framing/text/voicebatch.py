@@ -299,7 +299,8 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
 
     ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
     come in any order. ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
-    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``) as :class:`RegionArrays`; by default
+    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``: uint16 when none is above U+FFFF, else uint32)
+    as :class:`RegionArrays` (:func:`framing.text.regionscan.batch_regions` does, compiled); by default
     :func:`python_regions`, asked only for the sentences with a match after their
     :func:`~framing.text.reported.region_floor`. ``shared_index``: answer as one ``VoiceIndex`` per document
     asked in the order of the matches would (see the module)."""

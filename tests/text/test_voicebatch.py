@@ -304,6 +304,19 @@ def test_batch_quote_pairing():
             == quotescan.flag_table(scanner.marks, scanner.sets, 0x110000)).all()
 
 
+def test_little_room_for_spans(monkeypatch):
+    """A text with more quotation spans than the batch pairing has room for is paired on its own."""
+    monkeypatch.setattr(quotescan, "BATCH_ROOM", 3)
+    norms = [normalize(t) for t in EDGE]
+    assert _agree(norms, _every_span(norms, 8)).get(("quoted", True), 0)
+    text = normalize("«أ» و«ب» و«ج» و«د»")
+    scanner = quotes.quote_scanner()
+    assert scanner is not None
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    *_, undecided = scanner.batch_spans(cp, np.array([0]), np.array([len(text)]))
+    assert undecided.tolist() == [True]
+
+
 def test_voice_tables():
     chars = voice_tables()
     every = "".join(map(chr, range(0x110000)))
