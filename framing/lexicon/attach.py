@@ -28,7 +28,7 @@ from framing.lexicon.compile import LINKER, CompiledForms
 from framing.lexicon.scope import in_ranges
 
 __all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "walk",
-           "qualifier_head", "qualifier_gap_ok"]
+           "qualifier_head", "qualifier_head_at", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
 _SEP_CHARS = " «»“”\"‘’'()[]#"  # hashtags (قوات #حفتر) do not break a phrase
@@ -111,6 +111,7 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     attached: list[tuple[int, int, int, int | None]] = []
     window = forms.window
     last_of = last_alias.get
+    walked: dict[int, int | None] = {}  # label end -> where the walk from it ends (labels often share an end)
     for s, e, idx in labels:
         k = bisect_right(alias_starts, s) - 1  # the only alias span that can contain the label
         if k >= 0:
@@ -119,10 +120,12 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
                 continue  # part of a longer name
         _, entry, owner, _ = entries[idx]
         # the walk can only attach the label to an alias of its own referent further on
-        alias_idx = walk(norm, e, alias_at, structural, window) if last_of(owner, -1) > e else None
-        if alias_idx is not None and entries[alias_idx].owner == owner:
-            attached.append((s, e, idx, alias_idx))
-        elif entry.self_identifying and names_itself(entry, date):
+        if last_of(owner, -1) > e:
+            alias_idx = walked[e] if e in walked else walked.setdefault(e, walk(norm, e, alias_at, structural, window))
+            if alias_idx is not None and entries[alias_idx].owner == owner:
+                attached.append((s, e, idx, alias_idx))
+                continue
+        if entry.self_identifying and (not entry.self_valid or names_itself(entry, date)):
             attached.append((s, e, idx, None))
     if not attached:
         return []
@@ -192,22 +195,29 @@ def qualifier_head(norm: str, s: int, e: int, heads: list[Head], side: str = "ei
     ``heads`` are sorted. A qualifier stands right next to its head — at most one word between them
     (حكومة الوفاق الوطني المعترف بها دوليا), no punctuation. ``side``: where the head may stand —
     "before" the qualifier, "after" it, or "either"."""
+    k = qualifier_head_at(norm, s, e, heads, side)
+    if k is None:
+        return None
+    _hs, _he, ref, idx, why = heads[k]
+    return HeadOf(ref, idx, why)
+
+
+def qualifier_head_at(norm: str, s: int, e: int, heads: list[Head], side: str = "either") -> int | None:
+    """:func:`qualifier_head` as the index of the head in ``heads`` (None: no head)."""
     starts = [h.start for h in heads]
     k = bisect_right(starts, s) - 1
     # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
     if k >= 0 and heads[k].start <= s and e <= heads[k].end:
-        return HeadOf(heads[k].referent, heads[k].entry, heads[k].reason)
+        return k
     # the nearest head before the qualifier (الحكومة ... المعترف بها دوليا), then the one after it
     # (ما يسمى ... حكومة الوفاق)
     while k >= 0 and heads[k].end > s:
         k -= 1
-    if k >= 0 and side != "after":
-        _hs, he, ref, idx, why = heads[k]
-        if qualifier_gap_ok(norm[he:s]):
-            return HeadOf(ref, idx, why)
+    if k >= 0 and side != "after" and qualifier_gap_ok(norm[heads[k].end:s]):
+        return k
     j = bisect_right(starts, e - 1)
     if j < len(heads) and side != "before":
-        hs, _he, ref, idx, why = heads[j]
+        hs = heads[j].start
         if hs >= e and qualifier_gap_ok(norm[e:hs]):
-            return HeadOf(ref, idx, why)
+            return j
     return None

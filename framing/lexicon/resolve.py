@@ -27,7 +27,7 @@ from framing.lexicon.attach import (
     Head,
     attach_labels,
     longest_first,
-    qualifier_head,
+    qualifier_head_at,
 )
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
@@ -354,7 +354,8 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
     entries = forms.entries
     heads: list[Head] | None = None
     out = []
-    rules, head_side, negators = forms.rules, forms.head_side, forms.negators
+    rules, head_side, negators, roles = forms.rules, forms.head_side, forms.negators, forms.roles
+    unknown: set[int] = set()
     # a word before the hit that ends in none of these characters negates nothing (see negated)
     maybe = negator_endings(negators) if negators else None
     for s, e, idx in longest_first(cats):
@@ -371,14 +372,21 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
             if heads is None:
                 if alias_spans is None:
                     alias_spans = longest_first(aliases) if aliases else []
-                heads = sorted([Head(a, b, entries[i].owner, i, scope.reason(i, a, b)) for a, b, i in alias_spans]
+                # (an alias head's scope reason is found when a qualifier takes it: ``unknown`` heads; the
+                # spans, referents and entries of the heads differ, so the reasons never decide the order)
+                heads = sorted([Head(a, b, entries[i].owner, i, "") for a, b, i in alias_spans]
                                + [Head(a, b, entries[i].owner, i, r) for a, b, i, _, r in labelled])
-            head = qualifier_head(norm, s, e, heads, head_side[idx])
-            if head is None:
+                unknown = {j for j, h in enumerate(heads) if roles[h.entry] == ALIAS}
+            k = qualifier_head_at(norm, s, e, heads, head_side[idx])
+            if k is None:
                 if not reason:
                     reason = "unattached"
                 out.append(_new(Resolved, ("category", s, e, idx, None, reason, None)))
                 continue
+            head = heads[k]
+            if k in unknown:
+                head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
+                unknown.discard(k)
             if not reason and head.reason in ("date", "context"):
                 # a qualifier of a name that belongs to another time or place does not count;
                 # an excluded head still does (ما يسمى بالدولة الإسلامية: the name is kept out

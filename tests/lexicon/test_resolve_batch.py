@@ -139,3 +139,20 @@ def test_saudinewsnet_resolve_batch_equals_resolve_split(name, monkeypatch):
     texts = list(corpus_texts(SAUDINEWSNET, 550_000))  # about 1 MB of UTF-8
     direct, via_split = _check(name, texts, monkeypatch)
     assert direct > 0 and via_split > 0  # both paths taken and compared
+
+
+QUALIFIED = {"name": "toy_heads",
+             "referents": {"gna": {"aliases": [{"term": "حكومة الوفاق", "valid": [{"from": "2016-01-01"}]}, "السراج"],
+                                   "labels": {"neutral": ["المجلس الرئاسي"]}}},
+             "categories": {"legitimacy": {"qualifies": True, "terms": ["الشرعية", "المعترف بها دوليا"]}}}
+
+
+@pytest.mark.parametrize(("date", "reason"), [("2015-03-01", "date"), ("2017-03-01", ""), (None, "")])
+def test_qualifier_takes_the_scope_reason_of_its_alias_head(date, reason):
+    """A qualifier of an alias that is out of its dates does not count (the alias head's reason is found
+    only for the head a qualifier takes); one next to another alias of the same text still does."""
+    forms = compile_lexicon(Lexicon.from_dict(QUALIFIED))
+    norm = normalize("السراج الشرعية وحكومة الوفاق المعترف بها دوليا، وحكومة الوفاق")
+    found = [(norm[r.start:r.end], r.reason, r.head)
+             for r in resolve(forms, norm, scan.text_hits(forms, norm), date=date)]
+    assert found == [("الشرعيه", "", "gna"), ("المعترف بها دوليا", reason, "gna")]
