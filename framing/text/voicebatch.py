@@ -86,7 +86,8 @@ def python_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) ->
 def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe, qfirst, qstop):  # noqa: PLR0912, PLR0915
     """The compiled pass over the matches (see the module). ``cp``: the joined code points; ``chars``:
     :func:`voice_tables`; document ``d`` is ``cp[lo[d]:hi[d]]``; match ``i`` is ``[starts[i], ends[i])`` of
-    document ``doc[i]`` (checked to lie in it); the quotation spans of ``d`` are ``qs[qfirst[d]:qstop[d]]``,
+    document ``doc[i]`` (checked to lie in it), of ``n_words[i]`` words (none given: the spaces of the span
+    plus one); the quotation spans of ``d`` are ``qs[qfirst[d]:qstop[d]]``,
     ``qe[...]`` (joined positions). Returns ``(voice, scare, state, s, e, a, b, ws, we)``: ``state`` is 0
     (voice and scare final), 1 (own unless ``[s, e)``, the trimmed span, lies in a reported region of its
     sentence ``[a, b)``) or 2 (the same, unless ``[ws, we)``, the one word that the quotation around the
@@ -146,7 +147,13 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
                 s, e = x, y
         ts[i] = s
         te[i] = e
-        nw = n_words[i]
+        if len(n_words):
+            nw = n_words[i]
+        else:  # (as framing.lexicon.scan counts them: the spaces of the span, plus one)
+            nw = 1
+            for p in range(base + starts[i], base + ends[i]):
+                if cp[p] == 32:
+                    nw += 1
         # QuoteIndex.enclosing / overlapping: bisect_right over the starts of the document's quotations
         k0 = qfirst[d]
         left, right = 0, qstop[d] - k0
@@ -241,6 +248,7 @@ def reported_pass(sent, starts, ends, first, stop, rs, re_, rts, rte):
     return out
 
 
+_NONE = np.zeros(0, dtype=np.int64)
 _TABLES: list[np.ndarray] = []
 _KERNELS: list[Any] = []
 
@@ -290,24 +298,26 @@ def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndar
     return voice, scare
 
 
-def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
-                   evaluative: np.ndarray, regions_fn: Callable[..., Any] | None = None, *,
+def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   n_words: np.ndarray | None, evaluative: np.ndarray, regions_fn: Callable[..., Any] | None = None, *,
                    shared_index: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """``(voice, scare)`` of every match: ``voice`` (uint8) indexes :data:`VOICES_CLASSIFIED`, ``scare``
     (bool) is the scare-quotes flag; as ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
     evaluative=bool(evaluative[i]))`` answers (the same ValueError for a span outside its text).
 
     ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
-    come in any order. ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
+    come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
+    the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
     ``[sa[u], sb[u])`` of the joined text (its code points ``cp``: uint16 when none is above U+FFFF, else uint32)
     as :class:`RegionArrays` (:func:`framing.text.regionscan.batch_regions` does, compiled); by default
     :func:`python_regions`, asked only for the sentences with a match after their
     :func:`~framing.text.reported.region_floor`. ``shared_index``: answer as one ``VoiceIndex`` per document
     asked in the order of the matches would (see the module)."""
-    doc, starts, ends, n_words = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends, n_words))
+    doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
+    words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
     evaluative = np.asarray(evaluative, dtype=np.bool_).ravel()
     n = len(doc)
-    if not (len(starts) == len(ends) == len(n_words) == len(evaluative) == n):
+    if not (len(starts) == len(ends) == len(evaluative) == n and (n_words is None or len(words) == n)):
         raise ValueError("classify_batch: doc, starts, ends, n_words and evaluative must have one value per match")
     if n and (doc.min() < 0 or doc.max() >= len(norms)):
         raise ValueError(f"classify_batch: a document number is outside 0..{len(norms) - 1}")
@@ -315,17 +325,21 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     bad = np.flatnonzero((starts < 0) | (starts > ends) | (ends > lengths[doc]))
     if len(bad):
         i = int(bad[0])  # (VoiceIndex says what is wrong)
-        VoiceIndex(norms[doc[i]]).classify(int(starts[i]), int(ends[i]), int(n_words[i]),
+        VoiceIndex(norms[doc[i]]).classify(int(starts[i]), int(ends[i]), int(words[i]) if len(words) else 1,
                                            evaluative=bool(evaluative[i]))
     if not n:
         return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.bool_)
     scanner = quote_scanner() if ENGINE == "numba" else None
-    if scanner is None:
-        return _python(norms, doc, starts, ends, n_words, evaluative, shared_index)
     try:
-        passes = _kernels()
+        passes = _kernels() if scanner is not None else None
     except ImportError:
-        return _python(norms, doc, starts, ends, n_words, evaluative, shared_index)
+        passes = None
+    if passes is None:
+        if n_words is None:
+            words = np.array([norms[d].count(" ", s, e) + 1 for d, s, e in
+                              zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
+        return _python(norms, doc, starts, ends, words, evaluative, shared_index)
+    assert scanner is not None
     text = "\n".join(norms)
     data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
     if len(data) == 2 * len(text):  # a character above U+FFFF)
@@ -341,12 +355,12 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi_q)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
         qs, qe, qfirst, qstop = _python_quotes(norms, undecided, lo, qs, qe, qfirst, qstop)
-    voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, n_words,
+    voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
     if len(named):  # VoiceIndex._is_name_quote: a function word or a name head besides the name
-        words = attribution_data()
-        name = np.array([(w := text[x:y]) in words.function_words or w in words.name_heads
+        lexicon = attribution_data()
+        name = np.array([(w := text[x:y]) in lexicon.function_words or w in lexicon.name_heads
                          for x, y in zip(wa[named].tolist(), wb[named].tolist(), strict=True)], dtype=np.bool_)
         voice[named[~name]] = 1  # a quoted statement
         state[named] = np.where(name, _REPORTED_Q, _DECIDED)

@@ -228,6 +228,23 @@ def test_spans_outside_the_text():
     assert voice.shape == scare.shape == (0,)
 
 
+def _spaces_plus_one(norms: list[str], matches) -> list:
+    return [(d, s, e, norms[d].count(" ", s, e) + 1, ev) for d, s, e, _nw, ev in matches]
+
+
+def test_words_counted(monkeypatch):
+    """n_words None: the spaces of each span plus one, in the compiled pass and in Python."""
+    norms = [normalize(t) for t in EDGE]
+    matches = _spaces_plus_one(norms, _every_span(norms, 24))
+    doc, starts, ends, _nw, evaluative = (np.array(c) for c in zip(*matches, strict=True))
+    want = _batch(norms, matches)
+    assert any(nw > 2 for *_x, nw, _ev in matches)
+    for engine in ("numba", "python"):
+        monkeypatch.setattr(voicebatch, "ENGINE", engine)
+        voice, scare = classify_batch(norms, doc, starts, ends, None, evaluative.astype(bool))
+        assert [(VOICES_CLASSIFIED[v], bool(sc)) for v, sc in zip(voice.tolist(), scare.tolist(), strict=True)] == want
+
+
 def test_python_engine(monkeypatch):
     norms = [normalize(t) for t in EDGE]
     matches = _every_span(norms, 6)
