@@ -96,12 +96,9 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
     voice = np.zeros(n, dtype=np.uint8)
     scare = np.zeros(n, dtype=np.bool_)
     state = np.zeros(n, dtype=np.uint8)
-    ts = np.empty(n, dtype=np.int64)
-    te = np.empty(n, dtype=np.int64)
-    sa = np.empty(n, dtype=np.int64)
-    sb = np.empty(n, dtype=np.int64)
-    wa = np.zeros(n, dtype=np.int64)
-    wb = np.zeros(n, dtype=np.int64)
+    ts, te = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    sa, sb = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    wa, wb = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     qwords = np.full(len(qs), -1, dtype=np.int64)
 
     def words(x, y):  # len(re.findall(r"\w+", text, x, y))
@@ -330,16 +327,17 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     if not n:
         return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.bool_)
     scanner = quote_scanner() if ENGINE == "numba" else None
-    try:
-        passes = _kernels() if scanner is not None else None
-    except ImportError:
-        passes = None
-    if passes is None:
+    passes = None
+    if scanner is not None:
+        try:
+            passes = _kernels()
+        except ImportError:
+            passes = None
+    if passes is None or scanner is None:
         if n_words is None:
             words = np.array([norms[d].count(" ", s, e) + 1 for d, s, e in
                               zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
         return _python(norms, doc, starts, ends, words, evaluative, shared_index)
-    assert scanner is not None
     text = "\n".join(norms)
     data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
     if len(data) == 2 * len(text):  # a character above U+FFFF)
@@ -374,8 +372,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
 def _python_quotes(norms: list[str], undecided: np.ndarray, lo: np.ndarray, qs: np.ndarray, qe: np.ndarray,
                    qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
     """The quotation spans of the ``undecided`` documents from :func:`quote_spans`, added at the end."""
-    extra_s: list[int] = []
-    extra_e: list[int] = []
+    extra_s, extra_e = [], []
     qfirst, qstop = qfirst.copy(), qstop.copy()
     m = len(qs)
     for d in np.flatnonzero(undecided).tolist():
@@ -415,5 +412,8 @@ def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: 
     else:
         regions = regions_fn(text, cp, ua, ub)
     r_sent, rs, re_, rts, rte = (np.asarray(x, dtype=np.int64) for x in regions)
+    if len(r_sent) > 1 and (r_sent[1:] < r_sent[:-1]).any():  # (not grouped by sentence: grouped here)
+        order = np.argsort(r_sent, kind="stable")
+        r_sent, rs, re_, rts, rte = r_sent[order], rs[order], re_[order], rts[order], rte[order]
     bounds = np.searchsorted(r_sent, np.arange(len(ua) + 1))
     return reported_kernel(sent, s, e, bounds[:-1], bounds[1:], rs, re_, rts, rte)

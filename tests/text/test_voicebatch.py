@@ -176,6 +176,11 @@ def test_regions_fn_and_python_regions():
 
     _agree(norms, matches, regions_fn=counting)
     assert asked and asked[0] > len(norms)
+
+    def reversed_regions(text, cp, sa, sb):  # (the regions not grouped by sentence in order)
+        return voicebatch.RegionArrays(*(x[::-1].copy() for x in python_regions(text, cp, sa, sb)))
+
+    assert _agree(norms, matches, regions_fn=reversed_regions).get(("reported", False), 0)
     text = "\n".join(norms)
     ends = [m.start() for m in re.finditer(r"[\n.:،]", text)] + [len(text)]
     sa = np.array([0, *[e + 1 for e in ends[:-1]]], dtype=np.int64)
