@@ -41,7 +41,7 @@ DEMO = ROOT / "data" / "demo" / "corpus.jsonl"
 # written for these tests: quotations at the edges of a span, a proclitic before a mark, scare quotes,
 # quoted names (alone, with a head word, with a function word), marks inside a term, reported speech of
 # every kind, full stops that end no sentence, a straight quotation across a sentence end (the pairing asks
-# the attribution lexicon), quotations over paragraphs, characters above U+FFFF, empty texts
+# the attribution lexicon), quotations over paragraphs, characters above U+FFFF, lone surrogates, empty texts
 EDGE = [
     "قال المتحدث: «ميليشيات حفتر انسحبت» ثم غادر.",
     "أعلن «داعش» مسؤوليته، وتبنى تنظيم \"الدولة الإسلامية\" الهجوم",
@@ -62,6 +62,7 @@ EDGE = [
     "\n\n",
     "وأكد أن الجيش الوطني الليبي تقدم، وأبلغ رئيس الاتحاد رويترز أنه لن يتراجع",
     "نقلا عن مصادر في «الجيش» أن «قوات الدعم السريع» دخلت 'المدينة'",
+    "قال «\ud800 الميليشيات» ثم \ud83d\ude00 «حفتر»",
 ]
 
 
