@@ -12,11 +12,12 @@ a regular expression of ``framing/data/headlines.yaml``), and everything when nu
 
 >>> import numpy as np
 >>> from framing.text.normalization import normalize
->>> t = normalize("وقال المتحدث إن الميليشيات انسحبت. بحسب مصادر محلية، عاد الهدوء")
+>>> t = normalize("وقال المتحدث إن الميليشيات انسحبت. وأكد الوزير: الهدوء عاد")
 >>> cp = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
->>> r = batch_regions(t, cp, np.array([0, 34]), np.array([33, len(t)]))
->>> [(int(k), t[s:e]) for k, s, e in zip(r.sent, r.start, r.end)]
-[(0, ' الميليشيات انسحبت'), (1, ' عاد الهدوء')]
+>>> dot = t.index(".")
+>>> r = batch_regions(t, cp, np.array([0, dot + 1]), np.array([dot, len(t)]))
+>>> [(int(k), t[s:e], t[ts:te]) for k, s, e, ts, te in zip(*r)]
+[(0, ' الميليشيات انسحبت', 'وقال'), (1, ' الهدوء عاد', 'واكد')]
 """
 
 from __future__ import annotations

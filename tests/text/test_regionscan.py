@@ -47,6 +47,9 @@ SENTENCES = [
     "كشف التقرير أن الإصابات زادت",
     "أعلن " + "المتحدث " * 21 + "أن الهدنة صامدة",  # beyond the window
     "أعلن " + "المتحدث " * 19 + "أن الهدنة صامدة",
+    "أعلن " + "المتحدث " * 20 + "أن الهدنة صامدة",  # (the window's last word)
+    "كشف الوزير في المؤتمر اليوم أن الهدنة صامدة",  # (the short window's last word)
+    "كشف الوزير في المؤتمر الصحفي اليوم أن الهدنة صامدة",
     # colon after a verb
     "وقال الوزير: الاتفاق صامد حتى الآن",
     "قال الوزير: «الاتفاق صامد»",
@@ -71,6 +74,9 @@ SENTENCES = [
     "أكد الوزير يجب أن نعمل، وأنه مستعد",
     # verb_not_after
     "تستطيع الحكومة أن تقول إن الميليشيات انسحبت",
+    # the word before the verb is looked for in the 40 characters before it (_last_word, cut there)
+    *("تستطيع الحكومة أن " + "-" * n + " تقول إن الميليشيات انسحبت" for n in (25, 35, 36, 37, 38, 39, 45)),
+    *("هاجم مسلحون القرية كما " + "-" * n + " أعلنت الشرطة" for n in (30, 36, 37, 38, 45)),
     # كما + verb
     "هاجم مسلحون القرية كما أعلنت الشرطة",
     "هاجم مسلحون القرية، كما أعلنت الشرطة، وقتل ثلاثة من السكان",
@@ -78,6 +84,9 @@ SENTENCES = [
     "كما أعلنت الشرطة أن الوضع هادئ",
     "هاجم مسلحون القرية كما أعلنت الشرطة المحلية في بيان لها صباح اليوم عن الحادث الأليم",
     "هاجم مسلحون القرية كما اتهمت الشرطة المسلحين",
+    "هاجم مسلحون القرية كما أعلنت الشرطة المحلية في بيان لها صباح اليوم عن",  # (8 words after the verb)
+    "هاجم مسلحون القرية كما أعلنت الشرطة المحلية في بيان لها صباح اليوم عن الحادث",  # (9)
+    "وصل الوفد كما ذكرت الوكالة في تقرير مطول لها صباح اليوم",
     # a verb that opens a clause inside a report: holes (_cut)
     "قال إن الجيش تقدم، وأبلغ رئيس الاتحاد رويترز أنه لن يشارك في الحوار",
     "قال المتحدث إن الجيش تقدم فقال الوزير إن الجيش تراجع",
@@ -92,6 +101,8 @@ SENTENCES = [
     "ذكرت مصادر أن القوات انسحبت",
     "وقالت مصادر: القوات انسحبت",
     "نقلا  عن\tمصادر أمنية، انسحبت القوات",  # (several spaces between the words of a phrase)
+    "نقلا\x0bعن مصادر أمنية، انسحبت القوات",  # (a phrase whose key is not in the text: no marker)
+    "وذكرت\x0bمصادر أن القوات انسحبت",
     "انسحبت القوات نقلا عنه",  # (a phrase inside a longer word: no match)
     # according to: with a source
     "بحسب بيان للجيش، انسحبت الميليشيات من المدينة.",
@@ -112,6 +123,9 @@ SENTENCES = [
     "استنادا إلى تقرير أممي، انسحبت القوات",
     "استنادا لتقارير أممية انسحبت القوات من المدينة ومن القرى المجاورة لها في الجنوب",
     "بحسب المصادر انسحبت القوات",
+    # the source is looked for in the 60 characters after the marker (_source_follows)
+    *("بحسب ما " + "-" * n + " ذكرت الوكالة انسحبت القوات" for n in (40, 50, 55, 56, 57, 58, 70)),
+    *("بحسب " + "-" * n + " مصادر محلية انسحبت القوات" for n in (40, 55, 56, 57, 58, 70)),
     "بحسب للمصادر انسحبت القوات",
     "بحسب لمصدر انسحبت القوات",
     "بحسب الجيش",
@@ -135,7 +149,8 @@ SENTENCES = [
     "المتحدث: «لا تفاوض»",
     "المتحدث: http://example.org",
     "المتحدث:",
-    "المتحدث باسم الجيش في المنطقة الشمالية من البلاد الواسعة: القوات انسحبت",
+    "المتحدث باسم الجيش في المنطقة الشمالية من البلاد الواسعة: القوات انسحبت",  # (9 words)
+    "المتحدث باسم الجيش في المنطقة الشمالية من البلاد: القوات انسحبت",  # (8 words)
     "المتحدث: قال إن الجيش تقدم، وأبلغ الوزير رويترز أنه لن يشارك",
     # digits, abbreviations, other terminators
     "وقال د. أحمد إن الحرب انتهت عام 3.5 تقريبا؟ لا! بل استمرت؛ هكذا قال",
@@ -213,6 +228,16 @@ def test_voice_cases_and_docs_examples():
     assert total > 30
 
 
+def test_a_phrase_without_its_key_is_no_marker():
+    for text in ("انسحبت القوات نقلا\nعن مصادر أمنية", "انسحبت القوات نقلا\x0bعن مصادر أمنية"):
+        norm = normalize(text)
+        assert sentence_regions(norm, 0, len(norm)) == []  # (marker_key_re: «نقلا عن» is not in the text)
+        _check(norm, [(0, len(norm))])
+        more = norm + "، بحسب مصادر"  # (with the key of another phrase, both phrases are markers)
+        assert len(sentence_regions(more, 0, len(more))) > 2
+        _check(more, [(0, len(more))])
+
+
 def test_bounds_in_any_order_and_repeated():
     norm = normalize("بحسب مصادر، انسحبت القوات. وقال المتحدث إن الهدوء عاد. عاجل | الوزير: لا تفاوض")
     bounds = _sentences(norm)
@@ -279,13 +304,14 @@ def _vocabulary() -> list[str]:
                     *heads.speaker_heads, *data.always_phrases, *data.with_source_phrases, "ما", "لما"})
     words += ["ال" + w for w in sorted(data.sources)[:20]] + ["لل" + w for w in sorted(data.sources)[:10]]
     words += ["ل" + w for w in sorted(data.sources)[:10]] + ["و" + w for w in sorted(data.with_source_phrases)]
+    words += sorted({w for p in (*data.always_phrases, *data.with_source_phrases) for w in p.split()})
     words += ["الجيش", "القرية", "انسحبت", "عاد", "الهدوء", "وزير", "المدينة", "3.5", "د.", "http://x", "a_b"]
     return words
 
 
 _VOCAB = _vocabulary()
 _SEPARATORS = [" "] * 12 + ["  ", "، ", "،", ", ", ": ", ":", " : ", ". ", ".", "\n", "\n  ", "\t", " «", "» ", ' "',
-                            "(", ")", "؟ ", "! ", "؛ ", " | ", "عاجل | ", "RT @x: ", " - ", "/", "ـ"]
+                            "(", ")", "؟ ", "! ", "؛ ", " | ", "عاجل | ", "RT @x: ", " - ", "/", "ـ", "\x0b", "\x1c"]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
