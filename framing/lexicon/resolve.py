@@ -123,8 +123,9 @@ def resolve_split(forms: CompiledForms, norm: str, split: RoleHits, kinds: Itera
     out: list[Resolved] = []
     want = kinds if type(kinds) is tuple else set(kinds)  # (an iterator is read once)
     want_alias, want_label, want_cat = "alias" in want, "label" in want, "category" in want
-    if excl and aliases:
-        aliases = [(s, e, idx) for s, e, idx in aliases if not scope.excluded(idx, s, e)]
+    if excl and aliases:  # (most aliases have no exclude phrase of their own)
+        aliases = [(s, e, idx) for s, e, idx in aliases
+                   if (rule := rules.get(idx)) is None or not rule.exclude or not scope.excluded(idx, s, e)]
     # the chosen aliases: reported, walked to by labels, heads of qualifiers (chosen when first needed)
     alias_spans = longest_first(aliases) if aliases and (want_alias or labels) else None
     if want_alias and alias_spans:
@@ -374,8 +375,8 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
                     alias_spans = longest_first(aliases) if aliases else []
                 # (an alias head's scope reason is found when a qualifier takes it: ``unknown`` heads; the
                 # spans, referents and entries of the heads differ, so the reasons never decide the order)
-                heads = sorted([Head(a, b, entries[i].owner, i, "") for a, b, i in alias_spans]
-                               + [Head(a, b, entries[i].owner, i, r) for a, b, i, _, r in labelled])
+                heads = sorted([_new(Head, (a, b, entries[i].owner, i, "")) for a, b, i in alias_spans]
+                               + [_new(Head, (a, b, entries[i].owner, i, r)) for a, b, i, _, r in labelled])
                 unknown = {j for j, h in enumerate(heads) if roles[h.entry] == ALIAS}
             k = qualifier_head_at(norm, s, e, heads, head_side[idx])
             if k is None:
