@@ -5,10 +5,12 @@ each sentence, computed by one compiled pass (:mod:`framing.text.regionkernel`).
 concatenated in the order of the sentences: the same rules (docs/voice.md), read from the same attribution
 data. The pass is compiled with numba (imported, and the pass compiled or loaded from numba's cache, on the
 first call); its tables (:func:`region_tables`: a character table from Python's own ``\\w`` and ``\\s``, a hash
-table of the words of the data with their roles, the "according to" phrases) are built then too. Two things
-are read with the Python rules: a sentence that opens with a tag of a speaker headline («عاجل |», «RT @x:»,
-a regular expression of ``framing/data/headlines.yaml``), and everything when numba cannot be imported or
-:data:`ENGINE` is ``"python"``. ``tests/text/test_regionscan.py`` checks the pass against the Python rules.
+table of the words of the data with their roles, the "according to" phrases) are built then too. The pass
+leaves two steps to this module, each compiled too: speaker headlines (:func:`headline_rows`; the tags that
+may open one, «عاجل |», «RT @x:», are a regular expression of ``framing/data/headlines.yaml`` and are skipped
+by ``reported.headline_tags``), and cutting the speakers a clause names out of the regions
+(:func:`cut_holes`). Without numba, or with :data:`ENGINE` ``"python"``, the Python rules give the regions.
+``tests/text/test_regionscan.py`` checks the pass against the Python rules.
 
 >>> import numpy as np
 >>> from framing.text.normalization import normalize
@@ -31,7 +33,7 @@ from framing.text import regionkernel as rk
 from framing.text.attribution import AttributionData, HeadlineData, attribution_data, headline_data
 from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS
-from framing.text.reported import sentence_regions
+from framing.text.reported import headline_tags, sentence_regions
 
 __all__ = ["ENGINE", "RegionArrays", "RegionTables", "batch_regions", "build_region_tables", "cut_holes",
            "headline_rows", "region_tables", "word_hash"]
@@ -173,8 +175,9 @@ def build_region_tables(data: AttributionData, heads: HeadlineData) -> RegionTab
 
 
 def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets, lengths, params):
-    """``reported._headline_regions`` of the sentences ``heads`` (rows ``(k, first colon)``: sentence ``[sa[k],
-    sb[k])`` opens a line and no tag opens it): rows ``(k, start, end, trigger_start, trigger_end)`` (compiled)."""
+    """``reported._headline_regions`` of the sentences ``heads``, rows ``(k, start, colon, tagged)`` (sentence
+    ``[sa[k], sb[k])`` opens a line; ``reported.headline_tags`` of it): rows ``(k, start, end, trigger_start,
+    trigger_end)`` (compiled)."""
     out = np.empty((heads.shape[0], 5), np.int64)
     n_out = 0
     mask = np.uint64(slots.shape[0] - 1)
@@ -196,8 +199,8 @@ def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets
         return 0
 
     for x in range(heads.shape[0]):
-        snt, colon = heads[x, 0], heads[x, 1]
-        a, b = sa[snt], sb[snt]
+        snt, a, colon, tagged = heads[x, 0], heads[x, 1], heads[x, 2], heads[x, 3]
+        b = sb[snt]
         count = 0
         s0 = e0 = sl = el = -1
         i = a
@@ -223,7 +226,7 @@ def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets
             continue
         article = (e0 - hs >= 2 and cp[hs] == _ALEF and cp[hs + 1] == _LAM) or (
             e0 - s0 >= 2 and cp[s0] == _ALEF and cp[s0 + 1] == _LAM)
-        if not (article or (hf | f0) & rk.HEAD):
+        if not (tagged or article or (hf | f0) & rk.HEAD):
             continue
         for i in range(a, colon):
             if chars[cp[i]] & rk.HEAD_PUNCT:
@@ -367,24 +370,15 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
     scan, headlines, cut = kernels
     cp = np.ascontiguousarray(cp, dtype=np.uint32)
     rows, holes, heads = scan(cp, sa, sb, *tables)
-    tagged: list[int] = []
-    if heads.shape[0]:
-        prefix = headline_data().prefix
-        untagged: list[int] = []
-        for k, colon in heads.tolist():
-            a = int(sa[k])
-            m = prefix.match(text, a, colon + 1)
-            (tagged if m is not None and text[a:m.end()].strip() else untagged).append(k)
-        if untagged:
-            found = headlines(cp, sa, sb, heads[np.isin(heads[:, 0], untagged)], tables.chars, tables.slots,
-                              tables.hashes, tables.flags, tables.pool, tables.offsets, tables.lengths, tables.params)
-            if found.shape[0]:  # (each after the other regions of its sentence)
-                rows = np.concatenate([rows, found])
-                rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    if heads.shape[0]:  # the tags before a headline's speaker («عاجل |», a regular expression of the data)
+        openings = [(k, *opening) for k, colon in heads.tolist()
+                    if (opening := headline_tags(text, int(sa[k]), colon, int(sb[k]))) is not None]
+        found = headlines(cp, sa, sb, np.array(openings, dtype=np.int64).reshape(len(openings), 4), tables.chars,
+                          tables.slots, tables.hashes, tables.flags, tables.pool, tables.offsets, tables.lengths,
+                          tables.params)
+        if found.shape[0]:  # (each after the other regions of its sentence)
+            rows = np.concatenate([rows, found])
+            rows = rows[np.argsort(rows[:, 0], kind="stable")]
     if holes.shape[0]:
         rows = cut(rows, holes)
-    if tagged:  # a tag opens the headline («عاجل |»): the Python rules read the sentence
-        python = _python_rows(text, sa.tolist(), sb.tolist(), tagged)
-        rows = np.concatenate([rows[~np.isin(rows[:, 0], tagged)], python])
-        rows = rows[np.argsort(rows[:, 0], kind="stable")]
     return _arrays(rows)

@@ -24,7 +24,7 @@ from framing.text.attribution import AttributionData, attribution_data, headline
 from framing.text.events import DocEvents
 from framing.text.quotes import QUOTE_CHARS
 
-__all__ = ["Region", "region_floor", "sentence_regions"]
+__all__ = ["Region", "headline_tags", "region_floor", "sentence_regions"]
 
 _WORD = re.compile(r"\w+")
 
@@ -289,18 +289,14 @@ def _source_end(text: str, a: int, marker: int, after: int, b: int, as_said: boo
 # -- speaker headlines («عاجل | وزير الخارجية: ...») ------------------------------------------------
 
 
-def _headline_regions(text: str, a: int, b: int) -> list[Region]:
-    """A sentence that opens with «<speaker>: » (no verb of saying, at most ``max_words`` words, not the
-    outlet's own reporter): the statement after the colon is reported speech."""
-    colon = text.find(":", a, b)
-    if colon < 0:
-        return []
-    if a > 0 and text[:a].rstrip(" \t")[-1:] not in ("\n", ""):
-        return []  # only a headline: the sentence opens a line (a post, a paragraph)
-    max_words, prefix, own, not_speakers, heads = headline_data()
+def headline_tags(text: str, a: int, colon: int, b: int) -> tuple[int, int, bool] | None:
+    """The tags (``RT @user:``, ``عاجل |`` and their like, several may stand in a row) that open the headline
+    sentence ``[a, b)`` whose first colon is at ``colon``: ``(start, colon, tagged)``, where the speaker starts
+    after them, its colon and whether there was a tag; None when the tags leave no colon after them."""
+    prefix = headline_data().prefix
     start = a
     tagged = False
-    while True:  # skip «RT @user:», «عاجل |» and their like (several may stand in a row)
+    while True:
         m = prefix.match(text, start, colon + 1)
         if m is None or not text[start:m.end()].strip():
             break  # nothing but spaces: not a tag
@@ -309,7 +305,23 @@ def _headline_regions(text: str, a: int, b: int) -> list[Region]:
         if start > colon:
             colon = text.find(":", start, b)
             if colon < 0:
-                return []
+                return None
+    return start, colon, tagged
+
+
+def _headline_regions(text: str, a: int, b: int) -> list[Region]:
+    """A sentence that opens with «<speaker>: » (no verb of saying, at most ``max_words`` words, not the
+    outlet's own reporter): the statement after the colon is reported speech."""
+    colon = text.find(":", a, b)
+    if colon < 0:
+        return []
+    if a > 0 and text[:a].rstrip(" \t")[-1:] not in ("\n", ""):
+        return []  # only a headline: the sentence opens a line (a post, a paragraph)
+    opening = headline_tags(text, a, colon, b)
+    if opening is None:
+        return []
+    start, colon, tagged = opening
+    max_words, _, own, not_speakers, heads = headline_data()
     words = _WORD.findall(text, start, colon)
     if not words or len(words) > max_words:
         return []
