@@ -32,7 +32,8 @@ from framing.lexicon.attach import (
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
 
-__all__ = ["Resolved", "RoleHits", "resolve", "resolve_batch", "resolve_split", "split_batch", "split_hits"]
+__all__ = ["Resolved", "RoleHits", "lexsort_packed", "resolve", "resolve_batch", "resolve_split", "split_batch",
+           "split_hits"]
 
 
 class Resolved(NamedTuple):
@@ -160,6 +161,22 @@ _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
 
 
+def lexsort_packed(*keys: np.ndarray) -> np.ndarray:
+    """``np.lexsort(keys)`` (integer keys; the last one sorts first), as one stable argsort of the keys
+    packed into one int64 when their ranges allow it (a few times faster), else by lexsort itself."""
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.intp)
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    scale = 1  # the product of the ranges of the keys packed so far
+    for key in keys:
+        low, high = int(key.min()), int(key.max())
+        if scale * (high - low + 1) >= 1 << 62:
+            return np.lexsort(keys)
+        packed += (key - low) * scale
+        scale *= high - low + 1
+    return np.argsort(packed, kind="stable")
+
+
 def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
     """Where a run of equal rows (over ``columns``, sorted) starts."""
     n = len(columns[0])
@@ -221,7 +238,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         ali = np.flatnonzero(group == _ALIAS)
         n_ref = max(len(forms.lexicon.referents), 1)
         akey = doc[ali] * n_ref + forms.entry_referent[entries[ali]]
-        a_order = np.lexsort((ps[ali], akey))
+        a_order = lexsort_packed(ps[ali], akey)
         last = np.append(_first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
         ukey, last_start = akey[a_order][last], ps[ali][a_order][last]
         lkey = doc[lab] * n_ref + forms.entry_referent[entries[lab]]
@@ -235,7 +252,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
     st = np.flatnonzero(group == _STRUCT) if walks.any() else _NONE
     if len(st):
         st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
-        st = st[np.lexsort((st, -pe[st], ps[st], doc[st]))]
+        st = st[lexsort_packed(st, -pe[st], ps[st], doc[st])]
         st = st[_first_of_runs(doc[st], ps[st])]
     st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist() if len(st) else [0] * (n_docs + 1)
     st_starts = ps[st].tolist()
@@ -281,7 +298,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     c = np.flatnonzero(cat & ~other[doc])
     group[~other[doc]] = _DROPPED
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
-    c = c[np.lexsort((entries[c], -pe[c], ps[c], doc[c]))]
+    c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
     c = c[_first_of_runs(doc[c], ps[c])]
     rd, rs, re_ = doc[c], ps[c], pe[c]
     clash = np.flatnonzero((rd[1:] == rd[:-1]) & (rs[1:] < re_[:-1])) + 1 if len(c) > 1 else _NONE
@@ -337,7 +354,7 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
         if not len(rows):
             return [0] * (n_docs + 1), [], []
     cids = forms.entry_values[entries[rows]]
-    order = np.lexsort((cids, doc[rows]))
+    order = lexsort_packed(cids, doc[rows])
     rows, cids = rows[order], cids[order]
     runs = np.flatnonzero(_first_of_runs(doc[rows], cids))
     positions = ps[rows].tolist()
