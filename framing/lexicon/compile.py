@@ -88,10 +88,11 @@ class CompiledForms:
         the list of ``(length, entries, glob)``.
     key_entry_start, key_entries : numpy.ndarray
         ``key_ids`` flat: the entries of key ``k`` are ``key_entries[key_entry_start[k]:key_entry_start[k + 1]]``.
-    entry_roles, entry_values, entry_referent, entry_self, entry_global : numpy.ndarray
+    entry_roles, entry_values, entry_referent, entry_self, entry_global, entry_evaluative : numpy.ndarray
         Per entry, for the batch split of :func:`framing.lexicon.resolve.split_batch`: its role; the phrase
         number of a context or exclude phrase, else the entry index; the referent number of an alias or a
-        label (-1 otherwise); is it a self-identifying label; is it a global exclude phrase.
+        label (-1 otherwise); is it a self-identifying label; is it a global exclude phrase; is it evaluative
+        (:meth:`is_evaluative`: quotation marks around it alone are scare quotes).
     tables : framing.lexicon.kernel.AutomatonTables or None
         The automaton's keys as the flat tables of the compiled scanner (:mod:`framing.lexicon.kernel`).
     """
@@ -225,6 +226,7 @@ class CompiledForms:
         self.entry_self = np.array([e.role == LABEL and bool(e.entry.self_identifying) for e in entries], dtype=bool)
         self.entry_global = np.array([e.role == EXCLUDE and e.owner in self.global_exclude for e in entries],
                                      dtype=bool)
+        self.entry_evaluative = np.array([self.is_evaluative(i) for i in range(len(entries))], dtype=bool)
 
     def is_evaluative(self, idx: int) -> bool:
         """Is entry ``idx`` evaluative (quotation marks around it alone are scare quotes), or a name?"""

@@ -40,10 +40,9 @@ import numpy as np
 
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.kernel import Scanned, char_table, scan_chunk, scan_kernel
-from framing.lexicon.resolve import resolve_batch
+from framing.lexicon.tally import Pending
 from framing.text.normalization import get_profile, lookup_table, normalize_codepoints
 from framing.text.quotes import QUOTE_CHARS
-from framing.text.voice import VoiceIndex
 
 __all__ = ["view", "text_hits", "CharTables", "char_tables", "BatchCounts", "count_batch", "CHUNK_CHARS",
            "ENGINE", "RESOLVE_CHARS", "kernel_ready", "scan_texts"]
@@ -165,7 +164,7 @@ def count_batch(forms: CompiledForms, texts: list[str], columns: dict[int, int],
     n_tokens = np.zeros(n, dtype=np.int64)
     cells: list[int] = []  # flat (document, column) cells, one per counted match
     use_kernel = (engine or ENGINE) == "numba" and kernel_ready(forms)
-    pending = _Pending()
+    pending = Pending()
     i = 0
     while i < n:
         j, size = i, 0
@@ -259,7 +258,7 @@ def _to_resolve(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, n_docs
     return counting, np.flatnonzero(wanted[docs])
 
 
-def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, pending: _Pending) -> None:
+def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, pending: Pending) -> None:
     """Add the hits of the documents to resolve of one chunk (documents ``first ...``) to ``pending``."""
     # every hit as (end, key number), flat; then vectorized: start, document, does it count
     flat = np.fromiter(chain.from_iterable(forms.automaton.iter(chunk.view)), dtype=np.int64)
@@ -343,7 +342,7 @@ def kernel_ready(forms: CompiledForms) -> bool:
     return True
 
 
-def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pending: _Pending) -> None:
+def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pending: Pending) -> None:
     """:func:`_count_chunk` for a chunk read by the compiled scanner (hits already in normalized coordinates)."""
     keys = scanned.keys
     if not len(keys):
@@ -354,56 +353,3 @@ def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pend
     if not len(counting):
         return
     pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.norms)
-
-
-class _Pending:
-    """The hits of the documents to resolve, gathered over chunks (in document coordinates, documents
-    numbered in the batch) with their normalized texts, and resolved together: the role split
-    (:func:`framing.lexicon.resolve.split_batch`) is vectorized over all of them."""
-
-    __slots__ = ("norms", "parts", "size")
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, ...]] = []
-        self.norms: list[str] = []
-        self.size = 0  # characters in norms
-
-    def add(self, first: int, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray, hit_starts: np.ndarray,
-            stops: np.ndarray, chunk_nstart: np.ndarray, norms_of: Any) -> None:
-        """The hits (chunk coordinates; ``docs`` numbered in the chunk) of the ``counting`` documents of a
-        chunk of documents ``first ...``; ``norms_of(documents)``: their normalized texts."""
-        base = chunk_nstart[docs]
-        self.parts.append((counting + first, docs + first, keys, hit_starts - base, stops - base))
-        norms = norms_of(counting.tolist())
-        self.norms += norms
-        self.size += sum(map(len, norms))
-
-    def resolve(self, forms: CompiledForms, columns: dict[int, int], width: int, voice: str, dates: Any,
-                cells: list[int]) -> None:
-        """Resolve and voice what was gathered (:func:`_count_docs`), then start again."""
-        if self.parts:
-            counting, docs, keys, starts, stops = (np.concatenate(c) for c in zip(*self.parts, strict=True))
-            _count_docs(forms, counting, docs, keys, starts, stops, self.norms, columns, width, voice, dates, cells)
-        self.parts, self.norms, self.size = [], [], 0
-
-
-def _count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray,
-                starts: np.ndarray, stops: np.ndarray, norms: list[str], columns: dict[int, int], width: int,
-                voice: str, dates: Any, cells: list[int]) -> None:
-    """Resolve and voice the hits (document coordinates, by document) of the ``counting`` documents, whose
-    normalized texts are ``norms``."""
-    by_doc = resolve_batch(forms, docs, keys, starts, stops, counting, norms, dates)
-    want_voice = voice != "all"
-    for doc, norm, resolved in zip(counting.tolist(), norms, by_doc, strict=True):
-        if not resolved:
-            continue
-        voices = VoiceIndex(norm) if want_voice else None
-        row = doc * width
-        for _kind, s, e, idx, _alias, reason, _head in resolved:
-            if reason:
-                continue
-            if voices is not None:
-                v, _scare = voices.classify(s, e, norm.count(" ", s, e) + 1, evaluative=forms.is_evaluative(idx))
-                if v != voice:
-                    continue
-            cells.append(row + columns[idx])
