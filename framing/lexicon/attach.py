@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from framing.lexicon.compile import LINKER, CompiledForms
 from framing.lexicon.scope import in_ranges
 
-__all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "walk",
+__all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "walk", "walk_plain",
            "qualifier_head", "qualifier_head_at", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
@@ -112,6 +112,7 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     window = forms.window
     last_of = last_alias.get
     walked: dict[int, int | None] = {}  # label end -> where the walk from it ends (labels often share an end)
+    plain = not structural  # (then a walk reads one step: walk_plain)
     for s, e, idx in labels:
         k = bisect_right(alias_starts, s) - 1  # the only alias span that can contain the label
         if k >= 0:
@@ -121,7 +122,12 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
         _, entry, owner, _ = entries[idx]
         # the walk can only attach the label to an alias of its own referent further on
         if last_of(owner, -1) > e:
-            alias_idx = walked[e] if e in walked else walked.setdefault(e, walk(norm, e, alias_at, structural, window))
+            if e in walked:
+                alias_idx = walked[e]
+            elif plain:
+                alias_idx = walked[e] = walk_plain(norm, e, alias_at)
+            else:
+                alias_idx = walked[e] = walk(norm, e, alias_at, structural, window)
             if alias_idx is not None and entries[alias_idx].owner == owner:
                 attached.append((s, e, idx, alias_idx))
                 continue
@@ -176,6 +182,23 @@ def walk(norm: str, pos: int, alias_at: dict[int, int], structural: dict[int, tu
         gap = True
         pos = m.end()
     return None
+
+
+def walk_plain(norm: str, pos: int, alias_at: dict[int, int]) -> int | None:
+    """:func:`walk` when no title, linker, modifier or head word starts after ``pos``: an alias right after
+    the separator that follows ``pos``, else None (after a plain word no linker can follow, so no alias
+    further on attaches)."""
+    n = len(norm)
+    if pos >= n:
+        return None
+    if norm[pos] == " " and (pos + 1 == n or norm[pos + 1] not in _SEP_CHARS):
+        sep_end = pos + 1
+    else:
+        m = _SEP.match(norm, pos)
+        sep_end = m.end() if m is not None else pos
+    if sep_end == pos or sep_end >= n:
+        return None
+    return alias_at.get(sep_end)
 
 
 def qualifier_gap_ok(gap: str) -> bool:
