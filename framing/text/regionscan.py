@@ -347,8 +347,9 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
     that order (each sentence's regions in their own order); ``sent`` names the sentence of each region.
 
     ``text``: normalized with the ``search`` profile (several documents may be joined by newlines); ``cp``:
-    its code points (``np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)``);
-    ``sa``, ``sb``: the sentence bounds, ``0 <= a <= b <= len(text)``, in any order."""
+    its code points (``np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)``, or uint16
+    when none is above U+FFFF; other types are converted); ``sa``, ``sb``: the sentence bounds,
+    ``0 <= a <= b <= len(text)``, in any order."""
     sa = np.ascontiguousarray(sa, dtype=np.int64)
     sb = np.ascontiguousarray(sb, dtype=np.int64)
     if sa.shape != sb.shape or sa.ndim != 1:
@@ -368,7 +369,8 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
     if kernels is None or tables is None:
         return _arrays(_python_rows(text, sa.tolist(), sb.tolist(), range(sa.shape[0])))
     scan, headlines, cut = kernels
-    cp = np.ascontiguousarray(cp, dtype=np.uint32)
+    if cp.dtype not in (np.uint16, np.uint32) or not cp.flags.c_contiguous:
+        cp = np.ascontiguousarray(cp, dtype=np.uint32)
     rows, holes, heads = scan(cp, sa, sb, *tables)
     if heads.shape[0]:  # the tags before a headline's speaker («عاجل |», a regular expression of the data)
         openings = [(k, *opening) for k, colon in heads.tolist()

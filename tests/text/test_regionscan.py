@@ -182,9 +182,9 @@ def _sentences(norm: str) -> list[tuple[int, int]]:
     return out
 
 
-def _check(norm: str, bounds: list[tuple[int, int]]) -> int:
+def _check(norm: str, bounds: list[tuple[int, int]], dtype=np.uint32) -> int:
     """batch_regions over ``bounds`` equals sentence_regions sentence by sentence; returns the regions."""
-    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(dtype)
     sa = np.array([a for a, _ in bounds], dtype=np.int64)
     sb = np.array([b for _, b in bounds], dtype=np.int64)
     got = batch_regions(norm, cp, sa, sb)
@@ -217,6 +217,7 @@ def test_written_sentences_every_rule():
         total += _check(norm, _random_ranges(norm, 30, len(text), longest=len(norm) + 1))
     joined = "\n".join(normalize(t) for t in SENTENCES + DOCUMENTS)
     total += _check(joined, _sentences(joined))
+    assert _check(joined, _sentences(joined), dtype=np.uint16) == _check(joined, _sentences(joined))
     assert total > 150  # (the sentences make regions: the comparison is not of empty lists)
 
 
@@ -328,6 +329,8 @@ def test_property_attribution_words(parts, ranges):
 def _corpus_check(texts: list[str]) -> int:
     norm = "\n".join(normalize(t) for t in texts)
     total = _check(norm, _sentences(norm))
+    if max(norm, default=" ") <= "\uffff":  # (the code points as uint16 too, as the caller may give them)
+        assert _check(norm, _sentences(norm), dtype=np.uint16) == total
     _check(norm, _random_ranges(norm, 3000, 7))
     return total
 
