@@ -62,8 +62,8 @@ class VoiceIndex:
         self._quotes: QuoteIndex | bool | None = None  # built on first need (False: the text has no marks)
         self._ends: list[tuple[int, int]] | None = None  # sentence ends, found on first need
         self._end_starts: list[int] | None = None
-        self._sentences: dict[int, list[Region]] = {}  # sentence start -> its reported regions
-        self._floors: dict[int, tuple[int, int]] = {}  # sentence start -> (sentence end, region_floor)
+        self._sentences: dict[tuple[int, int], list[Region]] = {}  # sentence (start, end) -> its reported regions
+        self._floors: dict[tuple[int, int], int] = {}  # sentence (start, end) -> its region_floor
         self._events: DocEvents | Literal[False] | None = None  # found on first need (False: no compiled pass)
 
     # -- quotations ------------------------------------------------------------------------------
@@ -153,24 +153,24 @@ class VoiceIndex:
     def regions(self, a: int, b: int) -> list[Region]:
         """The reported regions of the sentence ``[a, b)`` (:func:`framing.text.reported.sentence_regions`,
         cached by sentence)."""
-        regions = self._sentences.get(a)
+        regions = self._sentences.get((a, b))
         if regions is None:
-            regions = self._sentences[a] = sentence_regions(self.norm, a, b)
+            regions = self._sentences[a, b] = sentence_regions(self.norm, a, b)
         return regions
 
     def reported(self, start: int, end: int) -> bool:
         """Is ``[start, end)`` in reported speech (not counting a trigger the span itself is)?"""
         a, b = self._sentence(start, end)
-        regions = self._sentences.get(a)
+        regions = self._sentences.get((a, b))
         if regions is None:
-            # (like the regions, the floor is kept by sentence start, for the end first asked with it: a
-            # span across a sentence end has the same start as the sentence before it)
-            known = self._floors.get(a)
-            if known is None:
+            # (like the regions, the floor is kept by sentence start and end: a span across a sentence end has
+            # the start of the sentence before it and an end of its own, so the answer does not depend on
+            # which span was asked first)
+            floor = self._floors.get((a, b))
+            if floor is None:
                 events = self._events
-                known = self._floors[a] = (b, region_floor(self.norm, a, b, self._doc_events() if events is None
-                                                           else events or None))
-            b, floor = known
+                floor = self._floors[a, b] = region_floor(self.norm, a, b, self._doc_events() if events is None
+                                                          else events or None)
             if start <= floor:  # before the first verb and colon of a sentence with no marker: in no region
                 return False
             regions = self.regions(a, b)

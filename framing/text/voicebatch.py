@@ -19,10 +19,8 @@ answers for all the matches of a batch of documents:
    :func:`framing.text.reported.region_floor`), and a compiled pass tells which matches lie in one.
 
 The answer for match ``i`` is that of ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
-evaluative=evaluative[i])``. (One ``VoiceIndex`` asked for several matches of a document can differ in one
-case: two matches whose sentences start at the same place but end at different places, i.e. one of them
-runs across a sentence end. It keeps the first end it was asked with; ``shared_index=True`` does the same.)
-Without numba every match is answered by ``VoiceIndex`` (slow without ``shared_index``: one for each match).
+evaluative=evaluative[i])`` (one ``VoiceIndex`` asked for all the matches of a document, in any order, gives
+the same answers). Without numba every match is answered by a ``VoiceIndex`` of its document.
 
 >>> from framing.text.normalization import normalize
 >>> norms = [normalize("وقال المتحدث إن ميليشيات حمدان قصفت المدينة"), normalize("أعلن «داعش» مسؤوليته")]
@@ -278,9 +276,8 @@ def _kernels() -> tuple[Any, Any]:
 
 
 def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
-            evaluative: np.ndarray, shared_index: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Every match answered by ``VoiceIndex``: a new one for each match, or with ``shared_index`` one per
-    document asked in the order of the matches (much faster)."""
+            evaluative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every match answered by a ``VoiceIndex`` of its document (one per run of matches of a document)."""
     code = {v: k for k, v in enumerate(VOICES_CLASSIFIED)}
     voice = np.zeros(len(doc), dtype=np.uint8)
     scare = np.zeros(len(doc), dtype=np.bool_)
@@ -288,7 +285,7 @@ def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndar
     last = -1
     for i, (d, s, e, nw, ev) in enumerate(zip(doc.tolist(), starts.tolist(), ends.tolist(), n_words.tolist(),
                                                evaluative.tolist(), strict=True)):
-        if d != last or index is None or not shared_index:
+        if d != last or index is None:
             index, last = VoiceIndex(norms[d]), d
         v, sc = index.classify(s, e, nw, evaluative=bool(ev))
         voice[i], scare[i] = code[v], sc
@@ -296,8 +293,8 @@ def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndar
 
 
 def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                   n_words: np.ndarray | None, evaluative: np.ndarray, regions_fn: Callable[..., Any] | None = None, *,
-                   shared_index: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                   n_words: np.ndarray | None, evaluative: np.ndarray,
+                   regions_fn: Callable[..., Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(voice, scare)`` of every match: ``voice`` (uint8) indexes :data:`VOICES_CLASSIFIED`, ``scare``
     (bool) is the scare-quotes flag; as ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
     evaluative=bool(evaluative[i]))`` answers (the same ValueError for a span outside its text).
@@ -308,8 +305,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     ``[sa[u], sb[u])`` of the joined text (its code points ``cp``: uint16 when none is above U+FFFF, else uint32)
     as :class:`RegionArrays` (:func:`framing.text.regionscan.batch_regions` does, compiled); by default
     :func:`python_regions`, asked only for the sentences with a match after their
-    :func:`~framing.text.reported.region_floor`. ``shared_index``: answer as one ``VoiceIndex`` per document
-    asked in the order of the matches would (see the module)."""
+    :func:`~framing.text.reported.region_floor`."""
     doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
     words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
     evaluative = np.asarray(evaluative, dtype=np.bool_).ravel()
@@ -337,7 +333,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
         if n_words is None:
             words = np.array([norms[d].count(" ", s, e) + 1 for d, s, e in
                               zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
-        return _python(norms, doc, starts, ends, words, evaluative, shared_index)
+        return _python(norms, doc, starts, ends, words, evaluative)
     text = "\n".join(norms)
     data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
     if len(data) == 2 * len(text):  # a character above U+FFFF)
@@ -364,7 +360,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
         state[named] = np.where(name, _REPORTED_Q, _DECIDED)
     asked = np.flatnonzero(state == _REPORTED_Q)
     if len(asked):
-        reported = _reported(text, cp, asked, ts, te, sa, sb, regions_fn, shared_index, passes[1])
+        reported = _reported(text, cp, asked, ts, te, sa, sb, regions_fn, passes[1])
         voice[asked[reported]] = 2
     return voice, scare
 
@@ -387,13 +383,9 @@ def _python_quotes(norms: list[str], undecided: np.ndarray, lo: np.ndarray, qs: 
 
 
 def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,
-              sb: np.ndarray, regions_fn: Callable[..., Any] | None, shared_index: bool,
-              reported_kernel: Any) -> np.ndarray:
+              sb: np.ndarray, regions_fn: Callable[..., Any] | None, reported_kernel: Any) -> np.ndarray:
     """Which of the ``asked`` matches lie in a reported region of their sentence."""
     a, b, s, e = sa[asked], sb[asked], ts[asked], te[asked]
-    if shared_index:  # the end of each sentence start is the one first asked with it
-        _, first, back = np.unique(a, return_index=True, return_inverse=True)
-        b = b[first][back]
     key = a * (len(cp) + 1) + b
     keys, inverse = np.unique(key, return_inverse=True)
     ua, ub = keys // (len(cp) + 1), keys % (len(cp) + 1)

@@ -97,7 +97,7 @@ def _reference(norms: list[str], matches) -> list[tuple[str, bool]]:
 
 
 def _reference_shared(norms: list[str], matches) -> list[tuple[str, bool]]:
-    """One VoiceIndex per document, asked in the order of the matches (as framing.lexicon.scan asks)."""
+    """One VoiceIndex per document, asked in the order of the matches."""
     index: dict[int, VoiceIndex] = {}
     return [index.setdefault(d, VoiceIndex(norms[d])).classify(s, e, nw, evaluative=ev) for d, s, e, nw, ev in matches]
 
@@ -111,7 +111,8 @@ def _batch(norms: list[str], matches, **kw) -> list[tuple[str, bool]]:
 
 def _agree(norms: list[str], matches, **kw) -> dict[tuple[str, bool], int]:
     """Assert the batch equals the reference; return how often each answer came (to see the cases are reached)."""
-    want = (_reference_shared if kw.get("shared_index") else _reference)(norms, matches)
+    want = _reference(norms, matches)
+    assert _reference_shared(norms, matches) == want  # (a VoiceIndex answers alike in any order)
     got = _batch(norms, matches, **kw)
     bad = [i for i in range(len(want)) if got[i] != want[i]]
     assert not bad, [(matches[i], norms[matches[i][0]][max(0, matches[i][1] - 40):matches[i][2] + 20], got[i],
@@ -138,7 +139,6 @@ def test_demo_corpus_every_lexicon(name):
     lex = _merged_lexicon() if name == "merged" else load_lexicon(name)
     norms, matches = _matches(lex, _demo_texts())
     counts = _agree(norms, matches)
-    assert _agree(norms, matches, shared_index=True) == counts
     assert counts.get(("own", False), 0) and counts.get(("quoted", False), 0), counts
     if name in ("merged", "markers", "libya"):
         assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
@@ -147,7 +147,6 @@ def test_demo_corpus_every_lexicon(name):
 def test_edge_cases_every_span():
     norms = [normalize(t) for t in EDGE]
     counts = _agree(norms, _every_span(norms))
-    _agree(norms, _every_span(norms), shared_index=True)
     assert all(counts.get(k, 0) for k in (("own", False), ("quoted", False), ("quoted", True),
                                            ("reported", False))), counts
 
@@ -255,25 +254,22 @@ def test_python_engine(monkeypatch):
     norms = [normalize(t) for t in EDGE]
     matches = _every_span(norms, 6)
     compiled = _batch(norms, matches)
-    shared = _batch(norms, matches, shared_index=True)
     monkeypatch.setattr(voicebatch, "ENGINE", "python")
-    assert _batch(norms, matches) == compiled == _reference(norms, matches)
-    assert _batch(norms, matches, shared_index=True) == shared != compiled  # (spans across sentence ends)
+    assert _batch(norms, matches) == compiled == _reference(norms, matches) == _reference_shared(norms, matches)
 
 
-def test_shared_index():
-    """A span across a sentence end shares its sentence start with a span before that end: one VoiceIndex asked
-    first for the short span keeps the short sentence (shared_index=True does the same); a fresh one does not."""
+def test_span_across_a_sentence_end():
+    """A span across a sentence end shares its sentence start with a span before that end. One VoiceIndex asked
+    for both, in either order, answers as a fresh one for each (it once kept the sentence end it was first asked
+    with, and answered 'own' for the second span), and so does the batch."""
     norm = normalize("قال المتحدث إن الجيش. وحفتر تقدم")
     s = norm.index("الجيش")
     matches = [(0, s, s + 5, 1, True), (0, s, len(norm), 3, True)]
-    one = VoiceIndex(norm)
-    shared = [one.classify(s_, e, nw, evaluative=ev) for _d, s_, e, nw, ev in matches]
     assert _reference([norm], matches) == [("reported", False), ("reported", False)]
-    assert shared == [("reported", False), ("own", False)]
-    assert _batch([norm], matches) == _reference([norm], matches)
-    assert _batch([norm], matches, shared_index=True) == shared
-    assert _batch([norm], matches[::-1], shared_index=True) == _reference([norm], matches[::-1])
+    for order in (matches, matches[::-1]):
+        one = VoiceIndex(norm)
+        assert [one.classify(s_, e, nw, evaluative=ev) for _d, s_, e, nw, ev in order] == _reference([norm], order)
+        assert _batch([norm], order) == _reference([norm], order)
 
 
 _ALPHABET = [*"قال إن بحسب الجيش حفتر «»\"“”‘’ ل و ف . : ، \n 3 د", "😀", "كما أعلنت", "وأضاف", "نقلا عن"]
@@ -360,5 +356,4 @@ def test_real_corpora(path):
     texts = list(corpus_texts(path, 2_000_000, unit="bytes"))
     norms, matches = _matches(_merged_lexicon(), texts)
     counts = _agree(norms, matches)
-    assert _agree(norms, matches, shared_index=True) == counts
     assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
