@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["WORD", "SPACE", "QUOTE", "HEAD_PUNCT", "KEY_FIRST", "VERB", "SHORT", "COMP", "COORD", "NOT_AFTER",
-           "VERB_NOT_AFTER", "STOP_AFTER", "CLAUSE_BREAK", "CLAUSE_EXCEPTION", "SOURCE", "SOURCE_VERB", "MA", "AS_SAID",
-           "COLON_LEMMA", "AS_SAID_LEMMA", "OWN", "NOT_SPEAKER", "HEAD", "PHRASE_FIRST", "FNV_BASIS", "FNV_PRIME",
-           "P_WINDOW", "P_SHORT_WINDOW", "P_MAX_WORDS", "P_N_ALWAYS", "P_PROBE_MAX", "SEP", "scan_regions"]
+           "VERB_NOT_AFTER", "STOP_AFTER", "CLAUSE_BREAK", "CLAUSE_EXCEPTION", "SOURCE", "SOURCE_VERB", "MA",
+           "AS_SAID", "COLON_LEMMA", "AS_SAID_LEMMA", "OWN", "NOT_SPEAKER", "HEAD", "PHRASE_FIRST", "FNV_BASIS",
+           "FNV_PRIME", "FMIX", "P_WINDOW", "P_SHORT_WINDOW", "P_MAX_WORDS", "P_N_ALWAYS", "P_PROBE_MAX", "P_SHIFT",
+           "SEP", "scan_regions"]
 
 # bits of a character (the table of framing.text.events, plus these)
 WORD = 1  # \w
@@ -31,9 +32,9 @@ VERB, SHORT, COMP, COORD, NOT_AFTER, VERB_NOT_AFTER, STOP_AFTER = 1, 2, 4, 8, 16
 CLAUSE_BREAK, CLAUSE_EXCEPTION, SOURCE, SOURCE_VERB, MA, AS_SAID = 128, 256, 512, 1024, 2048, 4096
 COLON_LEMMA, AS_SAID_LEMMA, OWN, NOT_SPEAKER, HEAD, PHRASE_FIRST = 8192, 16384, 32768, 65536, 131072, 262144
 
-FNV_BASIS, FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
+FNV_BASIS, FNV_PRIME, FMIX = 0xCBF29CE484222325, 0x100000001B3, 0xFF51AFD7ED558CCD
 # the parameters (int64 array)
-P_WINDOW, P_SHORT_WINDOW, P_MAX_WORDS, P_N_ALWAYS, P_PROBE_MAX = 0, 1, 2, 3, 4
+P_WINDOW, P_SHORT_WINDOW, P_MAX_WORDS, P_N_ALWAYS, P_PROBE_MAX, P_SHIFT = 0, 1, 2, 3, 4, 5
 SEP = -1  # in a phrase: \s+ between two words
 
 _WAW, _FA, _ALEF, _LAM = 0x648, 0x641, 0x627, 0x644
@@ -47,9 +48,9 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
     trigger_start, trigger_end)`` in the order of ``sentence_regions``, sentence by sentence; holes ``(k, start,
     end)`` (the speakers that verbs opening a clause name: ``_verb_regions``) of the sentences that may need
     cutting; headlines ``(k, first colon)`` of the sentences that open a line and hold a colon."""
-    mask = np.uint64(slots.shape[0] - 1)
-    basis = np.uint64(FNV_BASIS)
-    prime = np.uint64(FNV_PRIME)
+    mask = slots.shape[0] - 1
+    shift = np.uint64(params[P_SHIFT])
+    basis, prime = np.uint64(FNV_BASIS), np.uint64(FNV_PRIME)
 
     def put(rows, r, x0, x1, x2, x3):
         rows[r, 0], rows[r, 1], rows[r, 2], rows[r, 3] = x0, x1, x2, x3
@@ -65,7 +66,8 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
         return (chars[cp[i]] & WORD) != 0
 
     def probe(h, s, e):  # the flags of the word cp[s:e] of hash h (0: not in the table)
-        k = np.int64(h & mask)
+        m = (h ^ (h >> np.uint64(33))) * np.uint64(FMIX)  # (FNV-1a alone leaves the slots clustered)
+        k = np.int64((m ^ (m >> np.uint64(33))) >> shift)
         while True:
             idx = slots[k]
             if idx < 0:
@@ -77,7 +79,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                     j += 1
                 if j == e - s:
                     return wflags[idx]
-            k = np.int64((np.uint64(k) + np.uint64(1)) & mask)
+            k = (k + 1) & mask
 
     def flags(s, e):
         h = basis
@@ -277,22 +279,16 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
             k += 1
         return nr, -1, -1
 
-    out = np.empty((max(16, sa.shape[0]), 5), np.int64)
-    n_out = 0
-    cut = np.empty((16, 3), np.int64)
-    n_cut = 0
-    cands = np.empty((16, 2), np.int64)
-    n_cand = 0
-    verbs = np.empty((16, 2), np.int64)
-    starts = np.empty((16, 1), np.int64)
-    marks = np.empty((16, 2), np.int64)
+    out, n_out = np.empty((max(16, len(sa)), 5), np.int64), 0
+    cut, cands, n_cut, n_cand = np.empty((16, 3), np.int64), np.empty((16, 2), np.int64), 0, 0
+    # (buffers of one sentence, grown as needed)
+    verbs, starts, marks = np.empty((16, 2), np.int64), np.empty((16, 1), np.int64), np.empty((16, 2), np.int64)
+    reg, holes = np.empty((16, 4), np.int64), np.empty((16, 2), np.int64)
     for snt in range(sa.shape[0]):
-        a = sa[snt]
-        b = sb[snt]
+        a, b = sa[snt], sb[snt]
         # one pass over the sentence's words: its verbs (verb_re at a, verb_after_re after it), the words where
         # an "according to" phrase may start (the phrase's first word, or و and it), its first colon
-        n_verb = 0
-        n_phrase = 0
+        n_verb = n_phrase = 0
         colon = -1
         verbs = grow(verbs, (b - a) // 2 + 2)  # (room for every word: no array is replaced inside the loop)
         starts = grow(starts, (b - a) // 2 + 2)
@@ -309,11 +305,15 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 continue
             ws = i
             h = (basis ^ np.uint64(c)) * prime
-            h1 = basis  # (the word without its first character)
+            h1 = basis  # (after و: the word without it)
             i += 1
+            if c == _WAW:
+                while i < b and chars[cp[i]] & WORD:
+                    h = (h ^ np.uint64(cp[i])) * prime
+                    h1 = (h1 ^ np.uint64(cp[i])) * prime
+                    i += 1
             while i < b and chars[cp[i]] & WORD:
                 h = (h ^ np.uint64(cp[i])) * prime
-                h1 = (h1 ^ np.uint64(cp[i])) * prime
                 i += 1
             if i - ws <= params[P_PROBE_MAX]:
                 f = probe(h, ws, i)
@@ -355,7 +355,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
         if n_mark and not has_key(a, b):
             n_mark = 0
         size = 2 * n_mark + 2 * n_verb + 1
-        reg = np.empty((size, 4), np.int64)
+        reg = grow(reg, size)
         nr = 0
         for x in range(n_mark):  # reported._marker_regions
             ms, me = marks[x, 0], marks[x, 1]
@@ -366,7 +366,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 nr += 1
             put(reg, nr, src_end, b, ms, src_end)
             nr += 1
-        holes = np.empty((n_verb, 2), np.int64)
+        holes = grow(holes, n_verb)
         n_hole = 0
         for x in range(n_verb):  # reported._verb_regions
             vs, ve = verbs[x, 0], verbs[x, 1]

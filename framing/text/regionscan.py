@@ -64,7 +64,7 @@ class RegionTables(NamedTuple):
     pairs: np.ndarray  # uint8, 65536: 1 where (first * 31 + second character) & 0xFFFF of a key falls
     keys: np.ndarray  # int32, keys x longest: the "according to" keys (AttributionData.marker_keys)
     key_len: np.ndarray  # int64
-    slots: np.ndarray  # int64, a power of two: the hash table (entry number, -1 for an empty slot)
+    slots: np.ndarray  # int32, a power of two: the hash table (entry number, -1 for an empty slot)
     hashes: np.ndarray  # uint64 per entry: word_hash of its word
     flags: np.ndarray  # int64 per entry: the word bits of regionkernel
     pool: np.ndarray  # int64: the code points of the words, one after another
@@ -74,7 +74,7 @@ class RegionTables(NamedTuple):
     alt_len: np.ndarray  # int64
     alt_lone: np.ndarray  # int64: 1 when the phrase ends with a lone ل (no word boundary after it)
     alt_fused: np.ndarray  # int64: 1 when a match ends with ما (reported._source_follows ``fused_ma``)
-    params: np.ndarray  # int64: window, short window, headline words, phrases of `always`, longest verb
+    params: np.ndarray  # int64: window, short window, headline words, phrases of `always`, longest word, hash shift
 
 
 def word_hash(word: str) -> int:
@@ -83,6 +83,13 @@ def word_hash(word: str) -> int:
     for ch in word:
         h = ((h ^ ord(ch)) * rk.FNV_PRIME) & _M64
     return h
+
+
+def _slot(h: int, bits: int) -> int:
+    """The first slot of hash ``h`` in a table of ``2 ** bits``: the high bits of ``h`` mixed (murmur3's
+    finalizer; FNV-1a alone leaves the slots clustered), as the pass computes it."""
+    m = ((h ^ (h >> 33)) * rk.FMIX) & _M64
+    return (m ^ (m >> 33)) >> (64 - bits)
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -145,10 +152,11 @@ def build_region_tables(data: AttributionData, heads: HeadlineData) -> RegionTab
     roles = {w: f for w, f in _word_roles(data, heads, firsts).items() if not re.search(r"\W", w)}
     words = list(roles)
     hashes = np.array([word_hash(w) for w in words], dtype=np.uint64)
-    size = 1 << max(4, (4 * len(words)).bit_length())
-    slots = np.full(size, -1, dtype=np.int64)
+    bits = max(4, (4 * len(words)).bit_length())
+    size = 1 << bits
+    slots = np.full(size, -1, dtype=np.int32)
     for i, h in enumerate(hashes.tolist()):
-        k = h & (size - 1)
+        k = _slot(h, bits)
         while slots[k] >= 0:
             k = (k + 1) & (size - 1)
         slots[k] = i
@@ -167,7 +175,7 @@ def build_region_tables(data: AttributionData, heads: HeadlineData) -> RegionTab
     lone = [p.split()[-1] == "ل" for p in phrases]
     fused = [not is_lone and p.split()[-1].endswith("ما") for p, is_lone in zip(phrases, lone, strict=True)]
     params = np.array([data.window, data.short_window, heads.max_words, len(data.always_phrases),
-                       max([*map(len, data.verb_forms), *(len(w) + 1 for w in firsts)])], dtype=np.int64)
+                       max([*map(len, data.verb_forms), *(len(w) + 1 for w in firsts)]), 64 - bits], dtype=np.int64)
     return RegionTables(chars, pairs, keys, np.array([len(k) for k in keys_list], dtype=np.int64), slots, hashes,
                         np.array([roles[w] for w in words], dtype=np.int64), pool, offsets, lengths, alts,
                         np.array([len(s) for s in encoded], dtype=np.int64), np.array(lone, dtype=np.int64),
@@ -180,13 +188,15 @@ def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets
     trigger_end)`` (compiled)."""
     out = np.empty((heads.shape[0], 5), np.int64)
     n_out = 0
-    mask = np.uint64(slots.shape[0] - 1)
+    mask = slots.shape[0] - 1
+    shift = np.uint64(params[rk.P_SHIFT])
 
     def flags(s, e):  # (regionkernel.scan_regions: the same lookup)
         h = np.uint64(rk.FNV_BASIS)
         for i in range(s, e):
             h = (h ^ np.uint64(cp[i])) * np.uint64(rk.FNV_PRIME)
-        k = np.int64(h & mask)
+        m = (h ^ (h >> np.uint64(33))) * np.uint64(rk.FMIX)
+        k = np.int64((m ^ (m >> np.uint64(33))) >> shift)
         while slots[k] >= 0:
             idx = slots[k]
             if hashes[idx] == h and lengths[idx] == e - s:
@@ -195,7 +205,7 @@ def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets
                     j += 1
                 if j == e - s:
                     return wflags[idx]
-            k = np.int64((np.uint64(k) + np.uint64(1)) & mask)
+            k = (k + 1) & mask
         return 0
 
     for x in range(heads.shape[0]):
