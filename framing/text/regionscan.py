@@ -146,6 +146,8 @@ def build_region_tables(data: AttributionData, heads: HeadlineData) -> RegionTab
         if pattern.pattern != r"(?<!\w)و?(?:" + "|".join(map(_phrase_pattern, group)) + ")" or pattern.flags != re.U:
             raise ValueError("the 'according to' patterns are not the phrases the pass reads")
     firsts = [p.split()[0] for p in phrases]  # (a match starts with it, or with و and it, as a whole run of \w)
+    if any(re.fullmatch(r"\w+", w) is None for w in data.verb_forms):  # (the pass finds verbs as whole runs)
+        raise ValueError("a verb form that is not one word")
     if any(re.fullmatch(r"\w+", w) is None for w in firsts) or any(p.split() == ["ل"] for p in phrases):
         raise ValueError("an 'according to' phrase that does not start with a word")
     # the words (a word with a non-word character is never looked up: the pass looks up runs of \w)

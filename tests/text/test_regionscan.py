@@ -260,6 +260,9 @@ def test_python_engine_and_without_numba(monkeypatch):
     monkeypatch.setattr(regionscan, "ENGINE", "python")
     assert _check(norm, _sentences(norm)) == 3
     monkeypatch.setattr(regionscan, "ENGINE", "numba")
+    monkeypatch.setattr(regionscan, "_TABLES", [None])  # (data the pass cannot read: build_region_tables refused it)
+    assert _check(norm, _sentences(norm)) == 3
+    monkeypatch.setattr(regionscan, "_TABLES", [])
     monkeypatch.setattr(regionscan, "_KERNEL", [])
     monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` raises ImportError
     assert _check(norm, _sentences(norm)) == 3
@@ -293,6 +296,8 @@ def test_data_the_pass_cannot_read_is_refused():
     odd = replace(data, always_phrases=data.always_phrases[:-1])  # (the phrases no longer make the pattern)
     with pytest.raises(ValueError, match="patterns"):
         build_region_tables(odd, headline_data())
+    with pytest.raises(ValueError, match="not one word"):
+        build_region_tables(replace(data, verb_forms={**data.verb_forms, "قال ان": "قال"}), headline_data())
 
 
 # -- a property over texts made of the attribution words -------------------------------------------------------
