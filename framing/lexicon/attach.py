@@ -84,11 +84,6 @@ def names_itself(entry: Any, date: dt.date | None) -> bool:
     return in_ranges(date, entry.self_valid)
 
 
-def _attachment_order(label: tuple[int, int, int, int | None]) -> tuple[int, int, bool]:
-    start, end, _idx, alias_idx = label
-    return start, start - end, alias_idx is None
-
-
 def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, int]],
                   alias_spans: list[tuple[int, int, int]], structural: dict[int, tuple[int, int]],
                   date: dt.date | None = None) -> list[tuple[int, int, int, int | None]]:
@@ -108,7 +103,9 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     last_alias = {}  # referent -> start of its last alias in the text
     for a_s, _a_e, a_idx in alias_spans:
         last_alias[entries[a_idx].owner] = a_s
-    attached: list[tuple[int, int, int, int | None]] = []
+    # (start, start - end, self attachment?, number, end, entry, alias entry): sorted, the leftmost, then the
+    # longest, then an alias attachment before a self attachment, then the first found
+    attached: list[tuple[int, int, bool, int, int, int, int | None]] = []
     window = forms.window
     last_of = last_alias.get
     walked: dict[int, int | None] = {}  # label end -> where the walk from it ends (labels often share an end)
@@ -129,16 +126,16 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
             else:
                 alias_idx = walked[e] = walk(norm, e, alias_at, structural, window)
             if alias_idx is not None and entries[alias_idx].owner == owner:
-                attached.append((s, e, idx, alias_idx))
+                attached.append((s, s - e, False, len(attached), e, idx, alias_idx))
                 continue
         if entry.self_identifying and (not entry.self_valid or names_itself(entry, date)):
-            attached.append((s, e, idx, None))
+            attached.append((s, s - e, True, len(attached), e, idx, None))
     if not attached:
         return []
     # prefer an alias attachment over a self attachment for the same span
-    attached.sort(key=_attachment_order)
+    attached.sort()
     chosen, last_end = [], -1
-    for s, e, idx, alias_idx in attached:
+    for s, _length, _self, _n, e, idx, alias_idx in attached:
         if s >= last_end:
             chosen.append((s, e, idx, alias_idx))
             last_end = e
