@@ -315,7 +315,10 @@ def _headline_regions(text: str, a: int, b: int) -> list[Region]:
     colon = text.find(":", a, b)
     if colon < 0:
         return []
-    if a > 0 and text[:a].rstrip(" \t")[-1:] not in ("\n", ""):
+    q = a
+    while q > 0 and text[q - 1] in " \t":  # (text[:a].rstrip(" \t") without copying the text before a)
+        q -= 1
+    if q > 0 and text[q - 1] != "\n":
         return []  # only a headline: the sentence opens a line (a post, a paragraph)
     opening = headline_tags(text, a, colon, b)
     if opening is None:
