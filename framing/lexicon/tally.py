@@ -3,8 +3,8 @@
 The scanner gathers the hits of the documents it has read in a :class:`Pending`. When enough text has
 gathered, :meth:`Pending.resolve` resolves them together (:func:`framing.lexicon.resolve.resolve_batch`),
 voices every in-scope match of the whole batch at once (:func:`framing.text.voicebatch.classify_batch`,
-with the reported-speech regions of :func:`framing.text.regionscan.batch_regions`) and adds one cell per
-counted match.
+with the reported-speech regions of :func:`framing.text.regionscan.batch_regions`, both compiled) and adds
+one cell per counted match.
 
 The voice of a match is the one :meth:`framing.text.voice.VoiceIndex.classify` gives it;
 ``tests/lexicon/test_tally.py`` checks the cells against voicing each document with a ``VoiceIndex``.
@@ -18,7 +18,6 @@ import numpy as np
 
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.resolve import resolve_batch
-from framing.text.regionscan import batch_regions
 from framing.text.voice import VOICES_CLASSIFIED
 from framing.text.voicebatch import classify_batch
 
@@ -79,7 +78,6 @@ def count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, key
     flat = counting[k_arr] * width + column
     if voice != "all":
         se = np.array(spans, dtype=np.int64)
-        voices, _scare = classify_batch(norms, k_arr, se[0::2], se[1::2], None, forms.entry_evaluative[idx_arr],
-                                        regions_fn=batch_regions)
+        voices, _scare = classify_batch(norms, k_arr, se[0::2], se[1::2], None, forms.entry_evaluative[idx_arr])
         flat = flat[voices == VOICES_CLASSIFIED.index(voice)]
     cells += flat.tolist()

@@ -15,8 +15,8 @@ answers for all the matches of a batch of documents:
    quotation of one word more than a name (``«حركة حماس»``) names the word: Python asks the attribution
    data whether it is a function word or a name head;
 3. the reported-speech regions of the sentences that hold an unquoted match are found by ``regions_fn``
-   (:func:`python_regions` by default, which skips the sentences whose matches all stand before
-   :func:`framing.text.reported.region_floor`), and a compiled pass tells which matches lie in one.
+   (:func:`framing.text.regionscan.batch_regions` by default: the rules of :mod:`framing.text.reported`,
+   compiled), and a compiled pass tells which matches lie in one.
 
 The answer for match ``i`` is that of ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
 evaluative=evaluative[i])`` (one ``VoiceIndex`` asked for all the matches of a document, in any order, gives
@@ -33,17 +33,17 @@ the same answers). Without numba every match is answered by a ``VoiceIndex`` of 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from framing.text.attribution import attribution_data
 from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS, quote_scanner, quote_spans
-from framing.text.reported import region_floor, sentence_regions
+from framing.text.regionscan import batch_regions
 from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex
 
-__all__ = ["classify_batch", "RegionArrays", "python_regions", "voice_pass", "reported_pass", "voice_tables",
+__all__ = ["classify_batch", "voice_pass", "reported_pass", "voice_tables",
            "ENGINE", "VOICES_CLASSIFIED"]
 
 #: ``"numba"`` (the compiled passes, the default) or ``"python"`` (``VoiceIndex`` for every match)
@@ -54,31 +54,6 @@ _WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC = 1, 2, 4, 8, 16, 32, 64
 _PROCLITICS = "وفبلك"  # (those of framing.text.voice)
 # what voice_pass says of a match
 _DECIDED, _REPORTED_Q, _NAME_Q = 0, 1, 2  # decided / in reported speech? / is the quotation a name?
-
-
-class RegionArrays(NamedTuple):
-    """Reported regions of sentences, flat: region ``k`` of sentence ``sent[k]`` is ``[start[k], end[k])``
-    opened by the trigger ``[trigger_start[k], trigger_end[k])`` (int64 arrays; grouped by sentence, in the
-    order the sentences were given)."""
-
-    sent: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    trigger_start: np.ndarray
-    trigger_end: np.ndarray
-
-
-def python_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> RegionArrays:
-    """The regions of :func:`framing.text.reported.sentence_regions` ``(text, sa[u], sb[u])`` for every
-    sentence ``u``, as :class:`RegionArrays` (``cp``, the code points of ``text``, is not read). Each
-    sentence is read in its own line (cut at the newline before it: the regions look no further back)."""
-    out: list[int] = []
-    for u, (a, b) in enumerate(zip(sa.tolist(), sb.tolist(), strict=True)):
-        p = text.rfind("\n", 0, a) + 1
-        for r in sentence_regions(text[p:b], a - p, b - p):
-            out += (u, r.start + p, r.end + p, r.trigger_start + p, r.trigger_end + p)
-    flat = np.array(out, dtype=np.int64).reshape(-1, 5)
-    return RegionArrays(*(np.ascontiguousarray(flat[:, k]) for k in range(5)))
 
 
 def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe, qfirst, qstop):  # noqa: PLR0912, PLR0915
@@ -303,9 +278,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
     the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
     ``[sa[u], sb[u])`` of the joined text (its code points ``cp``: uint16 when none is above U+FFFF, else uint32)
-    as :class:`RegionArrays` (:func:`framing.text.regionscan.batch_regions` does, compiled); by default
-    :func:`python_regions`, asked only for the sentences with a match after their
-    :func:`~framing.text.reported.region_floor`."""
+    as :class:`framing.text.regionscan.RegionArrays`; by default :func:`framing.text.regionscan.batch_regions`."""
     doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
     words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
     evaluative = np.asarray(evaluative, dtype=np.bool_).ravel()
@@ -390,19 +363,7 @@ def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: 
     keys, inverse = np.unique(key, return_inverse=True)
     ua, ub = keys // (len(cp) + 1), keys % (len(cp) + 1)
     sent = inverse.astype(np.int64)
-    if regions_fn is None:
-        # the sentences with a match after their floor (a span at or before it is in no region)
-        latest = np.full(len(keys), -1, dtype=np.int64)
-        np.maximum.at(latest, inverse, s)
-        floors = np.array([region_floor(text, x, y) for x, y in zip(ua.tolist(), ub.tolist(), strict=True)],
-                          dtype=np.int64)
-        wanted = latest > floors
-        renumber = np.cumsum(wanted) - 1
-        sent = np.where(s > floors[inverse], renumber[inverse], -1)
-        ua, ub = ua[wanted], ub[wanted]
-        regions = python_regions(text, cp, ua, ub)
-    else:
-        regions = regions_fn(text, cp, ua, ub)
+    regions = (batch_regions if regions_fn is None else regions_fn)(text, cp, ua, ub)
     r_sent, rs, re_, rts, rte = (np.asarray(x, dtype=np.int64) for x in regions)
     if len(r_sent) > 1 and (r_sent[1:] < r_sent[:-1]).any():  # (not grouped by sentence: grouped here)
         order = np.argsort(r_sent, kind="stable")

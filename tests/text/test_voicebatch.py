@@ -26,12 +26,12 @@ from framing.lexicon import scan
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
 from framing.lexicon.resolve import resolve
-from framing.text import quotes, quotescan, voicebatch
+from framing.text import quotes, quotescan, regionscan, voicebatch
 from framing.text.normalization import normalize
 from framing.text.quotes import quote_spans
-from framing.text.reported import sentence_regions
+from framing.text.regionscan import RegionArrays, batch_regions
 from framing.text.voice import VOICES_CLASSIFIED, VoiceIndex
-from framing.text.voicebatch import classify_batch, python_regions, voice_tables
+from framing.text.voicebatch import classify_batch, voice_tables
 
 pytest.importorskip("numba")
 
@@ -163,8 +163,9 @@ def test_edge_cases_each_alone_and_out_of_order():
     _agree(norms, matches)
 
 
-def test_regions_fn_and_python_regions():
-    """A regions_fn is asked for every sentence with an unquoted match; python_regions is sentence_regions."""
+def test_regions_fn():
+    """A regions_fn is asked once, for every sentence with an unquoted match, and its regions may come in any
+    order; by default the compiled regions (regionscan.batch_regions) answer."""
     norms = [normalize(t) for t in EDGE]
     matches = _every_span(norms, 10)
     asked: list[int] = []
@@ -172,23 +173,15 @@ def test_regions_fn_and_python_regions():
     def counting(text, cp, sa, sb):
         asked.append(len(sa))
         assert cp.shape == (len(text),) and (sa <= sb).all()
-        return python_regions(text, cp, sa, sb)
+        return batch_regions(text, cp, sa, sb)
 
     _agree(norms, matches, regions_fn=counting)
-    assert asked and asked[0] > len(norms)
+    assert len(asked) == 1 and asked[0] > len(norms)
 
     def reversed_regions(text, cp, sa, sb):  # (the regions not grouped by sentence in order)
-        return voicebatch.RegionArrays(*(x[::-1].copy() for x in python_regions(text, cp, sa, sb)))
+        return RegionArrays(*(x[::-1].copy() for x in batch_regions(text, cp, sa, sb)))
 
     assert _agree(norms, matches, regions_fn=reversed_regions).get(("reported", False), 0)
-    text = "\n".join(norms)
-    ends = [m.start() for m in re.finditer(r"[\n.:،]", text)] + [len(text)]
-    sa = np.array([0, *[e + 1 for e in ends[:-1]]], dtype=np.int64)
-    sb = np.array(ends, dtype=np.int64)
-    got = python_regions(text, np.zeros(0), sa, sb)
-    want = [(u, *r) for u, (a, b) in enumerate(zip(sa.tolist(), sb.tolist(), strict=True))
-            for r in sentence_regions(text, a, b)]
-    assert want and list(zip(*(x.tolist() for x in got), strict=True)) == want
 
 
 def test_a_span_over_its_trigger_is_not_reported():
@@ -200,20 +193,20 @@ def test_a_span_over_its_trigger_is_not_reported():
     spans = [(0, s, e, 1, True) for s in starts for e in stops if s < e]
 
     def whole(text, cp, sa, sb):  # every sentence one region, its trigger «المتحدث»
-        return voicebatch.RegionArrays(np.arange(len(sa)), sa, sb, sa + 4, sa + 11)
+        return RegionArrays(np.arange(len(sa)), sa, sb, sa + 4, sa + 11)
 
     got = _batch([norm], spans, regions_fn=whole)
     want = [("own" if e > 4 and s < 11 else "reported", False) for _d, s, e, _nw, _ev in spans]
     assert got == want and ("own", False) in want and ("reported", False) in want
 
 
-def test_with_the_compiled_regions():
-    """classify_batch with framing.text.regionscan.batch_regions as regions_fn (skipped until it exists)."""
-    regionscan = pytest.importorskip("framing.text.regionscan")
+def test_with_the_python_regions(monkeypatch):
+    """classify_batch with the regions of the Python rules (regionscan.ENGINE "python") answers alike."""
+    monkeypatch.setattr(regionscan, "ENGINE", "python")
     norms = [normalize(t) for t in EDGE + _demo_texts()[:300]]
-    _agree(norms, _every_span(norms[:len(EDGE)], 10), regions_fn=regionscan.batch_regions)
+    _agree(norms, _every_span(norms[:len(EDGE)], 10))
     _, matches = _matches(_merged_lexicon(), EDGE + _demo_texts()[:300])
-    assert _agree(norms, matches, regions_fn=regionscan.batch_regions).get(("reported", False), 0)
+    assert _agree(norms, matches).get(("reported", False), 0)
 
 
 def test_spans_outside_the_text():
