@@ -360,8 +360,8 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
 
     ``text``: normalized with the ``search`` profile (several documents may be joined by newlines); ``cp``:
     its code points (``np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)``, or uint16
-    when none is above U+FFFF; other types are converted); ``sa``, ``sb``: the sentence bounds,
-    ``0 <= a <= b <= len(text)``, in any order."""
+    when none is above U+FFFF; any type is converted to uint32, the one type the compiled pass is compiled for);
+    ``sa``, ``sb``: the sentence bounds, ``0 <= a <= b <= len(text)``, in any order."""
     sa = np.ascontiguousarray(sa, dtype=np.int64)
     sb = np.ascontiguousarray(sb, dtype=np.int64)
     if sa.shape != sb.shape or sa.ndim != 1:
@@ -381,8 +381,13 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
     if kernels is None or tables is None:
         return _arrays(_python_rows(text, sa.tolist(), sb.tolist(), range(sa.shape[0])))
     scan, headlines, cut = kernels
-    if cp.dtype not in (np.uint16, np.uint32) or not cp.flags.c_contiguous:
-        cp = np.ascontiguousarray(cp, dtype=np.uint32)
+    # one type of code points, so that a process compiles the pass once (each type is a compilation of its own,
+    # ~20 s with an empty cache): uint32 (from uint16: about 1.4 ms per 10 MB of text), and read-only (numba
+    # types a read-only array apart; np.frombuffer of bytes gives one, a conversion a writable one)
+    cp = np.ascontiguousarray(cp, dtype=np.uint32)
+    if cp.flags.writeable:
+        cp = cp.view()
+        cp.flags.writeable = False
     rows, holes, heads = scan(cp, sa, sb, *tables)
     if heads.shape[0]:  # the tags before a headline's speaker («عاجل |», a regular expression of the data)
         openings = [(k, *opening) for k, colon in heads.tolist()
