@@ -1,5 +1,5 @@
-"""The compiled pass behind :func:`framing.text.regionscan.batch_regions`: the rules of
-:mod:`framing.text.reported` over the code points of a text, for many sentences at once.
+"""The compiled pass behind :func:`framing.text.regionscan.batch_regions`: the rules of :mod:`framing.text.reported`
+over the code points of a text, for many sentences at once.
 
 :func:`scan_regions` is ``sentence_regions`` written over a numpy array of code points, so that numba can
 compile it; each inner function names the function of :mod:`framing.text.reported` it mirrors, whose docstring
@@ -59,7 +59,9 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
         if need <= rows.shape[0]:
             return rows
         more = np.empty((2 * need, rows.shape[1]), np.int64)
-        more[:rows.shape[0]] = rows
+        for r in range(rows.shape[0]):  # (loops: a slice assignment compiles numba's broadcasting, ~3 s)
+            for c in range(rows.shape[1]):
+                more[r, c] = rows[r, c]
         return more
 
     def isw(i):
@@ -354,8 +356,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 end = e
         if n_mark and not has_key(a, b):
             n_mark = 0
-        size = 2 * n_mark + 2 * n_verb + 1
-        reg = grow(reg, size)
+        reg = grow(reg, 2 * n_mark + 2 * n_verb + 1)
         nr = 0
         for x in range(n_mark):  # reported._marker_regions
             ms, me = marks[x, 0], marks[x, 1]
@@ -409,12 +410,11 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
         if n_hole > 0 and (nr > 1 or opens):  # holes to cut (reported._cut: framing.text.regionscan.cut_holes)
             cut = grow(cut, n_cut + n_hole)
             for y in range(n_hole):
-                cut[n_cut, 0] = snt
-                cut[n_cut, 1:] = holes[y]
+                cut[n_cut, 0], cut[n_cut, 1], cut[n_cut, 2] = snt, holes[y, 0], holes[y, 1]
                 n_cut += 1
         out = grow(out, n_out + nr)
         for r in range(nr):
-            out[n_out, 0] = snt
-            out[n_out, 1:] = reg[r]
+            out[n_out, 0], out[n_out, 1], out[n_out, 2] = snt, reg[r, 0], reg[r, 1]
+            out[n_out, 3], out[n_out, 4] = reg[r, 2], reg[r, 3]
             n_out += 1
     return out[:n_out], cut[:n_cut], cands[:n_cand]
