@@ -12,13 +12,13 @@ first ~1 MB of SaudiNewsNet (no article text is stored here).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers.corpora import corpus_texts
+from helpers.lexicons import merged_lexicon
 
 from framing.features.extract import count_matrix
 from framing.lexicon import scan
@@ -50,16 +50,9 @@ EDGE = [
 ]
 
 
-def _merged_lexicon() -> Lexicon:
-    spec = importlib.util.spec_from_file_location("_bench_run_batch", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.merged_lexicon()[0]
-
 
 def _lexicon(name: str) -> Lexicon:
-    return _merged_lexicon() if name == "merged" else load_lexicon(name)
+    return merged_lexicon() if name == "merged" else load_lexicon(name)
 
 
 def _demo() -> tuple[list[str], list[str | None]]:

@@ -6,12 +6,12 @@ when ../shared is present, the first ~1 MB of SaudiNewsNet and of Al Jazeera (no
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from helpers.lexicons import merged_lexicon
 
 from framing.features.extract import count_matrix
 from framing.lexicon import tally
@@ -33,13 +33,6 @@ TEXTS = [
     "",
 ]
 
-
-def _merged_lexicon() -> Lexicon:
-    spec = importlib.util.spec_from_file_location("_bench_run_tally", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.merged_lexicon()[0]
 
 
 def _reference(forms, counting, docs, keys, starts, stops, norms, columns, width, voice, dates, cells):
@@ -78,7 +71,7 @@ def _both(texts, lexicon, monkeypatch):
 
 @pytest.fixture(scope="module")
 def merged() -> Lexicon:
-    return _merged_lexicon()
+    return merged_lexicon()
 
 
 @pytest.mark.parametrize("name", [*bundled_names(), "merged"])

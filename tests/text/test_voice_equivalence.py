@@ -20,7 +20,6 @@ modules changes on purpose, move ``REF_COMMIT`` to the commit that makes the cha
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from helpers.corpora import corpus_texts
+from helpers.lexicons import merged_lexicon
 
 from framing.lexicon import matcher as matcher_module
 from framing.lexicon.load import bundled_names
@@ -220,13 +220,6 @@ def test_demo_corpus_find_matches_reference(ref, name, monkeypatch):
     assert sum(map(len, got)) > 0
 
 
-def _merged_lexicon():
-    spec = importlib.util.spec_from_file_location("_bench_run", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.merged_lexicon()[0]
-
 
 def _shared_texts(limit_bytes: int):
     return corpus_texts(SHARED, limit_bytes, unit="bytes", skip_blank=True)
@@ -234,7 +227,7 @@ def _shared_texts(limit_bytes: int):
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/corpora/saudinewsnet.jsonl.gz is not present")
 def test_saudinewsnet_matches_reference(ref):
-    lexicons = [compile_lexicon(_merged_lexicon()), compile_lexicon("libya")]
+    lexicons = [compile_lexicon(merged_lexicon()), compile_lexicon("libya")]
     n_matches, seen = 0, set()
     for i, text in enumerate(_shared_texts(2_000_000)):
         norm = normalize(text)

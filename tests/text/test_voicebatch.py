@@ -10,7 +10,6 @@ index, the batch quotation pairing and the character tables.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from helpers.lexicons import merged_lexicon
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,13 +65,6 @@ EDGE = [
     "قال «\ud800 الميليشيات» ثم \ud83d\ude00 «حفتر»",
 ]
 
-
-def _merged_lexicon() -> Lexicon:
-    spec = importlib.util.spec_from_file_location("_bench_run_voicebatch", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.merged_lexicon()[0]
 
 
 def _matches(lex: Lexicon, texts: list[str]) -> tuple[list[str], list[tuple[int, int, int, int, bool]]]:
@@ -136,7 +129,7 @@ def _demo_texts() -> list[str]:
 
 @pytest.mark.parametrize("name", [*bundled_names(), "merged"])
 def test_demo_corpus_every_lexicon(name):
-    lex = _merged_lexicon() if name == "merged" else load_lexicon(name)
+    lex = merged_lexicon() if name == "merged" else load_lexicon(name)
     norms, matches = _matches(lex, _demo_texts())
     counts = _agree(norms, matches)
     assert counts.get(("own", False), 0) and counts.get(("quoted", False), 0), counts
@@ -205,7 +198,7 @@ def test_with_the_python_regions(monkeypatch):
     monkeypatch.setattr(regionscan, "ENGINE", "python")
     norms = [normalize(t) for t in EDGE + _demo_texts()[:300]]
     _agree(norms, _every_span(norms[:len(EDGE)], 10))
-    _, matches = _matches(_merged_lexicon(), EDGE + _demo_texts()[:300])
+    _, matches = _matches(merged_lexicon(), EDGE + _demo_texts()[:300])
     assert _agree(norms, matches).get(("reported", False), 0)
 
 
@@ -347,6 +340,6 @@ def test_real_corpora(path):
     if not path.exists():
         pytest.skip(f"{path} is not present")
     texts = list(corpus_texts(path, 2_000_000, unit="bytes"))
-    norms, matches = _matches(_merged_lexicon(), texts)
+    norms, matches = _matches(merged_lexicon(), texts)
     counts = _agree(norms, matches)
     assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
