@@ -21,7 +21,10 @@ from framing.lexicon.resolve import resolve_batch
 from framing.text.voice import VOICES_CLASSIFIED
 from framing.text.voicebatch import classify_batch
 
-__all__ = ["Pending", "count_docs"]
+__all__ = ["Pending", "count_docs", "VOICE_CHARS"]
+
+#: characters of text voiced in one call of classify_batch (the documents of a resolve batch in groups)
+VOICE_CHARS = 1 << 16
 
 
 class Pending:
@@ -78,6 +81,18 @@ def count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, key
     flat = counting[k_arr] * width + column
     if voice != "all":
         se = np.array(spans, dtype=np.int64)
-        voices, _scare = classify_batch(norms, k_arr, se[0::2], se[1::2], None, forms.entry_evaluative[idx_arr])
+        evaluative = forms.entry_evaluative[idx_arr]
+        voices = np.empty(len(k_arr), dtype=np.uint8)
+        # the documents in groups of about VOICE_CHARS characters: classify_batch copies the text of its
+        # documents (joined, then as code points), and that copy stays this size whatever the batch
+        ends = np.cumsum(np.fromiter(map(len, norms), dtype=np.int64, count=len(norms)))
+        d0 = 0
+        while d0 < len(norms):
+            d1 = max(d0 + 1, int(np.searchsorted(ends, (ends[d0 - 1] if d0 else 0) + VOICE_CHARS, side="right")))
+            m0, m1 = np.searchsorted(k_arr, (d0, d1))
+            if m1 > m0:
+                voices[m0:m1], _scare = classify_batch(norms[d0:d1], k_arr[m0:m1] - d0, se[2 * m0:2 * m1:2],
+                                                       se[2 * m0 + 1:2 * m1:2], None, evaluative[m0:m1])
+            d0 = d1
         flat = flat[voices == VOICES_CLASSIFIED.index(voice)]
     cells += flat.tolist()

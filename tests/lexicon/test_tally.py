@@ -87,6 +87,20 @@ def test_demo_and_written_texts(name, merged, monkeypatch):
         assert counted > 100
 
 
+@pytest.mark.parametrize("voice_chars", [1, 300, 5_000])
+def test_documents_voiced_in_groups(voice_chars, merged, monkeypatch):
+    """The documents of a batch are voiced in groups of about VOICE_CHARS characters (a document longer than
+    that alone): the same cells for any group size."""
+    with DEMO.open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh][:150] + TEXTS
+    want = {voice: count_matrix(texts, merged, voice=voice).counts for voice in VOICES}
+    monkeypatch.setattr(tally, "VOICE_CHARS", voice_chars)
+    for voice in VOICES:
+        got = count_matrix(texts, merged, voice=voice).counts
+        assert (got == want[voice]).all(), voice
+    assert want["reported"].sum() and want["quoted"].sum()
+
+
 @pytest.mark.parametrize("path", [SAUDINEWSNET, ASND], ids=["saudinewsnet", "asnd"])
 def test_real_news(path, merged, monkeypatch):
     if not path.exists():
