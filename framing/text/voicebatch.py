@@ -277,7 +277,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
     come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
     the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
-    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``: uint16 when none is above U+FFFF, else uint32)
+    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``, uint32)
     as :class:`framing.text.regionscan.RegionArrays`; by default :func:`framing.text.regionscan.batch_regions`."""
     doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
     words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
@@ -308,11 +308,8 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
                               zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
         return _python(norms, doc, starts, ends, words, evaluative)
     text = "\n".join(norms)
-    data = text.encode("utf-16-le", "surrogatepass")  # (faster than UTF-32; the same code points without
-    if len(data) == 2 * len(text):  # a character above U+FFFF)
-        cp = np.frombuffer(data, dtype=np.uint16)
-    else:
-        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for)
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lo = np.zeros(len(norms), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=lo[1:])
     hi = lo + lengths
