@@ -27,8 +27,8 @@ from typing import Any, NamedTuple
 from framing.lexicon.compile import LINKER, CompiledForms
 from framing.lexicon.scope import in_ranges
 
-__all__ = ["Head", "HeadOf", "longest_first", "names_itself", "attach_labels", "walk", "walk_plain",
-           "qualifier_head", "qualifier_head_at", "qualifier_gap_ok"]
+__all__ = ["Head", "longest_first", "names_itself", "attach_labels", "walk", "walk_plain",
+           "qualifier_head_at", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
 _SEP_CHARS = " «»“”\"‘’'()[]#"  # hashtags (قوات #حفتر) do not break a phrase
@@ -43,14 +43,6 @@ class Head(NamedTuple):
 
     start: int
     end: int
-    referent: str
-    entry: int
-    reason: str
-
-
-class HeadOf(NamedTuple):
-    """What a qualifier qualifies: the referent, the head's entry index and the head's scope reason."""
-
     referent: str
     entry: int
     reason: str
@@ -209,21 +201,12 @@ def qualifier_gap_ok(gap: str) -> bool:
     return not any(w[0] in "وف" and len(w) > 3 for w in words)
 
 
-def qualifier_head(norm: str, s: int, e: int, heads: list[Head], side: str = "either") -> HeadOf | None:
-    """The head a qualifier at ``[s, e)`` qualifies, or None.
+def qualifier_head_at(norm: str, s: int, e: int, heads: list[Head], side: str = "either") -> int | None:
+    """The index in ``heads`` of the head a qualifier at ``[s, e)`` qualifies, or None.
 
     ``heads`` are sorted. A qualifier stands right next to its head — at most one word between them
     (حكومة الوفاق الوطني المعترف بها دوليا), no punctuation. ``side``: where the head may stand —
     "before" the qualifier, "after" it, or "either"."""
-    k = qualifier_head_at(norm, s, e, heads, side)
-    if k is None:
-        return None
-    _hs, _he, ref, idx, why = heads[k]
-    return HeadOf(ref, idx, why)
-
-
-def qualifier_head_at(norm: str, s: int, e: int, heads: list[Head], side: str = "either") -> int | None:
-    """:func:`qualifier_head` as the index of the head in ``heads`` (None: no head)."""
     starts = [h.start for h in heads]
     k = bisect_right(starts, s) - 1
     # a qualifier inside a label qualifies that label's referent (الحكومة المعترف بها دوليا)
