@@ -139,7 +139,7 @@ def quote_spans(text: str, engine: str | None = None) -> list[Span]:
     if not any(map(text.__contains__, QUOTE_CHARS)):
         return []
     if engine == "numba":
-        scanner = _scanner()
+        scanner = quote_scanner()
         found = scanner.spans(text) if scanner is not None else None
         if found is not None:
             flat = iter(found)  # start, end, start, end, ...
@@ -151,8 +151,10 @@ _SCANNER: list[QuoteScanner | None] = []
 _SPAN = partial(tuple.__new__, Span)  # Span from a (start, end) pair, without Span.__new__'s Python frame
 
 
-def _scanner() -> QuoteScanner | None:
-    """The compiled pairing's tables, built on first use (None without numba)."""
+def quote_scanner() -> QuoteScanner | None:
+    """The compiled pairing with the marks and rules of this module (:class:`framing.text.quotescan.QuoteScanner`,
+    built on first use), or None without numba; :func:`quote_spans` uses it, and callers that pair the marks of
+    many texts at once."""
     if not _SCANNER:
         try:
             quote_kernel()
@@ -165,11 +167,6 @@ def _scanner() -> QuoteScanner | None:
             _SCANNER.append(QuoteScanner(QUOTE_CHARS + "\n", pairs, sets, _introduced))  # marks: those of _MARKS
     return _SCANNER[0]
 
-
-def quote_scanner() -> QuoteScanner | None:
-    """The compiled pairing with the marks and rules of this module (:class:`framing.text.quotescan.QuoteScanner`,
-    built on first use), or None without numba: for callers that pair the marks of many texts at once."""
-    return _scanner()
 
 
 def _python_spans(text: str) -> list[Span]:

@@ -95,7 +95,7 @@ def _all_questions(monkeypatch):
 def _agree(text: str) -> list:
     ref = quote_spans(text, engine="python")
     assert quote_spans(text, engine="numba") == ref
-    scanner = quotes._scanner()
+    scanner = quotes.quote_scanner()
     assert scanner is not None
     flat = scanner.spans(text, compiled=False)  # the kernel's code run as Python
     assert list(zip(flat[::2], flat[1::2], strict=True)) == [tuple(s) for s in ref]
@@ -128,7 +128,7 @@ def test_edge_cases_reach_the_rules():
     text = EDGE["multi-paragraph"]
     assert [text[s:e] for s, e in quote_spans(text)] == [
         "سنواصل العمل", "ونحن واثقون من النجاح", "ولن نتراجع"]  # the blank paragraphs are left out
-    scanner = copy.copy(quotes._scanner())
+    scanner = copy.copy(quotes.quote_scanner())
     asked = []
     scanner.introduced = lambda text, pos, start: asked.append(pos) or quotes._introduced(text, pos, start)
     scanner.spans(normalize(EDGE["introduced by a verb"]))
@@ -138,7 +138,7 @@ def test_edge_cases_reach_the_rules():
 def test_many_spans_and_astral_text():
     text = " ".join(f"«كلمة{i}»" for i in range(300))
     assert len(_agree(text)) == 300
-    scanner = copy.copy(quotes._scanner())
+    scanner = copy.copy(quotes.quote_scanner())
     scanner.full = None
     astral = EDGE["astral letter before a closer"]
     flat = scanner.spans(astral)
@@ -147,7 +147,7 @@ def test_many_spans_and_astral_text():
 
 
 def test_kernel_refuses_a_table_too_small():
-    scanner = quotes._scanner()
+    scanner = quotes.quote_scanner()
     cps = np.frombuffer("«\U0001d400»".encode("utf-32-le"), dtype=np.uint32)
     empty = np.zeros(0, dtype=np.int64)
     with pytest.raises(ValueError, match="does not cover"):
@@ -186,7 +186,7 @@ def test_random_texts_agree():
     """A seeded bulk of random texts, compiled against the reference (and a tenth of them through the
     kernel's code as Python)."""
     rng = random.Random(20261129)
-    scanner = quotes._scanner()
+    scanner = quotes.quote_scanner()
     assert scanner is not None
     for i in range(20_000):
         text = "".join(rng.choices(POOL, k=rng.randint(0, 40)))
@@ -200,7 +200,7 @@ def test_random_texts_agree():
 def test_many_questions_go_to_the_reference(monkeypatch):
     monkeypatch.setattr(quotescan, "MAX_QUESTIONS", 8)
     text = " ".join('كتب "نعم. وكلمة" ثم' for _ in range(12))  # 12 straight quotations to ask about
-    scanner = copy.copy(quotes._scanner())
+    scanner = copy.copy(quotes.quote_scanner())
     asked = []
     scanner.introduced = lambda text, pos, start: asked.append(pos) or quotes._introduced(text, pos, start)
     assert scanner.spans(text) is None and len(asked) == 8
