@@ -206,36 +206,39 @@ def scan_kernel() -> tuple[Any, Any]:
 
 def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray, chars: tuple, tables: AutomatonTables,
                key_length: np.ndarray, key_glob: np.ndarray, compiled: bool = True) -> Scanned:
-    """Read a chunk of documents: :func:`view_chunk`, then :func:`walk_view` until the view is read.
+    """Read a chunk of documents: :func:`view_chunk`, then :func:`walk_view`.
 
     ``cps``: the code points of the documents, one after the other; ``doc_starts``: where each starts
     (and a last entry, the end); ``astral_word``: for each code point above U+FFFF, in order, is it a
     word character; ``chars``: :func:`char_table` for the lexicon's classes; ``compiled=False`` runs the
     plain Python functions (slow: for tests on small text)."""
     view, walk = scan_kernel() if compiled else (view_chunk, walk_view)
-    mapped, nstart, nend, n_tokens, vcls, vpos = view(cps, doc_starts, astral_word, *chars)
-    cap = 64 + len(vcls) // 8
-    parts = []
-    p = x = 0
-    while True:
-        hits = np.empty(cap, dtype=np.int32), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int64)
-        h, p, x = walk(vcls, vpos, tables.delta, tables.stride, tables.out, tables.link, key_length, key_glob,
-                       tables.max_out, p, x, *hits)
-        parts.append([a[:h] for a in hits])
-        if p >= len(vcls):
-            break
-        cap *= 2
-    keys, starts, stops = parts[0] if len(parts) == 1 else (np.concatenate(a) for a in zip(*parts, strict=True))
+    mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, *chars,
+                                                              len(cps) + len(cps) // 64 + 64)
+    if bounds[0] < 0:  # more letters of ligatures than room for them: counted, and read again
+        mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, *chars, -1)
+    keys, starts, stops = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link, key_length,
+                               key_glob)
     return Scanned(mapped, nstart, nend, n_tokens, keys, starts, stops)
 
 
-def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp_chars):
-    """The first half of :func:`scan_chunk`: normalized code points, document bounds and tokens, and the
-    padded view as ``(classes, positions in the normalized text)``."""
+#: the automaton walks this many stretches of the view at once (each from a document's start): their
+#: transitions are independent loads, which the processor overlaps
+STREAMS = 4
+_SLOW = _DELETE | _EXPAND | _QUOTE
+
+
+def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp_chars, size):
+    """The first half of :func:`scan_chunk`: normalized code points, document bounds and tokens, the
+    padded view as ``(classes, positions in the normalized text)``, and where the view splits into
+    :data:`STREAMS` stretches for :func:`walk_view` (``bounds``: a start of the view or a position just
+    after the separator between two documents, where the automaton is at its root; the last entry the
+    view's end). ``size``: room for the normalized characters (-1: counted first); ``bounds[0]`` is -1
+    when ligatures expanded beyond it."""
     n_docs = len(doc_starts) - 1
     n = len(cps)
-    size = n  # normalized characters at most: one per character, or its expansion's letters
-    if len(exp_chars):
+    if size < 0:  # one per character, or its expansion's letters
+        size = n
         for i in range(n):
             c = cps[i]
             if c <= 0xFFFF and table[c] & _EXPAND:
@@ -247,6 +250,9 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
     nstart = np.empty(n_docs, dtype=np.int64)
     nend = np.empty(n_docs, dtype=np.int64)
     n_tokens = np.zeros(n_docs, dtype=np.int64)
+    bounds = np.zeros(STREAMS + 1, dtype=np.int64)
+    vdoc = np.zeros(n_docs + 1, dtype=np.int64)  # where the automaton is at its root: each document's start
+    extra = size - n  # room left for the letters of expansions
     m = 0  # normalized characters written
     v = 1  # view characters written (the padding space first)
     vcls[0] = SPACE
@@ -259,36 +265,72 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
             vcls[v + 2] = SPACE
             vpos[v] = vpos[v + 1] = vpos[v + 2] = m
             v += 3
+            vdoc[d] = v - 1
         nstart[d] = m
         tokens = 0
-        prev_raw_space = True
-        prev_blank = False  # the last normalized character is U+0020 (a next one is squeezed)
+        prev_raw_space = 1
+        prev_blank = 0  # the last normalized character is U+0020 (a next one is squeezed)
         prev_view_space = True  # the view of the last normalized character is a space
         pending = -1  # a quotation mark after a word character: kept unless a space follows
-        for i in range(doc_starts[d], doc_starts[d + 1]):
+        i = doc_starts[d]
+        end = doc_starts[d + 1]
+        while True:
+            if pending < 0:  # a run of common characters (no mark before, none now): the tight loop
+                v0 = v
+                while i < end:
+                    c = np.int64(cps[i])
+                    if c > 0xFFFF:
+                        break
+                    t = np.int64(table[c])
+                    if t & _SLOW:
+                        break
+                    raw_space = (t >> 24) & 1  # (_RAW_SPACE)
+                    tokens += prev_raw_space & (raw_space ^ 1)
+                    prev_raw_space = raw_space
+                    i += 1
+                    blank = (t >> 28) & 1  # (_BLANK)
+                    if blank & prev_blank:  # (a space after a space is squeezed)
+                        continue
+                    prev_blank = blank
+                    mapped[m] = t & 0xFFFF
+                    vcls[v] = (t >> 16) & 0xFF
+                    vpos[v] = m
+                    m += 1
+                    v += 1
+                if v > v0:
+                    prev_view_space = vcls[v - 1] == SPACE
+            if i >= end:
+                break
+            # any other character
             c = np.int64(cps[i])
-            if c > 0xFFFF:  # never changed by normalization; a word character or not
+            i += 1
+            if c > 0xFFFF:  # never changed by normalization; a word character or not (never a space)
                 t = np.int64(OTHER << 16) if astral_word[a] else np.int64(SPACE << 16)
                 ch = c
                 a += 1
+                tokens += prev_raw_space
+                prev_raw_space = 0
             else:
                 t = np.int64(table[c])
+                raw_space = (t >> 24) & 1
+                tokens += prev_raw_space & (raw_space ^ 1)
+                prev_raw_space = raw_space
                 ch = t & 0xFFFF
-            raw_space = (t & _RAW_SPACE) != 0
-            if prev_raw_space and not raw_space:
-                tokens += 1
-            prev_raw_space = raw_space
             if t & _DELETE:
                 continue
             k = kend = 0
             if t & _EXPAND:  # a ligature: its letters one by one
                 k, kend = exp_start[c], exp_start[c + 1]
+                extra -= kend - k - 1
+                if extra < 0:  # no room: the caller counts and reads again
+                    bounds[0] = -1
+                    return mapped[:0], nstart, nend, n_tokens, vcls[:0], vpos[:0], bounds
                 ch = np.int64(exp_chars[k])
                 t = np.int64(mapped_table[ch])
                 k += 1
             while True:  # each normalized character (one, but for a ligature)
-                blank = (t & _BLANK) != 0
-                if not (blank and prev_blank):  # (a space after a space is squeezed)
+                blank = (t >> 28) & 1
+                if not (blank & prev_blank):
                     mapped[m] = ch
                     cls = (t >> 16) & 0xFF
                     if pending >= 0:  # the mark before: dropped when this is a space in the view
@@ -318,22 +360,83 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
     vcls[v] = SPACE
     vpos[v] = m
     v += 1
-    return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v]
+    vdoc[n_docs] = v
+    j = 0
+    for b in range(1, STREAMS):  # the document start nearest each even split
+        target = b * v // STREAMS
+        while j < n_docs and vdoc[j + 1] <= target:
+            j += 1
+        if j < n_docs and vdoc[j + 1] - target < target - vdoc[j]:
+            j += 1
+        bounds[b] = vdoc[j]
+    bounds[STREAMS] = v
+    return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v], bounds
 
 
-def walk_view(vcls, vpos, delta, stride, out, link, key_length, key_glob, max_out, p, x0, hkey, hstart, hstop):
-    """The second half of :func:`scan_chunk`: the automaton over the view from position ``p`` after
-    transition ``x0`` (0 at the start), writing hits into ``hkey``, ``hstart`` and ``hstop``; ``(hits
-    written, p, x)`` where it stopped: at the end of the view, or where the arrays might not hold the
-    hits of the next position (a state ends at most ``max_out`` keys)."""
-    cap = len(hkey)
+def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob):
+    """The second half of :func:`scan_chunk`: the automaton over the view, the hits as ``(keys, starts,
+    stops)`` in the normalized text.
+
+    The stretches of the view between ``bounds`` (:data:`STREAMS` of them) are walked at once, each
+    from the root; the positions where the automaton is in a state that ends a key are recorded (in
+    the stretch's own part of ``at``), then their hits written out, stretch by stretch."""
+    at = np.empty(len(vcls), dtype=np.int32)  # view positions of states that end a key
+    ax = np.empty(len(vcls), dtype=np.int64)  # and their transitions
+    p0, p1, p2, p3 = bounds[0], bounds[1], bounds[2], bounds[3]
+    r0, r1, r2, r3 = p0, p1, p2, p3
+    x0 = x1 = x2 = x3 = np.int64(0)
+    for _ in range(min(bounds[1] - p0, bounds[2] - p1, bounds[3] - p2, bounds[4] - p3)):
+        x0 = np.int64(delta[(x0 & -2) + vcls[p0]])
+        x1 = np.int64(delta[(x1 & -2) + vcls[p1]])
+        x2 = np.int64(delta[(x2 & -2) + vcls[p2]])
+        x3 = np.int64(delta[(x3 & -2) + vcls[p3]])
+        if (x0 | x1 | x2 | x3) & 1:
+            if x0 & 1:
+                at[r0] = p0
+                ax[r0] = x0
+                r0 += 1
+            if x1 & 1:
+                at[r1] = p1
+                ax[r1] = x1
+                r1 += 1
+            if x2 & 1:
+                at[r2] = p2
+                ax[r2] = x2
+                r2 += 1
+            if x3 & 1:
+                at[r3] = p3
+                ax[r3] = x3
+                r3 += 1
+        p0 += 1
+        p1 += 1
+        p2 += 1
+        p3 += 1
+    state = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
+    n_hits = 0
+    for k in range(STREAMS):  # the rest of each stretch, then the hits found in it
+        p, r, x = state[k, 0], state[k, 1], state[k, 2]
+        while p < bounds[k + 1]:
+            x = np.int64(delta[(x & -2) + vcls[p]])
+            if x & 1:
+                at[r] = p
+                ax[r] = x
+                r += 1
+            p += 1
+        state[k, 1] = r
+        for j in range(bounds[k], r):
+            s = (ax[j] - 1) // stride
+            o = s if out[s] >= 0 else link[s]
+            while o >= 0:
+                n_hits += 1
+                o = link[o]
+    hkey = np.empty(n_hits, dtype=np.int32)
+    hstart = np.empty(n_hits, dtype=np.int64)
+    hstop = np.empty(n_hits, dtype=np.int64)
     h = 0
-    n = len(vcls)
-    x = np.uint64(x0)
-    while p < n and h + max_out <= cap:
-        x = np.uint64(delta[(x & np.uint64(0xFFFFFFFE)) + np.uint64(vcls[p])])
-        if x & np.uint64(1):
-            s = np.int64(x >> np.uint64(1)) * 2 // stride
+    for k in range(STREAMS):
+        for j in range(bounds[k], state[k, 1]):
+            p = at[j]
+            s = (ax[j] - 1) // stride
             o = s if out[s] >= 0 else link[s]
             while o >= 0:
                 key = out[o]
@@ -348,5 +451,4 @@ def walk_view(vcls, vpos, delta, stride, out, link, key_length, key_glob, max_ou
                     hstop[h] = vpos[p - 1] + 1
                 h += 1
                 o = link[o]
-        p += 1
-    return h, p, np.int64(x)
+    return hkey, hstart, hstop
