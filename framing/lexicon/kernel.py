@@ -103,11 +103,10 @@ def build_automaton(keys: list[str]) -> AutomatonTables | None:
     new = (depth[None, :] < lens[:, None]) & (depth[None, :] >= lcp[:, None])
     # states numbered depth first (key by key), 0 the root: the states of a path through the trie lie
     # close together in memory (a word read from its start walks down one path)
-    numbered = np.zeros((n, width), dtype=np.int32)
+    new_t = np.ascontiguousarray(new.T)
     n_states = int(new.sum()) + 1
-    numbered[new] = np.arange(1, n_states, dtype=np.int32)
-    node = np.ascontiguousarray(numbered.T)
-    new_t = new.T
+    node = np.zeros((width, n), dtype=np.int32)
+    node[new_t] = np.arange(1, n_states, dtype=np.int32)
     np.maximum.accumulate(node, axis=1, out=node)  # a shared prefix: the state of the key above
     out = np.full(n_states, -1, dtype=np.int32)
     out[node[lens - 1, np.arange(n)]] = np.asarray(order, dtype=np.int32)
@@ -218,7 +217,7 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
     if bounds[0] < 0:  # more letters of ligatures than room for them: counted, and read again
         mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, *chars, -1)
     keys, starts, stops = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link, key_length,
-                               key_glob)
+                               key_glob, tables.max_out)
     return Scanned(mapped, nstart, nend, n_tokens, keys, starts, stops)
 
 
@@ -373,7 +372,7 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
     return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v], bounds
 
 
-def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob):
+def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob, max_out):
     """The second half of :func:`scan_chunk`: the automaton over the view, the hits as ``(keys, starts,
     stops)`` in the normalized text.
 
@@ -411,10 +410,10 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
         p1 += 1
         p2 += 1
         p3 += 1
-    state = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
-    n_hits = 0
-    for k in range(STREAMS):  # the rest of each stretch, then the hits found in it
-        p, r, x = state[k, 0], state[k, 1], state[k, 2]
+    rest = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
+    n_at = 0
+    for k in range(STREAMS):  # the rest of each stretch
+        p, r, x = rest[k, 0], rest[k, 1], rest[k, 2]
         while p < bounds[k + 1]:
             x = np.int64(delta[(x & -2) + vcls[p]])
             if x & 1:
@@ -422,19 +421,14 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
                 ax[r] = x
                 r += 1
             p += 1
-        state[k, 1] = r
-        for j in range(bounds[k], r):
-            s = (ax[j] - 1) // stride
-            o = s if out[s] >= 0 else link[s]
-            while o >= 0:
-                n_hits += 1
-                o = link[o]
-    hkey = np.empty(n_hits, dtype=np.int32)
-    hstart = np.empty(n_hits, dtype=np.int64)
-    hstop = np.empty(n_hits, dtype=np.int64)
+        rest[k, 1] = r
+        n_at += r - bounds[k]
+    hkey = np.empty(n_at * max_out, dtype=np.int32)  # (a state ends at most max_out keys)
+    hstart = np.empty(n_at * max_out, dtype=np.int64)
+    hstop = np.empty(n_at * max_out, dtype=np.int64)
     h = 0
-    for k in range(STREAMS):
-        for j in range(bounds[k], state[k, 1]):
+    for k in range(STREAMS):  # the hits, stretch by stretch
+        for j in range(bounds[k], rest[k, 1]):
             p = at[j]
             s = (ax[j] - 1) // stride
             o = s if out[s] >= 0 else link[s]
@@ -451,4 +445,4 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
                     hstop[h] = vpos[p - 1] + 1
                 h += 1
                 o = link[o]
-    return hkey, hstart, hstop
+    return hkey[:h], hstart[:h], hstop[:h]
