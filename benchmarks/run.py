@@ -243,7 +243,7 @@ def bench_throughput(texts, baseline_texts, runs: int):
     import numpy as np
 
     from framing.features.extract import count_matrix
-    from framing.lexicon.kernel import build_automaton
+    from framing.lexicon.automaton import build_automaton
     from framing.lexicon.load import load_lexicon
     from framing.lexicon.matcher import compile_lexicon
     from framing.text.normalization import normalize

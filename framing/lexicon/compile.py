@@ -9,7 +9,7 @@ automaton (pyahocorasick). Keys are padded with spaces (a pattern only in front)
 view of a text (:mod:`framing.lexicon.scan`) every hit is a whole-word hit. The value of a key is its
 number; :attr:`CompiledForms.key_ids` and the ``key_*`` arrays describe each key. The same keys, with
 the same numbers, also become the flat tables of the compiled scanner (:attr:`CompiledForms.tables`,
-:func:`framing.lexicon.kernel.build_automaton`).
+:func:`framing.lexicon.automaton.build_automaton`).
 
 >>> from framing.lexicon.load import Lexicon
 >>> lex = Lexicon.from_dict({"name": "toy", "referents": {"haftar_camp": {"aliases": ["حفتر"],
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from framing.lexicon.kernel import build_automaton
+from framing.lexicon.automaton import build_automaton
 from framing.lexicon.model import Lexicon
 from framing.lexicon.scope import Rule
 from framing.text.morphology import inflected_forms, proclitic_forms, surface_forms
@@ -93,7 +93,7 @@ class CompiledForms:
         number of a context or exclude phrase, else the entry index; the referent number of an alias or a
         label (-1 otherwise); is it a self-identifying label; is it a global exclude phrase; is it evaluative
         (:meth:`is_evaluative`: quotation marks around it alone are scare quotes).
-    tables : framing.lexicon.kernel.AutomatonTables or None
+    tables : framing.lexicon.automaton.AutomatonTables or None
         The automaton's keys as the flat tables of the compiled scanner (:mod:`framing.lexicon.kernel`).
     """
 

@@ -1,29 +1,23 @@
-"""The compiled scanner of :func:`framing.lexicon.scan.count_batch`: one pass that normalizes, builds the
-automaton's view and walks the automaton, compiled with numba.
+"""The compiled scanner of :func:`framing.lexicon.scan.count_batch`: it normalizes a chunk of documents,
+builds the automaton's view and walks the automaton (:mod:`framing.lexicon.automaton`), compiled with
+numba (imported on first use, :func:`scan_kernel`).
 
-Two parts:
+Two passes over a chunk (:func:`scan_chunk`):
 
-* :func:`build_automaton` (numpy only, run by :class:`framing.lexicon.compile.CompiledForms`): the keys
-  of the lexicon's automaton as flat tables — a dense deterministic automaton (the Aho-Corasick goto and
-  fail functions folded into one transition per state and character class) over a compressed alphabet
-  (one class per character that occurs in a key, class 1 the space, class 0 every other character),
-  with the key each state ends (``out``) and the next state on its fail chain that ends one (``link``).
-  The key numbers are those of the pyahocorasick automaton, and hits come out in its order: by end,
-  the longest key first.
-* :func:`scan_kernel` (numba, imported on first use): the kernel. It reads the code points of a chunk
-  of documents once; per document it counts the whitespace tokens, applies the normalization table
-  (deletions, ligatures expanded, spaces squeezed), writes the normalized code points, and builds the
-  view of :func:`framing.lexicon.scan.view` (non-word characters a space, quotation marks that open or
-  close a word dropped, a separator between documents); then it walks the automaton over the view and
-  returns every hit as ``(key, start, stop)`` in the chunk's normalized coordinates.
+* :func:`view_chunk` reads the code points once; per document it counts the whitespace tokens, applies
+  the normalization table (deletions, ligatures expanded, spaces squeezed), writes the normalized code
+  points, and builds the view of :func:`framing.lexicon.scan.view` (non-word characters a space,
+  quotation marks that open or close a word dropped, a separator between documents), as character
+  classes of the automaton and their positions in the normalized text. A tight inner loop takes the
+  common character (no deletion, ligature or quotation mark).
+* :func:`walk_view` walks the automaton over the view, in :data:`STREAMS` stretches at once (each
+  starts at a document, where the automaton is at its root): one transition is one dependent load, and
+  the processor overlaps those of different stretches. It returns every hit as ``(key, start, stop)``
+  in the chunk's normalized coordinates, in the order of pyahocorasick.
 
 The character table (:func:`char_table`) merges, per code point of the Basic Multilingual Plane, its
 normalization with what the view and the automaton make of the result. Characters above U+FFFF are
 never changed by normalization; whether each is a word character is passed in (``astral_word``).
-
->>> tables = build_automaton([" ab ", " b "])  # states: the root, " ", " a", " ab", " ab ", " b", " b "
->>> tables.n_states, tables.n_classes, tables.stride, tables.max_out
-(7, 4, 4, 1)
 """
 
 from __future__ import annotations
@@ -32,108 +26,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["OTHER", "SPACE", "AutomatonTables", "build_automaton", "char_table", "Scanned", "scan_kernel",
-           "scan_chunk", "view_chunk", "walk_view"]
+from framing.lexicon.automaton import OTHER, SPACE, AutomatonTables
 
-#: character classes of the view: 0 for a character in no key (a word character, or the separator
-#: between documents), 1 for a space (every non-word character); the classes of key characters follow
-OTHER, SPACE = 0, 1
+__all__ = ["char_table", "Scanned", "scan_kernel", "scan_chunk", "view_chunk", "walk_view", "STREAMS"]
+
 # bits of the character table (see char_table): bits 0-15 the normalized code point, 16-23 its class
 _RAW_SPACE = 1 << 24  # the raw character is whitespace (str.split)
 _DELETE = 1 << 25  # normalization deletes it
 _EXPAND = 1 << 26  # normalization expands it (a ligature): see the expansion tables
 _QUOTE = 1 << 27  # the normalized character is a quotation mark
 _BLANK = 1 << 28  # the normalized character is U+0020 (squeezed)
-
-
-class AutomatonTables(NamedTuple):
-    """The flat automaton.
-
-    ``delta`` (uint32, states × ``stride``, flat): the transition from the state whose row starts at
-    offset ``r`` on class ``c`` is ``delta[r + c]``: the offset of the next state's row (its number
-    times ``stride``, an even number at least ``n_classes``), plus 1 when that state ends a key, itself
-    or on its fail chain. ``out``: the key a state ends, or -1; ``link``: the next state on its fail
-    chain that ends a key, or -1; ``classes``: the class of each BMP code point (uint8); ``max_out``:
-    the most keys one state ends."""
-
-    delta: np.ndarray
-    out: np.ndarray
-    link: np.ndarray
-    classes: np.ndarray
-    n_classes: int
-    stride: int
-    n_states: int
-    max_out: int
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.delta.nbytes + self.out.nbytes + self.link.nbytes + self.classes.nbytes)
-
-
-def build_automaton(keys: list[str]) -> AutomatonTables | None:
-    """The flat automaton of ``keys`` (key number = position in the list), or None when the keys do not
-    fit it (a character above U+FFFF or a control character in a key, more than 254 characters)."""
-    alphabet = sorted(set("".join(keys)) - {" "})
-    if any(ord(c) > 0xFFFF or ord(c) < 0x20 for c in alphabet) or len(alphabet) > 253:
-        return None
-    classes = np.zeros(0x10000, dtype=np.uint8)
-    classes[0x20] = SPACE
-    classes[[ord(c) for c in alphabet]] = np.arange(2, len(alphabet) + 2, dtype=np.uint8)
-    n_classes = len(alphabet) + 2
-    n = len(keys)
-    if not n:
-        stride = n_classes + (n_classes & 1)
-        return AutomatonTables(np.zeros(stride, dtype=np.uint32), np.full(1, -1, dtype=np.int32),
-                               np.full(1, -1, dtype=np.int32), classes, n_classes, stride, 1, 0)
-    order = sorted(range(n), key=keys.__getitem__)
-    lens = np.fromiter((len(keys[i]) for i in order), dtype=np.int64, count=n)
-    width = int(lens.max())
-    cps = np.frombuffer("".join(keys[i] for i in order).encode("utf-32-le"), dtype=np.uint32)
-    rows = np.repeat(np.arange(n), lens)
-    cols = np.arange(len(cps)) - np.repeat(np.cumsum(lens) - lens, lens)
-    mat = np.zeros((n, width), dtype=np.uint8)  # class codes, sorted keys by rows
-    mat[rows, cols] = classes[cps]
-    # the longest common prefix with the previous key: a node of depth d+1 is new where d >= lcp
-    lcp = np.zeros(n, dtype=np.int64)
-    if n > 1:
-        differ = mat[1:] != mat[:-1]
-        first = np.where(differ.any(axis=1), differ.argmax(axis=1), width)
-        lcp[1:] = np.minimum(first, np.minimum(lens[1:], lens[:-1]))
-    depth = np.arange(width)
-    new = (depth[None, :] < lens[:, None]) & (depth[None, :] >= lcp[:, None])
-    # states numbered depth first (key by key), 0 the root: the states of a path through the trie lie
-    # close together in memory (a word read from its start walks down one path)
-    new_t = np.ascontiguousarray(new.T)
-    n_states = int(new.sum()) + 1
-    node = np.zeros((width, n), dtype=np.int32)
-    node[new_t] = np.arange(1, n_states, dtype=np.int32)
-    np.maximum.accumulate(node, axis=1, out=node)  # a shared prefix: the state of the key above
-    out = np.full(n_states, -1, dtype=np.int32)
-    out[node[lens - 1, np.arange(n)]] = np.asarray(order, dtype=np.int32)
-    delta = np.zeros((n_states, n_classes), dtype=np.int32)
-    fail = np.zeros(n_states, dtype=np.int32)
-    link = np.full(n_states, -1, dtype=np.int32)
-    n_out = np.zeros(n_states, dtype=np.int32)  # keys ended by the state and its fail chain
-    for d in range(width):
-        r = np.flatnonzero(new_t[d])
-        child = node[d, r]
-        parent = node[d - 1, r] if d else np.zeros(len(r), dtype=np.int32)
-        cls = mat[r, d]
-        if d:  # the parents' rows are still their fail states' rows: the fail of a child is found there
-            fail[child] = delta[parent, cls]
-        delta[parent, cls] = child
-        f = fail[child]
-        link[child] = np.where(out[f] >= 0, f, link[f])
-        n_out[child] = (out[child] >= 0) + n_out[f]
-        # the children's rows: their fail state's (complete: it is shallower), their own edges come next
-        delta[child] = delta[f]
-    # flat: a transition is the offset of the next state's row, plus 1 when that state ends a key (itself
-    # or on its fail chain); rows of an even length leave that bit free. The kernel's next step is then
-    # one addition and one load.
-    stride = n_classes + (n_classes & 1)
-    flat = np.zeros((n_states, stride), dtype=np.uint32)
-    flat[:, :n_classes] = delta.astype(np.uint32) * np.uint32(stride) + (n_out[delta] > 0)
-    return AutomatonTables(flat.reshape(-1), out, link, classes, n_classes, stride, n_states, int(n_out.max()))
 
 
 def char_table(norm_table: np.ndarray, expansions: dict[int, np.ndarray], word: np.ndarray, space: np.ndarray,
@@ -212,10 +114,10 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
     word character; ``chars``: :func:`char_table` for the lexicon's classes; ``compiled=False`` runs the
     plain Python functions (slow: for tests on small text)."""
     view, walk = scan_kernel() if compiled else (view_chunk, walk_view)
-    mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, *chars,
-                                                              len(cps) + len(cps) // 64 + 64)
+    mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word,
+                                                              len(cps) + len(cps) // 64 + 64, *chars)
     if bounds[0] < 0:  # more letters of ligatures than room for them: counted, and read again
-        mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, *chars, -1)
+        mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, -1, *chars)
     keys, starts, stops = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link, key_length,
                                key_glob, tables.max_out)
     return Scanned(mapped, nstart, nend, n_tokens, keys, starts, stops)
@@ -227,7 +129,7 @@ STREAMS = 4
 _SLOW = _DELETE | _EXPAND | _QUOTE
 
 
-def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp_chars, size):
+def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_start, exp_chars):  # noqa: PLR0912, PLR0915 - one pass
     """The first half of :func:`scan_chunk`: normalized code points, document bounds and tokens, the
     padded view as ``(classes, positions in the normalized text)``, and where the view splits into
     :data:`STREAMS` stretches for :func:`walk_view` (``bounds``: a start of the view or a position just
@@ -266,9 +168,9 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
             v += 3
             vdoc[d] = v - 1
         nstart[d] = m
-        tokens = 0
-        prev_raw_space = 1
-        prev_blank = 0  # the last normalized character is U+0020 (a next one is squeezed)
+        tokens = np.int64(0)
+        prev_raw_space = np.int64(_RAW_SPACE)  # (the last character is whitespace: or the start)
+        prev_blank = np.int64(0)  # the last normalized character is U+0020 (a next one is squeezed)
         prev_view_space = True  # the view of the last normalized character is a space
         pending = -1  # a quotation mark after a word character: kept unless a space follows
         i = doc_starts[d]
@@ -283,8 +185,8 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
                     t = np.int64(table[c])
                     if t & _SLOW:
                         break
-                    raw_space = (t >> 24) & 1  # (_RAW_SPACE)
-                    tokens += prev_raw_space & (raw_space ^ 1)
+                    raw_space = t & _RAW_SPACE
+                    tokens += prev_raw_space > raw_space  # (a token starts)
                     prev_raw_space = raw_space
                     i += 1
                     blank = (t >> 28) & 1  # (_BLANK)
@@ -307,12 +209,12 @@ def view_chunk(cps, doc_starts, astral_word, table, mapped_table, exp_start, exp
                 t = np.int64(OTHER << 16) if astral_word[a] else np.int64(SPACE << 16)
                 ch = c
                 a += 1
-                tokens += prev_raw_space
-                prev_raw_space = 0
+                tokens += prev_raw_space > 0
+                prev_raw_space = np.int64(0)
             else:
                 t = np.int64(table[c])
-                raw_space = (t >> 24) & 1
-                tokens += prev_raw_space & (raw_space ^ 1)
+                raw_space = t & _RAW_SPACE
+                tokens += prev_raw_space > raw_space
                 prev_raw_space = raw_space
                 ch = t & 0xFFFF
             if t & _DELETE:

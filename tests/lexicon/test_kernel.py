@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framing.lexicon import scan
-from framing.lexicon.kernel import build_automaton
+from framing.lexicon.automaton import build_automaton
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
 from framing.text.normalization import normalize
