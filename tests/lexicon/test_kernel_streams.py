@@ -74,11 +74,13 @@ def _scanned(forms, texts, compiled=True):
     key_ids = forms.key_ids
     docs = np.searchsorted(got.nstart, got.starts, side="right") - 1
     assert np.all(np.diff(docs) >= 0)  # the hits of one document after another's
+    cut = np.searchsorted(docs, np.arange(len(texts) + 1)).tolist()
+    starts, stops, keys = got.starts.tolist(), got.stops.tolist(), got.keys.tolist()
     out = []
     for d in range(len(texts)):
         lo, hi = int(got.nstart[d]), int(got.nend[d])
-        hits = [(int(s) - lo, int(e) - lo, key_ids[k])
-                for s, e, k in zip(got.starts, got.stops, got.keys, strict=True) if lo <= s < hi]
+        hits = [(starts[h] - lo, stops[h] - lo, key_ids[keys[h]]) for h in range(cut[d], cut[d + 1])]
+        assert all(lo <= starts[h] < hi for h in range(cut[d], cut[d + 1]))
         out.append((got.mapped[lo:hi].tobytes().decode("utf-32-le", "surrogatepass"), int(got.n_tokens[d]), hits))
     assert sum(len(h) for _n, _t, h in out) == len(got.keys)  # no hit outside a document
     return out
