@@ -118,8 +118,13 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
                                                               len(cps) + len(cps) // 64 + 64, *chars)
     if bounds[0] < 0:  # more letters of ligatures than room for them: counted, and read again
         mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, -1, *chars)
-    keys, starts, stops = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link, key_length,
-                               key_glob, tables.max_out)
+    room = 64 + len(vcls) // 64  # states that end a key, per stretch (rarely more: then walked again)
+    while True:
+        keys, starts, stops, need = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link,
+                                         key_length, key_glob, tables.max_out, room)
+        if not need:
+            break
+        room = need
     return Scanned(mapped, nstart, nend, n_tokens, keys, starts, stops)
 
 
@@ -274,17 +279,18 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
     return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v], bounds
 
 
-def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob, max_out):
+def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob, max_out, room):
     """The second half of :func:`scan_chunk`: the automaton over the view, the hits as ``(keys, starts,
-    stops)`` in the normalized text.
+    stops, 0)`` in the normalized text; or, when a stretch has more than ``room`` states that end a key,
+    ``(..., the most any has)`` (and no hits: the caller walks again with that room).
 
     The stretches of the view between ``bounds`` (:data:`STREAMS` of them) are walked at once, each
-    from the root; the positions where the automaton is in a state that ends a key are recorded (in
-    the stretch's own part of ``at``), then their hits written out, stretch by stretch."""
-    at = np.empty(len(vcls), dtype=np.int32)  # view positions of states that end a key
-    ax = np.empty(len(vcls), dtype=np.int64)  # and their transitions
+    from the root; the positions where the automaton is in a state that ends a key are recorded (stretch
+    ``k`` from ``k * room`` in ``at``), then their hits written out, stretch by stretch."""
+    at = np.empty(STREAMS * room, dtype=np.int32)  # view positions of states that end a key
+    ax = np.empty(STREAMS * room, dtype=np.uint32)  # and their transitions
     p0, p1, p2, p3 = bounds[0], bounds[1], bounds[2], bounds[3]
-    r0, r1, r2, r3 = p0, p1, p2, p3
+    r0, r1, r2, r3 = 0, 0, 0, 0  # states recorded, by stretch
     x0 = x1 = x2 = x3 = np.int64(0)
     for _ in range(min(bounds[1] - p0, bounds[2] - p1, bounds[3] - p2, bounds[4] - p3)):
         x0 = np.int64(delta[(x0 & -2) + vcls[p0]])
@@ -293,46 +299,56 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
         x3 = np.int64(delta[(x3 & -2) + vcls[p3]])
         if (x0 | x1 | x2 | x3) & 1:
             if x0 & 1:
-                at[r0] = p0
-                ax[r0] = x0
+                if r0 < room:
+                    at[r0] = p0
+                    ax[r0] = x0
                 r0 += 1
             if x1 & 1:
-                at[r1] = p1
-                ax[r1] = x1
+                if r1 < room:
+                    at[room + r1] = p1
+                    ax[room + r1] = x1
                 r1 += 1
             if x2 & 1:
-                at[r2] = p2
-                ax[r2] = x2
+                if r2 < room:
+                    at[2 * room + r2] = p2
+                    ax[2 * room + r2] = x2
                 r2 += 1
             if x3 & 1:
-                at[r3] = p3
-                ax[r3] = x3
+                if r3 < room:
+                    at[3 * room + r3] = p3
+                    ax[3 * room + r3] = x3
                 r3 += 1
         p0 += 1
         p1 += 1
         p2 += 1
         p3 += 1
     rest = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
-    n_at = 0
+    n_at = need = 0
     for k in range(STREAMS):  # the rest of each stretch
         p, r, x = rest[k, 0], rest[k, 1], rest[k, 2]
         while p < bounds[k + 1]:
             x = np.int64(delta[(x & -2) + vcls[p]])
             if x & 1:
-                at[r] = p
-                ax[r] = x
+                if r < room:
+                    at[k * room + r] = p
+                    ax[k * room + r] = x
                 r += 1
             p += 1
         rest[k, 1] = r
-        n_at += r - bounds[k]
+        n_at += r
+        need = max(need, r)
+    if need <= room:
+        need = 0
+    else:
+        n_at = 0
     hkey = np.empty(n_at * max_out, dtype=np.int32)  # (a state ends at most max_out keys)
     hstart = np.empty(n_at * max_out, dtype=np.int64)
     hstop = np.empty(n_at * max_out, dtype=np.int64)
     h = 0
-    for k in range(STREAMS):  # the hits, stretch by stretch
-        for j in range(bounds[k], rest[k, 1]):
+    for k in range(STREAMS if need == 0 else 0):  # the hits, stretch by stretch
+        for j in range(k * room, k * room + rest[k, 1]):
             p = at[j]
-            s = (ax[j] - 1) // stride
+            s = (np.int64(ax[j]) - 1) // stride
             o = s if out[s] >= 0 else link[s]
             while o >= 0:
                 key = out[o]
@@ -347,4 +363,4 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
                     hstop[h] = vpos[p - 1] + 1
                 h += 1
                 o = link[o]
-    return hkey[:h], hstart[:h], hstop[:h]
+    return hkey[:h], hstart[:h], hstop[:h], need

@@ -175,13 +175,29 @@ def test_stretches_walk_like_one_walk(name):
     assert np.all(np.diff(bounds) > 0)  # (many documents: no stretch empty)
     assert all(vcls[b - 1] == 0 and vcls[b] == 1 for b in bounds[1:-1].tolist())  # the separator, a space
     args = (tables.delta, tables.stride, tables.out, tables.link, forms.key_length, forms.key_glob, tables.max_out)
-    split = walk(vcls, vpos, bounds, *args)
+    *split, need = walk(vcls, vpos, bounds, *args, n)  # (room for a state that ends a key at every position)
+    assert need == 0 and len(split[0]) > 300
     half = STREAMS // 2
     for one in ([0] + [n] * STREAMS, [0] * STREAMS + [n], [0] * (half + 1) + [n] * (STREAMS - half)):
-        whole = walk(vcls, vpos, np.array(one, dtype=np.int64), *args)
+        *whole, need = walk(vcls, vpos, np.array(one, dtype=np.int64), *args, n)
+        assert need == 0
         for a, b in zip(split, whole, strict=True):
             assert np.array_equal(a, b)
-    assert len(split[0]) > 300
+    *none, need = walk(vcls, vpos, bounds, *args, 1)  # no room: the room it needs, and no hits
+    assert need > 1 and all(len(a) == 0 for a in none)
+    *again, no_more = walk(vcls, vpos, bounds, *args, need)
+    assert no_more == 0
+    for a, b in zip(split, again, strict=True):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_more_hits_than_room(name):
+    """Stretches with a key at nearly every word: more than the first room holds, walked again."""
+    forms = _forms(name)
+    surfaces = [s for s in _surfaces(forms) if " " not in s][:50]
+    texts = [" ".join(surfaces[(i + j) % len(surfaces)] for j in range(300)) for i in range(40)]
+    assert _assert_like_reference(forms, texts) >= 12000
 
 
 def test_plain_python_kernel_equals_compiled_on_merged():
