@@ -129,7 +129,7 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
 
 
 #: the automaton walks this many stretches of the view at once (each from a document's start): their
-#: transitions are independent loads, which the processor overlaps
+#: transitions are independent loads, which the processor overlaps (walk_view is written out for 4)
 STREAMS = 4
 _SLOW = _DELETE | _EXPAND | _QUOTE
 
