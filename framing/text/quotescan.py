@@ -373,13 +373,14 @@ class QuoteScanner:
         self.table = flag_table(self.marks, sets)
         self.full: np.ndarray | None = None
 
-    def spans(self, text: str, compiled: bool = True) -> list[int] | None:
+    def spans(self, text: str, compiled: bool = True, cps: np.ndarray | None = None) -> list[int] | None:
         """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out), or
         None after :data:`MAX_QUESTIONS` questions. ``compiled=False`` runs the kernel as plain Python
-        (slow: for tests on short text)."""
+        (slow: for tests on short text); ``cps``: the code points of ``text`` (read-only uint32) if at hand."""
         kernel = quote_kernel() if compiled else scan_quotes
-        data = text.encode("utf-16-le", "surrogatepass")
-        if len(data) == 2 * len(text):  # no character above U+FFFF: the UTF-16 code units are the code points
+        if cps is not None:  # (the type scan_quotes_batch reads: one compilation serves both)
+            table = self.full_table()
+        elif len(data := text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # none above U+FFFF
             cps, table = np.frombuffer(data, dtype=np.uint16), self.table
         else:
             cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -397,7 +398,6 @@ class QuoteScanner:
                 answers = np.append(answers, bool(self.introduced(text, k, needed)))
             else:
                 out = np.empty(2 * needed, dtype=np.int64)
-
 
     def full_table(self) -> np.ndarray:
         """The flags of all of Unicode (:func:`full_flag_table`, built on first need)."""

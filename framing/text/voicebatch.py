@@ -8,7 +8,7 @@ answers for all the matches of a batch of documents:
 1. the documents are joined with newlines (a newline ends every sentence and every paragraph) and encoded
    once; the quotation marks of each document are paired in one compiled call
    (:func:`framing.text.quotescan.scan_quotes_batch`; a document whose pairing needs the attribution
-   lexicon is paired by :func:`framing.text.quotes.quote_spans`);
+   lexicon is paired as :func:`framing.text.quotes.quote_spans` pairs it, on the same code points);
 2. one compiled pass over the matches (:func:`voice_pass`) trims each span, finds its quotation and
    decides the quoted and scare-quoted cases as ``VoiceIndex.classify`` does, and finds the sentence of
    every other match (searching from the span, as ``VoiceIndex._sentence`` without the events does). A
@@ -318,7 +318,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     hi_q = np.where(used, hi, lo)  # (the documents without a match: nothing to pair)
     qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi_q)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
-        qs, qe, qfirst, qstop = _python_quotes(norms, undecided, lo, qs, qe, qfirst, qstop)
+        qs, qe, qfirst, qstop = _asked_quotes(scanner, norms, cp, undecided, lo, qs, qe, qfirst, qstop)
     voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
@@ -335,21 +335,23 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     return voice, scare
 
 
-def _python_quotes(norms: list[str], undecided: np.ndarray, lo: np.ndarray, qs: np.ndarray, qe: np.ndarray,
-                   qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The quotation spans of the ``undecided`` documents from :func:`quote_spans`, added at the end."""
-    extra_s, extra_e = [], []
+def _asked_quotes(scanner: Any, norms: list[str], cp: np.ndarray, undecided: np.ndarray, lo: np.ndarray,
+                  qs: np.ndarray, qe: np.ndarray, qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The quotation spans of the ``undecided`` documents, added at the end: as :func:`quote_spans` pairs them
+    (the compiled pairing asking its questions, on the code points at hand; the Python code after too many)."""
+    extra: list[int] = []  # start, end, start, end, ...
     qfirst, qstop = qfirst.copy(), qstop.copy()
     m = len(qs)
     for d in np.flatnonzero(undecided).tolist():
         base = int(lo[d])
-        spans = quote_spans(norms[d])
-        extra_s += [s + base for s, _ in spans]
-        extra_e += [e + base for _, e in spans]
-        qfirst[d], qstop[d] = m, m + len(spans)
-        m += len(spans)
-    return (np.concatenate((qs, np.array(extra_s, dtype=np.int64))),
-            np.concatenate((qe, np.array(extra_e, dtype=np.int64))), qfirst, qstop)
+        flat = scanner.spans(norms[d], cps=cp[base:base + len(norms[d])])
+        if flat is None:
+            flat = [x for span in quote_spans(norms[d], engine="python") for x in span]
+        extra += [x + base for x in flat]
+        qfirst[d], qstop[d] = m, m + len(flat) // 2
+        m += len(flat) // 2
+    pairs = np.array(extra, dtype=np.int64).reshape(-1, 2)
+    return np.concatenate((qs, pairs[:, 0])), np.concatenate((qe, pairs[:, 1])), qfirst, qstop
 
 
 def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,

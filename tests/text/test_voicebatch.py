@@ -309,6 +309,40 @@ def test_batch_quote_pairing():
             == quotescan.flag_table(scanner.marks, scanner.sets, 0x110000)).all()
 
 
+@pytest.mark.parametrize("most", [quotescan.MAX_QUESTIONS, 1, 0])
+def test_undecided_documents(monkeypatch, most):
+    """The documents that the batch pairing leaves undecided (a straight quotation across a sentence end: the
+    pairing asks the attribution lexicon) are paired as quote_spans pairs them: by the compiled pairing asking
+    its questions, on the code points of the batch, and by the Python code once it has asked ``most``."""
+    norms = [normalize(t) for t in [*EDGE, "قال \"نعم. ثم لا\" و\"هنا. وهناك\" ثم «الجيش» \"ذهب. وعاد\" انتهى"]]
+    scanner = quotes.quote_scanner()
+    assert scanner is not None
+    text = "\n".join(norms)
+    lengths = np.array([len(t) for t in norms], dtype=np.int64)
+    lo = np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    asked = np.flatnonzero(scanner.batch_spans(cp, lo, lo + lengths)[-1]).tolist()
+    questions: list[int] = []
+
+    def counting(text, pos, para_start):
+        questions[-1] += 1
+        return quotes._introduced(text, pos, para_start)
+
+    with monkeypatch.context() as m:
+        m.setattr(scanner, "introduced", counting)
+        for d in asked:  # (the questions each document needs)
+            questions.append(0)
+            assert scanner.spans(norms[d], cps=cp[lo[d]:lo[d] + lengths[d]]) is not None
+    assert len(asked) >= 2 and max(questions) >= 2
+    monkeypatch.setattr(quotescan, "MAX_QUESTIONS", most)
+    for d, needed in zip(asked, questions, strict=True):
+        flat = scanner.spans(norms[d], cps=cp[lo[d]:lo[d] + lengths[d]])
+        assert (flat is None) == (needed > most)
+        assert flat is None or flat == [x for span in quote_spans(norms[d], engine="python") for x in span]
+    matches = [m for m in _every_span(norms, 12) if m[0] in asked]
+    assert _agree(norms, matches).get(("quoted", True), 0)
+
+
 def test_little_room_for_spans(monkeypatch):
     """A text with more quotation spans than the batch pairing has room for is paired on its own."""
     monkeypatch.setattr(quotescan, "BATCH_ROOM", 3)
