@@ -101,9 +101,8 @@ _SCAN: Any = None  # scan_quotes as scan_quotes_batch calls it: the compiled ker
 def scan_quotes_batch(cps, lo, hi, table, pairs, scratch):
     """:func:`scan_quotes` of each text ``cps[lo[d]:hi[d]]`` (no question asked), in one call. Returns
     ``(starts, ends, first, stop, undecided)``: the spans of text ``d`` are ``starts[first[d]:stop[d]]`` and
-    ``ends[...]`` (positions in ``cps``), none for a text with ``undecided[d]`` (a straight quotation there
-    crosses a sentence end, or ``scratch``, int64, had too little room for its spans: ask
-    :meth:`QuoteScanner.spans`)."""
+    ``ends[...]`` (positions in ``cps``), none for a text with ``undecided[d]`` (a straight quotation there crosses
+    a sentence end, or ``scratch``, int64, had too little room for its spans: ask :meth:`QuoteScanner.spans`)."""
     n_texts = len(lo)
     first, stop = np.zeros(n_texts, dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
     undecided = np.zeros(n_texts, dtype=np.bool_)
@@ -255,6 +254,9 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
     pos = -1
     while pos < n:
         pos += 1
+        while pos + 3 < n and not (table[cps[pos]] | table[cps[pos + 1]] | table[cps[pos + 2]]
+                                   | table[cps[pos + 3]]) & MARK:
+            pos += 4  # (four characters at a time: no branch for each)
         while pos < n and not table[cps[pos]] & MARK:  # to the next mark or newline
             pos += 1
         c = cps[pos] if pos < n else _NL
@@ -415,5 +417,4 @@ class QuoteScanner:
         return tuple(quote_batch_kernel()(cps, lo, hi, table, self.pairs, scratch))
 
 
-_NOT_ASKED = np.zeros(0, dtype=np.int64)
-_NO_ANSWERS = np.zeros(0, dtype=np.bool_)
+_NOT_ASKED, _NO_ANSWERS = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_)

@@ -50,7 +50,7 @@ __all__ = ["classify_batch", "voice_pass", "reported_pass", "voice_tables",
 ENGINE = "numba"
 
 # bits of the character table (the first three as in framing.text.events)
-_WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC = 1, 2, 4, 8, 16, 32, 64
+_WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC, _STOP = 1, 2, 4, 8, 16, 32, 64, 128  # (_STOP: _END or .)
 _PROCLITICS = "وفبلك"  # (those of framing.text.voice)
 # what voice_pass says of a match
 _DECIDED, _REPORTED_Q, _NAME_Q = 0, 1, 2  # decided / in reported speech? / is the quotation a name?
@@ -183,6 +183,8 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
         # VoiceIndex._sentence: after the last sentence end at or before s, to the first at or after e
         a = base
         p = min(s, top - 1)
+        while p >= base + 3 and not (chars[cp[p]] | chars[cp[p - 1]] | chars[cp[p - 2]] | chars[cp[p - 3]]) & _STOP:
+            p -= 4  # (four characters at a time to the next that may end a sentence)
         while p >= base:
             if is_end(p, base, top):
                 a = min(p + 1, s)
@@ -190,6 +192,8 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
             p -= 1
         b = top
         p = e
+        while p + 3 < top and not (chars[cp[p]] | chars[cp[p + 1]] | chars[cp[p + 2]] | chars[cp[p + 3]]) & _STOP:
+            p += 4
         while p < top:
             if is_end(p, base, top):
                 b = p
@@ -226,7 +230,7 @@ _KERNELS: list[Any] = []
 def voice_tables() -> np.ndarray:
     """The character table of :func:`voice_pass` (uint8 per code point): the bits of
     :func:`framing.text.events.event_tables` (``\\w``, ``\\d``, sentence ends), ``str.isalnum`` (``\\w`` but
-    ``_``), ``str.isspace``, a quotation mark, a proclitic. Built once."""
+    ``_``), ``str.isspace``, a quotation mark, a proclitic, a sentence end or a full stop. Built once."""
     if not _TABLES:
         chars = event_tables().chars.copy()
         chars[chars & _WORD != 0] |= _ALNUM
@@ -234,6 +238,7 @@ def voice_tables() -> np.ndarray:
         chars[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE  # (none above U+3000)
         chars[[ord(c) for c in QUOTE_CHARS]] |= _QUOTE
         chars[[ord(c) for c in _PROCLITICS]] |= _PROCLITIC
+        chars[(chars & _END != 0) | (np.arange(len(chars)) == ord("."))] |= _STOP
         _TABLES.append(chars)
     return _TABLES[0]
 

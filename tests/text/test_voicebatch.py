@@ -27,6 +27,7 @@ from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
 from framing.lexicon.resolve import resolve
 from framing.text import quotes, quotescan, regionscan, voicebatch
+from framing.text.attribution import attribution_data
 from framing.text.normalization import normalize
 from framing.text.quotes import quote_spans
 from framing.text.regionscan import RegionArrays, batch_regions
@@ -314,7 +315,8 @@ def test_undecided_documents(monkeypatch, most):
     """The documents that the batch pairing leaves undecided (a straight quotation across a sentence end: the
     pairing asks the attribution lexicon) are paired as quote_spans pairs them: by the compiled pairing asking
     its questions, on the code points of the batch, and by the Python code once it has asked ``most``."""
-    norms = [normalize(t) for t in [*EDGE, "قال \"نعم. ثم لا\" و\"هنا. وهناك\" ثم «الجيش» \"ذهب. وعاد\" انتهى"]]
+    norms = [normalize(t) for t in [*EDGE, "قال \"نعم. ثم لا\" و\"هنا. وهناك\" ثم «الجيش» \"ذهب. وعاد\" انتهى",
+                                    "و\"هنا. وهناك\" ثم \"نعم. ثم لا\""]]
     scanner = quotes.quote_scanner()
     assert scanner is not None
     text = "\n".join(norms)
@@ -367,6 +369,9 @@ def test_voice_tables():
     from framing.text import voice  # the proclitics of VoiceIndex._trim
 
     assert sorted(np.flatnonzero(chars & 64).tolist()) == sorted(map(ord, voice._PROCLITICS))
+    # (what may end a sentence, skipped four at a time when none does: the ends of events.py, and the full stop)
+    ends = sorted(map(ord, set(attribution_data().terminator_set) | {"."}))
+    assert np.flatnonzero(chars & 128).tolist() == ends, [chr(c) for c in np.flatnonzero(chars & 128)]
 
 
 @pytest.mark.parametrize("path", [SAUDINEWSNET, ASND], ids=["saudinewsnet", "asnd"])
