@@ -23,7 +23,7 @@ from framing.text.attribution import attribution_data, headline_data
 from framing.text.events import event_tables
 from framing.text.normalization import normalize
 from framing.text.regionkernel import SPACE, WORD
-from framing.text.regionscan import RegionArrays, batch_regions, build_region_tables, region_tables
+from framing.text.regionscan import RegionArrays, batch_regions, bloom_key, build_region_tables, region_tables
 from framing.text.reported import sentence_regions
 from framing.text.voice import VoiceIndex
 
@@ -339,6 +339,17 @@ def _corpus_check(texts: list[str]) -> int:
         assert _check(norm, _sentences(norm), dtype=np.uint16) == total
     _check(norm, _random_ranges(norm, 3000, 7))
     return total
+
+
+def test_bloom_filter():
+    """The pass looks up a word of its first pass only when its bit is set: every verb and first word of a phrase
+    has it, and few others (the filter spares most lookups)."""
+    tables, data = region_tables(), attribution_data()
+    assert tables is not None
+    words = {*data.verb_forms, *(p.split()[0] for p in [*data.always_phrases, *data.with_source_phrases])}
+    bits = {bloom_key(w) for w in words}
+    assert all(tables.bloom[k >> 3] >> (k & 7) & 1 for k in bits)
+    assert int(np.unpackbits(tables.bloom).sum()) == len(bits) < len(tables.bloom)
 
 
 def test_demo_corpus():
