@@ -305,7 +305,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 i += 1
         for p in range(i, b):  # the bounds of the words, with no branch on each character (none predicts them)
             c = cp[p]
-            w = np.int64(chars[c] & WORD)
+            w = int(chars[c] & WORD)
             words[n_s, 0] = p
             words[n_e, 1] = p
             n_s += w & (1 - was)
