@@ -5,8 +5,8 @@ features of a corpus asks it for every counted match, and that Python (trimming 
 quotation, finding its sentence) costs more than reading the text. :func:`classify_batch` gives the same
 answers for all the matches of a batch of documents:
 
-1. the documents are joined with newlines (a newline ends every sentence and every paragraph) and encoded
-   once; the quotation marks of each document are paired in one compiled call
+1. the documents with a match are joined with newlines (a newline ends every sentence and every paragraph)
+   and encoded once; the quotation marks of each document are paired in one compiled call
    (:func:`framing.text.quotescan.scan_quotes_batch`; a document whose pairing needs the attribution
    lexicon is paired as :func:`framing.text.quotes.quote_spans` pairs it, on the same code points);
 2. one compiled pass over the matches (:func:`voice_pass`) trims each span, finds its quotation and
@@ -282,7 +282,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
     come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
     the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
-    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``, uint32)
+    ``[sa[u], sb[u])`` of the joined text (of the documents with a match; its code points ``cp``, uint32)
     as :class:`framing.text.regionscan.RegionArrays`; by default :func:`framing.text.regionscan.batch_regions`."""
     doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
     words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
@@ -312,16 +312,16 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
             words = np.array([norms[d].count(" ", s, e) + 1 for d, s, e in
                               zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
         return _python(norms, doc, starts, ends, words, evaluative)
+    used = np.flatnonzero(np.bincount(doc, minlength=len(norms)))
+    if len(used) < len(norms):  # only the documents with a match are read (a newline still ends each)
+        norms, doc, lengths = [norms[d] for d in used.tolist()], np.searchsorted(used, doc), lengths[used]
     text = "\n".join(norms)
     # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for)
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lo = np.zeros(len(norms), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=lo[1:])
     hi = lo + lengths
-    used = np.zeros(len(norms), dtype=np.bool_)
-    used[doc] = True
-    hi_q = np.where(used, hi, lo)  # (the documents without a match: nothing to pair)
-    qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi_q)
+    qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
         qs, qe, qfirst, qstop = _asked_quotes(scanner, norms, cp, undecided, lo, qs, qe, qfirst, qstop)
     voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,

@@ -178,6 +178,22 @@ def test_regions_fn():
     assert _agree(norms, matches, regions_fn=reversed_regions).get(("reported", False), 0)
 
 
+def test_documents_without_a_match():
+    """Only the documents with a match are read (joined in their order, a newline after each but the last); the
+    answers are those of each document's own VoiceIndex."""
+    norms = [normalize(t) for t in EDGE]
+    some = [d for d in range(len(norms)) if d % 3 == 1 and norms[d]]
+    joined: list[str] = []
+
+    def keeping(text, cp, sa, sb):
+        joined.append(text)
+        return batch_regions(text, cp, sa, sb)
+
+    matches = [m for m in _every_span(norms, 10) if m[0] in some]
+    assert _agree(norms, matches, regions_fn=keeping).get(("reported", False), 0)
+    assert joined == ["\n".join(norms[d] for d in some)]
+
+
 def test_a_span_over_its_trigger_is_not_reported():
     """The rule of VoiceIndex.reported, with regions that hold their trigger (sentence_regions gives none such:
     its regions open after the trigger): in a region but over its trigger is not reported."""
