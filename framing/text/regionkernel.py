@@ -17,8 +17,8 @@ import numpy as np
 __all__ = ["WORD", "SPACE", "QUOTE", "HEAD_PUNCT", "KEY_FIRST", "VERB", "SHORT", "COMP", "COORD", "NOT_AFTER",
            "VERB_NOT_AFTER", "STOP_AFTER", "CLAUSE_BREAK", "CLAUSE_EXCEPTION", "SOURCE", "SOURCE_VERB", "MA",
            "AS_SAID", "COLON_LEMMA", "AS_SAID_LEMMA", "OWN", "NOT_SPEAKER", "HEAD", "PHRASE_FIRST", "FNV_BASIS",
-           "FNV_PRIME", "FMIX", "BLOOM_A", "BLOOM_B", "BLOOM_C", "P_WINDOW", "P_SHORT_WINDOW", "P_MAX_WORDS",
-           "P_N_ALWAYS", "P_PROBE_MAX", "P_SHIFT", "SEP", "scan_regions"]
+           "FNV_PRIME", "FMIX", "BLOOM_A", "BLOOM_B", "BLOOM_C", "BLOOM_D", "P_WINDOW", "P_SHORT_WINDOW",
+           "P_MAX_WORDS", "P_N_ALWAYS", "P_PROBE_MAX", "P_SHIFT", "SEP", "scan_regions"]
 
 # bits of a character (the table of framing.text.events, plus these)
 WORD = 1  # \w
@@ -31,9 +31,8 @@ KEY_FIRST = 64  # the first character of an "according to" key
 VERB, SHORT, COMP, COORD, NOT_AFTER, VERB_NOT_AFTER, STOP_AFTER = 1, 2, 4, 8, 16, 32, 64
 CLAUSE_BREAK, CLAUSE_EXCEPTION, SOURCE, SOURCE_VERB, MA, AS_SAID = 128, 256, 512, 1024, 2048, 4096
 COLON_LEMMA, AS_SAID_LEMMA, OWN, NOT_SPEAKER, HEAD, PHRASE_FIRST = 8192, 16384, 32768, 65536, 131072, 262144
-
 FNV_BASIS, FNV_PRIME, FMIX = 0xCBF29CE484222325, 0x100000001B3, 0xFF51AFD7ED558CCD
-BLOOM_A, BLOOM_B, BLOOM_C = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D  # (the bit of a word: its length and end characters)
+BLOOM_A, BLOOM_B, BLOOM_C, BLOOM_D = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F  # (regionscan.bloom_key)
 P_WINDOW, P_SHORT_WINDOW, P_MAX_WORDS, P_N_ALWAYS, P_PROBE_MAX, P_SHIFT = 0, 1, 2, 3, 4, 5  # (of the int64 params)
 SEP = -1  # in a phrase: \s+ between two words
 
@@ -83,8 +82,9 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                     return wflags[idx]
             k = (k + 1) & mask
 
-    def maybe(s, e):  # may the word cp[s:e] be a verb or the first word of a phrase? (the bloom filter)
-        k = ((e - s) * BLOOM_A ^ np.int64(cp[s]) * BLOOM_B ^ np.int64(cp[e - 1]) * BLOOM_C) & 0xFFFF
+    def maybe(s, e):  # may the word cp[s:e] be a verb or the first word of a phrase? (regionscan.bloom_key)
+        k = ((e - s) * BLOOM_A ^ np.int64(cp[s]) * BLOOM_B ^ np.int64(cp[e - 1]) * BLOOM_C
+             ^ np.int64(cp[s + 1 if e - s > 1 else s]) * BLOOM_D) & 0xFFFF
         return (bloom[k >> 3] >> (k & 7)) & 1
 
     def flags(s, e):

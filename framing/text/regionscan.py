@@ -87,9 +87,11 @@ def word_hash(word: str) -> int:
 
 
 def bloom_key(word: str) -> int:
-    """The bit of ``word`` in the bloom filter of the pass (of its length and its first and last characters):
+    """The bit of ``word`` in the bloom filter of the pass (of its length, its first two and its last character):
     a word whose bit is not set is neither a verb nor the first word of a phrase."""
-    return (len(word) * rk.BLOOM_A ^ ord(word[0]) * rk.BLOOM_B ^ ord(word[-1]) * rk.BLOOM_C) & 0xFFFF
+    second = word[1] if len(word) > 1 else word[0]
+    return (len(word) * rk.BLOOM_A ^ ord(word[0]) * rk.BLOOM_B ^ ord(word[-1]) * rk.BLOOM_C
+            ^ ord(second) * rk.BLOOM_D) & 0xFFFF
 
 
 def _slot(h: int, bits: int) -> int:
