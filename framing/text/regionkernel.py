@@ -234,17 +234,17 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 return e, k
         return -1, -1
 
-    def after_verb(vs, ve, b, f, reg, nr):  # reported._after_verb: (regions, hole start, hole end)
-        win = params[P_SHORT_WINDOW] if f & SHORT else params[P_WINDOW]
+    def after_verb(vs, ve, b, f, reg, nr, words, x, n_s):  # reported._after_verb: (regions, hole start, hole end)
+        win = params[P_SHORT_WINDOW] if f & SHORT else params[P_WINDOW]  # (the verb: word x of the sentence's n_s)
         prev_end = ve
         bs = be = -1
-        pos = ve
-        k = 0
-        while k <= win:
-            cs, ce = next_word(pos, b)
-            if cs < 0:
-                break
-            cf = flags(cs, ce)
+        bcf = k = 0
+        while k <= win and x + 1 < n_s:  # the words after the verb, their flags looked up once for all verbs
+            x += 1
+            cs, ce = words[x, 0], words[x, 1]
+            if words[x, 2] < 0:
+                words[x, 2] = flags(cs, ce)
+            cf = words[x, 2]
             if cs != prev_end + 1 or cp[prev_end] != _BLANK:
                 colon = -1
                 for i in range(prev_end, cs):
@@ -273,23 +273,22 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 w = bs
                 if be - bs > 2 and (cp[bs] == _WAW or cp[bs] == _FA) and flags(bs + 1, be) & (NOT_AFTER | STOP_AFTER):
                     w = bs + 1
-                bf = flags(w, be)
+                bf = bcf if w == bs else flags(w, be)
                 if bf & STOP_AFTER:
                     return nr, -1, -1
                 if not bf & NOT_AFTER:
                     put(reg, nr, ce, b, vs, ve)
                     return nr + 1, vs, ce
             prev_end = ce
-            bs, be = cs, ce
-            pos = ce
+            bs, be, bcf = cs, ce, cf
             k += 1
         return nr, -1, -1
 
     out, n_out = np.empty((max(16, len(sa)), 5), np.int64), 0
     cut, cands, n_cut, n_cand = np.empty((16, 3), np.int64), np.empty((16, 2), np.int64), 0, 0
     # (buffers of one sentence, grown as needed)
-    verbs, starts, marks = np.empty((16, 2), np.int64), np.empty((16, 1), np.int64), np.empty((16, 2), np.int64)
-    reg, holes, words = np.empty((16, 4), np.int64), np.empty((16, 2), np.int64), np.empty((16, 2), np.int64)
+    verbs, starts, marks = np.empty((16, 3), np.int64), np.empty((16, 1), np.int64), np.empty((16, 2), np.int64)
+    reg, holes, words = np.empty((16, 4), np.int64), np.empty((16, 2), np.int64), np.empty((16, 3), np.int64)
     for snt in range(sa.shape[0]):
         a, b = sa[snt], sb[snt]
         # one pass over the sentence's words: its verbs (verb_re at a, verb_after_re after it), the words where
@@ -316,11 +315,12 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
         colon = -1 if colon == b else colon
         for x in range(n_s):  # looked up when the bloom filter lets them: a verb, the first word of a phrase
             ws, we = words[x, 0], words[x, 1]
+            words[x, 2] = -1  # (flags not looked up yet)
             if we - ws > params[P_PROBE_MAX]:
                 continue
             f = flags(ws, we) if maybe(ws, we) else 0
             if f & VERB:
-                verbs[n_verb, 0], verbs[n_verb, 1] = ws, we
+                verbs[n_verb, 0], verbs[n_verb, 1], verbs[n_verb, 2] = ws, we, x
                 n_verb += 1
             if f & PHRASE_FIRST or (cp[ws] == _WAW and we - ws > 1 and maybe(ws + 1, we)
                                     and flags(ws + 1, we) & PHRASE_FIRST):
@@ -397,7 +397,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                     continue
             new_clause = ps < 0 or ((cp[vs] == _WAW or cp[vs] == _FA) and (flags(vs + 1, ve) & VERB) != 0) \
                 or comma_in(pe, vs)
-            nr, hs, he = after_verb(vs, ve, b, f, reg, nr)
+            nr, hs, he = after_verb(vs, ve, b, f, reg, nr, words, verbs[x, 2], n_s)
             if hs >= 0 and new_clause:
                 holes[n_hole, 0] = hs
                 holes[n_hole, 1] = he

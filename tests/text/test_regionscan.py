@@ -301,6 +301,28 @@ def test_data_the_pass_cannot_read_is_refused():
         build_region_tables(replace(data, verb_forms={**data.verb_forms, "قال ان": "قال"}), headline_data())
 
 
+def test_short_words_of_other_data(monkeypatch):
+    """Data with verbs and first words of phrases of two letters (the bloom filter reads a word's second character,
+    or its first again when it has one): the pass finds them as the Python rules do."""
+    from dataclasses import replace
+
+    from framing.text import reported
+
+    data = attribution_data()
+    forms = {**data.verb_forms, "قل": "قال", "رد": "قال", "ر": "قال"}
+    verbs = "(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + ")"  # (whole words: as the trie)
+    other = replace(data, verb_forms=forms, verb_re=re.compile(r"(?<!\w)" + verbs + r"(?!\w)"),
+                    verb_after_re=re.compile(r"\W(" + verbs + r")(?!\w)"))
+    monkeypatch.setattr(reported, "attribution_data", lambda: other)
+    monkeypatch.setattr(regionscan, "_TABLES", [build_region_tables(other, headline_data())])
+    norm = normalize("قل إن الهدوء عاد. ثم رد إن القوات انسحبت. ر إن الجيش تقدم. وقل إن المدينة هادئة")
+    _check(norm, _sentences(norm))
+    bounds = np.array(_sentences(norm), dtype=np.int64).reshape(-1, 2)
+    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    got = batch_regions(norm, cp, bounds[:, 0], bounds[:, 1])
+    assert {"قل", "رد", "ر"} <= {norm[ts:te] for ts, te in zip(got.trigger_start, got.trigger_end, strict=True)}
+
+
 # -- a property over texts made of the attribution words -------------------------------------------------------
 
 def _vocabulary() -> list[str]:
