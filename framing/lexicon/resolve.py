@@ -30,26 +30,14 @@ from framing.lexicon.attach import (
     qualifier_head_at,
 )
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
+from framing.lexicon.fastresolve import attach_all, batch_tables, resolve_fast
+from framing.lexicon.packsort import first_of_runs, lexsort_packed
+from framing.lexicon.resolved import Resolved
+from framing.lexicon.resolvekernel import encode, negation_batch
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
 
 __all__ = ["Resolved", "RoleHits", "lexsort_packed", "resolve", "resolve_batch", "resolve_split", "split_batch",
            "split_hits"]
-
-
-class Resolved(NamedTuple):
-    """One resolved match, in normalized coordinates.
-
-    ``entry`` is the index of the compiled entry; ``alias`` the alias entry a label is attached to, or
-    the head entry of a qualifier; ``reason`` is "" for a match that counts, else a scope reason;
-    ``head`` the referent a qualifier qualifies."""
-
-    kind: str
-    start: int
-    end: int
-    entry: int
-    alias: int | None
-    reason: str
-    head: str | None
 
 
 _BY_POSITION = attrgetter("start", "end")
@@ -161,31 +149,6 @@ _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
 
 
-def lexsort_packed(*keys: np.ndarray) -> np.ndarray:
-    """``np.lexsort(keys)`` (integer keys; the last one sorts first), as one stable argsort of the keys
-    packed into one int64 when their ranges allow it (a few times faster), else by lexsort itself."""
-    if not len(keys[0]):
-        return np.zeros(0, dtype=np.intp)
-    packed = np.zeros(len(keys[0]), dtype=np.int64)
-    scale = 1  # the product of the ranges of the keys packed so far
-    for key in keys:
-        low, high = int(key.min()), int(key.max())
-        if scale * (high - low + 1) >= 1 << 62:
-            return np.lexsort(keys)
-        packed += (key - low) * scale
-        scale *= high - low + 1
-    return np.argsort(packed, kind="stable")
-
-
-def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
-    """Where a run of equal rows (over ``columns``, sorted) starts."""
-    n = len(columns[0])
-    keep = np.ones(n, dtype=bool)
-    if n:
-        keep[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in columns])
-    return keep
-
-
 def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
                 wanted: np.ndarray) -> Iterator[RoleHits]:
     """:func:`split_hits` for the hits of several documents at once, vectorized: one :class:`RoleHits`
@@ -204,17 +167,19 @@ def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, star
     :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
     document, by its number in ``wanted``. A document without labels whose category hits have no scope
     rule and qualify nothing is resolved here for all of them at once (leftmost-longest, negation)."""
-    direct, role_hits = _split(forms, docs, keys, starts, stops, wanted, norms)
-    for d, (doc, norm) in enumerate(zip(wanted.tolist(), norms, strict=True)):
-        found = direct[d] if direct is not None else None
-        yield found if found is not None else resolve_split(forms, norm, role_hits(d),
-                                                            date=None if dates is None else dates[doc])
+    (found, other, texts), role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
+    tables = batch_tables(forms)
+    attached = attach_all(forms, tables, wanted, norms, dates, arrays, texts)
+    for d, (doc, norm, resolved) in enumerate(zip(wanted.tolist(), norms, other, strict=True)):
+        yield resolve_fast(forms, tables, norm, role_hits(d), None if dates is None else dates[doc], attached[d],
+                           found[d]) if resolved else found[d]
 
 
 def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
-           wanted: np.ndarray, norms: list[str] | None) -> tuple[list[list[Resolved] | None] | None, Any]:
-    """:func:`split_batch`'s work: ``(matches of the documents resolved directly (with ``norms``; None for
-    the others), the function of a document's number giving its RoleHits)``."""
+           wanted: np.ndarray, norms: list[str] | None) -> tuple[Any, Any, tuple[Any, ...]]:
+    """:func:`split_batch`'s work: ``(what :func:`_direct` gives (with ``norms``, else None), the function of
+    a document's number giving its RoleHits, the arrays of the hits that
+    :func:`framing.lexicon.fastresolve.attach_all` reads)``."""
     ptr = forms.key_entry_start
     first = ptr[keys]
     n_ids = ptr[keys + 1] - first
@@ -239,7 +204,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         n_ref = max(len(forms.lexicon.referents), 1)
         akey = doc[ali] * n_ref + forms.entry_referent[entries[ali]]
         a_order = lexsort_packed(ps[ali], akey)
-        last = np.append(_first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
+        last = np.append(first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
         ukey, last_start = akey[a_order][last], ps[ali][a_order][last]
         lkey = doc[lab] * n_ref + forms.entry_referent[entries[lab]]
         k = np.minimum(np.searchsorted(ukey, lkey), max(len(ukey) - 1, 0))
@@ -247,13 +212,13 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         group[lab[~(reach | forms.entry_self[entries[lab]])]] = _DROPPED
         walks[doc[lab[reach]]] = True
         np.minimum.at(walk_from, doc[lab[reach]], pe[lab[reach]])
-    direct = None if norms is None else _direct(forms, doc, ps, pe, group, entries, norms)
+    direct = None if norms is None else _direct(forms, doc, ps, pe, group, entries, norms)  # (drops rows)
     # structural words: per document and start the longest, the first of the longest in hit order
     st = np.flatnonzero(group == _STRUCT) if walks.any() else _NONE
     if len(st):
         st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
         st = st[lexsort_packed(st, -pe[st], ps[st], doc[st])]
-        st = st[_first_of_runs(doc[st], ps[st])]
+        st = st[first_of_runs(doc[st], ps[st])]
     st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist() if len(st) else [0] * (n_docs + 1)
     st_starts = ps[st].tolist()
     st_values = list(zip(pe[st].tolist(), roles[st].tolist(), strict=True))
@@ -276,15 +241,18 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
                         dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
                         spans[excl:end])
 
-    return direct, role_hits
+    return direct, role_hits, (doc, ps, pe, forms.entry_values[entries], roles, rows, bounds, st, st_bounds)
 
 
 def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-            entries: np.ndarray, norms: list[str]) -> list[list[Resolved] | None] | None:
-    """Resolve the documents of a batch split (:func:`_split`) that hold no label (after the split's
+            entries: np.ndarray, norms: list[str]) -> tuple[list[Any], list[bool], tuple[np.ndarray, np.ndarray]]:
+    """Choose the category hits of every document of a batch split (:func:`_split`) leftmost-longest and
+    find the negated ones (compiled), and resolve the documents that hold no label (after the split's
     drop) and no category hit with a scope rule or a qualifier: what :func:`resolve_split` gives them is
-    their category hits leftmost-longest, each negated or counting. Their rows are dropped from
-    ``group``. Per document its matches, or None for the others (None when none is simple)."""
+    those categories, each negated or counting. Their rows, and the category rows of the others, are
+    dropped from ``group``. ``(per document: its matches, or for the others its chosen categories as
+    (start, end, entry, negated?); per document: is it one of the others; the code points of the documents
+    and where each starts)``."""
     n_docs = len(norms)
     special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
     special[list(forms.rules)] = True
@@ -293,13 +261,12 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     other = np.zeros(n_docs, dtype=bool)
     other[doc[group == _LABEL]] = True
     other[doc[cat & special[entries]]] = True
-    if other.all():
-        return None
-    c = np.flatnonzero(cat & ~other[doc])
-    group[~other[doc]] = _DROPPED
+    c = np.flatnonzero(cat)
+    group[~other[doc] | cat] = _DROPPED
+    texts = encode(norms)
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
     c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
-    c = c[_first_of_runs(doc[c], ps[c])]
+    c = c[first_of_runs(doc[c], ps[c])]
     rd, rs, re_ = doc[c], ps[c], pe[c]
     clash = np.flatnonzero((rd[1:] == rd[:-1]) & (rs[1:] < re_[:-1])) + 1 if len(c) > 1 else _NONE
     if len(clash):  # (rare) a span that starts inside the one before it: choose one by one in those documents
@@ -314,23 +281,17 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                 else:
                     keep[i] = False
         c = c[keep]
-    ds, ss, es = doc[c].tolist(), ps[c].tolist(), pe[c].tolist()
-    reasons = [""] * len(ss)
-    negators = forms.negators
-    if negators:
-        maybe = negator_endings(negators)  # (what negated reads first: see _categories)
-        for i, (d, s) in enumerate(zip(ds, ss, strict=True)):
-            norm = norms[d]
-            if maybe is not None and s >= 2 and norm[s - 1] == " ":
-                last = norm[s - 2]
-                if last not in maybe and not last.isspace():
-                    continue
-            if negated(norm, s, negators):
-                reasons[i] = "negated"
-    found = [_new(Resolved, ("category", s, e, i, None, r, None))
-             for s, e, i, r in zip(ss, es, entries[c].tolist(), reasons, strict=True)]
-    b = np.searchsorted(doc[c], np.arange(n_docs + 1)).tolist()
-    return [None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)]
+    neg = negation_batch(*texts, doc[c], ps[c], forms.negators)
+    simple = ~other[doc[c]]
+    found: list[Any] = [_new(Resolved, ("category", s, e, i, None, "negated" if n else "", None))
+                        for s, e, i, n in zip(ps[c[simple]].tolist(), pe[c[simple]].tolist(),
+                                              entries[c[simple]].tolist(), neg[simple].tolist(), strict=True)]
+    b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
+    chosen = list(zip(ps[c[~simple]].tolist(), pe[c[~simple]].tolist(), entries[c[~simple]].tolist(),
+                      neg[~simple].tolist(), strict=True))
+    b2 = np.searchsorted(doc[c[~simple]], np.arange(n_docs + 1)).tolist()
+    return ([chosen[b2[d]:b2[d + 1]] if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)], other.tolist(),
+            texts)
 
 
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
@@ -356,7 +317,7 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
     cids = forms.entry_values[entries[rows]]
     order = lexsort_packed(cids, doc[rows])
     rows, cids = rows[order], cids[order]
-    runs = np.flatnonzero(_first_of_runs(doc[rows], cids))
+    runs = np.flatnonzero(first_of_runs(doc[rows], cids))
     positions = ps[rows].tolist()
     ends = [*runs[1:].tolist(), len(rows)]
     grouped = [positions[a:b] for a, b in zip(runs.tolist(), ends, strict=True)]
