@@ -25,10 +25,13 @@ import numpy as np
 from framing.lexicon.attach import Head, attach_fast, longest_first, qualifier_head_at
 from framing.lexicon.compile import ALIAS, EXCLUDE, LABEL, LINKER, CompiledForms
 from framing.lexicon.resolved import Resolved
-from framing.lexicon.resolvekernel import SEP_CODES, attach_batch, char_tables
+from framing.lexicon.resolvekernel import SEP_CODES, attach_batch, attach_kernel, char_tables
 from framing.lexicon.scope import DocScope, Rule, as_date, in_ranges
 
-__all__ = ["BatchTables", "BatchScope", "attach_all", "batch_tables", "resolve_fast"]
+__all__ = ["BatchTables", "BatchScope", "attach_all", "batch_tables", "resolve_all", "resolve_fast", "scope_reasons"]
+
+#: the reasons of scope_codes's codes, and "negated"
+_REASONS = ("", "exclude", "date", "context", "negated")
 
 _BY_POSITION = attrgetter("start", "end")
 _new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
@@ -44,6 +47,12 @@ class BatchTables(NamedTuple):
     is_alias: list[bool]
     has_self_valid: np.ndarray
     is_sep: np.ndarray
+    rule_row: np.ndarray
+    ex_member: np.ndarray
+    ctx_member: np.ndarray
+    window: np.ndarray
+    has_valid: np.ndarray
+    qualifier: np.ndarray
 
 
 _TABLES: WeakKeyDictionary[CompiledForms, BatchTables] = WeakKeyDictionary()
@@ -58,8 +67,31 @@ def batch_tables(forms: CompiledForms) -> BatchTables:
             [e.owner for e in entries], [bool(getattr(e.entry, "self_identifying", False)) for e in entries],
             [getattr(e.entry, "self_valid", None) or () for e in entries], [e.role == ALIAS for e in entries],
             np.array([bool(getattr(e.entry, "self_valid", None)) for e in entries], dtype=bool),
-            np.isin(np.arange(0x10000), SEP_CODES))
+            np.isin(np.arange(0x10000), SEP_CODES), *_rule_tables(forms))
     return tables
+
+
+def _rule_tables(forms: CompiledForms) -> tuple[np.ndarray, ...]:
+    """The scope rules as arrays (:func:`framing.lexicon.resolvekernel.scope_codes`): per entry its rule row
+    (-1: no rule); per row the exclude and context phrases, the window (-1: none; -2: no context); per entry:
+    has it valid dates, is it a qualifier."""
+    n = len(forms.entries)
+    rule_row = np.full(n, -1, dtype=np.int64)
+    rules = list(forms.rules.items())
+    ex_member = np.zeros((len(rules), len(forms.exclude_forms) + 1), dtype=np.bool_)
+    ctx_member = np.zeros((len(rules), len(forms.context_forms) + 1), dtype=np.bool_)
+    window = np.full(len(rules), -2, dtype=np.int64)
+    has_valid = np.zeros(n, dtype=bool)
+    for row, (idx, rule) in enumerate(rules):
+        rule_row[idx] = row
+        ex_member[row, list(rule.exclude)] = True
+        ctx_member[row, list(rule.context)] = True
+        if rule.context:
+            window[row] = -1 if rule.window is None else rule.window
+        has_valid[idx] = bool(rule.valid)
+    qualifier = np.zeros(n, dtype=bool)
+    qualifier[list(forms.head_side)] = True
+    return rule_row, ex_member, ctx_member, window, has_valid, qualifier
 
 
 class BatchScope(DocScope):
@@ -151,7 +183,6 @@ def _categories(forms: CompiledForms, tables: BatchTables, norm: str, scope: Bat
     out = []
     rules, head_side = forms.rules, forms.head_side
     unknown: set[int] = set()
-    owner = tables.owner
     for s, e, idx, neg in chosen:
         reason = scope.reason(idx, s, e) if idx in rules else ""
         if neg and not reason:
@@ -162,39 +193,26 @@ def _categories(forms: CompiledForms, tables: BatchTables, norm: str, scope: Bat
         if heads is None:
             if alias_spans is None:
                 alias_spans = longest_first(aliases) if aliases else []
-            heads = sorted([_new(Head, (a, b, owner[i], i, "")) for a, b, i in alias_spans]
-                           + [_new(Head, (a, b, owner[i], i, r)) for a, b, i, _, r in labelled])
-            is_alias = tables.is_alias
-            unknown = {j for j, h in enumerate(heads) if is_alias[h.entry]}
-        k = qualifier_head_at(norm, s, e, heads, head_side[idx])
-        if k is None:
-            out.append(_new(Resolved, ("category", s, e, idx, None, reason or "unattached", None)))
-            continue
-        head = heads[k]
-        if k in unknown:
-            head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
-            unknown.discard(k)
-        if not reason and head.reason in ("date", "context"):
-            reason = head.reason
-        out.append(_new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent)))
+            heads, unknown = _heads(tables, alias_spans, labelled)
+        out.append(_with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope))
     return out
 
 
 def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, norms: list[str], dates: Any,
                arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray],
-               ) -> list[list[tuple[int, int, int, int | None]] | None]:
-    """The labels of each document of a batch attached (``attach_labels``) by the compiled
-    :func:`framing.lexicon.resolvekernel.attach_docs`; None for a document without labels or left to
-    :func:`framing.lexicon.attach.attach_fast`. ``arrays``: the hits of the batch split
-    (``_split`` of :mod:`framing.lexicon.resolve`)."""
-    doc, ps, pe, vals, roles, rows, _bounds, st, st_bounds = arrays
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The labels of the documents of a batch attached (``attach_labels``) by the compiled
+    :func:`framing.lexicon.resolvekernel.attach_docs`: ``(the rows of the attached labels, sorted by
+    document and start; the alias entry each is attached to (-1: none); per document: are its labels left to
+    :func:`framing.lexicon.attach.attach_fast`; per document: has it labels)``. ``arrays``: the hits of the
+    batch split (``_split`` of :mod:`framing.lexicon.resolve`)."""
+    doc, ps, pe, vals, roles, rows, _bounds, st, st_bounds = arrays[:9]
     n_docs = len(norms)
-    out: list[list[tuple[int, int, int, int | None]] | None] = [None] * n_docs
     row_roles = roles[rows]
     lab = rows[row_roles == LABEL]  # (by document, in hit order)
-    if not len(lab):
-        return out
     has_label = np.zeros(n_docs, dtype=bool)
+    if not len(lab):
+        return lab, lab, has_label, has_label
     has_label[doc[lab]] = True
     ali = rows[(row_roles == ALIAS) & has_label[doc[rows]]]
     exc = rows[(row_roles == EXCLUDE) & has_label[doc[rows]]]
@@ -208,12 +226,12 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, no
                                   strict=True):
             excl_of.setdefault(d, []).append((xs, xe, xid))
         scopes: dict[int, DocScope] = {}
-        for i in np.flatnonzero(with_excl[doc[ali]]).tolist():
+        ruled = tables.rule_row[vals[ali]]
+        may = with_excl[doc[ali]] & (ruled >= 0)
+        may[may] = tables.ex_member[ruled[may]].any(axis=1)
+        for i in np.flatnonzero(may).tolist():
             r = int(ali[i])
             idx = int(vals[r])
-            rule = rules.get(idx)
-            if rule is None or not rule.exclude:
-                continue
             d = int(doc[r])
             if d not in scopes:
                 scopes[d] = DocScope(rules, forms.undated, norms[d], {}, excl_of[d], None)
@@ -234,10 +252,151 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, no
         int(forms.window))
     got = np.flatnonzero((attached != -2) & ~fallback[doc[lab]])
     got = got[np.lexsort((ps[lab[got]], doc[lab[got]]))]
-    g = lab[got]
-    alias_of = [None if a < 0 else a for a in attached[got].tolist()]
-    found = list(zip(ps[g].tolist(), pe[g].tolist(), vals[g].tolist(), alias_of, strict=True))
-    b = np.searchsorted(doc[g], np.arange(n_docs + 1)).tolist()
-    for d in np.flatnonzero(has_label & ~fallback).tolist():
+    return lab[got], attached[got], fallback, has_label
+
+
+def _attached_lists(arrays: tuple[Any, ...], rows: np.ndarray, alias: np.ndarray, docs: np.ndarray,
+                    n_docs: int) -> list[list[tuple[int, int, int, int | None]] | None]:
+    """Per document of ``docs`` (the others: None) its attached labels (:func:`attach_all`) as
+    ``(start, end, entry, alias entry or None)``."""
+    doc, ps, pe, vals = arrays[:4]
+    out: list[list[tuple[int, int, int, int | None]] | None] = [None] * n_docs
+    alias_of = [None if a < 0 else a for a in alias.tolist()]
+    found = list(zip(ps[rows].tolist(), pe[rows].tolist(), vals[rows].tolist(), alias_of, strict=True))
+    b = np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist()
+    for d in docs.tolist():
         out[d] = found[b[d]:b[d + 1]]
+    return out
+
+
+def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, dates: Any, arrays: tuple[Any, ...],
+                  texts: tuple[np.ndarray, np.ndarray], q_doc: np.ndarray, q_entry: np.ndarray, q_s: np.ndarray,
+                  q_e: np.ndarray) -> np.ndarray:
+    """``DocScope.reason`` of each query (document, entry (-1: none), start, end) as a code (``_REASONS``),
+    compiled."""
+    doc, ps, pe, vals, roles, rows = arrays[:6]
+    ctx_rows = arrays[9]
+    q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
+    q_date = np.zeros(len(q_doc), dtype=np.bool_)
+    dated = np.flatnonzero((q_row >= 0) & tables.has_valid[q_entry])
+    if len(dated):
+        if dates is None:
+            q_date[dated] = forms.undated == "skip"
+        else:
+            as_dates: dict[int, Any] = {}
+            seen: dict[tuple[int, Any], bool] = {}
+            for i, d, idx in zip(dated.tolist(), q_doc[dated].tolist(), q_entry[dated].tolist(), strict=True):
+                if d not in as_dates:
+                    as_dates[d] = as_date(dates[int(wanted[d])])
+                key = (idx, as_dates[d])
+                if key not in seen:
+                    date = key[1]
+                    seen[key] = (forms.undated == "skip") if date is None else not in_ranges(date,
+                                                                                           forms.rules[idx].valid)
+                q_date[i] = seen[key]
+    n_docs = len(wanted)
+    x = rows[roles[rows] == EXCLUDE]
+    codes = np.zeros(len(q_doc), dtype=np.int64)
+    attach_kernel()[2](texts[0], texts[1], q_doc, q_row, q_s, q_e, q_date, tables.ex_member, tables.ctx_member,
+                       tables.window, np.searchsorted(doc[x], np.arange(n_docs + 1)), ps[x], pe[x], vals[x],
+                       np.searchsorted(doc[ctx_rows], np.arange(n_docs + 1)), vals[ctx_rows], ps[ctx_rows], codes)
+    return codes
+
+
+def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], dates: Any, direct: tuple[Any, ...],
+                arrays: tuple[Any, ...], role_hits: Any) -> list[list[Resolved]]:
+    """The matches of each document of a batch (``resolve_batch`` of :mod:`framing.lexicon.resolve`), from
+    its split: ``direct`` (``_direct``: the documents resolved already, the chosen categories of the others),
+    ``arrays`` and ``role_hits``. The labels and categories of the others are resolved here for all of them
+    at once, then the qualifiers of a document take their heads (:func:`_qualify`); a document whose labels
+    the compiled pass left is resolved by :func:`resolve_fast`."""
+    found, other, texts, cat_rows, cat_neg = direct
+    tables = batch_tables(forms)
+    doc, ps, pe, vals = arrays[:4]
+    n_docs = len(norms)
+    lab_rows, lab_alias, fallback, _has_label = attach_all(forms, tables, wanted, norms, dates, arrays, texts)
+    qualifies = np.zeros(n_docs, dtype=bool)
+    qualifies[doc[cat_rows[tables.qualifier[vals[cat_rows]]]]] = True
+    keep = ~fallback[doc[cat_rows]]
+    lr, la, cr, cn = lab_rows, lab_alias, cat_rows[keep], cat_neg[keep]
+    n_l = len(lr)
+    codes = scope_reasons(forms, tables, wanted, dates, arrays, texts, np.concatenate((doc[lr], doc[lr], doc[cr])),
+                          np.concatenate((vals[lr], la, vals[cr])), np.concatenate((ps[lr], ps[lr], ps[cr])),
+                          np.concatenate((pe[lr], pe[lr], pe[cr])))
+    own, via = codes[:n_l], codes[n_l:2 * n_l]
+    reason = np.concatenate((np.where(own > 0, own, np.where(via == 1, 0, via)),
+                             np.where(codes[2 * n_l:] > 0, codes[2 * n_l:], np.where(cn, 4, 0))))
+    both = np.concatenate((lr, cr))
+    kd, ks, ke = doc[both], ps[both], pe[both]
+    is_cat = np.arange(len(kd)) >= n_l
+    order = np.lexsort((is_cat, ke, ks, kd))
+    alias_of = [None if a < 0 else a for a in np.concatenate((la, np.full(len(cr), -1)))[order].tolist()]
+    names = ("label", "category")
+    built = [_new(Resolved, (names[k], s, e, i, a, _REASONS[r], None))
+             for k, s, e, i, a, r in zip(is_cat[order].tolist(), ks[order].tolist(), ke[order].tolist(),
+                                         vals[both][order].tolist(), alias_of, reason[order].tolist(), strict=True)]
+    b = np.searchsorted(kd[order], np.arange(n_docs + 1)).tolist()
+    out: list[list[Resolved]] = []
+    for d, (is_other, is_fallback, is_qualified) in enumerate(zip(other.tolist(), fallback.tolist(),
+                                                                   qualifies.tolist(), strict=True)):
+        if not is_other:
+            out.append(found[d])
+        elif is_fallback:
+            mine = cat_rows[doc[cat_rows] == d]
+            chosen = list(zip(ps[mine].tolist(), pe[mine].tolist(), vals[mine].tolist(),
+                              cat_neg[doc[cat_rows] == d].tolist(), strict=True))
+            out.append(resolve_fast(forms, tables, norms[d], role_hits(d),
+                                    None if dates is None else dates[int(wanted[d])], None, chosen))
+        elif is_qualified:
+            out.append(_qualify(forms, tables, norms[d], built[b[d]:b[d + 1]], role_hits(d),
+                                None if dates is None else dates[int(wanted[d])]))
+        else:
+            out.append(built[b[d]:b[d + 1]])
+    return out
+
+
+def _heads(tables: BatchTables, alias_spans: list[tuple[int, int, int]],
+           labelled: list[tuple[int, int, int, int | None, str]]) -> tuple[list[Head], set[int]]:
+    """The heads a qualifier may take, sorted, and the numbers of the alias heads (their reason is found when
+    a qualifier takes them)."""
+    owner, is_alias = tables.owner, tables.is_alias
+    # (the spans, referents and entries of the heads differ, so the reasons never decide the order)
+    heads = sorted([_new(Head, (a, b, owner[i], i, "")) for a, b, i in alias_spans]
+                   + [_new(Head, (a, b, owner[i], i, r)) for a, b, i, _, r in labelled])
+    return heads, {j for j, h in enumerate(heads) if is_alias[h.entry]}
+
+
+def _with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, heads: list[Head], unknown: set[int],
+               scope: DocScope) -> Resolved:
+    """The match of a qualifier at ``[s, e)`` (its own reason ``reason``) with the head it takes."""
+    k = qualifier_head_at(norm, s, e, heads, side)
+    if k is None:
+        return _new(Resolved, ("category", s, e, idx, None, reason or "unattached", None))
+    head = heads[k]
+    if k in unknown:
+        head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
+        unknown.discard(k)
+    if not reason and head.reason in ("date", "context"):
+        # a qualifier of a name that belongs to another time or place does not count; an excluded head still
+        # does (ما يسمى بالدولة الإسلامية: the hedge distances the writer from the name)
+        reason = head.reason
+    return _new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent))
+
+
+def _qualify(forms: CompiledForms, tables: BatchTables, norm: str, found: list[Resolved], split: tuple[Any, ...],
+             date: Any) -> list[Resolved]:
+    """``found`` (the matches of one document, the qualifiers without their heads) with the qualifiers'
+    heads (as ``_categories`` of :mod:`framing.lexicon.resolve` finds them)."""
+    _cats, aliases, _labels, _structural, ctx, excl = split
+    rules, head_side = forms.rules, forms.head_side
+    scope = BatchScope(rules, forms.undated, norm, ctx, excl, None if date is None else as_date(date))
+    if excl and aliases:
+        aliases = [(s, e, idx) for s, e, idx in aliases
+                   if (rule := rules.get(idx)) is None or not rule.exclude or not scope.excluded(idx, s, e)]
+    heads, unknown = _heads(tables, longest_first(aliases) if aliases else [],
+                            [(r[1], r[2], r[3], r[4], r[5]) for r in found if r[0] == "label"])
+    out = found[:]
+    for j, (kind, s, e, idx, _alias, reason, _head) in enumerate(found):
+        if kind == "category" and idx in head_side:
+            out[j] = _with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope)
     return out

@@ -30,7 +30,7 @@ from framing.lexicon.attach import (
     qualifier_head_at,
 )
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
-from framing.lexicon.fastresolve import attach_all, batch_tables, resolve_fast
+from framing.lexicon.fastresolve import resolve_all
 from framing.lexicon.packsort import first_of_runs, lexsort_packed
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import encode, negation_batch
@@ -167,12 +167,8 @@ def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, star
     :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
     document, by its number in ``wanted``. A document without labels whose category hits have no scope
     rule and qualify nothing is resolved here for all of them at once (leftmost-longest, negation)."""
-    (found, other, texts), role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
-    tables = batch_tables(forms)
-    attached = attach_all(forms, tables, wanted, norms, dates, arrays, texts)
-    for d, (doc, norm, resolved) in enumerate(zip(wanted.tolist(), norms, other, strict=True)):
-        yield resolve_fast(forms, tables, norm, role_hits(d), None if dates is None else dates[doc], attached[d],
-                           found[d]) if resolved else found[d]
+    direct, role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
+    return iter(resolve_all(forms, wanted, norms, dates, direct, arrays, role_hits))
 
 
 def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
@@ -220,9 +216,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         st = st[lexsort_packed(st, -pe[st], ps[st], doc[st])]
         st = st[first_of_runs(doc[st], ps[st])]
     st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist() if len(st) else [0] * (n_docs + 1)
-    st_starts = ps[st].tolist()
-    st_values = list(zip(pe[st].tolist(), roles[st].tolist(), strict=True))
-    ctx_bounds, ctx_ids, ctx_positions = _context(forms, doc, ps, pe, group, entries, n_docs)
+    ctx_bounds, ctx_rows = _context(forms, doc, ps, pe, group, entries, n_docs)
 
     # categories, labels, aliases and exclude phrases: (start, end, entry or phrase number), by document
     rows = np.flatnonzero(group <= _EXCL)
@@ -230,29 +224,36 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
     order = np.argsort(code, kind="stable")
     rows = rows[order]
     bounds = np.searchsorted(code[order], np.arange(n_docs * _N_SPANS + 1)).tolist()
-    spans = list(zip(ps[rows].tolist(), pe[rows].tolist(), forms.entry_values[entries[rows]].tolist(), strict=True))
+    values = forms.entry_values[entries]
+
+    def spans(a: int, b: int) -> list[tuple[int, int, int]]:
+        r = rows[a:b]
+        return list(zip(ps[r].tolist(), pe[r].tolist(), values[r].tolist(), strict=True)) if b > a else []
 
     def role_hits(d: int) -> RoleHits:
         cat, label, alias, excl, end = bounds[d * _N_SPANS:d * _N_SPANS + 5]  # where each group starts
         s0, s1 = st_bounds[d:d + 2]
         c0, c1 = ctx_bounds[d:d + 2]
-        return RoleHits(spans[cat:label], spans[alias:excl], spans[label:alias],
-                        dict(zip(st_starts[s0:s1], st_values[s0:s1], strict=True)) if s1 > s0 else {},
-                        dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
-                        spans[excl:end])
+        ctx: dict[int, list[int]] = {}
+        for cid, p in zip(values[ctx_rows[c0:c1]].tolist(), ps[ctx_rows[c0:c1]].tolist(), strict=True):
+            ctx.setdefault(cid, []).append(p)
+        return RoleHits(spans(cat, label), spans(alias, excl), spans(label, alias),
+                        dict(zip(ps[st[s0:s1]].tolist(), zip(pe[st[s0:s1]].tolist(), roles[st[s0:s1]].tolist(),
+                                                             strict=True), strict=True)) if s1 > s0 else {},
+                        ctx, spans(excl, end))
 
-    return direct, role_hits, (doc, ps, pe, forms.entry_values[entries], roles, rows, bounds, st, st_bounds)
+    return direct, role_hits, (doc, ps, pe, values, roles, rows, bounds, st, st_bounds, ctx_rows)
 
 
 def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-            entries: np.ndarray, norms: list[str]) -> tuple[list[Any], list[bool], tuple[np.ndarray, np.ndarray]]:
+            entries: np.ndarray, norms: list[str]) -> tuple[Any, ...]:
     """Choose the category hits of every document of a batch split (:func:`_split`) leftmost-longest and
     find the negated ones (compiled), and resolve the documents that hold no label (after the split's
     drop) and no category hit with a scope rule or a qualifier: what :func:`resolve_split` gives them is
     those categories, each negated or counting. Their rows, and the category rows of the others, are
-    dropped from ``group``. ``(per document: its matches, or for the others its chosen categories as
-    (start, end, entry, negated?); per document: is it one of the others; the code points of the documents
-    and where each starts)``."""
+    dropped from ``group``. ``(per document: its matches (None for the others); per document: is it one
+    of the others; the code points of the documents and where each starts; the rows of the chosen
+    categories of the others, and their negation)``."""
     n_docs = len(norms)
     special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
     special[list(forms.rules)] = True
@@ -287,22 +288,16 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                         for s, e, i, n in zip(ps[c[simple]].tolist(), pe[c[simple]].tolist(),
                                               entries[c[simple]].tolist(), neg[simple].tolist(), strict=True)]
     b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
-    chosen = list(zip(ps[c[~simple]].tolist(), pe[c[~simple]].tolist(), entries[c[~simple]].tolist(),
-                      neg[~simple].tolist(), strict=True))
-    b2 = np.searchsorted(doc[c[~simple]], np.arange(n_docs + 1)).tolist()
-    return ([chosen[b2[d]:b2[d + 1]] if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)], other.tolist(),
-            texts)
+    return ([None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)], other, texts, c[~simple],
+            neg[~simple])
 
 
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-             entries: np.ndarray, n_docs: int) -> tuple[list[int], list[int], list[list[int]]]:
-    """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, phrase
-    numbers, positions)``, one phrase number and its positions per document and phrase (document ``d``:
-    ``bounds[d]:bounds[d + 1]``)."""
+             entries: np.ndarray, n_docs: int) -> tuple[list[int], np.ndarray]:
+    """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, rows)``, the
+    rows sorted by document and phrase number, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
     rows = np.flatnonzero(group == _CTX)
-    if not len(rows):
-        return [0] * (n_docs + 1), [], []
-    glob = np.flatnonzero(forms.entry_global[entries])
+    glob = np.flatnonzero(forms.entry_global[entries]) if len(rows) else _NONE
     if len(glob):  # (rare) drop the context words inside a global exclude phrase
         spans: dict[int, list[tuple[int, int]]] = {}
         for d, xs, xe in zip(doc[glob].tolist(), ps[glob].tolist(), pe[glob].tolist(), strict=True):
@@ -312,17 +307,10 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
                for d, s, e in zip(doc[rows[near]].tolist(), ps[rows[near]].tolist(), pe[rows[near]].tolist(),
                                   strict=True)]
         rows = np.delete(rows, near[np.array(out, dtype=bool)])
-        if not len(rows):
-            return [0] * (n_docs + 1), [], []
-    cids = forms.entry_values[entries[rows]]
-    order = lexsort_packed(cids, doc[rows])
-    rows, cids = rows[order], cids[order]
-    runs = np.flatnonzero(first_of_runs(doc[rows], cids))
-    positions = ps[rows].tolist()
-    ends = [*runs[1:].tolist(), len(rows)]
-    grouped = [positions[a:b] for a, b in zip(runs.tolist(), ends, strict=True)]
-    bounds = np.searchsorted(doc[rows[runs]], np.arange(n_docs + 1)).tolist()
-    return bounds, cids[runs].tolist(), grouped
+    if not len(rows):
+        return [0] * (n_docs + 1), _NONE
+    rows = rows[lexsort_packed(forms.entry_values[entries[rows]], doc[rows])]
+    return np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist(), rows
 
 
 def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tuple[int, int, int]],

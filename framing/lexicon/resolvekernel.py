@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["attach_batch", "attach_kernel", "attach_docs", "char_tables", "encode", "negated_at", "negation_batch",
-           "SEP_CODES", "STRIP_CODES"]
+           "scope_codes", "SEP_CODES", "STRIP_CODES"]
 
 #: the separators of a walk (``_SEP_CHARS`` of :mod:`framing.lexicon.attach`) as code points
 SEP_CODES = np.array([ord(c) for c in " «»“”\"‘’'()[]#"], dtype=np.int64)
@@ -46,17 +46,17 @@ def encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def attach_kernel() -> Any:
-    """The compiled :func:`attach_docs` and :func:`negated_at` (numba is imported, and they are compiled or
-    loaded from numba's cache, on the first call)."""
+    """The compiled :func:`attach_docs`, :func:`negated_at` and :func:`scope_codes` (numba is imported, and
+    they are compiled or loaded from numba's cache, on the first call)."""
     if not _KERNEL:
         import numba
 
         try:
             jit = numba.njit(cache=True, nogil=True)
-            compiled = jit(attach_docs), jit(negated_at)
+            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes)
         except RuntimeError:  # "cannot cache function": no writable cache folder; compiled in every process
             jit = numba.njit(cache=False, nogil=True)
-            compiled = jit(attach_docs), jit(negated_at)
+            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes)
         _KERNEL.append(compiled)
     return _KERNEL[0]
 
@@ -271,3 +271,62 @@ def negation_batch(cps: np.ndarray, text_start: np.ndarray, q_doc: np.ndarray, q
     attach_kernel()[1](cps, text_start, q_doc.astype(np.int64), q_start.astype(np.int64), neg_cps, neg_len,
                        char_tables()[1], is_strip, out)
     return out
+
+
+def scope_codes(cps, text_start, q_doc, q_row, q_s, q_e, q_date, ex_member, ctx_member, window, x_bounds, x_s, x_e,
+                x_id, c_bounds, c_id, c_pos, out):
+    """:meth:`framing.lexicon.scope.DocScope.reason` of each query: entry rule ``q_row[i]`` (-1: none) at
+    ``[q_s[i], q_e[i])`` of document ``q_doc[i]``, ``q_date[i]``: is it out of the rule's dates. The rules
+    by row: their exclude and context phrases (``ex_member[row, phrase]``, ``ctx_member[row, phrase]``),
+    their context window (-1: none; -2: no context phrases). The exclude phrase hits of document ``d``:
+    ``x_bounds[d]:x_bounds[d + 1]``, its context phrase hits ``c_bounds[d]:...``. Writes ``out[i]``: 0 counts, 1 exclude, 2 date, 3 context."""
+    for i in range(len(q_doc)):
+        row = q_row[i]
+        if row < 0:
+            continue
+        d, s, e = q_doc[i], q_s[i], q_e[i]
+        excluded = False
+        for x in range(x_bounds[d], x_bounds[d + 1]):
+            if x_s[x] <= s and e <= x_e[x] and ex_member[row, x_id[x]]:
+                excluded = True
+                break
+        if excluded:
+            out[i] = 1
+            continue
+        if q_date[i]:
+            out[i] = 2
+            continue
+        w = window[row]
+        if w == -2:  # no context phrases
+            continue
+        after = -1  # the nearest context word at or after s, and the one before s
+        before = -1
+        for c in range(c_bounds[d], c_bounds[d + 1]):
+            if ctx_member[row, c_id[c]]:
+                p = c_pos[c]
+                if p >= s:
+                    if after < 0 or p < after:
+                        after = p
+                elif p > before:
+                    before = p
+        if after < 0 and before < 0:
+            out[i] = 3
+            continue
+        if w < 0:
+            continue
+        t0 = text_start[d]
+        near = False
+        if after >= 0:
+            n = 0
+            for q in range(e, after):
+                if cps[t0 + q] == 32:
+                    n += 1
+            near = n <= w
+        if not near and before >= 0:
+            n = 0
+            for q in range(before, s):
+                if cps[t0 + q] == 32:
+                    n += 1
+            near = n <= w
+        if not near:
+            out[i] = 3
