@@ -279,7 +279,8 @@ def scope_codes(cps, text_start, q_doc, q_row, q_s, q_e, q_date, ex_member, ctx_
     ``[q_s[i], q_e[i])`` of document ``q_doc[i]``, ``q_date[i]``: is it out of the rule's dates. The rules
     by row: their exclude and context phrases (``ex_member[row, phrase]``, ``ctx_member[row, phrase]``),
     their context window (-1: none; -2: no context phrases). The exclude phrase hits of document ``d``:
-    ``x_bounds[d]:x_bounds[d + 1]``, its context phrase hits ``c_bounds[d]:...``. Writes ``out[i]``: 0 counts, 1 exclude, 2 date, 3 context."""
+    ``x_bounds[d]:x_bounds[d + 1]``, its context phrase hits ``c_bounds[d]:...``. Writes ``out[i]``: 0 counts,
+    1 exclude, 2 date, 3 context."""
     for i in range(len(q_doc)):
         row = q_row[i]
         if row < 0:
