@@ -216,28 +216,15 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, no
     has_label[doc[lab]] = True
     ali = rows[(row_roles == ALIAS) & has_label[doc[rows]]]
     exc = rows[(row_roles == EXCLUDE) & has_label[doc[rows]]]
-    rules = forms.rules
     if len(exc) and len(ali):  # (rare) aliases inside an exclude phrase of theirs are not chosen
-        keep = np.ones(len(ali), dtype=bool)
         with_excl = np.zeros(n_docs, dtype=bool)
         with_excl[doc[exc]] = True
-        excl_of: dict[int, list[tuple[int, int, int]]] = {}
-        for d, xs, xe, xid in zip(doc[exc].tolist(), ps[exc].tolist(), pe[exc].tolist(), vals[exc].tolist(),
-                                  strict=True):
-            excl_of.setdefault(d, []).append((xs, xe, xid))
-        scopes: dict[int, DocScope] = {}
         ruled = tables.rule_row[vals[ali]]
-        may = with_excl[doc[ali]] & (ruled >= 0)
-        may[may] = tables.ex_member[ruled[may]].any(axis=1)
-        for i in np.flatnonzero(may).tolist():
-            r = int(ali[i])
-            idx = int(vals[r])
-            d = int(doc[r])
-            if d not in scopes:
-                scopes[d] = DocScope(rules, forms.undated, norms[d], {}, excl_of[d], None)
-            if scopes[d].excluded(idx, int(ps[r]), int(pe[r])):
-                keep[i] = False
-        ali = ali[keep]
+        may = np.flatnonzero(with_excl[doc[ali]] & (ruled >= 0))
+        may = may[tables.ex_member[ruled[may]].any(axis=1)]
+        if len(may):
+            ali = np.delete(ali, may[_codes(tables, arrays, texts, ali[may], vals[ali[may]],
+                                            np.zeros(len(may), dtype=np.bool_)) == 1])
     ali = ali[np.lexsort((vals[ali], pe[ali], ps[ali], doc[ali]))]
     cps, text_start = texts
     l_self = forms.entry_self[vals[lab]] & ~tables.has_self_valid[vals[lab]]
@@ -274,8 +261,6 @@ def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray,
                   q_e: np.ndarray) -> np.ndarray:
     """``DocScope.reason`` of each query (document, entry (-1: none), start, end) as a code (``_REASONS``),
     compiled."""
-    doc, ps, pe, vals, roles, rows = arrays[:6]
-    ctx_rows = arrays[9]
     q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
     q_date = np.zeros(len(q_doc), dtype=np.bool_)
     dated = np.flatnonzero((q_row >= 0) & tables.has_valid[q_entry])
@@ -294,10 +279,24 @@ def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray,
                     seen[key] = (forms.undated == "skip") if date is None else not in_ranges(date,
                                                                                            forms.rules[idx].valid)
                 q_date[i] = seen[key]
-    n_docs = len(wanted)
+    return _codes(tables, arrays, texts, q_doc, q_entry, q_date, q_s, q_e, q_row)
+
+
+def _codes(tables: BatchTables, arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray], q: np.ndarray,
+           q_entry: np.ndarray, q_date: np.ndarray, q_s: np.ndarray | None = None, q_e: np.ndarray | None = None,
+           q_row: np.ndarray | None = None) -> np.ndarray:
+    """:func:`framing.lexicon.resolvekernel.scope_codes` of queries (their documents ``q``, or with ``q_s``
+    and ``q_e`` the rows of the hits whose spans they ask about)."""
+    doc, ps, pe, vals, roles, rows = arrays[:6]
+    ctx_rows = arrays[9]
+    if q_s is None or q_e is None:
+        q, q_s, q_e = doc[q], ps[q], pe[q]
+    if q_row is None:
+        q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
+    n_docs = len(texts[1]) - 1
     x = rows[roles[rows] == EXCLUDE]
-    codes = np.zeros(len(q_doc), dtype=np.int64)
-    attach_kernel()[2](texts[0], texts[1], q_doc, q_row, q_s, q_e, q_date, tables.ex_member, tables.ctx_member,
+    codes = np.zeros(len(q), dtype=np.int64)
+    attach_kernel()[2](texts[0], texts[1], q, q_row, q_s, q_e, q_date, tables.ex_member, tables.ctx_member,
                        tables.window, np.searchsorted(doc[x], np.arange(n_docs + 1)), ps[x], pe[x], vals[x],
                        np.searchsorted(doc[ctx_rows], np.arange(n_docs + 1)), vals[ctx_rows], ps[ctx_rows], codes)
     return codes
@@ -348,7 +347,7 @@ def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], date
             out.append(resolve_fast(forms, tables, norms[d], role_hits(d),
                                     None if dates is None else dates[int(wanted[d])], None, chosen))
         elif is_qualified:
-            out.append(_qualify(forms, tables, norms[d], built[b[d]:b[d + 1]], role_hits(d),
+            out.append(_qualify(forms, tables, norms[d], built[b[d]:b[d + 1]], role_hits(d, True),
                                 None if dates is None else dates[int(wanted[d])]))
         else:
             out.append(built[b[d]:b[d + 1]])

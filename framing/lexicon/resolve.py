@@ -188,7 +188,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
     roles = forms.entry_roles[entries]
     group = _GROUP[roles]
     doc = np.searchsorted(wanted, docs)[hit]  # the document's number in ``wanted``
-    ps, pe = starts[hit], stops[hit]
+    ps, pe = starts[hit].astype(np.int64, copy=False), stops[hit].astype(np.int64, copy=False)
     n_docs = len(wanted)
 
     # labels that can attach: self-identifying, or with an alias of their referent starting after them
@@ -230,9 +230,11 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         r = rows[a:b]
         return list(zip(ps[r].tolist(), pe[r].tolist(), values[r].tolist(), strict=True)) if b > a else []
 
-    def role_hits(d: int) -> RoleHits:
+    def role_hits(d: int, scope_only: bool = False) -> RoleHits:
         cat, label, alias, excl, end = bounds[d * _N_SPANS:d * _N_SPANS + 5]  # where each group starts
-        s0, s1 = st_bounds[d:d + 2]
+        if scope_only:  # (what a qualifier's heads need: the aliases, context and exclude phrases)
+            cat = label = alias
+        s0, s1 = st_bounds[d:d + 2] if not scope_only else (0, 0)
         c0, c1 = ctx_bounds[d:d + 2]
         ctx: dict[int, list[int]] = {}
         for cid, p in zip(values[ctx_rows[c0:c1]].tolist(), ps[ctx_rows[c0:c1]].tolist(), strict=True):
@@ -264,7 +266,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     other[doc[cat & special[entries]]] = True
     c = np.flatnonzero(cat)
     group[~other[doc] | cat] = _DROPPED
-    texts = encode(norms)
+    texts = encode([norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])  # (walks, windows)
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
     c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
     c = c[first_of_runs(doc[c], ps[c])]
@@ -282,7 +284,10 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                 else:
                     keep[i] = False
         c = c[keep]
-    neg = negation_batch(*texts, doc[c], ps[c], forms.negators)
+    # negation reads the 16 characters before a category: those alone are encoded
+    windows = [norms[d][s - 16 if s > 16 else 0:s] for d, s in zip(doc[c].tolist(), ps[c].tolist(), strict=True)] \
+        if forms.negators else []
+    neg = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c], 16), forms.negators)
     simple = ~other[doc[c]]
     found: list[Any] = [_new(Resolved, ("category", s, e, i, None, "negated" if n else "", None))
                         for s, e, i, n in zip(ps[c[simple]].tolist(), pe[c[simple]].tolist(),
