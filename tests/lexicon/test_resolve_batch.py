@@ -22,9 +22,8 @@ from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framing.lexicon import fastresolve
+from framing.lexicon import fastresolve, scan
 from framing.lexicon import resolve as resolve_module
-from framing.lexicon import scan
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
