@@ -23,15 +23,12 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from framing.lexicon.attach import Head, attach_fast, longest_first, qualifier_head_at
-from framing.lexicon.compile import ALIAS, EXCLUDE, LABEL, LINKER, CompiledForms
+from framing.lexicon.compile import ALIAS, LABEL, CompiledForms
 from framing.lexicon.resolved import Resolved
-from framing.lexicon.resolvekernel import SEP_CODES, attach_batch, attach_kernel, char_tables
+from framing.lexicon.resolvekernel import SEP_CODES
 from framing.lexicon.scope import DocScope, Rule, as_date, in_ranges
 
-__all__ = ["BatchTables", "BatchScope", "attach_all", "batch_tables", "resolve_all", "resolve_fast", "scope_reasons"]
-
-#: the reasons of scope_codes's codes, and "negated"
-_REASONS = ("", "exclude", "date", "context", "negated")
+__all__ = ["BatchTables", "BatchScope", "batch_tables", "heads_of", "resolve_fast", "with_head"]
 
 _BY_POSITION = attrgetter("start", "end")
 _new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
@@ -53,6 +50,8 @@ class BatchTables(NamedTuple):
     window: np.ndarray
     has_valid: np.ndarray
     qualifier: np.ndarray
+    side: np.ndarray
+    owner_rank: np.ndarray
 
 
 _TABLES: WeakKeyDictionary[CompiledForms, BatchTables] = WeakKeyDictionary()
@@ -74,7 +73,8 @@ def batch_tables(forms: CompiledForms) -> BatchTables:
 def _rule_tables(forms: CompiledForms) -> tuple[np.ndarray, ...]:
     """The scope rules as arrays (:func:`framing.lexicon.resolvekernel.scope_codes`): per entry its rule row
     (-1: no rule); per row the exclude and context phrases, the window (-1: none; -2: no context); per entry:
-    has it valid dates, is it a qualifier."""
+    has it valid dates, is it a qualifier, where its head stands, the rank of its referent's name (aliases
+    and labels; -1 otherwise)."""
     n = len(forms.entries)
     rule_row = np.full(n, -1, dtype=np.int64)
     rules = list(forms.rules.items())
@@ -91,7 +91,14 @@ def _rule_tables(forms: CompiledForms) -> tuple[np.ndarray, ...]:
         has_valid[idx] = bool(rule.valid)
     qualifier = np.zeros(n, dtype=bool)
     qualifier[list(forms.head_side)] = True
-    return rule_row, ex_member, ctx_member, window, has_valid, qualifier
+    side = np.zeros(n, dtype=np.int64)  # where a qualifier's head stands: 0 either, 1 before, 2 after
+    for idx, where in forms.head_side.items():
+        side[idx] = {"before": 1, "after": 2}.get(where, 0)
+    names = sorted({e.owner for e in forms.entries if e.role in (ALIAS, LABEL)})
+    rank = {name: i for i, name in enumerate(names)}
+    owner_rank = np.array([rank.get(e.owner, -1) if e.role in (ALIAS, LABEL) else -1 for e in forms.entries],
+                          dtype=np.int64)
+    return rule_row, ex_member, ctx_member, window, has_valid, qualifier, side, owner_rank
 
 
 class BatchScope(DocScope):
@@ -193,168 +200,12 @@ def _categories(forms: CompiledForms, tables: BatchTables, norm: str, scope: Bat
         if heads is None:
             if alias_spans is None:
                 alias_spans = longest_first(aliases) if aliases else []
-            heads, unknown = _heads(tables, alias_spans, labelled)
-        out.append(_with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope))
+            heads, unknown = heads_of(tables, alias_spans, labelled)
+        out.append(with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope))
     return out
 
 
-def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, norms: list[str], dates: Any,
-               arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray],
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The labels of the documents of a batch attached (``attach_labels``) by the compiled
-    :func:`framing.lexicon.resolvekernel.attach_docs`: ``(the rows of the attached labels, sorted by
-    document and start; the alias entry each is attached to (-1: none); per document: are its labels left to
-    :func:`framing.lexicon.attach.attach_fast`; per document: has it labels)``. ``arrays``: the hits of the
-    batch split (``_split`` of :mod:`framing.lexicon.resolve`)."""
-    doc, ps, pe, vals, roles, rows, _bounds, st, st_bounds = arrays[:9]
-    n_docs = len(norms)
-    row_roles = roles[rows]
-    lab = rows[row_roles == LABEL]  # (by document, in hit order)
-    has_label = np.zeros(n_docs, dtype=bool)
-    if not len(lab):
-        return lab, lab, has_label, has_label
-    has_label[doc[lab]] = True
-    ali = rows[(row_roles == ALIAS) & has_label[doc[rows]]]
-    exc = rows[(row_roles == EXCLUDE) & has_label[doc[rows]]]
-    if len(exc) and len(ali):  # (rare) aliases inside an exclude phrase of theirs are not chosen
-        with_excl = np.zeros(n_docs, dtype=bool)
-        with_excl[doc[exc]] = True
-        ruled = tables.rule_row[vals[ali]]
-        may = np.flatnonzero(with_excl[doc[ali]] & (ruled >= 0))
-        may = may[tables.ex_member[ruled[may]].any(axis=1)]
-        if len(may):
-            ali = np.delete(ali, may[_codes(tables, arrays, texts, ali[may], vals[ali[may]],
-                                            np.zeros(len(may), dtype=np.bool_)) == 1])
-    ali = ali[np.lexsort((vals[ali], pe[ali], ps[ali], doc[ali]))]
-    cps, text_start = texts
-    l_self = forms.entry_self[vals[lab]] & ~tables.has_self_valid[vals[lab]]
-    for i in np.flatnonzero(tables.has_self_valid[vals[lab]] & forms.entry_self[vals[lab]]).tolist():
-        date = None if dates is None else as_date(dates[int(wanted[doc[lab[i]]])])
-        l_self[i] = date is not None and in_ranges(date, tables.self_valid[int(vals[lab[i]])])
-    st_b = np.asarray(st_bounds, dtype=np.int64)
-    attached, fallback = attach_batch(
-        cps, text_start, np.searchsorted(doc[ali], np.arange(n_docs + 1)), ps[ali], pe[ali], vals[ali],
-        np.searchsorted(doc[lab], np.arange(n_docs + 1)), ps[lab], pe[lab], vals[lab], l_self,
-        st_b, ps[st], pe[st], roles[st] == LINKER, forms.entry_referent, tables.is_sep, char_tables()[0],
-        int(forms.window))
-    got = np.flatnonzero((attached != -2) & ~fallback[doc[lab]])
-    got = got[np.lexsort((ps[lab[got]], doc[lab[got]]))]
-    return lab[got], attached[got], fallback, has_label
-
-
-def _attached_lists(arrays: tuple[Any, ...], rows: np.ndarray, alias: np.ndarray, docs: np.ndarray,
-                    n_docs: int) -> list[list[tuple[int, int, int, int | None]] | None]:
-    """Per document of ``docs`` (the others: None) its attached labels (:func:`attach_all`) as
-    ``(start, end, entry, alias entry or None)``."""
-    doc, ps, pe, vals = arrays[:4]
-    out: list[list[tuple[int, int, int, int | None]] | None] = [None] * n_docs
-    alias_of = [None if a < 0 else a for a in alias.tolist()]
-    found = list(zip(ps[rows].tolist(), pe[rows].tolist(), vals[rows].tolist(), alias_of, strict=True))
-    b = np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist()
-    for d in docs.tolist():
-        out[d] = found[b[d]:b[d + 1]]
-    return out
-
-
-def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, dates: Any, arrays: tuple[Any, ...],
-                  texts: tuple[np.ndarray, np.ndarray], q_doc: np.ndarray, q_entry: np.ndarray, q_s: np.ndarray,
-                  q_e: np.ndarray) -> np.ndarray:
-    """``DocScope.reason`` of each query (document, entry (-1: none), start, end) as a code (``_REASONS``),
-    compiled."""
-    q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
-    q_date = np.zeros(len(q_doc), dtype=np.bool_)
-    dated = np.flatnonzero((q_row >= 0) & tables.has_valid[q_entry])
-    if len(dated):
-        if dates is None:
-            q_date[dated] = forms.undated == "skip"
-        else:
-            as_dates: dict[int, Any] = {}
-            seen: dict[tuple[int, Any], bool] = {}
-            for i, d, idx in zip(dated.tolist(), q_doc[dated].tolist(), q_entry[dated].tolist(), strict=True):
-                if d not in as_dates:
-                    as_dates[d] = as_date(dates[int(wanted[d])])
-                key = (idx, as_dates[d])
-                if key not in seen:
-                    date = key[1]
-                    seen[key] = (forms.undated == "skip") if date is None else not in_ranges(date,
-                                                                                           forms.rules[idx].valid)
-                q_date[i] = seen[key]
-    return _codes(tables, arrays, texts, q_doc, q_entry, q_date, q_s, q_e, q_row)
-
-
-def _codes(tables: BatchTables, arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray], q: np.ndarray,
-           q_entry: np.ndarray, q_date: np.ndarray, q_s: np.ndarray | None = None, q_e: np.ndarray | None = None,
-           q_row: np.ndarray | None = None) -> np.ndarray:
-    """:func:`framing.lexicon.resolvekernel.scope_codes` of queries (their documents ``q``, or with ``q_s``
-    and ``q_e`` the rows of the hits whose spans they ask about)."""
-    doc, ps, pe, vals, roles, rows = arrays[:6]
-    ctx_rows = arrays[9]
-    if q_s is None or q_e is None:
-        q, q_s, q_e = doc[q], ps[q], pe[q]
-    if q_row is None:
-        q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
-    n_docs = len(texts[1]) - 1
-    x = rows[roles[rows] == EXCLUDE]
-    codes = np.zeros(len(q), dtype=np.int64)
-    attach_kernel()[2](texts[0], texts[1], q, q_row, q_s, q_e, q_date, tables.ex_member, tables.ctx_member,
-                       tables.window, np.searchsorted(doc[x], np.arange(n_docs + 1)), ps[x], pe[x], vals[x],
-                       np.searchsorted(doc[ctx_rows], np.arange(n_docs + 1)), vals[ctx_rows], ps[ctx_rows], codes)
-    return codes
-
-
-def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], dates: Any, direct: tuple[Any, ...],
-                arrays: tuple[Any, ...], role_hits: Any) -> list[list[Resolved]]:
-    """The matches of each document of a batch (``resolve_batch`` of :mod:`framing.lexicon.resolve`), from
-    its split: ``direct`` (``_direct``: the documents resolved already, the chosen categories of the others),
-    ``arrays`` and ``role_hits``. The labels and categories of the others are resolved here for all of them
-    at once, then the qualifiers of a document take their heads (:func:`_qualify`); a document whose labels
-    the compiled pass left is resolved by :func:`resolve_fast`."""
-    found, other, texts, cat_rows, cat_neg = direct
-    tables = batch_tables(forms)
-    doc, ps, pe, vals = arrays[:4]
-    n_docs = len(norms)
-    lab_rows, lab_alias, fallback, _has_label = attach_all(forms, tables, wanted, norms, dates, arrays, texts)
-    qualifies = np.zeros(n_docs, dtype=bool)
-    qualifies[doc[cat_rows[tables.qualifier[vals[cat_rows]]]]] = True
-    keep = ~fallback[doc[cat_rows]]
-    lr, la, cr, cn = lab_rows, lab_alias, cat_rows[keep], cat_neg[keep]
-    n_l = len(lr)
-    codes = scope_reasons(forms, tables, wanted, dates, arrays, texts, np.concatenate((doc[lr], doc[lr], doc[cr])),
-                          np.concatenate((vals[lr], la, vals[cr])), np.concatenate((ps[lr], ps[lr], ps[cr])),
-                          np.concatenate((pe[lr], pe[lr], pe[cr])))
-    own, via = codes[:n_l], codes[n_l:2 * n_l]
-    reason = np.concatenate((np.where(own > 0, own, np.where(via == 1, 0, via)),
-                             np.where(codes[2 * n_l:] > 0, codes[2 * n_l:], np.where(cn, 4, 0))))
-    both = np.concatenate((lr, cr))
-    kd, ks, ke = doc[both], ps[both], pe[both]
-    is_cat = np.arange(len(kd)) >= n_l
-    order = np.lexsort((is_cat, ke, ks, kd))
-    alias_of = [None if a < 0 else a for a in np.concatenate((la, np.full(len(cr), -1)))[order].tolist()]
-    names = ("label", "category")
-    built = [_new(Resolved, (names[k], s, e, i, a, _REASONS[r], None))
-             for k, s, e, i, a, r in zip(is_cat[order].tolist(), ks[order].tolist(), ke[order].tolist(),
-                                         vals[both][order].tolist(), alias_of, reason[order].tolist(), strict=True)]
-    b = np.searchsorted(kd[order], np.arange(n_docs + 1)).tolist()
-    out: list[list[Resolved]] = []
-    for d, (is_other, is_fallback, is_qualified) in enumerate(zip(other.tolist(), fallback.tolist(),
-                                                                   qualifies.tolist(), strict=True)):
-        if not is_other:
-            out.append(found[d])
-        elif is_fallback:
-            mine = cat_rows[doc[cat_rows] == d]
-            chosen = list(zip(ps[mine].tolist(), pe[mine].tolist(), vals[mine].tolist(),
-                              cat_neg[doc[cat_rows] == d].tolist(), strict=True))
-            out.append(resolve_fast(forms, tables, norms[d], role_hits(d),
-                                    None if dates is None else dates[int(wanted[d])], None, chosen))
-        elif is_qualified:
-            out.append(_qualify(forms, tables, norms[d], built[b[d]:b[d + 1]], role_hits(d, True),
-                                None if dates is None else dates[int(wanted[d])]))
-        else:
-            out.append(built[b[d]:b[d + 1]])
-    return out
-
-
-def _heads(tables: BatchTables, alias_spans: list[tuple[int, int, int]],
+def heads_of(tables: BatchTables, alias_spans: list[tuple[int, int, int]],
            labelled: list[tuple[int, int, int, int | None, str]]) -> tuple[list[Head], set[int]]:
     """The heads a qualifier may take, sorted, and the numbers of the alias heads (their reason is found when
     a qualifier takes them)."""
@@ -365,7 +216,7 @@ def _heads(tables: BatchTables, alias_spans: list[tuple[int, int, int]],
     return heads, {j for j, h in enumerate(heads) if is_alias[h.entry]}
 
 
-def _with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, heads: list[Head], unknown: set[int],
+def with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, heads: list[Head], unknown: set[int],
                scope: DocScope) -> Resolved:
     """The match of a qualifier at ``[s, e)`` (its own reason ``reason``) with the head it takes."""
     k = qualifier_head_at(norm, s, e, heads, side)
@@ -380,22 +231,3 @@ def _with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, head
         # does (ما يسمى بالدولة الإسلامية: the hedge distances the writer from the name)
         reason = head.reason
     return _new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent))
-
-
-def _qualify(forms: CompiledForms, tables: BatchTables, norm: str, found: list[Resolved], split: tuple[Any, ...],
-             date: Any) -> list[Resolved]:
-    """``found`` (the matches of one document, the qualifiers without their heads) with the qualifiers'
-    heads (as ``_categories`` of :mod:`framing.lexicon.resolve` finds them)."""
-    _cats, aliases, _labels, _structural, ctx, excl = split
-    rules, head_side = forms.rules, forms.head_side
-    scope = BatchScope(rules, forms.undated, norm, ctx, excl, None if date is None else as_date(date))
-    if excl and aliases:
-        aliases = [(s, e, idx) for s, e, idx in aliases
-                   if (rule := rules.get(idx)) is None or not rule.exclude or not scope.excluded(idx, s, e)]
-    heads, unknown = _heads(tables, longest_first(aliases) if aliases else [],
-                            [(r[1], r[2], r[3], r[4], r[5]) for r in found if r[0] == "label"])
-    out = found[:]
-    for j, (kind, s, e, idx, _alias, reason, _head) in enumerate(found):
-        if kind == "category" and idx in head_side:
-            out[j] = _with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope)
-    return out

@@ -29,8 +29,8 @@ from framing.lexicon.attach import (
     longest_first,
     qualifier_head_at,
 )
+from framing.lexicon.batchresolve import resolve_all
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
-from framing.lexicon.fastresolve import resolve_all
 from framing.lexicon.packsort import first_of_runs, lexsort_packed
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import encode, negation_batch

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 
 __all__ = ["attach_batch", "attach_kernel", "attach_docs", "char_tables", "encode", "negated_at", "negation_batch",
-           "scope_codes", "SEP_CODES", "STRIP_CODES"]
+           "qualifier_heads", "scope_codes", "GAP_CODES", "SEP_CODES", "STRIP_CODES"]
 
 #: the separators of a walk (``_SEP_CHARS`` of :mod:`framing.lexicon.attach`) as code points
 SEP_CODES = np.array([ord(c) for c in " «»“”\"‘’'()[]#"], dtype=np.int64)
 #: what :func:`framing.lexicon.scope.negated` strips around a negator, as code points
 STRIP_CODES = np.array([ord(c) for c in "«»“”\"‘’'()[]"], dtype=np.int64)
+#: besides word characters, what may stand between a qualifier and its head (``_GAP_BREAK`` of attach)
+GAP_CODES = np.array([ord(c) for c in " «»“”\"‘’'()[]#"], dtype=np.int64)
 _KERNEL: list[Any] = []
 _TABLES: list[tuple[np.ndarray, np.ndarray]] = []
 
@@ -46,29 +48,30 @@ def encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def attach_kernel() -> Any:
-    """The compiled :func:`attach_docs`, :func:`negated_at` and :func:`scope_codes` (numba is imported, and
-    they are compiled or loaded from numba's cache, on the first call)."""
+    """The compiled :func:`attach_docs`, :func:`negated_at`, :func:`scope_codes` and :func:`qualifier_heads`
+    (numba is imported, and they are compiled or loaded from numba's cache, on the first call)."""
     if not _KERNEL:
         import numba
 
         try:
             jit = numba.njit(cache=True, nogil=True)
-            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes)
+            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes), jit(qualifier_heads)
         except RuntimeError:  # "cannot cache function": no writable cache folder; compiled in every process
             jit = numba.njit(cache=False, nogil=True)
-            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes)
+            compiled = jit(attach_docs), jit(negated_at), jit(scope_codes), jit(qualifier_heads)
         _KERNEL.append(compiled)
     return _KERNEL[0]
 
 
 def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, l_idx, l_self,  # noqa: PLR0912, PLR0915
-                st_bounds, st_s, st_e, st_linker, referent, is_sep, is_word, window, attached, fallback):
+                st_bounds, st_s, st_e, st_linker, referent, is_sep, is_word, window, attached, fallback, chosen):
     """Per document ``d``: its text ``cps[text_start[d]:text_start[d + 1]]``; its aliases
     ``a_bounds[d]:a_bounds[d + 1]`` sorted by (start, end, entry); its labels ``l_bounds[d]:...`` in hit order
     (``l_self``: does the label name its referent alone on the document's date); its structural words
     ``st_bounds[d]:...`` sorted by start (``st_linker``: is it a linker). Writes ``attached`` (per label row:
     -2 not chosen, -1 chosen as self-identifying, else the alias entry it is attached to) and ``fallback``
-    (per document: a walk met a character above U+FFFF). One function: the document's state stays local."""
+    (per document: a walk met a character above U+FFFF) and ``chosen`` (per alias row: chosen). One function:
+    the document's state stays local."""
     n_docs = len(text_start) - 1
     n_ref = 1
     for i in range(len(referent)):
@@ -96,6 +99,7 @@ def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, 
                 last_end = e
         for j in range(m):
             last_of[referent[a_idx[ci[j]]]] = cs[j]
+            chosen[ci[j]] = True
         k0, k1 = st_bounds[d], st_bounds[d + 1]
         nk = 0
         for r in range(l_bounds[d], l_bounds[d + 1]):
@@ -205,14 +209,15 @@ def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, 
                 last_end = l_e[r]
 
 
-def attach_batch(*args: Any) -> tuple[np.ndarray, np.ndarray]:
+def attach_batch(*args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run :func:`attach_docs` (compiled) on the arrays of :func:`attach_docs` (without its outputs):
-    ``(attached, fallback)``."""
-    l_s, text_start = args[7], args[1]
+    ``(attached, fallback, chosen)``."""
+    l_s, text_start, a_s = args[7], args[1], args[3]
     attached = np.full(len(l_s), -2, dtype=np.int64)
     fallback = np.zeros(len(text_start) - 1, dtype=np.bool_)
-    attach_kernel()[0](*args, attached, fallback)
-    return attached, fallback
+    chosen = np.zeros(len(a_s), dtype=np.bool_)
+    attach_kernel()[0](*args, attached, fallback, chosen)
+    return attached, fallback, chosen
 
 
 def negated_at(cps, text_start, q_doc, q_start, neg_cps, neg_len, is_space, is_strip, out):
@@ -331,3 +336,75 @@ def scope_codes(cps, text_start, q_doc, q_row, q_s, q_e, q_date, ex_member, ctx_
             near = n <= w
         if not near:
             out[i] = 3
+
+
+def qualifier_heads(cps, text_start, h_bounds, h_s, h_e, q_doc, q_s, q_e, q_side, is_word, is_gap, out,
+                    fallback):
+    """:func:`framing.lexicon.attach.qualifier_head_at` of each qualifier ``[q_s[i], q_e[i])`` of document
+    ``q_doc[i]`` (``q_side[i]``: 0 either, 1 before, 2 after): ``out[i]``, the number of its head among the
+    sorted heads ``h_bounds[d]:h_bounds[d + 1]`` of the document, or -1. A gap holding a character above
+    U+FFFF sets ``fallback[d]`` (whether it is a word character is not known here)."""
+    for i in range(len(q_doc)):
+        out[i] = -1
+        d, s, e = q_doc[i], q_s[i], q_e[i]
+        h0, h1 = h_bounds[d], h_bounds[d + 1]
+        t0 = text_start[d]
+        lo, hi = h0, h1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if h_s[mid] <= s:
+                lo = mid + 1
+            else:
+                hi = mid
+        k = lo - 1
+        if k >= h0 and h_s[k] <= s and e <= h_e[k]:
+            out[i] = k  # inside a label: its referent
+            continue
+        while k >= h0 and h_e[k] > s:
+            k -= 1
+        lo, hi = h0, h1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if h_s[mid] <= e - 1:
+                lo = mid + 1
+            else:
+                hi = mid
+        j = lo
+        for turn in range(2):  # the nearest head before the qualifier, then the one after it
+            if turn == 0:
+                if k < h0 or q_side[i] == 2:
+                    continue
+                a, b, head = t0 + h_e[k], t0 + s, k
+            else:
+                if j >= h1 or q_side[i] == 1 or h_s[j] < e:
+                    continue
+                a, b, head = t0 + e, t0 + h_s[j], j
+            ok = True  # qualifier_gap_ok: no punctuation, one word at most, not a noun with و or ف
+            words = 0
+            p = a
+            while p < b and ok:
+                c = cps[p]
+                if c > 0xFFFF:
+                    fallback[d] = True
+                    ok = False
+                elif is_word[c]:
+                    q = p
+                    while q < b and cps[q] <= 0xFFFF and is_word[cps[q]]:
+                        q += 1
+                    if q < b and cps[q] > 0xFFFF:
+                        fallback[d] = True
+                        ok = False
+                    elif q - p > 1:
+                        words += 1
+                        if words > 1 or ((cps[p] == 0x648 or cps[p] == 0x641) and q - p > 3):
+                            ok = False
+                    p = q
+                elif is_gap[c]:
+                    p += 1
+                else:
+                    ok = False
+            if fallback[d]:
+                break
+            if ok:
+                out[i] = head
+                break

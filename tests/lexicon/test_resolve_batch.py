@@ -22,7 +22,7 @@ from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framing.lexicon import fastresolve, scan
+from framing.lexicon import batchresolve, fastresolve, scan
 from framing.lexicon import resolve as resolve_module
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
@@ -87,8 +87,8 @@ def _batch(forms: CompiledForms, norms: list[str]):
 def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     """Compare on ``texts``, dated (three dates in turn) and undated; the documents taken by each path of
     resolve_batch: "direct" (categories only, resolved in _direct), "batch" (labels and categories resolved
-    for the batch at once), "qualify" (the same, then qualifiers take their heads one document at a time),
-    "fallback" (a walk met a character above U+FFFF: resolve_fast)."""
+    for the batch at once), "qualify" (of those, the documents with qualifiers, which take their heads in
+    the batch too), "fallback" (a compiled pass met a character above U+FFFF: resolve_fast)."""
     forms = compile_lexicon(_lexicon(name))
     norms = [normalize(t) for t in texts]
     docs, keys, starts, stops, wanted = _batch(forms, norms)
@@ -106,10 +106,15 @@ def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
         paths["batch"] += int(found[1].sum())
         return found
 
-    direct = resolve_module._direct
+    def qualifiers_counted(*args):
+        doc, rows, is_q = args[4][0], args[6], args[7]
+        paths["qualify"] += len(np.unique(doc[rows[is_q]]))
+        return qualifiers(*args)
+
+    direct, qualifiers = resolve_module._direct, batchresolve._qualifiers
     monkeypatch.setattr(resolve_module, "_direct", direct_counted)
-    monkeypatch.setattr(fastresolve, "resolve_fast", counting("fallback", fastresolve.resolve_fast))
-    monkeypatch.setattr(fastresolve, "_qualify", counting("qualify", fastresolve._qualify))
+    monkeypatch.setattr(batchresolve, "resolve_fast", counting("fallback", batchresolve.resolve_fast))
+    monkeypatch.setattr(batchresolve, "_qualifiers", qualifiers_counted)
     for dates in (None, [("2015-06-01", "2024-05-01", None)[i % 3] for i in range(len(texts))]):
         wanted_norms = [norms[d] for d in wanted.tolist()]
         got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
@@ -121,7 +126,7 @@ def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
             norm = norms[d]
             one = resolve(forms, norm, scan.text_hits(forms, norm), date=None if dates is None else dates[d])
             assert list(map(tuple, found)) == list(map(tuple, one)), (name, texts[d][:80])
-    paths["batch"] -= paths["qualify"] + paths["fallback"]
+    paths["batch"] -= paths["fallback"]  # (the documents with qualifiers are counted in "batch" too)
     return paths
 
 
@@ -237,7 +242,7 @@ def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
     forms = compile_lexicon(Lexicon.from_dict(lexicon))
     calls = []
     original = fastresolve.resolve_fast
-    monkeypatch.setattr(fastresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
+    monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
     texts = ["ميليشيات \U0001d400\U0001d401 التابعة ل حفتر في حرب", "ميليشيات حفتر في حرب",
              "ميليشيات \U0001f600 حفتر"]
     assert _compare(forms, texts, None) > 0
