@@ -284,11 +284,15 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                 else:
                     keep[i] = False
         c = c[keep]
-    # negation reads the 16 characters before a category: those alone are encoded
-    windows = [norms[d][s - 16 if s > 16 else 0:s] for d, s in zip(doc[c].tolist(), ps[c].tolist(), strict=True)] \
-        if forms.negators else []
-    neg = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c], 16), forms.negators)
+    # negation reads the 16 characters before a category: of the documents resolved here, those alone are encoded
     simple = ~other[doc[c]]
+    neg = np.zeros(len(c), dtype=bool)
+    neg[~simple] = negation_batch(*texts, doc[c[~simple]], ps[c[~simple]], forms.negators)  # (the others')
+    if forms.negators and simple.any():
+        windows = [norms[d][s - 16 if s > 16 else 0:s]
+                   for d, s in zip(doc[c[simple]].tolist(), ps[c[simple]].tolist(), strict=True)]
+        neg[simple] = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c[simple]], 16),
+                                     forms.negators)
     found: list[Any] = [_new(Resolved, ("category", s, e, i, None, "negated" if n else "", None))
                         for s, e, i, n in zip(ps[c[simple]].tolist(), pe[c[simple]].tolist(),
                                               entries[c[simple]].tolist(), neg[simple].tolist(), strict=True)]
