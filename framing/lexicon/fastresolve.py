@@ -1,16 +1,13 @@
-"""Resolving one document of a batch (:func:`framing.lexicon.resolve.resolve_batch`) with less work per match.
+"""The tables of a compiled lexicon for the batch resolution, and the per-document fallback.
 
-:func:`resolve_fast` gives what :func:`framing.lexicon.resolve.resolve_split` gives (categories and labels,
-the same :class:`~framing.lexicon.resolved.Resolved` in the same order), which stays the reference
-(``tests/lexicon/test_resolve_batch.py`` compares them). What it saves:
-
-* the entries' referents and self-identification are read from lists (:class:`BatchTables`, built once per
-  compiled lexicon) instead of unpacking the compiled entries;
-* the label walks are inlined (:func:`framing.lexicon.attach.attach_fast`);
-* :class:`BatchScope` remembers the reason of an entry whose reason cannot depend on where it stands (no
-  exclude phrase in the document, no context window), and asks only whether some context phrase of a rule
-  without a window occurs, instead of sorting their positions;
-* the negation test is inlined.
+:mod:`framing.lexicon.batchresolve` resolves the documents of a batch together, with compiled passes that
+read :class:`BatchTables` (built once per compiled lexicon). A document where such a pass meets a
+character above U+FFFF where it needs to know whether it is a word character is resolved here, by
+:func:`resolve_fast`: what :func:`framing.lexicon.resolve.resolve_split` gives (categories and labels, the
+same :class:`~framing.lexicon.resolved.Resolved` in the same order; ``resolve_split`` stays the reference,
+``tests/lexicon/test_resolve_batch.py`` compares them), from the categories chosen and negated for the
+batch, with the walks inlined (:func:`framing.lexicon.attach.attach_fast`) and a :class:`BatchScope` that
+remembers the reasons that cannot depend on where a hit stands.
 """
 
 from __future__ import annotations
@@ -36,7 +33,8 @@ _new = tuple.__new__  # (a Resolved without the keyword handling of its construc
 
 class BatchTables(NamedTuple):
     """Per entry index of a compiled lexicon: its owner (referent or category), is it a self-identifying
-    label, the years it names its referent alone in (empty: always), is it an alias."""
+    label, the years it names its referent alone in (empty: always), is it an alias, has it such years;
+    the separators of a walk (a bool per code point up to U+FFFF); and the arrays of :func:`_rule_tables`."""
 
     owner: list[Any]
     self_id: list[bool]

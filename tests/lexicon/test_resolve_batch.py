@@ -258,3 +258,27 @@ def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
 def test_asnd_resolve_batch_equals_resolve_split(name, monkeypatch):
     paths = _check(name, list(corpus_texts(ASND, 300_000)), monkeypatch)
     assert paths["direct"] + paths["batch"] > 0
+
+
+SCOPED = {"name": "scoped", "window": 4, "negators": ["غير"], "linkers": ["التابعة ل"],
+          "referents": {"haftar": {"aliases": [{"term": "حفتر", "exclude": ["ميليشيات"],
+                                                "context": {"terms": ["ليبيا"], "window": 3}}, "المشير"],
+                                   "labels": {"delegitimizing": ["ميليشيات", {"term": "المرتزقة", "self": True}]}}},
+          "categories": {"legitimacy": {"qualifies": True, "terms": ["الشرعي"]}, "war": ["حرب"]}}
+
+
+def test_scoped_written_texts_resolve_as_resolve_split():
+    """Written cases of the rules the batch decides: a label inside an exclude phrase of its alias's entry
+    (the alias's "exclude" does not keep the label out), the alias's context window (near, far, absent),
+    a qualifier next to an alias head and next to a label head, a negated category."""
+    forms = compile_lexicon(Lexicon.from_dict(SCOPED))
+    texts = ["ميليشيات حفتر في ليبيا", "المرتزقة حفتر قالت امس في بيان طويل عن ليبيا", "ميليشيات حفتر",
+             "المشير الشرعي في حرب غير الشرعي، الشرعي", "المرتزقة الشرعي", "حرب غير حرب في ليبيا حفتر الشرعي"]
+    assert _compare(forms, texts, None) > 0
+    norms = [normalize(t) for t in texts]
+    got = [[(norm[r.start:r.end], r.kind, r.reason) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
+           for norm in norms]
+    assert ("ميليشيات", "label", "") in got[0]  # (the exclude phrase of حفتر holds the label: it counts)
+    assert (normalize("المرتزقة"), "label", "context") in got[1]  # (ليبيا too far from the label)
+    assert [r for r in got[3] if r[0] == "الشرعي"] == [("الشرعي", "category", ""), ("الشرعي", "category", "negated"),
+                                                      ("الشرعي", "category", "unattached")]
