@@ -43,6 +43,7 @@ EDGE = [
     "قال المتحدث إن ميليشيات حفتر قصفت المدينة وما يسمى بالجيش",
     "تنظيم الدولة الإسلامية وداعش وما يسمى بالدولة الإسلامية في العراق والشام",
     "لا شيء هنا",
+    "قال ب«««««««««««غير حرب",  # (a word cut by the 16 characters negation reads: «««غير alone negates)
     "",
 ]
 TOY = {"name": "toy", "negators": ["غير", "لا"],
@@ -264,7 +265,8 @@ SCOPED = {"name": "scoped", "window": 4, "negators": ["غير"], "linkers": ["ا
           "referents": {"haftar": {"aliases": [{"term": "حفتر", "exclude": ["ميليشيات"],
                                                 "context": {"terms": ["ليبيا"], "window": 3}}, "المشير"],
                                    "labels": {"delegitimizing": ["ميليشيات", {"term": "المرتزقة", "self": True}]}}},
-          "categories": {"legitimacy": {"qualifies": True, "terms": ["الشرعي"]}, "war": ["حرب"]}}
+          "categories": {"legitimacy": {"qualifies": True, "terms": ["الشرعي"]},
+                         "war": {"terms": ["حرب"], "exclude": ["حرب باردة"]}}}
 
 
 def test_scoped_written_texts_resolve_as_resolve_split():
@@ -273,7 +275,8 @@ def test_scoped_written_texts_resolve_as_resolve_split():
     a qualifier next to an alias head and next to a label head, a negated category."""
     forms = compile_lexicon(Lexicon.from_dict(SCOPED))
     texts = ["ميليشيات حفتر في ليبيا", "المرتزقة حفتر قالت امس في بيان طويل عن ليبيا", "ميليشيات حفتر",
-             "المشير الشرعي في حرب غير الشرعي، الشرعي", "المرتزقة الشرعي", "حرب غير حرب في ليبيا حفتر الشرعي"]
+             "المشير الشرعي في حرب غير الشرعي، الشرعي", "المرتزقة الشرعي", "حرب غير حرب في ليبيا حفتر الشرعي",
+             "المشير قال امس الشرعي"]
     assert _compare(forms, texts, None) > 0
     norms = [normalize(t) for t in texts]
     got = [[(norm[r.start:r.end], r.kind, r.reason) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
@@ -282,3 +285,22 @@ def test_scoped_written_texts_resolve_as_resolve_split():
     assert (normalize("المرتزقة"), "label", "context") in got[1]  # (ليبيا too far from the label)
     assert [r for r in got[3] if r[0] == "الشرعي"] == [("الشرعي", "category", ""), ("الشرعي", "category", "negated"),
                                                       ("الشرعي", "category", "unattached")]
+    assert got[6] == [("الشرعي", "category", "unattached")]  # (two words between the qualifier and its head)
+
+
+def test_fallback_document_with_positional_reasons(monkeypatch):
+    """A document resolve_fast takes (a walk meets characters above U+FFFF) where the same entry has
+    different reasons by position (an alias's context window, a category's exclude phrase): each hit gets
+    its own."""
+    forms = compile_lexicon(Lexicon.from_dict(SCOPED))
+    calls = []
+    original = fastresolve.resolve_fast
+    monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
+    text = ("المرتزقة حفتر في ليبيا ثم قال امس في بيان طويل جدا ان المرتزقة حفتر و ميليشيات \U0001d400\U0001d401 حفتر"
+            " في حرب ثم حرب باردة")
+    assert _compare(forms, [text], None) > 0
+    assert calls == [1]
+    norm = normalize(text)
+    found = resolve(forms, norm, scan.text_hits(forms, norm))
+    assert [r.reason for r in found if r.kind == "label"][:2] == ["", "context"]
+    assert [r.reason for r in found if r.kind == "category"] == ["", "exclude"]  # (the same entry, by position)
