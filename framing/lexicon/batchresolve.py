@@ -26,6 +26,8 @@ __all__ = ["attach_all", "codes_of", "resolve_all", "scope_reasons"]
 #: the reasons of scope_codes's codes, then "negated" and "unattached"
 _REASONS = ("", "exclude", "date", "context", "negated", "unattached")
 _new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
+_KINDS = np.array(["label", "category"], dtype=object)
+_REASON_OBJECTS = np.array(_REASONS, dtype=object)
 
 
 def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, norms: list[str], dates: Any,
@@ -148,15 +150,13 @@ def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], date
     is_cat = np.arange(len(kd)) >= int(keep_l.sum())
     order = np.lexsort((is_cat, ke, ks, kd))
     alias = np.concatenate((la[keep_l], c_head[keep_c]))[order]
-    owner = tables.owner
-    heads = [None if k == 0 or a < 0 else owner[a] for k, a in zip(is_cat[order].tolist(), alias.tolist(),
-                                                                   strict=True)]
-    names = ("label", "category")
-    built = [_new(Resolved, (names[k], s, e, i, None if a < 0 else a, _REASONS[r], h))
-             for k, s, e, i, a, r, h in zip(is_cat[order].tolist(), ks[order].tolist(), ke[order].tolist(),
-                                            vals[both][order].tolist(), alias.tolist(),
-                                            np.concatenate((l_reason[keep_l], c_reason[keep_c]))[order].tolist(),
-                                            heads, strict=True)]
+    # the fields as Python objects, read from object arrays (the last item: None)
+    head = np.where(is_cat[order] & (alias >= 0), alias, -1)
+    fields = zip(_KINDS[is_cat[order].view(np.int8)].tolist(), ks[order].tolist(), ke[order].tolist(),
+                 vals[both][order].tolist(), tables.entry_or_none[alias].tolist(),
+                 _REASON_OBJECTS[np.concatenate((l_reason[keep_l], c_reason[keep_c]))[order]].tolist(),
+                 tables.owner_or_none[head].tolist(), strict=True)
+    built = [_new(Resolved, f) for f in fields]
     b = np.searchsorted(kd[order], np.arange(n_docs + 1)).tolist()
     out: list[list[Resolved]] = []
     for d, (is_other, is_fallback) in enumerate(zip(other.tolist(), fallback.tolist(), strict=True)):

@@ -34,7 +34,8 @@ _new = tuple.__new__  # (a Resolved without the keyword handling of its construc
 class BatchTables(NamedTuple):
     """Per entry index of a compiled lexicon: its owner (referent or category), is it a self-identifying
     label, the years it names its referent alone in (empty: always), is it an alias, has it such years;
-    the separators of a walk (a bool per code point up to U+FFFF); and the arrays of :func:`_rule_tables`."""
+    the separators of a walk (a bool per code point up to U+FFFF); the arrays of :func:`_rule_tables`; the
+    entry indices and the owners as objects, None last (read at -1)."""
 
     owner: list[Any]
     self_id: list[bool]
@@ -50,6 +51,8 @@ class BatchTables(NamedTuple):
     qualifier: np.ndarray
     side: np.ndarray
     owner_rank: np.ndarray
+    entry_or_none: np.ndarray
+    owner_or_none: np.ndarray
 
 
 _TABLES: WeakKeyDictionary[CompiledForms, BatchTables] = WeakKeyDictionary()
@@ -64,11 +67,16 @@ def batch_tables(forms: CompiledForms) -> BatchTables:
             [e.owner for e in entries], [bool(getattr(e.entry, "self_identifying", False)) for e in entries],
             [getattr(e.entry, "self_valid", None) or () for e in entries], [e.role == ALIAS for e in entries],
             np.array([bool(getattr(e.entry, "self_valid", None)) for e in entries], dtype=bool),
-            np.isin(np.arange(0x10000), SEP_CODES), *_rule_tables(forms))
+            np.isin(np.arange(0x10000), SEP_CODES), *_rule_tables(forms),
+            np.array([*range(len(entries)), None], dtype=object),
+            np.array([e.owner for e in entries] + [None], dtype=object))
     return tables
 
 
-def _rule_tables(forms: CompiledForms) -> tuple[np.ndarray, ...]:
+_Arrays8 = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _rule_tables(forms: CompiledForms) -> _Arrays8:
     """The scope rules as arrays (:func:`framing.lexicon.resolvekernel.scope_codes`): per entry its rule row
     (-1: no rule); per row the exclude and context phrases, the window (-1: none; -2: no context); per entry:
     has it valid dates, is it a qualifier, where its head stands, the rank of its referent's name (aliases

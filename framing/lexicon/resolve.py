@@ -187,7 +187,9 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         entries = forms.key_entries[np.arange(len(hit)) + np.repeat(first - (np.cumsum(n_ids) - n_ids), n_ids)]
     roles = forms.entry_roles[entries]
     group = _GROUP[roles]
-    doc = np.searchsorted(wanted, docs)[hit]  # the document's number in ``wanted``
+    number = np.zeros(int(wanted[-1] - wanted[0]) + 1 if len(wanted) else 1, dtype=np.int64)
+    number[wanted - wanted[0] if len(wanted) else _NONE] = np.arange(len(wanted))
+    doc = number[docs - (wanted[0] if len(wanted) else 0)][hit]  # the document's number in ``wanted``
     ps, pe = starts[hit].astype(np.int64, copy=False), stops[hit].astype(np.int64, copy=False)
     n_docs = len(wanted)
 
