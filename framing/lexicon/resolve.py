@@ -18,6 +18,7 @@ counts, and if not why (:mod:`framing.lexicon.scope`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -147,6 +148,7 @@ _GROUP = np.array([{CATEGORY: _CAT, LABEL: _LABEL, ALIAS: _ALIAS, EXCLUDE: _EXCL
                    for role in range(len(ROLE_NAMES))], dtype=np.int64)
 _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
+_NEGATED = np.array(["", "negated"], dtype=object)
 
 
 def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
@@ -295,9 +297,10 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                    for d, s in zip(doc[c[simple]].tolist(), ps[c[simple]].tolist(), strict=True)]
         neg[simple] = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c[simple]], 16),
                                      forms.negators)
-    found: list[Any] = [_new(Resolved, ("category", s, e, i, None, "negated" if n else "", None))
-                        for s, e, i, n in zip(ps[c[simple]].tolist(), pe[c[simple]].tolist(),
-                                              entries[c[simple]].tolist(), neg[simple].tolist(), strict=True)]
+    k = len(neg[simple])
+    found: list[Any] = [_new(Resolved, f) for f in zip(
+        repeat("category", k), ps[c[simple]].tolist(), pe[c[simple]].tolist(), entries[c[simple]].tolist(),
+        repeat(None, k), _NEGATED[neg[simple].view(np.int8)].tolist(), repeat(None, k), strict=True)]
     b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
     return ([None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)], other, texts, c[~simple],
             neg[~simple])
