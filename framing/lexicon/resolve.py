@@ -302,7 +302,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
         repeat("category", k), ps[c[simple]].tolist(), pe[c[simple]].tolist(), entries[c[simple]].tolist(),
         repeat(None, k), _NEGATED[neg[simple].view(np.int8)].tolist(), repeat(None, k), strict=True)]
     b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
-    return ([None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)], other, texts, c[~simple],
+    return ([None if o else found[b[d]:b[d + 1]] for d, o in enumerate(other.tolist())], other, texts, c[~simple],
             neg[~simple])
 
 
