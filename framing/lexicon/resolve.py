@@ -167,8 +167,11 @@ def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, star
                   wanted: np.ndarray, norms: list[str], dates: Any = None) -> Iterator[list[Resolved]]:
     """:func:`resolve_split` (categories and labels) of the hits of each document of ``wanted``, split by
     :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
-    document, by its number in ``wanted``. A document without labels whose category hits have no scope
-    rule and qualify nothing is resolved here for all of them at once (leftmost-longest, negation)."""
+    document, by its number in ``wanted``. The same matches as resolve_split gives, found for the whole
+    batch at once: the categories chosen leftmost-longest and negated here (:func:`_direct`, which also
+    resolves the documents without labels whose category hits have no scope rule and qualify nothing),
+    the rest by :func:`framing.lexicon.batchresolve.resolve_all` (compiled passes: label walks, scope
+    reasons, qualifiers' heads)."""
     direct, role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
     return iter(resolve_all(forms, wanted, norms, dates, direct, arrays, role_hits))
 
