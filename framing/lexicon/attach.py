@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from framing.lexicon.compile import LINKER, CompiledForms
 from framing.lexicon.scope import in_ranges
 
-__all__ = ["Head", "longest_first", "names_itself", "attach_labels", "walk", "walk_plain",
+__all__ = ["Head", "longest_first", "names_itself", "attach_labels", "attach_fast", "walk", "walk_plain",
            "qualifier_head_at", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
@@ -125,6 +125,83 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
     if not attached:
         return []
     # prefer an alias attachment over a self attachment for the same span
+    attached.sort()
+    chosen, last_end = [], -1
+    for s, _length, _self, _n, e, idx, alias_idx in attached:
+        if s >= last_end:
+            chosen.append((s, e, idx, alias_idx))
+            last_end = e
+    return chosen
+
+
+def attach_fast(norm: str, labels: list[tuple[int, int, int]], alias_spans: list[tuple[int, int, int]],
+                structural: dict[int, tuple[int, int]], date: dt.date | None, window: int, owner: list[Any],
+                self_id: list[bool], self_valid: list[Any]) -> list[tuple[int, int, int, int | None]]:
+    """:func:`attach_labels` with the entries' referents (``owner``), self-identification and its years
+    (``self_id``, ``self_valid``) as lists by entry index, and the walks inlined (same result)."""
+    if not alias_spans:
+        labels = [(s, e, idx) for s, e, idx in labels
+                  if self_id[idx] and (not self_valid[idx] or (date is not None and in_ranges(date, self_valid[idx])))]
+        if not labels:
+            return []
+    alias_at = {s: idx for s, _e, idx in alias_spans}
+    alias_starts = list(alias_at)  # (in span order: sorted)
+    last_of = {owner[a_idx]: a_s for a_s, _a_e, a_idx in alias_spans}.get
+    attached: list[tuple[int, int, bool, int, int, int, int | None]] = []
+    walked: dict[int, int | None] = {}
+    n = len(norm)
+    sep_chars, sep, word, linker, get_alias = _SEP_CHARS, _SEP.match, _WORD.match, LINKER, alias_at.get
+    get_struct = structural.get
+    for s, e, idx in labels:
+        k = bisect_right(alias_starts, s) - 1
+        if k >= 0:
+            a_s, a_e, _ = alias_spans[k]
+            if e <= a_e and (a_e - a_s) > (e - s):
+                continue
+        own = owner[idx]
+        if last_of(own, -1) > e:
+            if e in walked:
+                alias_idx = walked[e]
+            else:  # (walk, or walk_plain when there is no structural word)
+                alias_idx = None
+                pos, words, gap = e, 0, False
+                while pos < n:
+                    if norm[pos] == " " and (pos + 1 == n or norm[pos + 1] not in sep_chars):
+                        pos += 1
+                    elif norm[pos] in sep_chars:
+                        pos = sep(norm, pos).end()  # type: ignore[union-attr]
+                    else:
+                        break
+                    if pos >= n:
+                        break
+                    found = get_alias(pos)
+                    if found is not None:
+                        alias_idx = None if gap else found
+                        break
+                    if words >= window:
+                        break
+                    st = get_struct(pos)
+                    if st is not None:
+                        end, role = st
+                        words += norm.count(" ", pos, end) + 1
+                        if role == linker:
+                            gap = False
+                        pos = end
+                        continue
+                    m = word(norm, pos)
+                    if m is None:
+                        break
+                    words += 1
+                    gap = True
+                    pos = m.end()
+                walked[e] = alias_idx
+            if alias_idx is not None and owner[alias_idx] == own:
+                attached.append((s, s - e, False, len(attached), e, idx, alias_idx))
+                continue
+        if self_id[idx] and (not self_valid[idx] or (date is not None and in_ranges(date, self_valid[idx]))):
+            attached.append((s, s - e, True, len(attached), e, idx, None))
+    if not attached:
+        return []
     attached.sort()
     chosen, last_end = [], -1
     for s, _length, _self, _n, e, idx, alias_idx in attached:

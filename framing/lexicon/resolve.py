@@ -18,6 +18,7 @@ counts, and if not why (:mod:`framing.lexicon.scope`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -29,27 +30,15 @@ from framing.lexicon.attach import (
     longest_first,
     qualifier_head_at,
 )
+from framing.lexicon.batchresolve import resolve_all
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
+from framing.lexicon.packsort import first_of_runs, lexsort_packed
+from framing.lexicon.resolved import Resolved
+from framing.lexicon.resolvekernel import encode, negation_batch
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
 
 __all__ = ["Resolved", "RoleHits", "lexsort_packed", "resolve", "resolve_batch", "resolve_split", "split_batch",
            "split_hits"]
-
-
-class Resolved(NamedTuple):
-    """One resolved match, in normalized coordinates.
-
-    ``entry`` is the index of the compiled entry; ``alias`` the alias entry a label is attached to, or
-    the head entry of a qualifier; ``reason`` is "" for a match that counts, else a scope reason;
-    ``head`` the referent a qualifier qualifies."""
-
-    kind: str
-    start: int
-    end: int
-    entry: int
-    alias: int | None
-    reason: str
-    head: str | None
 
 
 _BY_POSITION = attrgetter("start", "end")
@@ -159,31 +148,7 @@ _GROUP = np.array([{CATEGORY: _CAT, LABEL: _LABEL, ALIAS: _ALIAS, EXCLUDE: _EXCL
                    for role in range(len(ROLE_NAMES))], dtype=np.int64)
 _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
-
-
-def lexsort_packed(*keys: np.ndarray) -> np.ndarray:
-    """``np.lexsort(keys)`` (integer keys; the last one sorts first), as one stable argsort of the keys
-    packed into one int64 when their ranges allow it (a few times faster), else by lexsort itself."""
-    if not len(keys[0]):
-        return np.zeros(0, dtype=np.intp)
-    packed = np.zeros(len(keys[0]), dtype=np.int64)
-    scale = 1  # the product of the ranges of the keys packed so far
-    for key in keys:
-        low, high = int(key.min()), int(key.max())
-        if scale * (high - low + 1) >= 1 << 62:
-            return np.lexsort(keys)
-        packed += (key - low) * scale
-        scale *= high - low + 1
-    return np.argsort(packed, kind="stable")
-
-
-def _first_of_runs(*columns: np.ndarray) -> np.ndarray:
-    """Where a run of equal rows (over ``columns``, sorted) starts."""
-    n = len(columns[0])
-    keep = np.ones(n, dtype=bool)
-    if n:
-        keep[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in columns])
-    return keep
+_NEGATED = np.array(["", "negated"], dtype=object)
 
 
 def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
@@ -202,19 +167,20 @@ def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, star
                   wanted: np.ndarray, norms: list[str], dates: Any = None) -> Iterator[list[Resolved]]:
     """:func:`resolve_split` (categories and labels) of the hits of each document of ``wanted``, split by
     :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
-    document, by its number in ``wanted``. A document without labels whose category hits have no scope
-    rule and qualify nothing is resolved here for all of them at once (leftmost-longest, negation)."""
-    direct, role_hits = _split(forms, docs, keys, starts, stops, wanted, norms)
-    for d, (doc, norm) in enumerate(zip(wanted.tolist(), norms, strict=True)):
-        found = direct[d] if direct is not None else None
-        yield found if found is not None else resolve_split(forms, norm, role_hits(d),
-                                                            date=None if dates is None else dates[doc])
+    document, by its number in ``wanted``. The same matches as resolve_split gives, found for the whole
+    batch at once: the categories chosen leftmost-longest and negated here (:func:`_direct`, which also
+    resolves the documents without labels whose category hits have no scope rule and qualify nothing),
+    the rest by :func:`framing.lexicon.batchresolve.resolve_all` (compiled passes: label walks, scope
+    reasons, qualifiers' heads)."""
+    direct, role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
+    return iter(resolve_all(forms, wanted, norms, dates, direct, arrays, role_hits))
 
 
 def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
-           wanted: np.ndarray, norms: list[str] | None) -> tuple[list[list[Resolved] | None] | None, Any]:
-    """:func:`split_batch`'s work: ``(matches of the documents resolved directly (with ``norms``; None for
-    the others), the function of a document's number giving its RoleHits)``."""
+           wanted: np.ndarray, norms: list[str] | None) -> tuple[Any, Any, tuple[Any, ...]]:
+    """:func:`split_batch`'s work: ``(what :func:`_direct` gives (with ``norms``, else None), the function of
+    a document's number giving its RoleHits, the arrays of the hits that
+    :func:`framing.lexicon.fastresolve.attach_all` reads)``."""
     ptr = forms.key_entry_start
     first = ptr[keys]
     n_ids = ptr[keys + 1] - first
@@ -226,8 +192,10 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         entries = forms.key_entries[np.arange(len(hit)) + np.repeat(first - (np.cumsum(n_ids) - n_ids), n_ids)]
     roles = forms.entry_roles[entries]
     group = _GROUP[roles]
-    doc = np.searchsorted(wanted, docs)[hit]  # the document's number in ``wanted``
-    ps, pe = starts[hit], stops[hit]
+    number = np.zeros(int(wanted[-1] - wanted[0]) + 1 if len(wanted) else 1, dtype=np.int64)
+    number[wanted - wanted[0] if len(wanted) else _NONE] = np.arange(len(wanted))
+    doc = number[docs - (wanted[0] if len(wanted) else 0)][hit]  # the document's number in ``wanted``
+    ps, pe = starts[hit].astype(np.int64, copy=False), stops[hit].astype(np.int64, copy=False)
     n_docs = len(wanted)
 
     # labels that can attach: self-identifying, or with an alias of their referent starting after them
@@ -239,7 +207,7 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         n_ref = max(len(forms.lexicon.referents), 1)
         akey = doc[ali] * n_ref + forms.entry_referent[entries[ali]]
         a_order = lexsort_packed(ps[ali], akey)
-        last = np.append(_first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
+        last = np.append(first_of_runs(akey[a_order])[1:], True) if len(ali) else np.zeros(0, dtype=bool)
         ukey, last_start = akey[a_order][last], ps[ali][a_order][last]
         lkey = doc[lab] * n_ref + forms.entry_referent[entries[lab]]
         k = np.minimum(np.searchsorted(ukey, lkey), max(len(ukey) - 1, 0))
@@ -247,17 +215,15 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         group[lab[~(reach | forms.entry_self[entries[lab]])]] = _DROPPED
         walks[doc[lab[reach]]] = True
         np.minimum.at(walk_from, doc[lab[reach]], pe[lab[reach]])
-    direct = None if norms is None else _direct(forms, doc, ps, pe, group, entries, norms)
+    direct = None if norms is None else _direct(forms, doc, ps, pe, group, entries, norms)  # (drops rows)
     # structural words: per document and start the longest, the first of the longest in hit order
     st = np.flatnonzero(group == _STRUCT) if walks.any() else _NONE
     if len(st):
         st = st[walks[doc[st]] & (ps[st] >= walk_from[doc[st]])]
         st = st[lexsort_packed(st, -pe[st], ps[st], doc[st])]
-        st = st[_first_of_runs(doc[st], ps[st])]
+        st = st[first_of_runs(doc[st], ps[st])]
     st_bounds = np.searchsorted(doc[st], np.arange(n_docs + 1)).tolist() if len(st) else [0] * (n_docs + 1)
-    st_starts = ps[st].tolist()
-    st_values = list(zip(pe[st].tolist(), roles[st].tolist(), strict=True))
-    ctx_bounds, ctx_ids, ctx_positions = _context(forms, doc, ps, pe, group, entries, n_docs)
+    ctx_bounds, ctx_rows = _context(forms, doc, ps, pe, group, entries, n_docs)
 
     # categories, labels, aliases and exclude phrases: (start, end, entry or phrase number), by document
     rows = np.flatnonzero(group <= _EXCL)
@@ -265,26 +231,38 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
     order = np.argsort(code, kind="stable")
     rows = rows[order]
     bounds = np.searchsorted(code[order], np.arange(n_docs * _N_SPANS + 1)).tolist()
-    spans = list(zip(ps[rows].tolist(), pe[rows].tolist(), forms.entry_values[entries[rows]].tolist(), strict=True))
+    values = forms.entry_values[entries]
 
-    def role_hits(d: int) -> RoleHits:
+    def spans(a: int, b: int) -> list[tuple[int, int, int]]:
+        r = rows[a:b]
+        return list(zip(ps[r].tolist(), pe[r].tolist(), values[r].tolist(), strict=True)) if b > a else []
+
+    def role_hits(d: int, scope_only: bool = False) -> RoleHits:
         cat, label, alias, excl, end = bounds[d * _N_SPANS:d * _N_SPANS + 5]  # where each group starts
-        s0, s1 = st_bounds[d:d + 2]
+        if scope_only:  # (what a qualifier's heads need: the aliases, context and exclude phrases)
+            cat = label = alias
+        s0, s1 = st_bounds[d:d + 2] if not scope_only else (0, 0)
         c0, c1 = ctx_bounds[d:d + 2]
-        return RoleHits(spans[cat:label], spans[alias:excl], spans[label:alias],
-                        dict(zip(st_starts[s0:s1], st_values[s0:s1], strict=True)) if s1 > s0 else {},
-                        dict(zip(ctx_ids[c0:c1], ctx_positions[c0:c1], strict=True)) if c1 > c0 else {},
-                        spans[excl:end])
+        ctx: dict[int, list[int]] = {}
+        for cid, p in zip(values[ctx_rows[c0:c1]].tolist(), ps[ctx_rows[c0:c1]].tolist(), strict=True):
+            ctx.setdefault(cid, []).append(p)
+        return RoleHits(spans(cat, label), spans(alias, excl), spans(label, alias),
+                        dict(zip(ps[st[s0:s1]].tolist(), zip(pe[st[s0:s1]].tolist(), roles[st[s0:s1]].tolist(),
+                                                             strict=True), strict=True)) if s1 > s0 else {},
+                        ctx, spans(excl, end))
 
-    return direct, role_hits
+    return direct, role_hits, (doc, ps, pe, values, roles, rows, bounds, st, st_bounds, ctx_rows)
 
 
 def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-            entries: np.ndarray, norms: list[str]) -> list[list[Resolved] | None] | None:
-    """Resolve the documents of a batch split (:func:`_split`) that hold no label (after the split's
+            entries: np.ndarray, norms: list[str]) -> tuple[Any, ...]:
+    """Choose the category hits of every document of a batch split (:func:`_split`) leftmost-longest and
+    find the negated ones (compiled), and resolve the documents that hold no label (after the split's
     drop) and no category hit with a scope rule or a qualifier: what :func:`resolve_split` gives them is
-    their category hits leftmost-longest, each negated or counting. Their rows are dropped from
-    ``group``. Per document its matches, or None for the others (None when none is simple)."""
+    those categories, each negated or counting. Their rows, and the category rows of the others, are
+    dropped from ``group``. ``(per document: its matches (None for the others); per document: is it one
+    of the others; the code points of the documents and where each starts; the rows of the chosen
+    categories of the others, and their negation)``."""
     n_docs = len(norms)
     special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
     special[list(forms.rules)] = True
@@ -293,13 +271,12 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     other = np.zeros(n_docs, dtype=bool)
     other[doc[group == _LABEL]] = True
     other[doc[cat & special[entries]]] = True
-    if other.all():
-        return None
-    c = np.flatnonzero(cat & ~other[doc])
-    group[~other[doc]] = _DROPPED
+    c = np.flatnonzero(cat)
+    group[~other[doc] | cat] = _DROPPED
+    texts = encode([norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])  # (walks, windows)
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
     c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
-    c = c[_first_of_runs(doc[c], ps[c])]
+    c = c[first_of_runs(doc[c], ps[c])]
     rd, rs, re_ = doc[c], ps[c], pe[c]
     clash = np.flatnonzero((rd[1:] == rd[:-1]) & (rs[1:] < re_[:-1])) + 1 if len(c) > 1 else _NONE
     if len(clash):  # (rare) a span that starts inside the one before it: choose one by one in those documents
@@ -314,34 +291,30 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
                 else:
                     keep[i] = False
         c = c[keep]
-    ds, ss, es = doc[c].tolist(), ps[c].tolist(), pe[c].tolist()
-    reasons = [""] * len(ss)
-    negators = forms.negators
-    if negators:
-        maybe = negator_endings(negators)  # (what negated reads first: see _categories)
-        for i, (d, s) in enumerate(zip(ds, ss, strict=True)):
-            norm = norms[d]
-            if maybe is not None and s >= 2 and norm[s - 1] == " ":
-                last = norm[s - 2]
-                if last not in maybe and not last.isspace():
-                    continue
-            if negated(norm, s, negators):
-                reasons[i] = "negated"
-    found = [_new(Resolved, ("category", s, e, i, None, r, None))
-             for s, e, i, r in zip(ss, es, entries[c].tolist(), reasons, strict=True)]
-    b = np.searchsorted(doc[c], np.arange(n_docs + 1)).tolist()
-    return [None if other[d] else found[b[d]:b[d + 1]] for d in range(n_docs)]
+    # negation reads the 16 characters before a category: of the documents resolved here, those alone are encoded
+    simple = ~other[doc[c]]
+    neg = np.zeros(len(c), dtype=bool)
+    neg[~simple] = negation_batch(*texts, doc[c[~simple]], ps[c[~simple]], forms.negators)  # (the others')
+    if forms.negators and simple.any():
+        windows = [norms[d][s - 16 if s > 16 else 0:s]
+                   for d, s in zip(doc[c[simple]].tolist(), ps[c[simple]].tolist(), strict=True)]
+        neg[simple] = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c[simple]], 16),
+                                     forms.negators)
+    k = len(neg[simple])
+    found: list[Any] = [_new(Resolved, f) for f in zip(
+        repeat("category", k), ps[c[simple]].tolist(), pe[c[simple]].tolist(), entries[c[simple]].tolist(),
+        repeat(None, k), _NEGATED[neg[simple].view(np.int8)].tolist(), repeat(None, k), strict=True)]
+    b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
+    return ([None if o else found[b[d]:b[d + 1]] for d, o in enumerate(other.tolist())], other, texts, c[~simple],
+            neg[~simple])
 
 
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-             entries: np.ndarray, n_docs: int) -> tuple[list[int], list[int], list[list[int]]]:
-    """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, phrase
-    numbers, positions)``, one phrase number and its positions per document and phrase (document ``d``:
-    ``bounds[d]:bounds[d + 1]``)."""
+             entries: np.ndarray, n_docs: int) -> tuple[list[int], np.ndarray]:
+    """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, rows)``, the
+    rows sorted by document and phrase number, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
     rows = np.flatnonzero(group == _CTX)
-    if not len(rows):
-        return [0] * (n_docs + 1), [], []
-    glob = np.flatnonzero(forms.entry_global[entries])
+    glob = np.flatnonzero(forms.entry_global[entries]) if len(rows) else _NONE
     if len(glob):  # (rare) drop the context words inside a global exclude phrase
         spans: dict[int, list[tuple[int, int]]] = {}
         for d, xs, xe in zip(doc[glob].tolist(), ps[glob].tolist(), pe[glob].tolist(), strict=True):
@@ -351,17 +324,10 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
                for d, s, e in zip(doc[rows[near]].tolist(), ps[rows[near]].tolist(), pe[rows[near]].tolist(),
                                   strict=True)]
         rows = np.delete(rows, near[np.array(out, dtype=bool)])
-        if not len(rows):
-            return [0] * (n_docs + 1), [], []
-    cids = forms.entry_values[entries[rows]]
-    order = lexsort_packed(cids, doc[rows])
-    rows, cids = rows[order], cids[order]
-    runs = np.flatnonzero(_first_of_runs(doc[rows], cids))
-    positions = ps[rows].tolist()
-    ends = [*runs[1:].tolist(), len(rows)]
-    grouped = [positions[a:b] for a, b in zip(runs.tolist(), ends, strict=True)]
-    bounds = np.searchsorted(doc[rows[runs]], np.arange(n_docs + 1)).tolist()
-    return bounds, cids[runs].tolist(), grouped
+    if not len(rows):
+        return [0] * (n_docs + 1), _NONE
+    rows = rows[lexsort_packed(forms.entry_values[entries[rows]], doc[rows])]
+    return np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist(), rows
 
 
 def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tuple[int, int, int]],

@@ -24,7 +24,7 @@ from framing.text.voicebatch import classify_batch
 __all__ = ["Pending", "count_docs", "VOICE_CHARS"]
 
 #: characters of text voiced in one call of classify_batch (the documents of a resolve batch in groups)
-VOICE_CHARS = 1 << 16
+VOICE_CHARS = 1 << 18
 
 
 class Pending:

@@ -101,9 +101,8 @@ _SCAN: Any = None  # scan_quotes as scan_quotes_batch calls it: the compiled ker
 def scan_quotes_batch(cps, lo, hi, table, pairs, scratch):
     """:func:`scan_quotes` of each text ``cps[lo[d]:hi[d]]`` (no question asked), in one call. Returns
     ``(starts, ends, first, stop, undecided)``: the spans of text ``d`` are ``starts[first[d]:stop[d]]`` and
-    ``ends[...]`` (positions in ``cps``), none for a text with ``undecided[d]`` (a straight quotation there
-    crosses a sentence end, or ``scratch``, int64, had too little room for its spans: ask
-    :meth:`QuoteScanner.spans`)."""
+    ``ends[...]`` (positions in ``cps``), none for a text with ``undecided[d]`` (a straight quotation there crosses
+    a sentence end, or ``scratch``, int64, had too little room for its spans: ask :meth:`QuoteScanner.spans`)."""
     n_texts = len(lo)
     first, stop = np.zeros(n_texts, dtype=np.int64), np.zeros(n_texts, dtype=np.int64)
     undecided = np.zeros(n_texts, dtype=np.bool_)
@@ -255,6 +254,9 @@ def scan_quotes(cps, table, pairs, asked, answers, out):  # noqa: PLR0912, PLR09
     pos = -1
     while pos < n:
         pos += 1
+        while pos + 3 < n and not (table[cps[pos]] | table[cps[pos + 1]] | table[cps[pos + 2]]
+                                   | table[cps[pos + 3]]) & MARK:
+            pos += 4  # (four characters at a time: no branch for each)
         while pos < n and not table[cps[pos]] & MARK:  # to the next mark or newline
             pos += 1
         c = cps[pos] if pos < n else _NL
@@ -373,13 +375,14 @@ class QuoteScanner:
         self.table = flag_table(self.marks, sets)
         self.full: np.ndarray | None = None
 
-    def spans(self, text: str, compiled: bool = True) -> list[int] | None:
+    def spans(self, text: str, compiled: bool = True, cps: np.ndarray | None = None) -> list[int] | None:
         """The spans of ``text`` as a flat list ``[start, end, start, end, ...]`` (empty spans left out), or
         None after :data:`MAX_QUESTIONS` questions. ``compiled=False`` runs the kernel as plain Python
-        (slow: for tests on short text)."""
+        (slow: for tests on short text); ``cps``: the code points of ``text`` (read-only uint32) if at hand."""
         kernel = quote_kernel() if compiled else scan_quotes
-        data = text.encode("utf-16-le", "surrogatepass")
-        if len(data) == 2 * len(text):  # no character above U+FFFF: the UTF-16 code units are the code points
+        if cps is not None:  # (the type scan_quotes_batch reads: one compilation serves both)
+            table = self.full_table()
+        elif len(data := text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # none above U+FFFF
             cps, table = np.frombuffer(data, dtype=np.uint16), self.table
         else:
             cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -398,7 +401,6 @@ class QuoteScanner:
             else:
                 out = np.empty(2 * needed, dtype=np.int64)
 
-
     def full_table(self) -> np.ndarray:
         """The flags of all of Unicode (:func:`full_flag_table`, built on first need)."""
         if self.full is None:
@@ -415,5 +417,4 @@ class QuoteScanner:
         return tuple(quote_batch_kernel()(cps, lo, hi, table, self.pairs, scratch))
 
 
-_NOT_ASKED = np.zeros(0, dtype=np.int64)
-_NO_ANSWERS = np.zeros(0, dtype=np.bool_)
+_NOT_ASKED, _NO_ANSWERS = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_)

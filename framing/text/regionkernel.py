@@ -17,8 +17,8 @@ import numpy as np
 __all__ = ["WORD", "SPACE", "QUOTE", "HEAD_PUNCT", "KEY_FIRST", "VERB", "SHORT", "COMP", "COORD", "NOT_AFTER",
            "VERB_NOT_AFTER", "STOP_AFTER", "CLAUSE_BREAK", "CLAUSE_EXCEPTION", "SOURCE", "SOURCE_VERB", "MA",
            "AS_SAID", "COLON_LEMMA", "AS_SAID_LEMMA", "OWN", "NOT_SPEAKER", "HEAD", "PHRASE_FIRST", "FNV_BASIS",
-           "FNV_PRIME", "FMIX", "P_WINDOW", "P_SHORT_WINDOW", "P_MAX_WORDS", "P_N_ALWAYS", "P_PROBE_MAX", "P_SHIFT",
-           "SEP", "scan_regions"]
+           "FNV_PRIME", "FMIX", "BLOOM_A", "BLOOM_B", "BLOOM_C", "BLOOM_D", "P_WINDOW", "P_SHORT_WINDOW",
+           "P_MAX_WORDS", "P_N_ALWAYS", "P_PROBE_MAX", "P_SHIFT", "SEP", "scan_regions"]
 
 # bits of a character (the table of framing.text.events, plus these)
 WORD = 1  # \w
@@ -31,10 +31,9 @@ KEY_FIRST = 64  # the first character of an "according to" key
 VERB, SHORT, COMP, COORD, NOT_AFTER, VERB_NOT_AFTER, STOP_AFTER = 1, 2, 4, 8, 16, 32, 64
 CLAUSE_BREAK, CLAUSE_EXCEPTION, SOURCE, SOURCE_VERB, MA, AS_SAID = 128, 256, 512, 1024, 2048, 4096
 COLON_LEMMA, AS_SAID_LEMMA, OWN, NOT_SPEAKER, HEAD, PHRASE_FIRST = 8192, 16384, 32768, 65536, 131072, 262144
-
 FNV_BASIS, FNV_PRIME, FMIX = 0xCBF29CE484222325, 0x100000001B3, 0xFF51AFD7ED558CCD
-# the parameters (int64 array)
-P_WINDOW, P_SHORT_WINDOW, P_MAX_WORDS, P_N_ALWAYS, P_PROBE_MAX, P_SHIFT = 0, 1, 2, 3, 4, 5
+BLOOM_A, BLOOM_B, BLOOM_C, BLOOM_D = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F  # (regionscan.bloom_key)
+P_WINDOW, P_SHORT_WINDOW, P_MAX_WORDS, P_N_ALWAYS, P_PROBE_MAX, P_SHIFT = 0, 1, 2, 3, 4, 5  # (of the int64 params)
 SEP = -1  # in a phrase: \s+ between two words
 
 _WAW, _FA, _ALEF, _LAM = 0x648, 0x641, 0x627, 0x644
@@ -42,7 +41,7 @@ _COLON, _COMMA, _ARABIC_COMMA, _BLANK, _NL, _TAB, _PAREN = 58, 44, 0x60C, 32, 10
 
 
 def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,  # noqa: PLR0912, PLR0915 - one pass
-                 pool, offsets, lengths, alts, alt_len, alt_lone, alt_fused, params):
+                 pool, offsets, lengths, alts, alt_len, alt_lone, alt_fused, params, bloom):
     """The regions of the sentences ``[sa[k], sb[k])`` of the text ``cp`` (tables: :func:`framing.text.regionscan.
     region_tables`), but for headlines and holes: ``(rows, holes, headlines)`` (int64), rows ``(k, start, end,
     trigger_start, trigger_end)`` in the order of ``sentence_regions``, sentence by sentence; holes ``(k, start,
@@ -82,6 +81,11 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 if j == e - s:
                     return wflags[idx]
             k = (k + 1) & mask
+
+    def maybe(s, e):  # may the word cp[s:e] be a verb or the first word of a phrase? (regionscan.bloom_key)
+        k = ((e - s) * BLOOM_A ^ np.int64(cp[s]) * BLOOM_B ^ np.int64(cp[e - 1]) * BLOOM_C
+             ^ np.int64(cp[s + 1 if e - s > 1 else s]) * BLOOM_D) & 0xFFFF
+        return (bloom[k >> 3] >> (k & 7)) & 1
 
     def flags(s, e):
         h = basis
@@ -230,17 +234,17 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 return e, k
         return -1, -1
 
-    def after_verb(vs, ve, b, f, reg, nr):  # reported._after_verb: (regions, hole start, hole end)
-        win = params[P_SHORT_WINDOW] if f & SHORT else params[P_WINDOW]
+    def after_verb(vs, ve, b, f, reg, nr, words, x, n_s):  # reported._after_verb: (regions, hole start, hole end)
+        win = params[P_SHORT_WINDOW] if f & SHORT else params[P_WINDOW]  # (the verb: word x of the sentence's n_s)
         prev_end = ve
         bs = be = -1
-        pos = ve
-        k = 0
-        while k <= win:
-            cs, ce = next_word(pos, b)
-            if cs < 0:
-                break
-            cf = flags(cs, ce)
+        bcf = k = 0
+        while k <= win and x + 1 < n_s:  # the words after the verb, their flags looked up once for all verbs
+            x += 1
+            cs, ce = words[x, 0], words[x, 1]
+            if words[x, 2] < 0:
+                words[x, 2] = flags(cs, ce)
+            cf = words[x, 2]
             if cs != prev_end + 1 or cp[prev_end] != _BLANK:
                 colon = -1
                 for i in range(prev_end, cs):
@@ -269,63 +273,59 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                 w = bs
                 if be - bs > 2 and (cp[bs] == _WAW or cp[bs] == _FA) and flags(bs + 1, be) & (NOT_AFTER | STOP_AFTER):
                     w = bs + 1
-                bf = flags(w, be)
+                bf = bcf if w == bs else flags(w, be)
                 if bf & STOP_AFTER:
                     return nr, -1, -1
                 if not bf & NOT_AFTER:
                     put(reg, nr, ce, b, vs, ve)
                     return nr + 1, vs, ce
             prev_end = ce
-            bs, be = cs, ce
-            pos = ce
+            bs, be, bcf = cs, ce, cf
             k += 1
         return nr, -1, -1
 
     out, n_out = np.empty((max(16, len(sa)), 5), np.int64), 0
     cut, cands, n_cut, n_cand = np.empty((16, 3), np.int64), np.empty((16, 2), np.int64), 0, 0
     # (buffers of one sentence, grown as needed)
-    verbs, starts, marks = np.empty((16, 2), np.int64), np.empty((16, 1), np.int64), np.empty((16, 2), np.int64)
-    reg, holes = np.empty((16, 4), np.int64), np.empty((16, 2), np.int64)
+    verbs, starts, marks = np.empty((16, 3), np.int64), np.empty((16, 1), np.int64), np.empty((16, 2), np.int64)
+    reg, holes, words = np.empty((16, 4), np.int64), np.empty((16, 2), np.int64), np.empty((16, 3), np.int64)
     for snt in range(sa.shape[0]):
         a, b = sa[snt], sb[snt]
         # one pass over the sentence's words: its verbs (verb_re at a, verb_after_re after it), the words where
         # an "according to" phrase may start (the phrase's first word, or و and it), its first colon
-        n_verb = n_phrase = 0
-        colon = -1
+        n_verb = n_phrase = n_s = n_e = was = 0
+        colon = b
         verbs = grow(verbs, (b - a) // 2 + 2)  # (room for every word: no array is replaced inside the loop)
         starts = grow(starts, (b - a) // 2 + 2)
+        words = grow(words, (b - a) // 2 + 2)
         i = a
         if a > 0 and isw(a - 1):  # (a word begun before a starts no match: the look-behinds see it)
             while i < b and isw(i):
                 i += 1
-        while i < b:
-            c = cp[i]
-            if not chars[c] & WORD:
-                if c == _COLON and colon < 0:
-                    colon = i
-                i += 1
+        for p in range(i, b):  # the bounds of the words, with no branch on each character (none predicts them)
+            c = cp[p]
+            w = int(chars[c] & WORD)
+            words[n_s, 0] = p
+            words[n_e, 1] = p
+            n_s += w & (1 - was)
+            n_e += was & (1 - w)
+            colon = min(colon, p if c == _COLON else b)
+            was = w
+        words[n_e, 1] = b  # (the last word, when it runs to b)
+        colon = -1 if colon == b else colon
+        for x in range(n_s):  # looked up when the bloom filter lets them: a verb, the first word of a phrase
+            ws, we = words[x, 0], words[x, 1]
+            words[x, 2] = -1  # (flags not looked up yet)
+            if we - ws > params[P_PROBE_MAX]:
                 continue
-            ws = i
-            h = (basis ^ np.uint64(c)) * prime
-            h1 = basis  # (after و: the word without it)
-            i += 1
-            if c == _WAW:
-                while i < b and chars[cp[i]] & WORD:
-                    h = (h ^ np.uint64(cp[i])) * prime
-                    h1 = (h1 ^ np.uint64(cp[i])) * prime
-                    i += 1
-            while i < b and chars[cp[i]] & WORD:
-                h = (h ^ np.uint64(cp[i])) * prime
-                i += 1
-            if i - ws <= params[P_PROBE_MAX]:
-                f = probe(h, ws, i)
-                if f & VERB:
-                    verbs[n_verb, 0] = ws
-                    verbs[n_verb, 1] = i
-                    n_verb += 1
-                if f & PHRASE_FIRST or (c == _WAW and probe(h1, ws + 1, i) & PHRASE_FIRST):
-                    starts[n_phrase, 0] = ws
-                    n_phrase += 1
+            f = flags(ws, we) if maybe(ws, we) else 0
+            if f & VERB:
+                verbs[n_verb, 0], verbs[n_verb, 1], verbs[n_verb, 2] = ws, we, x
+                n_verb += 1
+            if f & PHRASE_FIRST or (cp[ws] == _WAW and we - ws > 1 and maybe(ws + 1, we)
+                                    and flags(ws + 1, we) & PHRASE_FIRST):
+                starts[n_phrase, 0] = ws
+                n_phrase += 1
         opens = False
         if colon >= 0:
             q = a
@@ -397,7 +397,7 @@ def scan_regions(cp, sa, sb, chars, pairs, keys, key_len, slots, hashes, wflags,
                     continue
             new_clause = ps < 0 or ((cp[vs] == _WAW or cp[vs] == _FA) and (flags(vs + 1, ve) & VERB) != 0) \
                 or comma_in(pe, vs)
-            nr, hs, he = after_verb(vs, ve, b, f, reg, nr)
+            nr, hs, he = after_verb(vs, ve, b, f, reg, nr, words, verbs[x, 2], n_s)
             if hs >= 0 and new_clause:
                 holes[n_hole, 0] = hs
                 holes[n_hole, 1] = he

@@ -35,7 +35,7 @@ from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS
 from framing.text.reported import headline_tags, sentence_regions
 
-__all__ = ["ENGINE", "RegionArrays", "RegionTables", "batch_regions", "build_region_tables", "cut_holes",
+__all__ = ["ENGINE", "RegionArrays", "RegionTables", "batch_regions", "bloom_key", "build_region_tables", "cut_holes",
            "headline_rows", "region_tables", "word_hash"]
 
 #: ``"numba"`` (the compiled pass, the default) or ``"python"`` (``sentence_regions`` for each sentence)
@@ -75,6 +75,7 @@ class RegionTables(NamedTuple):
     alt_lone: np.ndarray  # int64: 1 when the phrase ends with a lone ل (no word boundary after it)
     alt_fused: np.ndarray  # int64: 1 when a match ends with ما (reported._source_follows ``fused_ma``)
     params: np.ndarray  # int64: window, short window, headline words, phrases of `always`, longest word, hash shift
+    bloom: np.ndarray  # uint8, 8192: the bits (bloom_key) of the verbs and the first words of phrases
 
 
 def word_hash(word: str) -> int:
@@ -83,6 +84,14 @@ def word_hash(word: str) -> int:
     for ch in word:
         h = ((h ^ ord(ch)) * rk.FNV_PRIME) & _M64
     return h
+
+
+def bloom_key(word: str) -> int:
+    """The bit of ``word`` in the bloom filter of the pass (of its length, its first two and its last character):
+    a word whose bit is not set is neither a verb nor the first word of a phrase."""
+    second = word[1] if len(word) > 1 else word[0]
+    return (len(word) * rk.BLOOM_A ^ ord(word[0]) * rk.BLOOM_B ^ ord(word[-1]) * rk.BLOOM_C
+            ^ ord(second) * rk.BLOOM_D) & 0xFFFF
 
 
 def _slot(h: int, bits: int) -> int:
@@ -178,10 +187,13 @@ def build_region_tables(data: AttributionData, heads: HeadlineData) -> RegionTab
     fused = [not is_lone and p.split()[-1].endswith("ما") for p, is_lone in zip(phrases, lone, strict=True)]
     params = np.array([data.window, data.short_window, heads.max_words, len(data.always_phrases),
                        max([*map(len, data.verb_forms), *(len(w) + 1 for w in firsts)]), 64 - bits], dtype=np.int64)
+    bloom = np.zeros(1 << 13, dtype=np.uint8)
+    for k in (bloom_key(w) for w in words if roles[w] & (rk.VERB | rk.PHRASE_FIRST)):
+        bloom[k >> 3] |= 1 << (k & 7)
     return RegionTables(chars, pairs, keys, np.array([len(k) for k in keys_list], dtype=np.int64), slots, hashes,
                         np.array([roles[w] for w in words], dtype=np.int64), pool, offsets, lengths, alts,
                         np.array([len(s) for s in encoded], dtype=np.int64), np.array(lone, dtype=np.int64),
-                        np.array(fused, dtype=np.int64), params)
+                        np.array(fused, dtype=np.int64), params, bloom)
 
 
 def headline_rows(cp, sa, sb, heads, chars, slots, hashes, wflags, pool, offsets, lengths, params):

@@ -5,10 +5,10 @@ features of a corpus asks it for every counted match, and that Python (trimming 
 quotation, finding its sentence) costs more than reading the text. :func:`classify_batch` gives the same
 answers for all the matches of a batch of documents:
 
-1. the documents are joined with newlines (a newline ends every sentence and every paragraph) and encoded
-   once; the quotation marks of each document are paired in one compiled call
+1. the documents with a match are joined with newlines (a newline ends every sentence and every paragraph)
+   and encoded once; the quotation marks of each document are paired in one compiled call
    (:func:`framing.text.quotescan.scan_quotes_batch`; a document whose pairing needs the attribution
-   lexicon is paired by :func:`framing.text.quotes.quote_spans`);
+   lexicon is paired as :func:`framing.text.quotes.quote_spans` pairs it, on the same code points);
 2. one compiled pass over the matches (:func:`voice_pass`) trims each span, finds its quotation and
    decides the quoted and scare-quoted cases as ``VoiceIndex.classify`` does, and finds the sentence of
    every other match (searching from the span, as ``VoiceIndex._sentence`` without the events does). A
@@ -50,7 +50,7 @@ __all__ = ["classify_batch", "voice_pass", "reported_pass", "voice_tables",
 ENGINE = "numba"
 
 # bits of the character table (the first three as in framing.text.events)
-_WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC = 1, 2, 4, 8, 16, 32, 64
+_WORD, _DIGIT, _END, _ALNUM, _SPACE, _QUOTE, _PROCLITIC, _STOP = 1, 2, 4, 8, 16, 32, 64, 128  # (_STOP: _END or .)
 _PROCLITICS = "وفبلك"  # (those of framing.text.voice)
 # what voice_pass says of a match
 _DECIDED, _REPORTED_Q, _NAME_Q = 0, 1, 2  # decided / in reported speech? / is the quotation a name?
@@ -183,6 +183,8 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
         # VoiceIndex._sentence: after the last sentence end at or before s, to the first at or after e
         a = base
         p = min(s, top - 1)
+        while p >= base + 3 and not (chars[cp[p]] | chars[cp[p - 1]] | chars[cp[p - 2]] | chars[cp[p - 3]]) & _STOP:
+            p -= 4  # (four characters at a time to the next that may end a sentence)
         while p >= base:
             if is_end(p, base, top):
                 a = min(p + 1, s)
@@ -190,6 +192,8 @@ def voice_pass(cp, chars, lo, hi, doc, starts, ends, n_words, evaluative, qs, qe
             p -= 1
         b = top
         p = e
+        while p + 3 < top and not (chars[cp[p]] | chars[cp[p + 1]] | chars[cp[p + 2]] | chars[cp[p + 3]]) & _STOP:
+            p += 4
         while p < top:
             if is_end(p, base, top):
                 b = p
@@ -226,7 +230,7 @@ _KERNELS: list[Any] = []
 def voice_tables() -> np.ndarray:
     """The character table of :func:`voice_pass` (uint8 per code point): the bits of
     :func:`framing.text.events.event_tables` (``\\w``, ``\\d``, sentence ends), ``str.isalnum`` (``\\w`` but
-    ``_``), ``str.isspace``, a quotation mark, a proclitic. Built once."""
+    ``_``), ``str.isspace``, a quotation mark, a proclitic, a sentence end or a full stop. Built once."""
     if not _TABLES:
         chars = event_tables().chars.copy()
         chars[chars & _WORD != 0] |= _ALNUM
@@ -234,6 +238,7 @@ def voice_tables() -> np.ndarray:
         chars[[c for c in range(0x3001) if chr(c).isspace()]] |= _SPACE  # (none above U+3000)
         chars[[ord(c) for c in QUOTE_CHARS]] |= _QUOTE
         chars[[ord(c) for c in _PROCLITICS]] |= _PROCLITIC
+        chars[(chars & _END != 0) | (np.arange(len(chars)) == ord("."))] |= _STOP
         _TABLES.append(chars)
     return _TABLES[0]
 
@@ -277,7 +282,7 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
     come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
     the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
-    ``[sa[u], sb[u])`` of the joined text (its code points ``cp``, uint32)
+    ``[sa[u], sb[u])`` of the joined text (of the documents with a match; its code points ``cp``, uint32)
     as :class:`framing.text.regionscan.RegionArrays`; by default :func:`framing.text.regionscan.batch_regions`."""
     doc, starts, ends = (np.asarray(x, dtype=np.int64).ravel() for x in (doc, starts, ends))
     words = _NONE if n_words is None else np.asarray(n_words, dtype=np.int64).ravel()
@@ -307,18 +312,18 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
             words = np.array([norms[d].count(" ", s, e) + 1 for d, s, e in
                               zip(doc.tolist(), starts.tolist(), ends.tolist(), strict=True)], dtype=np.int64)
         return _python(norms, doc, starts, ends, words, evaluative)
+    used = np.flatnonzero(np.bincount(doc, minlength=len(norms)))
+    if len(used) < len(norms):  # only the documents with a match are read (a newline still ends each)
+        norms, doc, lengths = [norms[d] for d in used.tolist()], np.searchsorted(used, doc), lengths[used]
     text = "\n".join(norms)
     # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for)
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lo = np.zeros(len(norms), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=lo[1:])
     hi = lo + lengths
-    used = np.zeros(len(norms), dtype=np.bool_)
-    used[doc] = True
-    hi_q = np.where(used, hi, lo)  # (the documents without a match: nothing to pair)
-    qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi_q)
+    qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
-        qs, qe, qfirst, qstop = _python_quotes(norms, undecided, lo, qs, qe, qfirst, qstop)
+        qs, qe, qfirst, qstop = _asked_quotes(scanner, norms, cp, undecided, lo, qs, qe, qfirst, qstop)
     voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
@@ -335,21 +340,23 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
     return voice, scare
 
 
-def _python_quotes(norms: list[str], undecided: np.ndarray, lo: np.ndarray, qs: np.ndarray, qe: np.ndarray,
-                   qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The quotation spans of the ``undecided`` documents from :func:`quote_spans`, added at the end."""
-    extra_s, extra_e = [], []
+def _asked_quotes(scanner: Any, norms: list[str], cp: np.ndarray, undecided: np.ndarray, lo: np.ndarray,
+                  qs: np.ndarray, qe: np.ndarray, qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The quotation spans of the ``undecided`` documents, added at the end: as :func:`quote_spans` pairs them
+    (the compiled pairing asking its questions, on the code points at hand; the Python code after too many)."""
+    extra: list[int] = []  # start, end, start, end, ...
     qfirst, qstop = qfirst.copy(), qstop.copy()
     m = len(qs)
     for d in np.flatnonzero(undecided).tolist():
         base = int(lo[d])
-        spans = quote_spans(norms[d])
-        extra_s += [s + base for s, _ in spans]
-        extra_e += [e + base for _, e in spans]
-        qfirst[d], qstop[d] = m, m + len(spans)
-        m += len(spans)
-    return (np.concatenate((qs, np.array(extra_s, dtype=np.int64))),
-            np.concatenate((qe, np.array(extra_e, dtype=np.int64))), qfirst, qstop)
+        flat = scanner.spans(norms[d], cps=cp[base:base + len(norms[d])])
+        if flat is None:
+            flat = [x for span in quote_spans(norms[d], engine="python") for x in span]
+        extra += [x + base for x in flat]
+        qfirst[d], qstop[d] = m, m + len(flat) // 2
+        m += len(flat) // 2
+    pairs = np.array(extra, dtype=np.int64).reshape(-1, 2)
+    return np.concatenate((qs, pairs[:, 0])), np.concatenate((qe, pairs[:, 1])), qfirst, qstop
 
 
 def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,

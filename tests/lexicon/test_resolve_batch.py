@@ -11,16 +11,19 @@ edge cases, and the first ~1 MB of SaudiNewsNet when ../shared is present (no ar
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers.corpora import SAUDINEWSNET, corpus_texts
+from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from framing.lexicon import batchresolve, fastresolve, scan
 from framing.lexicon import resolve as resolve_module
-from framing.lexicon import scan
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
@@ -40,6 +43,7 @@ EDGE = [
     "قال المتحدث إن ميليشيات حفتر قصفت المدينة وما يسمى بالجيش",
     "تنظيم الدولة الإسلامية وداعش وما يسمى بالدولة الإسلامية في العراق والشام",
     "لا شيء هنا",
+    "قال ب«««««««««««غير حرب",  # (a word cut by the 16 characters negation reads: «««غير alone negates)
     "",
 ]
 TOY = {"name": "toy", "negators": ["غير", "لا"],
@@ -81,28 +85,41 @@ def _batch(forms: CompiledForms, norms: list[str]):
     return docs, keys, starts, stops, np.unique(docs)
 
 
-def _check(name: str, texts: list[str], monkeypatch) -> tuple[int, int]:
-    """Compare on ``texts``, dated (three dates in turn) and undated; (documents resolved directly, by
-    resolve_split)."""
+def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
+    """Compare on ``texts``, dated (three dates in turn) and undated; the documents taken by each path of
+    resolve_batch: "direct" (categories only, resolved in _direct), "batch" (labels and categories resolved
+    for the batch at once), "qualify" (of those, the documents with qualifiers, which take their heads in
+    the batch too), "fallback" (a compiled pass met a character above U+FFFF: resolve_fast)."""
     forms = compile_lexicon(_lexicon(name))
     norms = [normalize(t) for t in texts]
     docs, keys, starts, stops, wanted = _batch(forms, norms)
-    split_calls = []
-    original = resolve_split
+    paths = dict.fromkeys(("direct", "batch", "qualify", "fallback"), 0)
 
-    def counted(*args, **kwargs):
-        split_calls.append(1)
-        return original(*args, **kwargs)
+    def counting(path: str, function):
+        def counted(*args, **kwargs):
+            paths[path] += 1
+            return function(*args, **kwargs)
+        return counted
 
-    monkeypatch.setattr(resolve_module, "resolve_split", counted)
-    direct = via_split = 0
+    def direct_counted(*args, **kwargs):
+        found = direct(*args, **kwargs)
+        paths["direct"] += int((~found[1]).sum())
+        paths["batch"] += int(found[1].sum())
+        return found
+
+    def qualifiers_counted(*args):
+        doc, rows, is_q = args[4][0], args[6], args[7]
+        paths["qualify"] += len(np.unique(doc[rows[is_q]]))
+        return qualifiers(*args)
+
+    direct, qualifiers = resolve_module._direct, batchresolve._qualifiers
+    monkeypatch.setattr(resolve_module, "_direct", direct_counted)
+    monkeypatch.setattr(batchresolve, "resolve_fast", counting("fallback", batchresolve.resolve_fast))
+    monkeypatch.setattr(batchresolve, "_qualifiers", qualifiers_counted)
     for dates in (None, [("2015-06-01", "2024-05-01", None)[i % 3] for i in range(len(texts))]):
         wanted_norms = [norms[d] for d in wanted.tolist()]
-        split_calls.clear()
         got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
-        via_split += len(split_calls)
-        direct += len(wanted) - len(split_calls)
-        before = [original(forms, norm, split, date=None if dates is None else dates[d])
+        before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
                   for d, norm, split in zip(wanted.tolist(), wanted_norms,
                                             split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
         assert [list(map(tuple, r)) for r in got] == [list(map(tuple, r)) for r in before]
@@ -110,13 +127,14 @@ def _check(name: str, texts: list[str], monkeypatch) -> tuple[int, int]:
             norm = norms[d]
             one = resolve(forms, norm, scan.text_hits(forms, norm), date=None if dates is None else dates[d])
             assert list(map(tuple, found)) == list(map(tuple, one)), (name, texts[d][:80])
-    return direct, via_split
+    paths["batch"] -= paths["fallback"]  # (the documents with qualifiers are counted in "batch" too)
+    return paths
 
 
 @pytest.mark.parametrize("name", [*bundled_names(), "merged", "toy"])
 def test_demo_resolve_batch_equals_resolve_split(name, monkeypatch):
-    direct, via_split = _check(name, _demo(), monkeypatch)
-    assert direct + via_split > 0  # (the demo names a referent in every document: few are resolved directly)
+    paths = _check(name, _demo(), monkeypatch)
+    assert sum(paths.values()) > 0
 
 
 def test_overlapping_categories_and_negation_resolved_directly():
@@ -137,8 +155,10 @@ def test_overlapping_categories_and_negation_resolved_directly():
 @pytest.mark.parametrize("name", [*bundled_names(), "merged"])
 def test_saudinewsnet_resolve_batch_equals_resolve_split(name, monkeypatch):
     texts = list(corpus_texts(SAUDINEWSNET, 550_000))  # about 1 MB of UTF-8
-    direct, via_split = _check(name, texts, monkeypatch)
-    assert direct > 0 and via_split > 0  # both paths taken and compared
+    paths = _check(name, texts, monkeypatch)
+    assert paths["direct"] > 0 and paths["batch"] > 0  # both paths taken and compared
+    if name in ("merged", "libya"):
+        assert paths["qualify"] > 0
 
 
 QUALIFIED = {"name": "toy_heads",
@@ -169,3 +189,118 @@ def test_lexsort_packed_equals_lexsort(seed):
     for keys in (small, wide, small[:1], [k[:0] for k in small]):
         got = lexsort_packed(*keys)
         assert got.tolist() == np.lexsort(keys).tolist()
+
+
+# -- the batch paths against the reference on texts made of the lexicons' own words -----------------------------
+# Random texts of terms (all forms of categories, aliases, labels, titles, linkers, ...), context and exclude
+# phrases, negators and fillers: punctuation, line breaks, quotation marks, brackets, hashtags and characters
+# above U+FFFF (a word character and an emoji: a walk that meets them leaves its document to resolve_fast).
+
+FILLERS = ["قال", "في", "من", "و", "ف", "غير", "لا", "«", "»", "(", ")", "#", "،", ".", "\n", "  ", "\u00a0",
+           "\U0001d400\U0001d401", "\U0001f600", "ـ", "ال"]
+
+
+@functools.cache
+def _compiled(name: str) -> tuple[CompiledForms, list[str]]:
+    forms = compile_lexicon(_lexicon(name))
+    words = {form for e in forms.entries for form in e.entry.forms if "*" not in form}
+    words |= set(forms.context_forms) | set(forms.exclude_forms) | set(forms.negators)
+    return forms, sorted(words)
+
+
+def _compare(forms: CompiledForms, texts: list[str], dates: list | None) -> int:
+    """resolve_batch against split_batch + resolve_split on ``texts``; the matches compared."""
+    norms = [normalize(t) for t in texts]
+    docs, keys, starts, stops, wanted = _batch(forms, norms)
+    wanted_norms = [norms[d] for d in wanted.tolist()]
+    got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
+    before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
+              for d, norm, split in zip(wanted.tolist(), wanted_norms,
+                                        split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
+    assert [list(map(tuple, r)) for r in got] == [list(map(tuple, r)) for r in before]
+    return sum(map(len, got))
+
+
+@pytest.mark.parametrize("name", ["merged", "markers", "libya", "isis", "yemen"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_texts_resolve_as_resolve_split(name, data):
+    forms, words = _compiled(name)
+    piece = st.one_of(st.sampled_from(words), st.sampled_from(FILLERS))
+    texts = data.draw(st.lists(st.lists(piece, max_size=25).map(" ".join), min_size=1, max_size=6))
+    texts = [t.replace(" \n ", "\n") if data.draw(st.booleans()) else t for t in texts]
+    dates = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(["2012-01-01", "2016-06-01", "2023-09-09", None]),
+                                                    min_size=len(texts), max_size=len(texts))))
+    _compare(forms, texts, dates)
+
+
+def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
+    """A label, then a word of characters above U+FFFF, a linker and its alias: the compiled walk leaves the
+    document to resolve_fast, which attaches the label as the reference does."""
+    lexicon = {"name": "astral", "window": 4, "linkers": ["التابعة ل"],
+               "referents": {"haftar": {"aliases": ["حفتر"], "labels": {"delegitimizing": ["ميليشيات"]}}},
+               "categories": {"a": ["حرب"]}}
+    forms = compile_lexicon(Lexicon.from_dict(lexicon))
+    calls = []
+    original = fastresolve.resolve_fast
+    monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
+    texts = ["ميليشيات \U0001d400\U0001d401 التابعة ل حفتر في حرب", "ميليشيات حفتر في حرب",
+             "ميليشيات \U0001f600 حفتر"]
+    assert _compare(forms, texts, None) > 0
+    assert len(calls) == 2  # (the first and last documents)
+    norm = normalize(texts[0])
+    found = [(norm[r.start:r.end], r.kind) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
+    assert found[0] == ("ميليشيات", "label")
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not ASND.exists(), reason="../shared/corpora/asnd_aljazeera.jsonl.gz is not present")
+@pytest.mark.parametrize("name", [*bundled_names(), "merged"])
+def test_asnd_resolve_batch_equals_resolve_split(name, monkeypatch):
+    paths = _check(name, list(corpus_texts(ASND, 300_000)), monkeypatch)
+    assert paths["direct"] + paths["batch"] > 0
+
+
+SCOPED = {"name": "scoped", "window": 4, "negators": ["غير"], "linkers": ["التابعة ل"],
+          "referents": {"haftar": {"aliases": [{"term": "حفتر", "exclude": ["ميليشيات"],
+                                                "context": {"terms": ["ليبيا"], "window": 3}}, "المشير"],
+                                   "labels": {"delegitimizing": ["ميليشيات", {"term": "المرتزقة", "self": True}]}}},
+          "categories": {"legitimacy": {"qualifies": True, "terms": ["الشرعي"]},
+                         "war": {"terms": ["حرب"], "exclude": ["حرب باردة"]}}}
+
+
+def test_scoped_written_texts_resolve_as_resolve_split():
+    """Written cases of the rules the batch decides: a label inside an exclude phrase of its alias's entry
+    (the alias's "exclude" does not keep the label out), the alias's context window (near, far, absent),
+    a qualifier next to an alias head and next to a label head, a negated category."""
+    forms = compile_lexicon(Lexicon.from_dict(SCOPED))
+    texts = ["ميليشيات حفتر في ليبيا", "المرتزقة حفتر قالت امس في بيان طويل عن ليبيا", "ميليشيات حفتر",
+             "المشير الشرعي في حرب غير الشرعي، الشرعي", "المرتزقة الشرعي", "حرب غير حرب في ليبيا حفتر الشرعي",
+             "المشير قال امس الشرعي"]
+    assert _compare(forms, texts, None) > 0
+    norms = [normalize(t) for t in texts]
+    got = [[(norm[r.start:r.end], r.kind, r.reason) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
+           for norm in norms]
+    assert ("ميليشيات", "label", "") in got[0]  # (the exclude phrase of حفتر holds the label: it counts)
+    assert (normalize("المرتزقة"), "label", "context") in got[1]  # (ليبيا too far from the label)
+    assert [r for r in got[3] if r[0] == "الشرعي"] == [("الشرعي", "category", ""), ("الشرعي", "category", "negated"),
+                                                      ("الشرعي", "category", "unattached")]
+    assert got[6] == [("الشرعي", "category", "unattached")]  # (two words between the qualifier and its head)
+
+
+def test_fallback_document_with_positional_reasons(monkeypatch):
+    """A document resolve_fast takes (a walk meets characters above U+FFFF) where the same entry has
+    different reasons by position (an alias's context window, a category's exclude phrase): each hit gets
+    its own."""
+    forms = compile_lexicon(Lexicon.from_dict(SCOPED))
+    calls = []
+    original = fastresolve.resolve_fast
+    monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
+    text = ("المرتزقة حفتر في ليبيا ثم قال امس في بيان طويل جدا ان المرتزقة حفتر و ميليشيات \U0001d400\U0001d401 حفتر"
+            " في حرب ثم حرب باردة")
+    assert _compare(forms, [text], None) > 0
+    assert calls == [1]
+    norm = normalize(text)
+    found = resolve(forms, norm, scan.text_hits(forms, norm))
+    assert [r.reason for r in found if r.kind == "label"][:2] == ["", "context"]
+    assert [r.reason for r in found if r.kind == "category"] == ["", "exclude"]  # (the same entry, by position)

@@ -23,7 +23,7 @@ from framing.text.attribution import attribution_data, headline_data
 from framing.text.events import event_tables
 from framing.text.normalization import normalize
 from framing.text.regionkernel import SPACE, WORD
-from framing.text.regionscan import RegionArrays, batch_regions, build_region_tables, region_tables
+from framing.text.regionscan import RegionArrays, batch_regions, bloom_key, build_region_tables, region_tables
 from framing.text.reported import sentence_regions
 from framing.text.voice import VoiceIndex
 
@@ -301,6 +301,28 @@ def test_data_the_pass_cannot_read_is_refused():
         build_region_tables(replace(data, verb_forms={**data.verb_forms, "قال ان": "قال"}), headline_data())
 
 
+def test_short_words_of_other_data(monkeypatch):
+    """Data with verbs and first words of phrases of two letters (the bloom filter reads a word's second character,
+    or its first again when it has one): the pass finds them as the Python rules do."""
+    from dataclasses import replace
+
+    from framing.text import reported
+
+    data = attribution_data()
+    forms = {**data.verb_forms, "قل": "قال", "رد": "قال", "ر": "قال"}
+    verbs = "(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + ")"  # (whole words: as the trie)
+    other = replace(data, verb_forms=forms, verb_re=re.compile(r"(?<!\w)" + verbs + r"(?!\w)"),
+                    verb_after_re=re.compile(r"\W(" + verbs + r")(?!\w)"))
+    monkeypatch.setattr(reported, "attribution_data", lambda: other)
+    monkeypatch.setattr(regionscan, "_TABLES", [build_region_tables(other, headline_data())])
+    norm = normalize("قل إن الهدوء عاد. ثم رد إن القوات انسحبت. ر إن الجيش تقدم. وقل إن المدينة هادئة")
+    _check(norm, _sentences(norm))
+    bounds = np.array(_sentences(norm), dtype=np.int64).reshape(-1, 2)
+    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    got = batch_regions(norm, cp, bounds[:, 0], bounds[:, 1])
+    assert {"قل", "رد", "ر"} <= {norm[ts:te] for ts, te in zip(got.trigger_start, got.trigger_end, strict=True)}
+
+
 # -- a property over texts made of the attribution words -------------------------------------------------------
 
 def _vocabulary() -> list[str]:
@@ -339,6 +361,17 @@ def _corpus_check(texts: list[str]) -> int:
         assert _check(norm, _sentences(norm), dtype=np.uint16) == total
     _check(norm, _random_ranges(norm, 3000, 7))
     return total
+
+
+def test_bloom_filter():
+    """The pass looks up a word of its first pass only when its bit is set: every verb and first word of a phrase
+    has it, and few others (the filter spares most lookups)."""
+    tables, data = region_tables(), attribution_data()
+    assert tables is not None
+    words = {*data.verb_forms, *(p.split()[0] for p in [*data.always_phrases, *data.with_source_phrases])}
+    bits = {bloom_key(w) for w in words}
+    assert all(tables.bloom[k >> 3] >> (k & 7) & 1 for k in bits)
+    assert int(np.unpackbits(tables.bloom).sum()) == len(bits) < len(tables.bloom)
 
 
 def test_demo_corpus():

@@ -27,6 +27,7 @@ from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
 from framing.lexicon.resolve import resolve
 from framing.text import quotes, quotescan, regionscan, voicebatch
+from framing.text.attribution import attribution_data
 from framing.text.normalization import normalize
 from framing.text.quotes import quote_spans
 from framing.text.regionscan import RegionArrays, batch_regions
@@ -177,6 +178,22 @@ def test_regions_fn():
     assert _agree(norms, matches, regions_fn=reversed_regions).get(("reported", False), 0)
 
 
+def test_documents_without_a_match():
+    """Only the documents with a match are read (joined in their order, a newline after each but the last); the
+    answers are those of each document's own VoiceIndex."""
+    norms = [normalize(t) for t in EDGE]
+    some = [d for d in range(len(norms)) if d % 3 == 1 and norms[d]]
+    joined: list[str] = []
+
+    def keeping(text, cp, sa, sb):
+        joined.append(text)
+        return batch_regions(text, cp, sa, sb)
+
+    matches = [m for m in _every_span(norms, 10) if m[0] in some]
+    assert _agree(norms, matches, regions_fn=keeping).get(("reported", False), 0)
+    assert joined == ["\n".join(norms[d] for d in some)]
+
+
 def test_a_span_over_its_trigger_is_not_reported():
     """The rule of VoiceIndex.reported, with regions that hold their trigger (sentence_regions gives none such:
     its regions open after the trigger): in a region but over its trigger is not reported."""
@@ -309,6 +326,41 @@ def test_batch_quote_pairing():
             == quotescan.flag_table(scanner.marks, scanner.sets, 0x110000)).all()
 
 
+@pytest.mark.parametrize("most", [quotescan.MAX_QUESTIONS, 1, 0])
+def test_undecided_documents(monkeypatch, most):
+    """The documents that the batch pairing leaves undecided (a straight quotation across a sentence end: the
+    pairing asks the attribution lexicon) are paired as quote_spans pairs them: by the compiled pairing asking
+    its questions, on the code points of the batch, and by the Python code once it has asked ``most``."""
+    norms = [normalize(t) for t in [*EDGE, "قال \"نعم. ثم لا\" و\"هنا. وهناك\" ثم «الجيش» \"ذهب. وعاد\" انتهى",
+                                    "و\"هنا. وهناك\" ثم \"نعم. ثم لا\""]]
+    scanner = quotes.quote_scanner()
+    assert scanner is not None
+    text = "\n".join(norms)
+    lengths = np.array([len(t) for t in norms], dtype=np.int64)
+    lo = np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    asked = np.flatnonzero(scanner.batch_spans(cp, lo, lo + lengths)[-1]).tolist()
+    questions: list[int] = []
+
+    def counting(text, pos, para_start):
+        questions[-1] += 1
+        return quotes._introduced(text, pos, para_start)
+
+    with monkeypatch.context() as m:
+        m.setattr(scanner, "introduced", counting)
+        for d in asked:  # (the questions each document needs)
+            questions.append(0)
+            assert scanner.spans(norms[d], cps=cp[lo[d]:lo[d] + lengths[d]]) is not None
+    assert len(asked) >= 2 and max(questions) >= 2
+    monkeypatch.setattr(quotescan, "MAX_QUESTIONS", most)
+    for d, needed in zip(asked, questions, strict=True):
+        flat = scanner.spans(norms[d], cps=cp[lo[d]:lo[d] + lengths[d]])
+        assert (flat is None) == (needed > most)
+        assert flat is None or flat == [x for span in quote_spans(norms[d], engine="python") for x in span]
+    matches = [m for m in _every_span(norms, 12) if m[0] in asked]
+    assert _agree(norms, matches).get(("quoted", True), 0)
+
+
 def test_little_room_for_spans(monkeypatch):
     """A text with more quotation spans than the batch pairing has room for is paired on its own."""
     monkeypatch.setattr(quotescan, "BATCH_ROOM", 3)
@@ -333,6 +385,9 @@ def test_voice_tables():
     from framing.text import voice  # the proclitics of VoiceIndex._trim
 
     assert sorted(np.flatnonzero(chars & 64).tolist()) == sorted(map(ord, voice._PROCLITICS))
+    # (what may end a sentence, skipped four at a time when none does: the ends of events.py, and the full stop)
+    ends = sorted(map(ord, set(attribution_data().terminator_set) | {"."}))
+    assert np.flatnonzero(chars & 128).tolist() == ends, [chr(c) for c in np.flatnonzero(chars & 128)]
 
 
 @pytest.mark.parametrize("path", [SAUDINEWSNET, ASND], ids=["saudinewsnet", "asnd"])
