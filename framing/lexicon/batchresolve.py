@@ -11,6 +11,7 @@ is resolved by :func:`framing.lexicon.fastresolve.resolve_fast` instead.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,9 @@ from framing.lexicon.fastresolve import BatchTables, batch_tables, resolve_fast
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import GAP_CODES, attach_batch, attach_kernel, char_tables
 from framing.lexicon.scope import as_date, in_ranges
+from framing.text.doctexts import DocTexts
 
-__all__ = ["attach_all", "codes_of", "resolve_all", "scope_reasons"]
+__all__ = ["attach_all", "codes_of", "counted_all", "resolve_all", "scope_reasons"]
 
 #: the reasons of scope_codes's codes, then "negated" and "unattached"
 _REASONS = ("", "exclude", "date", "context", "negated", "unattached")
@@ -30,7 +32,7 @@ _KINDS = np.array(["label", "category"], dtype=object)
 _REASON_OBJECTS = np.array(_REASONS, dtype=object)
 
 
-def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, norms: list[str], dates: Any,
+def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, n_docs: int, dates: Any,
                arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray], heads: np.ndarray,
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The labels of the documents of a batch attached (``attach_labels``) by the compiled
@@ -40,7 +42,6 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, no
     exclude phrases) of the documents with labels or ``heads`` (a bool per document), by document and
     start)``. ``arrays``: the hits of the batch split (``_split`` of :mod:`framing.lexicon.resolve`)."""
     doc, ps, pe, vals, roles, rows, _bounds, st, st_bounds = arrays[:9]
-    n_docs = len(norms)
     row_roles = roles[rows]
     lab = rows[row_roles == LABEL]  # (by document, in hit order)
     need = heads.copy()  # the documents whose aliases are chosen
@@ -119,19 +120,20 @@ def codes_of(tables: BatchTables, arrays: tuple[Any, ...], texts: tuple[np.ndarr
     return codes
 
 
-def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], dates: Any, direct: tuple[Any, ...],
-                arrays: tuple[Any, ...], role_hits: Any) -> list[list[Resolved]]:
-    """The matches of each document of a batch (``resolve_batch`` of :mod:`framing.lexicon.resolve`), from
-    its split: ``direct`` (``_direct``: the documents resolved already, the chosen categories of the others
-    and their negation), ``arrays`` and ``role_hits`` (the split of a document, for the fallback)."""
-    found, other, texts, cat_rows, cat_neg = direct
+def _batch(forms: CompiledForms, wanted: np.ndarray, dates: Any, direct: tuple[Any, ...],
+           arrays: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The compiled passes of :func:`resolve_all`: ``(tables, per document: is it one of the others, per
+    document: is it left to resolve_fast, the chosen categories of the others and their negation, then the
+    matches of the others not left to resolve_fast, by document: document, start, end, entry, alias or head
+    entry (-1: none), reason code, is it a category, head entry of a category (-1: none))``."""
+    _simple, other, texts, cat_rows, cat_neg = direct
     tables = batch_tables(forms)
     doc, ps, pe, vals = arrays[:4]
-    n_docs = len(norms)
+    n_docs = len(other)
     is_q = tables.qualifier[vals[cat_rows]]
     has_q = np.zeros(n_docs, dtype=bool)
     has_q[doc[cat_rows[is_q]]] = True
-    lr, la, fallback, chosen = attach_all(forms, tables, wanted, norms, dates, arrays, texts, has_q)
+    lr, la, fallback, chosen = attach_all(forms, tables, wanted, n_docs, dates, arrays, texts, has_q)
     queries = [np.concatenate((a[lr], b, a[cat_rows])) for a, b in ((doc, doc[lr]), (vals, la), (ps, ps[lr]),
                                                                    (pe, pe[lr]))]
     codes = scope_reasons(forms, tables, wanted, dates, arrays, texts, *queries)
@@ -150,27 +152,75 @@ def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str], date
     is_cat = np.arange(len(kd)) >= int(keep_l.sum())
     order = np.lexsort((is_cat, ke, ks, kd))
     alias = np.concatenate((la[keep_l], c_head[keep_c]))[order]
-    # the fields as Python objects, read from object arrays (the last item: None)
     head = np.where(is_cat[order] & (alias >= 0), alias, -1)
-    fields = zip(_KINDS[is_cat[order].view(np.int8)].tolist(), ks[order].tolist(), ke[order].tolist(),
-                 vals[both][order].tolist(), tables.entry_or_none[alias].tolist(),
-                 _REASON_OBJECTS[np.concatenate((l_reason[keep_l], c_reason[keep_c]))[order]].tolist(),
+    reason = np.concatenate((l_reason[keep_l], c_reason[keep_c]))[order]
+    return (tables, other, fallback, cat_rows, cat_neg, kd[order], ks[order], ke[order], vals[both][order], alias,
+            reason, is_cat[order], head)
+
+
+def _fallback(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, norms: list[str] | DocTexts, dates: Any,
+              arrays: tuple[Any, ...], role_hits: Any, cat_rows: np.ndarray, cat_neg: np.ndarray,
+              d: int) -> list[Resolved]:
+    """The matches of document ``d``, by :func:`framing.lexicon.fastresolve.resolve_fast`."""
+    doc, ps, pe, vals = arrays[:4]
+    mine = doc[cat_rows] == d
+    listed = list(zip(ps[cat_rows[mine]].tolist(), pe[cat_rows[mine]].tolist(), vals[cat_rows[mine]].tolist(),
+                      cat_neg[mine].tolist(), strict=True))
+    return resolve_fast(forms, tables, norms[d], role_hits(d), None if dates is None else dates[int(wanted[d])], None,
+                        listed)
+
+
+def resolve_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str] | DocTexts, dates: Any,
+                direct: tuple[Any, ...], arrays: tuple[Any, ...], role_hits: Any) -> list[list[Resolved]]:
+    """The matches of each document of a batch (``resolve_batch`` of :mod:`framing.lexicon.resolve`), from
+    its split: ``direct`` (``_direct``: the categories of the documents resolved there, with their negation;
+    the chosen categories of the others and their negation), ``arrays`` and ``role_hits`` (the split of a
+    document, for the fallback)."""
+    tables, other, fallback, cat_rows, cat_neg, kd, ks, ke, kv, alias, reason, is_cat, head = _batch(
+        forms, wanted, dates, direct, arrays)
+    n_docs = len(norms)
+    sd, ss, se, sv, sneg = direct[0]
+    k = len(sd)
+    found = [_new(Resolved, f) for f in zip(repeat("category", k), ss.tolist(), se.tolist(), sv.tolist(),
+                                            repeat(None, k), _REASON_OBJECTS[np.where(sneg, 4, 0)].tolist(),
+                                            repeat(None, k), strict=True)]
+    f_b = np.searchsorted(sd, np.arange(n_docs + 1)).tolist()
+    # the fields as Python objects, read from object arrays (the last item: None)
+    fields = zip(_KINDS[is_cat.view(np.int8)].tolist(), ks.tolist(), ke.tolist(), kv.tolist(),
+                 tables.entry_or_none[alias].tolist(), _REASON_OBJECTS[reason].tolist(),
                  tables.owner_or_none[head].tolist(), strict=True)
     built = [_new(Resolved, f) for f in fields]
-    b = np.searchsorted(kd[order], np.arange(n_docs + 1)).tolist()
+    b = np.searchsorted(kd, np.arange(n_docs + 1)).tolist()
     out: list[list[Resolved]] = []
     for d, (is_other, is_fallback) in enumerate(zip(other.tolist(), fallback.tolist(), strict=True)):
         if not is_other:
-            out.append(found[d])
+            out.append(found[f_b[d]:f_b[d + 1]])
         elif is_fallback:
-            mine = doc[cat_rows] == d
-            listed = list(zip(ps[cat_rows[mine]].tolist(), pe[cat_rows[mine]].tolist(), vals[cat_rows[mine]].tolist(),
-                              cat_neg[mine].tolist(), strict=True))
-            out.append(resolve_fast(forms, tables, norms[d], role_hits(d),
-                                    None if dates is None else dates[int(wanted[d])], None, listed))
+            out.append(_fallback(forms, tables, wanted, norms, dates, arrays, role_hits, cat_rows, cat_neg, d))
         else:
             out.append(built[b[d]:b[d + 1]])
     return out
+
+
+def counted_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str] | DocTexts, dates: Any,
+                direct: tuple[Any, ...], arrays: tuple[Any, ...], role_hits: Any) -> tuple[np.ndarray, ...]:
+    """The matches of :func:`resolve_all` with an empty reason, as arrays ``(document, start, end, entry)``
+    (int64; by document, each document's in resolve_all's order), no :class:`Resolved` built but for the
+    documents left to resolve_fast."""
+    tables, other, fallback, cat_rows, cat_neg, kd, ks, ke, kv, _alias, reason, _is_cat, _head = _batch(
+        forms, wanted, dates, direct, arrays)
+    sd, ss, se, sv, sneg = direct[0]
+    ok = reason == 0
+    parts: list[tuple[np.ndarray, ...]] = [(sd[~sneg], ss[~sneg], se[~sneg], sv[~sneg]),
+                                           (kd[ok], ks[ok], ke[ok], kv[ok])]
+    for d in np.flatnonzero(other & fallback).tolist():
+        rows = [(d, s, e, idx) for _kind, s, e, idx, _a, why, _h in
+                _fallback(forms, tables, wanted, norms, dates, arrays, role_hits, cat_rows, cat_neg, d) if not why]
+        parts.append(tuple(np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)) if rows else ())
+    doc, start, end, entry = (np.concatenate([p[i] for p in parts if p]).astype(np.int64, copy=False)
+                              for i in range(4))
+    order = np.argsort(doc, kind="stable")
+    return doc[order], start[order], end[order], entry[order]
 
 
 def _qualifiers(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, dates: Any, arrays: tuple[Any, ...],

@@ -18,7 +18,6 @@ counts, and if not why (:mod:`framing.lexicon.scope`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -30,15 +29,16 @@ from framing.lexicon.attach import (
     longest_first,
     qualifier_head_at,
 )
-from framing.lexicon.batchresolve import resolve_all
+from framing.lexicon.batchresolve import counted_all, resolve_all
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.packsort import first_of_runs, lexsort_packed
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import encode, negation_batch
 from framing.lexicon.scope import DocScope, as_date, negated, negator_endings
+from framing.text.doctexts import DocTexts
 
-__all__ = ["Resolved", "RoleHits", "lexsort_packed", "resolve", "resolve_batch", "resolve_split", "split_batch",
-           "split_hits"]
+__all__ = ["Resolved", "RoleHits", "lexsort_packed", "resolve", "resolve_batch", "resolve_counted", "resolve_split",
+           "split_batch", "split_hits"]
 
 
 _BY_POSITION = attrgetter("start", "end")
@@ -148,7 +148,6 @@ _GROUP = np.array([{CATEGORY: _CAT, LABEL: _LABEL, ALIAS: _ALIAS, EXCLUDE: _EXCL
                    for role in range(len(ROLE_NAMES))], dtype=np.int64)
 _N_SPANS = 4  # the groups kept as spans
 _NONE = np.zeros(0, dtype=np.int64)
-_NEGATED = np.array(["", "negated"], dtype=object)
 
 
 def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
@@ -164,10 +163,10 @@ def split_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts
 
 
 def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
-                  wanted: np.ndarray, norms: list[str], dates: Any = None) -> Iterator[list[Resolved]]:
+                  wanted: np.ndarray, norms: list[str] | DocTexts, dates: Any = None) -> Iterator[list[Resolved]]:
     """:func:`resolve_split` (categories and labels) of the hits of each document of ``wanted``, split by
-    :func:`split_batch`; ``norms``: their normalized texts, ``dates`` (optional): the date of each
-    document, by its number in ``wanted``. The same matches as resolve_split gives, found for the whole
+    :func:`split_batch`; ``norms``: their normalized texts (strs, or code points), ``dates`` (optional): the
+    date of each document, by its number in ``wanted``. The same matches as resolve_split gives, found for the whole
     batch at once: the categories chosen leftmost-longest and negated here (:func:`_direct`, which also
     resolves the documents without labels whose category hits have no scope rule and qualify nothing),
     the rest by :func:`framing.lexicon.batchresolve.resolve_all` (compiled passes: label walks, scope
@@ -176,8 +175,17 @@ def resolve_batch(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, star
     return iter(resolve_all(forms, wanted, norms, dates, direct, arrays, role_hits))
 
 
+def resolve_counted(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                    wanted: np.ndarray, norms: list[str] | DocTexts, dates: Any = None) -> tuple[np.ndarray, ...]:
+    """The matches of :func:`resolve_batch` that count (empty reason) as arrays, without building a
+    :class:`Resolved` for each: ``(document (its number in wanted), start, end, entry)``, int64, by
+    document, each document's in the order of resolve_batch's list."""
+    direct, role_hits, arrays = _split(forms, docs, keys, starts, stops, wanted, norms)
+    return counted_all(forms, wanted, norms, dates, direct, arrays, role_hits)
+
+
 def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.ndarray, stops: np.ndarray,
-           wanted: np.ndarray, norms: list[str] | None) -> tuple[Any, Any, tuple[Any, ...]]:
+           wanted: np.ndarray, norms: list[str] | DocTexts | None) -> tuple[Any, Any, tuple[Any, ...]]:
     """:func:`split_batch`'s work: ``(what :func:`_direct` gives (with ``norms``, else None), the function of
     a document's number giving its RoleHits, the arrays of the hits that
     :func:`framing.lexicon.fastresolve.attach_all` reads)``."""
@@ -255,14 +263,14 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
 
 
 def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
-            entries: np.ndarray, norms: list[str]) -> tuple[Any, ...]:
+            entries: np.ndarray, norms: list[str] | DocTexts) -> tuple[Any, ...]:
     """Choose the category hits of every document of a batch split (:func:`_split`) leftmost-longest and
     find the negated ones (compiled), and resolve the documents that hold no label (after the split's
     drop) and no category hit with a scope rule or a qualifier: what :func:`resolve_split` gives them is
     those categories, each negated or counting. Their rows, and the category rows of the others, are
-    dropped from ``group``. ``(per document: its matches (None for the others); per document: is it one
-    of the others; the code points of the documents and where each starts; the rows of the chosen
-    categories of the others, and their negation)``."""
+    dropped from ``group``. ``((document, start, end, entry, negated?) of the categories of the documents
+    resolved here, by document and start; per document: is it one of the others; the code points of the
+    documents and where each starts; the rows of the chosen categories of the others, and their negation)``."""
     n_docs = len(norms)
     special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
     special[list(forms.rules)] = True
@@ -273,7 +281,8 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     other[doc[cat & special[entries]]] = True
     c = np.flatnonzero(cat)
     group[~other[doc] | cat] = _DROPPED
-    texts = encode([norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])  # (walks, windows)
+    texts = norms.packed(other) if isinstance(norms, DocTexts) else encode(  # (walks, windows)
+        [norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
     c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
     c = c[first_of_runs(doc[c], ps[c])]
@@ -295,18 +304,15 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     simple = ~other[doc[c]]
     neg = np.zeros(len(c), dtype=bool)
     neg[~simple] = negation_batch(*texts, doc[c[~simple]], ps[c[~simple]], forms.negators)  # (the others')
-    if forms.negators and simple.any():
+    if forms.negators and simple.any() and isinstance(norms, DocTexts):  # (read where they stand)
+        neg[simple] = negation_batch(norms.cps, norms.lo, doc[c[simple]], ps[c[simple]], forms.negators)
+    elif forms.negators and simple.any():
         windows = [norms[d][s - 16 if s > 16 else 0:s]
                    for d, s in zip(doc[c[simple]].tolist(), ps[c[simple]].tolist(), strict=True)]
         neg[simple] = negation_batch(*encode(windows), np.arange(len(windows)), np.minimum(ps[c[simple]], 16),
                                      forms.negators)
-    k = len(neg[simple])
-    found: list[Any] = [_new(Resolved, f) for f in zip(
-        repeat("category", k), ps[c[simple]].tolist(), pe[c[simple]].tolist(), entries[c[simple]].tolist(),
-        repeat(None, k), _NEGATED[neg[simple].view(np.int8)].tolist(), repeat(None, k), strict=True)]
-    b = np.searchsorted(doc[c[simple]], np.arange(n_docs + 1)).tolist()
-    return ([None if o else found[b[d]:b[d + 1]] for d, o in enumerate(other.tolist())], other, texts, c[~simple],
-            neg[~simple])
+    cs = c[simple]
+    return (doc[cs], ps[cs], pe[cs], entries[cs], neg[simple]), other, texts, c[~simple], neg[~simple]
 
 
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,

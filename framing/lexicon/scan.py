@@ -276,11 +276,8 @@ def _count_chunk(forms: CompiledForms, chunk: _Chunk, first: int, pending: Pendi
         stops[g] = chunk.view.find(" ", int(ends[g]) + 1) - 1
     hit_starts = chunk.to_norm(hit_starts)
     stops = chunk.to_norm(stops - 1) + 1
-    chunk_norm = chunk.mapped.tobytes().decode("utf-32-le", "surrogatepass")
-    nstart = chunk.nstart.tolist()
-    nend = chunk.nend.tolist()
-    pending.add(first, counting, docs, keys, hit_starts, stops, chunk.nstart,
-                lambda wanted: [chunk_norm[nstart[d]:nend[d]] for d in wanted])
+    pending.add(first, counting, docs, keys, hit_starts, stops, chunk.nstart, chunk.nend,
+                chunk.mapped.astype(np.uint32, copy=False))
 
 
 def scan_texts(forms: CompiledForms, texts: list[str], compiled: bool = True) -> Scanned:
@@ -353,4 +350,5 @@ def _count_scanned(forms: CompiledForms, scanned: _KernelChunk, first: int, pend
     counting, sel = _to_resolve(forms, docs, keys, len(scanned.nstart))
     if not len(counting):
         return
-    pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.norms)
+    pending.add(first, counting, docs[sel], keys[sel], starts[sel], scanned.stops[sel], scanned.nstart, scanned.nend,
+                scanned.mapped)

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from framing.lexicon.compile import CompiledForms
-from framing.lexicon.resolve import resolve_batch
+from framing.lexicon.resolve import resolve_counted
+from framing.text.doctexts import DocTexts
 from framing.text.voice import VOICES_CLASSIFIED
 from framing.text.voicebatch import classify_batch
 
@@ -32,67 +33,69 @@ class Pending:
     numbered in the batch) with their normalized texts, and resolved together: the role split
     (:func:`framing.lexicon.resolve.split_batch`) and the voice are vectorized over all of them."""
 
-    __slots__ = ("norms", "parts", "size")
+    __slots__ = ("lengths", "parts", "pieces", "size")
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, ...]] = []
-        self.norms: list[str] = []
-        self.size = 0  # characters in norms
+        self.pieces: list[np.ndarray] = []  # per chunk: the code points of its documents, joined by newlines
+        self.lengths: list[np.ndarray] = []  # per chunk: the length of each of its documents
+        self.size = 0  # characters gathered
 
     def add(self, first: int, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray, hit_starts: np.ndarray,
-            stops: np.ndarray, chunk_nstart: np.ndarray, norms_of: Any) -> None:
+            stops: np.ndarray, chunk_nstart: np.ndarray, chunk_nend: np.ndarray, mapped: np.ndarray) -> None:
         """The hits (chunk coordinates; ``docs`` numbered in the chunk) of the ``counting`` documents of a
-        chunk of documents ``first ...``; ``norms_of(documents)``: their normalized texts."""
+        chunk of documents ``first ...``, whose normalized texts are ``mapped[chunk_nstart[d]:chunk_nend[d]]``
+        (code points, uint32: copied, never decoded here)."""
         base = chunk_nstart[docs]
         self.parts.append((counting + first, docs + first, keys, hit_starts - base, stops - base))
-        norms = norms_of(counting.tolist())
-        self.norms += norms
-        self.size += sum(map(len, norms))
+        a, b = chunk_nstart[counting], chunk_nend[counting]
+        self.pieces.append(DocTexts.pieces(mapped, a.tolist(), b.tolist()))
+        self.lengths.append(b - a)
+        self.size += int((b - a).sum())
 
     def resolve(self, forms: CompiledForms, columns: dict[int, int], width: int, voice: str, dates: Any,
                 cells: list[int]) -> None:
         """Resolve and voice what was gathered (:func:`count_docs`), then start again."""
         if self.parts:
             counting, docs, keys, starts, stops = (np.concatenate(c) for c in zip(*self.parts, strict=True))
-            count_docs(forms, counting, docs, keys, starts, stops, self.norms, columns, width, voice, dates, cells)
-        self.parts, self.norms, self.size = [], [], 0
+            norms = DocTexts.join(self.pieces, self.lengths)
+            count_docs(forms, counting, docs, keys, starts, stops, norms, columns, width, voice, dates, cells)
+        self.parts, self.pieces, self.lengths, self.size = [], [], [], 0
 
 
 def count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray,
-               starts: np.ndarray, stops: np.ndarray, norms: list[str], columns: dict[int, int], width: int,
+               starts: np.ndarray, stops: np.ndarray, norms: list[str] | DocTexts, columns: dict[int, int], width: int,
                voice: str, dates: Any, cells: list[int]) -> None:
     """Resolve and voice the hits (document coordinates, by document) of the ``counting`` documents, whose
-    normalized texts are ``norms``; append a flat cell ``document * width + column`` per counted match."""
-    by_doc = resolve_batch(forms, docs, keys, starts, stops, counting, norms, dates)
-    which: list[int] = []  # per in-scope match: its document (numbered in norms), start, end, entry
-    spans: list[int] = []
-    entries: list[int] = []
-    for k, resolved in enumerate(by_doc):
-        for _kind, s, e, idx, _alias, reason, _head in resolved:
-            if not reason:
-                which.append(k)
-                spans += (s, e)
-                entries.append(idx)
-    if not entries:
+    normalized texts are ``norms`` (strs, or code points); append a flat cell ``document * width + column``
+    per counted match."""
+    k_arr, m_start, m_end, idx_arr = resolve_counted(forms, docs, keys, starts, stops, counting, norms, dates)
+    if not len(idx_arr):
         return
-    k_arr = np.array(which, dtype=np.int64)
-    idx_arr = np.array(entries, dtype=np.int64)
-    column = np.array([columns[i] for i in entries], dtype=np.int64)
+    table = np.full(len(forms.entries), -1, dtype=np.int64)  # entry -> column
+    table[np.fromiter(columns, dtype=np.int64, count=len(columns))] = list(columns.values())
+    column = table[idx_arr]
+    if (column < 0).any():  # (every counted entry has a column)
+        raise KeyError(int(idx_arr[np.flatnonzero(column < 0)[0]]))
     flat = counting[k_arr] * width + column
     if voice != "all":
-        se = np.array(spans, dtype=np.int64)
         evaluative = forms.entry_evaluative[idx_arr]
         voices = np.empty(len(k_arr), dtype=np.uint8)
         # the documents in groups of about VOICE_CHARS characters: classify_batch copies the text of its
         # documents (joined, then as code points), and that copy stays this size whatever the batch
-        ends = np.cumsum(np.fromiter(map(len, norms), dtype=np.int64, count=len(norms)))
+        lengths = norms.lengths if isinstance(norms, DocTexts) else np.fromiter(map(len, norms), np.int64, len(norms))
+        ends = np.cumsum(lengths)
         d0 = 0
         while d0 < len(norms):
             d1 = max(d0 + 1, int(np.searchsorted(ends, (ends[d0 - 1] if d0 else 0) + VOICE_CHARS, side="right")))
             m0, m1 = np.searchsorted(k_arr, (d0, d1))
             if m1 > m0:
-                voices[m0:m1], _scare = classify_batch(norms[d0:d1], k_arr[m0:m1] - d0, se[2 * m0:2 * m1:2],
-                                                       se[2 * m0 + 1:2 * m1:2], None, evaluative[m0:m1])
+                voices[m0:m1], _scare = classify_batch(_docs(norms, d0, d1), k_arr[m0:m1] - d0, m_start[m0:m1],
+                                                       m_end[m0:m1], None, evaluative[m0:m1])
             d0 = d1
         flat = flat[voices == VOICES_CLASSIFIED.index(voice)]
     cells += flat.tolist()
+
+
+def _docs(norms: list[str] | DocTexts, d0: int, d1: int) -> list[str] | DocTexts:
+    return norms.slice(d0, d1) if isinstance(norms, DocTexts) else norms[d0:d1]

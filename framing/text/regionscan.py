@@ -31,9 +31,10 @@ import numpy as np
 
 from framing.text import regionkernel as rk
 from framing.text.attribution import AttributionData, HeadlineData, attribution_data, headline_data
+from framing.text.doctexts import LazyText
 from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS
-from framing.text.reported import headline_tags, sentence_regions
+from framing.text.reported import headline_tags_at, sentence_regions
 
 __all__ = ["ENGINE", "RegionArrays", "RegionTables", "batch_regions", "bloom_key", "build_region_tables", "cut_holes",
            "headline_rows", "region_tables", "word_hash"]
@@ -371,21 +372,20 @@ def _arrays(rows: np.ndarray) -> RegionArrays:
     return RegionArrays(*(np.ascontiguousarray(rows[:, j]) for j in range(5)))
 
 
-def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> RegionArrays:
+def batch_regions(text: str | LazyText, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> RegionArrays:
     """The regions of ``sentence_regions(text, a, b)`` for every ``(a, b)`` of ``zip(sa, sb)``, concatenated in
     that order (each sentence's regions in their own order); ``sent`` names the sentence of each region.
-
-    ``text``: normalized with the ``search`` profile (several documents may be joined by newlines); ``cp``:
-    its code points (``np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)``, or uint16
-    when none is above U+FFFF; any type is converted to uint32, the one type the compiled pass is compiled for);
-    ``sa``, ``sb``: the sentence bounds, ``0 <= a <= b <= len(text)``, in any order."""
+    ``text``: normalized with the ``search`` profile (several documents may be joined by newlines; a
+    :class:`framing.text.doctexts.LazyText` of ``cp`` is decoded only if needed); ``cp``: its code points
+    (``np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)``, or uint16 when none is above
+    U+FFFF; any type is converted to uint32, the one type the compiled pass is compiled for); ``sa``, ``sb``: the
+    sentence bounds, ``0 <= a <= b <= len(text)``, in any order."""
     sa = np.ascontiguousarray(sa, dtype=np.int64)
     sb = np.ascontiguousarray(sb, dtype=np.int64)
     if sa.shape != sb.shape or sa.ndim != 1:
         raise ValueError(f"batch_regions: sa and sb must be 1-d arrays of one length, not {sa.shape} and {sb.shape}")
     if cp.shape != (len(text),):
-        raise ValueError(f"batch_regions: cp holds {cp.shape[0]} code points for a text of {len(text)}; give "
-                         "np.frombuffer(text.encode('utf-32-le', 'surrogatepass'), dtype=np.uint32)")
+        raise ValueError(f"batch_regions: cp holds {cp.shape[0]} code points for a text of {len(text)}: give its own")
     if sa.size and (sa.min() < 0 or sb.max() > len(text) or (sa > sb).any()):
         raise ValueError(f"batch_regions: sentence bounds outside 0 <= a <= b <= {len(text)}")
     tables = region_tables() if ENGINE == "numba" else None
@@ -396,7 +396,7 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
         except ImportError:
             kernels = None
     if kernels is None or tables is None:
-        return _arrays(_python_rows(text, sa.tolist(), sb.tolist(), range(sa.shape[0])))
+        return _arrays(_python_rows(str(text), sa.tolist(), sb.tolist(), range(sa.shape[0])))
     scan, headlines, cut = kernels
     # one type of code points, so that a process compiles the pass once (each type is a compilation of its own,
     # ~20 s with an empty cache): uint32 (from uint16: about 1.4 ms per 10 MB of text), and read-only (numba
@@ -408,7 +408,7 @@ def batch_regions(text: str, cp: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> 
     rows, holes, heads = scan(cp, sa, sb, *tables)
     if heads.shape[0]:  # the tags before a headline's speaker («عاجل |», a regular expression of the data)
         openings = [(k, *opening) for k, colon in heads.tolist()
-                    if (opening := headline_tags(text, int(sa[k]), colon, int(sb[k]))) is not None]
+                    if (opening := headline_tags_at(text, int(sa[k]), colon, int(sb[k]))) is not None]
         found = headlines(cp, sa, sb, np.array(openings, dtype=np.int64).reshape(len(openings), 4), tables.chars,
                           tables.slots, tables.hashes, tables.flags, tables.pool, tables.offsets, tables.lengths,
                           tables.params)

@@ -21,10 +21,11 @@ from itertools import islice
 from typing import Literal, NamedTuple, overload
 
 from framing.text.attribution import AttributionData, attribution_data, headline_data
+from framing.text.doctexts import LazyText
 from framing.text.events import DocEvents
 from framing.text.quotes import QUOTE_CHARS
 
-__all__ = ["Region", "headline_tags", "region_floor", "sentence_regions"]
+__all__ = ["Region", "headline_tags", "headline_tags_at", "region_floor", "sentence_regions"]
 
 _WORD = re.compile(r"\w+")
 
@@ -307,6 +308,15 @@ def headline_tags(text: str, a: int, colon: int, b: int) -> tuple[int, int, bool
             if colon < 0:
                 return None
     return start, colon, tagged
+
+
+def headline_tags_at(text: str | LazyText, a: int, colon: int, b: int) -> tuple[int, int, bool] | None:
+    """:func:`headline_tags`, of a text that may be given by its code points: then only the sentence ``[a, b)``
+    is decoded (the tags are read within it: the prefix pattern looks neither before ``a`` nor after the colon)."""
+    if isinstance(text, str):
+        return headline_tags(text, a, colon, b)
+    found = headline_tags(text.decode(a, b), 0, colon - a, b - a)
+    return None if found is None else (found[0] + a, found[1] + a, found[2])
 
 
 def _headline_regions(text: str, a: int, b: int) -> list[Region]:

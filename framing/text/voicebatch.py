@@ -32,12 +32,13 @@ the same answers). Without numba every match is answered by a ``VoiceIndex`` of 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from framing.text.attribution import attribution_data
+from framing.text.doctexts import DocTexts, LazyText
 from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS, quote_scanner, quote_spans
 from framing.text.regionscan import batch_regions
@@ -255,7 +256,7 @@ def _kernels() -> tuple[Any, Any]:
     return _KERNELS[0], _KERNELS[1]
 
 
-def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
+def _python(norms: Sequence[str] | DocTexts, doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, n_words: np.ndarray,
             evaluative: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every match answered by a ``VoiceIndex`` of its document (one per run of matches of a document)."""
     code = {v: k for k, v in enumerate(VOICES_CLASSIFIED)}
@@ -272,14 +273,15 @@ def _python(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndar
     return voice, scare
 
 
-def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+def classify_batch(norms: Sequence[str] | DocTexts, doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                    n_words: np.ndarray | None, evaluative: np.ndarray,
                    regions_fn: Callable[..., Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(voice, scare)`` of every match: ``voice`` (uint8) indexes :data:`VOICES_CLASSIFIED`, ``scare``
     (bool) is the scare-quotes flag; as ``VoiceIndex(norms[doc[i]]).classify(starts[i], ends[i], n_words[i],
     evaluative=bool(evaluative[i]))`` answers (the same ValueError for a span outside its text).
 
-    ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile); the matches of a document may
+    ``doc`` indexes ``norms`` (texts normalized with the ``search`` profile, as strs or as code points: a
+    :class:`framing.text.doctexts.DocTexts`, decoded only where needed); the matches of a document may
     come in any order. ``n_words`` None: the spaces of each span plus one (as :mod:`framing.lexicon.scan` counts
     the words of a match). ``regions_fn(text, cp, sa, sb)`` gives the reported regions of the sentences
     ``[sa[u], sb[u])`` of the joined text (of the documents with a match; its code points ``cp``, uint32)
@@ -292,7 +294,8 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
         raise ValueError("classify_batch: doc, starts, ends, n_words and evaluative must have one value per match")
     if n and (doc.min() < 0 or doc.max() >= len(norms)):
         raise ValueError(f"classify_batch: a document number is outside 0..{len(norms) - 1}")
-    lengths = np.fromiter(map(len, norms), dtype=np.int64, count=len(norms))
+    texts = norms if isinstance(norms, DocTexts) else None
+    lengths = texts.lengths if texts is not None else np.fromiter(map(len, norms), dtype=np.int64, count=len(norms))
     bad = np.flatnonzero((starts < 0) | (starts > ends) | (ends > lengths[doc]))
     if len(bad):
         i = int(bad[0])  # (VoiceIndex says what is wrong)
@@ -314,33 +317,33 @@ def classify_batch(norms: list[str], doc: np.ndarray, starts: np.ndarray, ends: 
         return _python(norms, doc, starts, ends, words, evaluative)
     used = np.flatnonzero(np.bincount(doc, minlength=len(norms)))
     if len(used) < len(norms):  # only the documents with a match are read (a newline still ends each)
-        norms, doc, lengths = [norms[d] for d in used.tolist()], np.searchsorted(used, doc), lengths[used]
-    text = "\n".join(norms)
+        doc = np.searchsorted(used, doc)
+        texts = texts.take(used) if texts is not None else DocTexts.from_strs([norms[d] for d in used.tolist()])
     # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for)
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lo = np.zeros(len(norms), dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=lo[1:])
-    hi = lo + lengths
+    texts = texts if texts is not None else DocTexts.from_strs([*norms])
+    cp, lo, hi = texts.cps, texts.lo, texts.hi
     qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
-        qs, qe, qfirst, qstop = _asked_quotes(scanner, norms, cp, undecided, lo, qs, qe, qfirst, qstop)
+        qs, qe, qfirst, qstop = _asked_quotes(scanner, texts, cp, undecided, lo, qs, qe, qfirst, qstop)
     voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
+    lazy = LazyText(cp)  # (the joined text, decoded only where needed)
     if len(named):  # VoiceIndex._is_name_quote: a function word or a name head besides the name
         lexicon = attribution_data()
-        name = np.array([(w := text[x:y]) in lexicon.function_words or w in lexicon.name_heads
-                         for x, y in zip(wa[named].tolist(), wb[named].tolist(), strict=True)], dtype=np.bool_)
+        name = np.array([w in lexicon.function_words or w in lexicon.name_heads
+                         for w in lazy.spans(wa[named].tolist(), wb[named].tolist())], dtype=np.bool_)
         voice[named[~name]] = 1  # a quoted statement
         state[named] = np.where(name, _REPORTED_Q, _DECIDED)
     asked = np.flatnonzero(state == _REPORTED_Q)
     if len(asked):
+        text = lazy if regions_fn is None else str(lazy)
         reported = _reported(text, cp, asked, ts, te, sa, sb, regions_fn, passes[1])
         voice[asked[reported]] = 2
     return voice, scare
 
 
-def _asked_quotes(scanner: Any, norms: list[str], cp: np.ndarray, undecided: np.ndarray, lo: np.ndarray,
+def _asked_quotes(scanner: Any, norms: DocTexts, cp: np.ndarray, undecided: np.ndarray, lo: np.ndarray,
                   qs: np.ndarray, qe: np.ndarray, qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
     """The quotation spans of the ``undecided`` documents, added at the end: as :func:`quote_spans` pairs them
     (the compiled pairing asking its questions, on the code points at hand; the Python code after too many)."""
@@ -359,7 +362,7 @@ def _asked_quotes(scanner: Any, norms: list[str], cp: np.ndarray, undecided: np.
     return np.concatenate((qs, pairs[:, 0])), np.concatenate((qe, pairs[:, 1])), qfirst, qstop
 
 
-def _reported(text: str, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,
+def _reported(text: str | LazyText, cp: np.ndarray, asked: np.ndarray, ts: np.ndarray, te: np.ndarray, sa: np.ndarray,
               sb: np.ndarray, regions_fn: Callable[..., Any] | None, reported_kernel: Any) -> np.ndarray:
     """Which of the ``asked`` matches lie in a reported region of their sentence."""
     a, b, s, e = sa[asked], sb[asked], ts[asked], te[asked]
