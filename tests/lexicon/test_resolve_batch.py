@@ -27,7 +27,15 @@ from framing.lexicon import resolve as resolve_module
 from framing.lexicon.compile import CompiledForms
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.matcher import compile_lexicon
-from framing.lexicon.resolve import lexsort_packed, resolve, resolve_batch, resolve_split, split_batch
+from framing.lexicon.resolve import (
+    lexsort_packed,
+    resolve,
+    resolve_batch,
+    resolve_counted,
+    resolve_split,
+    split_batch,
+)
+from framing.text.doctexts import DocTexts
 from framing.text.normalization import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +93,28 @@ def _batch(forms: CompiledForms, norms: list[str]):
     return docs, keys, starts, stops, np.unique(docs)
 
 
+def _counted(got: list) -> list[tuple[int, int, int, int]]:
+    """The matches of resolve_batch that count, as resolve_counted gives them: (document, start, end, entry)."""
+    return [(d, r.start, r.end, r.entry) for d, found in enumerate(got) for r in found if not r.reason]
+
+
+#: how often a comparison resolves the documents: resolve_batch given strs and code points, resolve_counted given each
+PASSES = 4
+
+
+def _same_as_code_points(forms: CompiledForms, hits: tuple, norms: list[str], dates, got: list) -> None:
+    """resolve_batch given the documents as code points (DocTexts) finds what it finds given strs (``got``), and
+    resolve_counted (strs or code points) the counting ones of them."""
+    texts = DocTexts.from_strs(norms)
+    assert [list(map(tuple, r)) for r in resolve_batch(forms, *hits, texts, dates)] == [list(map(tuple, r))
+                                                                                        for r in got]
+    want = _counted(got)
+    for as_given in (norms, texts):
+        arrays = resolve_counted(forms, *hits, as_given, dates)
+        assert all(a.dtype == np.int64 for a in arrays)
+        assert list(zip(*(a.tolist() for a in arrays), strict=True)) == want
+
+
 def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     """Compare on ``texts``, dated (three dates in turn) and undated; the documents taken by each path of
     resolve_batch: "direct" (categories only, resolved in _direct), "batch" (labels and categories resolved
@@ -119,6 +149,7 @@ def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     for dates in (None, [("2015-06-01", "2024-05-01", None)[i % 3] for i in range(len(texts))]):
         wanted_norms = [norms[d] for d in wanted.tolist()]
         got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
+        _same_as_code_points(forms, (docs, keys, starts, stops, wanted), wanted_norms, dates, got)
         before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
                   for d, norm, split in zip(wanted.tolist(), wanted_norms,
                                             split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
@@ -214,6 +245,7 @@ def _compare(forms: CompiledForms, texts: list[str], dates: list | None) -> int:
     docs, keys, starts, stops, wanted = _batch(forms, norms)
     wanted_norms = [norms[d] for d in wanted.tolist()]
     got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
+    _same_as_code_points(forms, (docs, keys, starts, stops, wanted), wanted_norms, dates, got)
     before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
               for d, norm, split in zip(wanted.tolist(), wanted_norms,
                                         split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
@@ -247,7 +279,7 @@ def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
     texts = ["ميليشيات \U0001d400\U0001d401 التابعة ل حفتر في حرب", "ميليشيات حفتر في حرب",
              "ميليشيات \U0001f600 حفتر"]
     assert _compare(forms, texts, None) > 0
-    assert len(calls) == 2  # (the first and last documents)
+    assert len(calls) == 2 * PASSES  # (the first and last documents)
     norm = normalize(texts[0])
     found = [(norm[r.start:r.end], r.kind) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
     assert found[0] == ("ميليشيات", "label")
@@ -299,7 +331,7 @@ def test_fallback_document_with_positional_reasons(monkeypatch):
     text = ("المرتزقة حفتر في ليبيا ثم قال امس في بيان طويل جدا ان المرتزقة حفتر و ميليشيات \U0001d400\U0001d401 حفتر"
             " في حرب ثم حرب باردة")
     assert _compare(forms, [text], None) > 0
-    assert calls == [1]
+    assert calls == [1] * PASSES
     norm = normalize(text)
     found = resolve(forms, norm, scan.text_hits(forms, norm))
     assert [r.reason for r in found if r.kind == "label"][:2] == ["", "context"]

@@ -17,6 +17,7 @@ from framing.features.extract import count_matrix
 from framing.lexicon import tally
 from framing.lexicon.load import Lexicon, bundled_names, load_lexicon
 from framing.lexicon.resolve import resolve_batch
+from framing.text.doctexts import DocTexts
 from framing.text.voice import VoiceIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,11 @@ def _both(texts, lexicon, monkeypatch):
                 n = len(cells)
                 fn(*args)
                 sink.append(cells[n:])
+                if fn is tally.count_docs:  # (Pending passes code points: given strs, count_docs counts alike)
+                    assert isinstance(args[6], DocTexts)
+                    again: list[int] = []
+                    fn(*args[:6], list(args[6]), *args[7:-1], again)
+                    assert again == cells[n:]
             monkeypatch.setattr(tally, "count_docs", spy)
             count_matrix(texts, lexicon, voice=voice)
         monkeypatch.undo()

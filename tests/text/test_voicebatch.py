@@ -28,6 +28,7 @@ from framing.lexicon.matcher import compile_lexicon
 from framing.lexicon.resolve import resolve
 from framing.text import quotes, quotescan, regionscan, voicebatch
 from framing.text.attribution import attribution_data
+from framing.text.doctexts import DocTexts
 from framing.text.normalization import normalize
 from framing.text.quotes import quote_spans
 from framing.text.regionscan import RegionArrays, batch_regions
@@ -100,6 +101,10 @@ def _batch(norms: list[str], matches, **kw) -> list[tuple[str, bool]]:
     doc, starts, ends, n_words, evaluative = (np.array(c) for c in zip(*matches, strict=True))
     voice, scare = classify_batch(norms, doc, starts, ends, n_words, evaluative.astype(bool), **kw)
     assert voice.dtype == np.uint8 and scare.dtype == np.bool_
+    if not kw:  # the same documents given as code points (what count_docs passes): the same answers
+        voice_cp, scare_cp = classify_batch(DocTexts.from_strs(norms), doc, starts, ends, n_words,
+                                            evaluative.astype(bool))
+        assert voice_cp.tolist() == voice.tolist() and scare_cp.tolist() == scare.tolist()
     return [(VOICES_CLASSIFIED[v], bool(sc)) for v, sc in zip(voice.tolist(), scare.tolist(), strict=True)]
 
 
@@ -398,3 +403,22 @@ def test_real_corpora(path):
     norms, matches = _matches(merged_lexicon(), texts)
     counts = _agree(norms, matches)
     assert counts.get(("reported", False), 0) and counts.get(("quoted", True), 0), counts
+
+
+def test_regions_fn_given_code_points():
+    """Given the documents as code points (DocTexts), a regions_fn is handed the joined text as a str."""
+    norms = [normalize(t) for t in EDGE]
+    matches = _every_span(norms, 10)
+    texts: list[str] = []
+
+    def keeping(text, cp, sa, sb):
+        assert isinstance(text, str)
+        texts.append(text)
+        return batch_regions(text, cp, sa, sb)
+
+    doc, starts, ends, n_words, evaluative = (np.array(c) for c in zip(*matches, strict=True))
+    voice, scare = classify_batch(DocTexts.from_strs(norms), doc, starts, ends, n_words, evaluative.astype(bool),
+                                  regions_fn=keeping)
+    assert [(VOICES_CLASSIFIED[v], bool(s)) for v, s in zip(voice.tolist(), scare.tolist(), strict=True)] == \
+        _reference(norms, matches)
+    assert texts == ["\n".join(norms)] and "reported" in [VOICES_CLASSIFIED[v] for v in voice.tolist()]
