@@ -56,11 +56,13 @@ class Pending:
     def resolve(self, forms: CompiledForms, columns: dict[int, int], width: int, voice: str, dates: Any,
                 cells: list[int]) -> None:
         """Resolve and voice what was gathered (:func:`count_docs`), then start again."""
-        if self.parts:
-            counting, docs, keys, starts, stops = (np.concatenate(c) for c in zip(*self.parts, strict=True))
-            norms = DocTexts.join(self.pieces, self.lengths)
-            count_docs(forms, counting, docs, keys, starts, stops, norms, columns, width, voice, dates, cells)
+        parts, pieces, lengths = self.parts, self.pieces, self.lengths
         self.parts, self.pieces, self.lengths, self.size = [], [], [], 0
+        if parts:
+            counting, docs, keys, starts, stops = (np.concatenate(c) for c in zip(*parts, strict=True))
+            norms = DocTexts.join(pieces, lengths)
+            del parts, pieces  # (copied: what is gathered is held once while it is counted)
+            count_docs(forms, counting, docs, keys, starts, stops, norms, columns, width, voice, dates, cells)
 
 
 def count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, keys: np.ndarray,
