@@ -190,7 +190,6 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
         end = doc_starts[d + 1]
         while True:
             if pending < 0:  # a run of common characters (no mark before, none now): the tight loop
-                v0 = v
                 if m - v != shift:  # (written at view position v and on: after a document, a dropped mark)
                     if n_shift == n_shifts:
                         bounds[0] = -1
@@ -199,7 +198,8 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                     shifts[n_shift, 0] = v
                     shifts[n_shift, 1] = shift
                     n_shift += 1
-                while i < end:
+                m0 = m
+                while i < end:  # (one for one: view position v = m - shift)
                     c = np.int64(cps[i])
                     if c > 0xFFFF:
                         break
@@ -215,10 +215,10 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                         continue
                     prev_blank = blank
                     mapped[m] = t & 0xFFFF
-                    vcls[v] = (t >> 16) & 0xFF
+                    vcls[m - shift] = (t >> 16) & 0xFF
                     m += 1
-                    v += 1
-                if v > v0:
+                if m > m0:
+                    v = m - shift
                     prev_view_space = vcls[v - 1] == SPACE
             if i >= end:
                 break
@@ -309,39 +309,37 @@ def walk_view(vcls, shifts, bounds, delta, stride, out, link, key_length, key_gl
     ``k`` from ``k * room`` in ``at``), then their hits written out, stretch by stretch."""
     at = np.empty(STREAMS * room, dtype=np.int32)  # view positions of states that end a key
     ax = np.empty(STREAMS * room, dtype=np.uint32)  # and their transitions
-    p0, p1, p2, p3 = bounds[0], bounds[1], bounds[2], bounds[3]
+    b0, b1, b2, b3 = bounds[0], bounds[1], bounds[2], bounds[3]
     r0, r1, r2, r3 = 0, 0, 0, 0  # states recorded, by stretch
     x0 = x1 = x2 = x3 = np.int64(0)
-    for _ in range(min(bounds[1] - p0, bounds[2] - p1, bounds[3] - p2, bounds[4] - p3)):
-        x0 = np.int64(delta[(x0 & -2) + vcls[p0]])
-        x1 = np.int64(delta[(x1 & -2) + vcls[p1]])
-        x2 = np.int64(delta[(x2 & -2) + vcls[p2]])
-        x3 = np.int64(delta[(x3 & -2) + vcls[p3]])
+    n_lock = min(bounds[1] - b0, bounds[2] - b1, bounds[3] - b2, bounds[4] - b3)
+    for i in range(n_lock):  # (one index for all: stretch k at bk + i)
+        x0 = np.int64(delta[(x0 & -2) + vcls[b0 + i]])
+        x1 = np.int64(delta[(x1 & -2) + vcls[b1 + i]])
+        x2 = np.int64(delta[(x2 & -2) + vcls[b2 + i]])
+        x3 = np.int64(delta[(x3 & -2) + vcls[b3 + i]])
         if (x0 | x1 | x2 | x3) & 1:
             if x0 & 1:
                 if r0 < room:
-                    at[r0] = p0
+                    at[r0] = b0 + i
                     ax[r0] = x0
                 r0 += 1
             if x1 & 1:
                 if r1 < room:
-                    at[room + r1] = p1
+                    at[room + r1] = b1 + i
                     ax[room + r1] = x1
                 r1 += 1
             if x2 & 1:
                 if r2 < room:
-                    at[2 * room + r2] = p2
+                    at[2 * room + r2] = b2 + i
                     ax[2 * room + r2] = x2
                 r2 += 1
             if x3 & 1:
                 if r3 < room:
-                    at[3 * room + r3] = p3
+                    at[3 * room + r3] = b3 + i
                     ax[3 * room + r3] = x3
                 r3 += 1
-        p0 += 1
-        p1 += 1
-        p2 += 1
-        p3 += 1
+    p0, p1, p2, p3 = b0 + n_lock, b1 + n_lock, b2 + n_lock, b3 + n_lock
     rest = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
     n_at = need = 0
     for k in range(STREAMS):  # the rest of each stretch
