@@ -8,8 +8,9 @@ Two passes over a chunk (:func:`scan_chunk`):
   the normalization table (deletions, ligatures expanded, spaces squeezed), writes the normalized code
   points, and builds the view of :func:`framing.lexicon.scan.view` (non-word characters a space,
   quotation marks that open or close a word dropped, a separator between documents), as character
-  classes of the automaton and their positions in the normalized text. A tight inner loop takes the
-  common character (no deletion, ligature or quotation mark).
+  classes of the automaton. Where the view lies in the normalized text is kept as shifts (one entry per
+  document and per dropped mark, not a position per character). A tight inner loop takes the common
+  character (no deletion, ligature or quotation mark).
 * :func:`walk_view` walks the automaton over the view, in :data:`STREAMS` stretches at once (each
   starts at a document, where the automaton is at its root): one transition is one dependent load, and
   the processor overlaps those of different stretches. It returns every hit as ``(key, start, stop)``
@@ -161,7 +162,7 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
     mapped = np.empty(size, dtype=np.uint32)
     vcls = np.empty(size + 3 * n_docs + 2, dtype=np.uint8)  # the padded view, by class
     shifts = np.empty((n_shifts, 2), dtype=np.int64)  # (view position, normalized position - view position)
-    shift = np.int64(-(1 << 40))  # the last entry's
+    shift = -(1 << 40)  # the last entry's
     n_shift = 0
     nstart = np.empty(n_docs, dtype=np.int64)
     nend = np.empty(n_docs, dtype=np.int64)

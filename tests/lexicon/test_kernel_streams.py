@@ -236,6 +236,15 @@ def test_more_dropped_marks_than_room(name):
         _assert_like_reference(forms, texts[k:k + 1])
 
 
+def test_ligature_after_a_dropped_mark():
+    """A key whose first letters come from a ligature (lam-alef) right after a dropped quotation mark: the
+    first character written after the mark is an expansion's (the slow path records the view's shift)."""
+    forms = compile_lexicon(Lexicon.from_dict({"name": "lam", "categories": {"c": {"terms": ["لاجئين", "لا*"]}}}))
+    assert scan.kernel_ready(forms)
+    texts = ['قال "\ufefbجئين" و«\ufefbجئين»', '"\ufefbجئين', "»\ufefbجئين", 'و "\ufef5جئين" \ufefbجئ']
+    assert _assert_like_reference(forms, texts) >= 8
+
+
 def test_glued_words_keep_their_positions():
     """Two marks between two words ("a»«b") are both dropped: one word in the view, its characters shifted
     inside it (a pattern that reaches to the end of the word must map its end back)."""
