@@ -8,8 +8,9 @@ Two passes over a chunk (:func:`scan_chunk`):
   the normalization table (deletions, ligatures expanded, spaces squeezed), writes the normalized code
   points, and builds the view of :func:`framing.lexicon.scan.view` (non-word characters a space,
   quotation marks that open or close a word dropped, a separator between documents), as character
-  classes of the automaton and their positions in the normalized text. A tight inner loop takes the
-  common character (no deletion, ligature or quotation mark).
+  classes of the automaton. Where the view lies in the normalized text is kept as shifts (one entry per
+  document and per dropped mark, not a position per character). A tight inner loop takes the common
+  character (no deletion, ligature or quotation mark).
 * :func:`walk_view` walks the automaton over the view, in :data:`STREAMS` stretches at once (each
   starts at a document, where the automaton is at its root): one transition is one dependent load, and
   the processor overlaps those of different stretches. It returns every hit as ``(key, start, stop)``
@@ -114,13 +115,13 @@ def scan_chunk(cps: np.ndarray, doc_starts: np.ndarray, astral_word: np.ndarray,
     word character; ``chars``: :func:`char_table` for the lexicon's classes; ``compiled=False`` runs the
     plain Python functions (slow: for tests on small text)."""
     view, walk = scan_kernel() if compiled else (view_chunk, walk_view)
-    mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word,
-                                                              len(cps) + len(cps) // 64 + 64, *chars)
-    if bounds[0] < 0:  # more letters of ligatures than room for them: counted, and read again
-        mapped, nstart, nend, n_tokens, vcls, vpos, bounds = view(cps, doc_starts, astral_word, -1, *chars)
+    mapped, nstart, nend, n_tokens, vcls, shifts, bounds = view(cps, doc_starts, astral_word,
+                                                                len(cps) + len(cps) // 64 + 64, *chars)
+    if bounds[0] < 0:  # more letters of ligatures or dropped marks than room for them: counted, read again
+        mapped, nstart, nend, n_tokens, vcls, shifts, bounds = view(cps, doc_starts, astral_word, -1, *chars)
     room = 64 + len(vcls) // 64  # states that end a key, per stretch (rarely more: then walked again)
     while True:
-        keys, starts, stops, need = walk(vcls, vpos, bounds, tables.delta, tables.stride, tables.out, tables.link,
+        keys, starts, stops, need = walk(vcls, shifts, bounds, tables.delta, tables.stride, tables.out, tables.link,
                                          key_length, key_glob, tables.max_out, room)
         if not need:
             break
@@ -136,23 +137,33 @@ _SLOW = _DELETE | _EXPAND | _QUOTE
 
 def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_start, exp_chars):  # noqa: PLR0912, PLR0915 - one pass
     """The first half of :func:`scan_chunk`: normalized code points, document bounds and tokens, the
-    padded view as ``(classes, positions in the normalized text)``, and where the view splits into
+    padded view by class, where its word characters lie in the normalized text (``shifts``: view position
+    ``shifts[j, 0]`` and those after it, up to the next entry, are at ``position + shifts[j, 1]``; a new
+    entry at each document, and after a quotation mark the view drops), and where the view splits into
     :data:`STREAMS` stretches for :func:`walk_view` (``bounds``: a start of the view or a position just
     after the separator between two documents, where the automaton is at its root; the last entry the
-    view's end). ``size``: room for the normalized characters (-1: counted first); ``bounds[0]`` is -1
-    when ligatures expanded beyond it."""
+    view's end). ``size``: room for the normalized characters (-1: counted first, and the quotation marks
+    for ``shifts``); ``bounds[0]`` is -1 when ligatures expanded beyond it or ``shifts`` overflowed."""
     n_docs = len(doc_starts) - 1
     n = len(cps)
+    n_shifts = n_docs + 1 + n // 16 + 64  # (a dropped mark or a document each; rarely more: counted then)
     if size < 0:  # one per character, or its expansion's letters
         size = n
+        n_shifts = n_docs + 1
         for i in range(n):
             c = cps[i]
-            if c <= 0xFFFF and table[c] & _EXPAND:
-                size += exp_start[c + 1] - exp_start[c] - 1
+            if c <= 0xFFFF:
+                if table[c] & _EXPAND:
+                    size += exp_start[c + 1] - exp_start[c] - 1
+                    n_shifts += exp_start[c + 1] - exp_start[c]
+                elif table[c] & _QUOTE:
+                    n_shifts += 1
     # (arrays are never reassigned in the loops: numba would count their references at every turn)
     mapped = np.empty(size, dtype=np.uint32)
     vcls = np.empty(size + 3 * n_docs + 2, dtype=np.uint8)  # the padded view, by class
-    vpos = np.empty(size + 3 * n_docs + 2, dtype=np.int32)  # its positions in ``mapped`` (a chunk < 2**31)
+    shifts = np.empty((n_shifts, 2), dtype=np.int64)  # (view position, normalized position - view position)
+    shift = -(1 << 40)  # the last entry's
+    n_shift = 0
     nstart = np.empty(n_docs, dtype=np.int64)
     nend = np.empty(n_docs, dtype=np.int64)
     n_tokens = np.zeros(n_docs, dtype=np.int64)
@@ -162,14 +173,12 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
     m = 0  # normalized characters written
     v = 1  # view characters written (the padding space first)
     vcls[0] = SPACE
-    vpos[0] = -1
     a = 0  # astral characters read
     for d in range(n_docs):
         if d:  # between documents: a space, the separator, a space
             vcls[v] = SPACE
             vcls[v + 1] = OTHER
             vcls[v + 2] = SPACE
-            vpos[v] = vpos[v + 1] = vpos[v + 2] = m
             v += 3
             vdoc[d] = v - 1
         nstart[d] = m
@@ -182,8 +191,16 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
         end = doc_starts[d + 1]
         while True:
             if pending < 0:  # a run of common characters (no mark before, none now): the tight loop
-                v0 = v
-                while i < end:
+                if m - v != shift:  # (written at view position v and on: after a document, a dropped mark)
+                    if n_shift == n_shifts:
+                        bounds[0] = -1
+                        return mapped[:0], nstart, nend, n_tokens, vcls[:0], shifts[:0], bounds
+                    shift = m - v
+                    shifts[n_shift, 0] = v
+                    shifts[n_shift, 1] = shift
+                    n_shift += 1
+                m0 = m
+                while i < end:  # (one for one: view position v = m - shift)
                     c = np.int64(cps[i])
                     if c > 0xFFFF:
                         break
@@ -199,11 +216,10 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                         continue
                     prev_blank = blank
                     mapped[m] = t & 0xFFFF
-                    vcls[v] = (t >> 16) & 0xFF
-                    vpos[v] = m
+                    vcls[m - shift] = (t >> 16) & 0xFF
                     m += 1
-                    v += 1
-                if v > v0:
+                if m > m0:
+                    v = m - shift
                     prev_view_space = vcls[v - 1] == SPACE
             if i >= end:
                 break
@@ -230,7 +246,7 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                 extra -= kend - k - 1
                 if extra < 0:  # no room: the caller counts and reads again
                     bounds[0] = -1
-                    return mapped[:0], nstart, nend, n_tokens, vcls[:0], vpos[:0], bounds
+                    return mapped[:0], nstart, nend, n_tokens, vcls[:0], shifts[:0], bounds
                 ch = np.int64(exp_chars[k])
                 t = np.int64(mapped_table[ch])
                 k += 1
@@ -240,9 +256,8 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                     mapped[m] = ch
                     cls = (t >> 16) & 0xFF
                     if pending >= 0:  # the mark before: dropped when this is a space in the view
-                        if cls != SPACE:
+                        if cls != SPACE:  # (kept: one for one, no new shift)
                             vcls[v] = SPACE
-                            vpos[v] = pending
                             v += 1
                         pending = -1
                     if t & _QUOTE:  # a mark after a space (or at the start) is dropped at once
@@ -250,8 +265,15 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
                             pending = m
                         prev_view_space = True
                     else:
+                        if m - v != shift:
+                            if n_shift == n_shifts:
+                                bounds[0] = -1
+                                return mapped[:0], nstart, nend, n_tokens, vcls[:0], shifts[:0], bounds
+                            shift = m - v
+                            shifts[n_shift, 0] = v
+                            shifts[n_shift, 1] = shift
+                            n_shift += 1
                         vcls[v] = cls
-                        vpos[v] = m
                         v += 1
                         prev_view_space = cls == SPACE
                     m += 1
@@ -264,7 +286,6 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
         nend[d] = m
         n_tokens[d] = tokens
     vcls[v] = SPACE
-    vpos[v] = m
     v += 1
     vdoc[n_docs] = v
     j = 0
@@ -276,10 +297,10 @@ def view_chunk(cps, doc_starts, astral_word, size, table, mapped_table, exp_star
             j += 1
         bounds[b] = vdoc[j]
     bounds[STREAMS] = v
-    return mapped[:m], nstart, nend, n_tokens, vcls[:v], vpos[:v], bounds
+    return mapped[:m], nstart, nend, n_tokens, vcls[:v], shifts[:n_shift], bounds
 
 
-def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob, max_out, room):
+def walk_view(vcls, shifts, bounds, delta, stride, out, link, key_length, key_glob, max_out, room):  # noqa: PLR0912 - one pass
     """The second half of :func:`scan_chunk`: the automaton over the view, the hits as ``(keys, starts,
     stops, 0)`` in the normalized text; or, when a stretch has more than ``room`` states that end a key,
     ``(..., the most any has)`` (and no hits: the caller walks again with that room).
@@ -289,39 +310,37 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
     ``k`` from ``k * room`` in ``at``), then their hits written out, stretch by stretch."""
     at = np.empty(STREAMS * room, dtype=np.int32)  # view positions of states that end a key
     ax = np.empty(STREAMS * room, dtype=np.uint32)  # and their transitions
-    p0, p1, p2, p3 = bounds[0], bounds[1], bounds[2], bounds[3]
+    b0, b1, b2, b3 = bounds[0], bounds[1], bounds[2], bounds[3]
     r0, r1, r2, r3 = 0, 0, 0, 0  # states recorded, by stretch
     x0 = x1 = x2 = x3 = np.int64(0)
-    for _ in range(min(bounds[1] - p0, bounds[2] - p1, bounds[3] - p2, bounds[4] - p3)):
-        x0 = np.int64(delta[(x0 & -2) + vcls[p0]])
-        x1 = np.int64(delta[(x1 & -2) + vcls[p1]])
-        x2 = np.int64(delta[(x2 & -2) + vcls[p2]])
-        x3 = np.int64(delta[(x3 & -2) + vcls[p3]])
+    n_lock = min(bounds[1] - b0, bounds[2] - b1, bounds[3] - b2, bounds[4] - b3)
+    for i in range(n_lock):  # (one index for all: stretch k at bk + i)
+        x0 = np.int64(delta[(x0 & -2) + vcls[b0 + i]])
+        x1 = np.int64(delta[(x1 & -2) + vcls[b1 + i]])
+        x2 = np.int64(delta[(x2 & -2) + vcls[b2 + i]])
+        x3 = np.int64(delta[(x3 & -2) + vcls[b3 + i]])
         if (x0 | x1 | x2 | x3) & 1:
             if x0 & 1:
                 if r0 < room:
-                    at[r0] = p0
+                    at[r0] = b0 + i
                     ax[r0] = x0
                 r0 += 1
             if x1 & 1:
                 if r1 < room:
-                    at[room + r1] = p1
+                    at[room + r1] = b1 + i
                     ax[room + r1] = x1
                 r1 += 1
             if x2 & 1:
                 if r2 < room:
-                    at[2 * room + r2] = p2
+                    at[2 * room + r2] = b2 + i
                     ax[2 * room + r2] = x2
                 r2 += 1
             if x3 & 1:
                 if r3 < room:
-                    at[3 * room + r3] = p3
+                    at[3 * room + r3] = b3 + i
                     ax[3 * room + r3] = x3
                 r3 += 1
-        p0 += 1
-        p1 += 1
-        p2 += 1
-        p3 += 1
+    p0, p1, p2, p3 = b0 + n_lock, b1 + n_lock, b2 + n_lock, b3 + n_lock
     rest = np.array([[p0, r0, x0], [p1, r1, x1], [p2, r2, x2], [p3, r3, x3]], dtype=np.int64)
     n_at = need = 0
     for k in range(STREAMS):  # the rest of each stretch
@@ -345,22 +364,36 @@ def walk_view(vcls, vpos, bounds, delta, stride, out, link, key_length, key_glob
     hstart = np.empty(n_at * max_out, dtype=np.int64)
     hstop = np.empty(n_at * max_out, dtype=np.int64)
     h = 0
+    last = len(shifts) - 1
+    i = 0  # the entry of shifts for view position p (the positions only grow)
     for k in range(STREAMS if need == 0 else 0):  # the hits, stretch by stretch
         for j in range(k * room, k * room + rest[k, 1]):
             p = at[j]
+            while i < last and shifts[i + 1, 0] <= p:
+                i += 1
             s = (np.int64(ax[j]) - 1) // stride
             o = s if out[s] >= 0 else link[s]
             while o >= 0:
                 key = out[o]
                 hkey[h] = key
-                hstart[h] = vpos[p - key_length[key] + 2]
+                q = p - key_length[key] + 2  # the key's first character
+                e = i
+                while shifts[e, 0] > q:
+                    e -= 1
+                hstart[h] = q + shifts[e, 1]
                 if key_glob[key]:  # a pattern reaches to the end of the word
                     q = p + 1
                     while vcls[q] != SPACE:
                         q += 1
-                    hstop[h] = vpos[q - 1] + 1
+                    e = i  # (marks dropped inside the word: "a»«b" is one word in the view)
+                    while e < last and shifts[e + 1, 0] <= q - 1:
+                        e += 1
                 else:
-                    hstop[h] = vpos[p - 1] + 1
+                    q = p
+                    e = i
+                    while shifts[e, 0] > q - 1:
+                        e -= 1
+                hstop[h] = q + shifts[e, 1]
                 h += 1
                 o = link[o]
     return hkey[:h], hstart[:h], hstop[:h], need

@@ -33,6 +33,7 @@ characters of them) and sorted by role for all of them at once (:func:`framing.l
 from __future__ import annotations
 
 import re
+import sys
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -289,9 +290,12 @@ def scan_texts(forms: CompiledForms, texts: list[str], compiled: bool = True) ->
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=starts[1:])
     # the code points: numpy's copy of a str (4 bytes a character) is faster than encoding it as UTF-32
-    cps = np.array("".join(texts)).reshape(1).view(np.uint32)[:starts[-1]]
+    joined = "".join(texts)
+    cps = np.array(joined).reshape(1).view(np.uint32)[:starts[-1]]
     astral = _NO_ASTRAL
-    if len(cps) and cps.max() > 0xFFFF:  # is each a word character? (in order; rare)
+    # characters above U+FFFF: is each a word character? (in order; rare). CPython keeps a str with one at
+    # 4 bytes a character, else at 1 or 2: a str of fewer than 3 bytes a character has none (not searched)
+    if sys.getsizeof(joined) >= 3 * len(joined) and len(cps) and cps.max() > 0xFFFF:
         astral = np.array([chr(c).isalnum() for c in cps[cps > 0xFFFF].tolist()], dtype=np.bool_)
     return scan_chunk(cps, starts, astral, forms.scan_tables, forms.tables, forms.key_length, forms.key_glob,
                       compiled)

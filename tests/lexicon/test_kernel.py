@@ -170,6 +170,16 @@ def test_plain_python_kernel_equals_compiled():
         assert np.array_equal(x, y)
 
 
+@pytest.mark.parametrize("where", [0, 1, 2])
+def test_one_character_above_ffff_in_a_long_chunk(where):
+    """scan_texts searches the code points for characters above U+FFFF only when the joined str can hold one:
+    a single one, anywhere in a long chunk, is found (its view: a word character or not)."""
+    forms = _forms("toy")
+    texts = ["قوات حفتر و" * 300, "داعش عصابات " * 300, "ما يسمى قوات"]
+    texts[where] = texts[where][:40] + ("\U0001D400" if where else "😀") + texts[where][40:]
+    assert _assert_scans_like_reference(forms, texts) > 600
+
+
 def test_hits_beyond_the_first_buffer(monkeypatch):
     """More hits than the first hit buffer holds: the walk resumes where it stopped."""
     forms = _forms("toy")

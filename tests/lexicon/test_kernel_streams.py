@@ -169,23 +169,23 @@ def test_stretches_walk_like_one_walk(name):
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(t) for t in texts], out=starts[1:])
     astral = np.array([chr(c).isalnum() for c in cps[cps > 0xFFFF].tolist()], dtype=np.bool_)
-    *_, vcls, vpos, bounds = view(cps, starts, astral, len(cps) + 64, *forms.scan_tables)
+    *_, vcls, shifts, bounds = view(cps, starts, astral, len(cps) + 64, *forms.scan_tables)
     n = len(vcls)
     assert bounds[0] == 0 and bounds[-1] == n and len(bounds) == STREAMS + 1
     assert np.all(np.diff(bounds) > 0)  # (many documents: no stretch empty)
     assert all(vcls[b - 1] == 0 and vcls[b] == 1 for b in bounds[1:-1].tolist())  # the separator, a space
     args = (tables.delta, tables.stride, tables.out, tables.link, forms.key_length, forms.key_glob, tables.max_out)
-    *split, need = walk(vcls, vpos, bounds, *args, n)  # (room for a state that ends a key at every position)
+    *split, need = walk(vcls, shifts, bounds, *args, n)  # (room for a state that ends a key at every position)
     assert need == 0 and len(split[0]) > 300
     half = STREAMS // 2
     for one in ([0] + [n] * STREAMS, [0] * STREAMS + [n], [0] * (half + 1) + [n] * (STREAMS - half)):
-        *whole, need = walk(vcls, vpos, np.array(one, dtype=np.int64), *args, n)
+        *whole, need = walk(vcls, shifts, np.array(one, dtype=np.int64), *args, n)
         assert need == 0
         for a, b in zip(split, whole, strict=True):
             assert np.array_equal(a, b)
-    *none, need = walk(vcls, vpos, bounds, *args, 1)  # no room: the room it needs, and no hits
+    *none, need = walk(vcls, shifts, bounds, *args, 1)  # no room: the room it needs, and no hits
     assert need > 1 and all(len(a) == 0 for a in none)
-    *again, no_more = walk(vcls, vpos, bounds, *args, need)
+    *again, no_more = walk(vcls, shifts, bounds, *args, need)
     assert no_more == 0
     for a, b in zip(split, again, strict=True):
         assert np.array_equal(a, b)
@@ -217,6 +217,40 @@ def test_more_ligature_letters_than_room(name):
     word = _surfaces(forms)[0]
     texts = ["\ufdfa" * 400 + f" {word} " + "\ufdfa" * 50, f"{word} \ufdfb {word}", "\ufdfa"]
     assert _assert_like_reference(forms, texts) >= 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_more_dropped_marks_than_room(name):
+    """Quotation marks the view drops (each moves the view against the normalized text: a new entry of the
+    view's shifts) at every word, more than the kernel first makes room for: it counts them, reads again."""
+    forms = _forms(name)
+    surfaces = _surfaces(forms)[:300]
+    texts = [" ".join(f'"{w}"' for w in surfaces), "«" + "»«".join(surfaces[:40]) + "»",
+             " ".join(f"«{w}»«{w}»" for w in surfaces[:40]), '"' * 500 + surfaces[0], surfaces[1] + "»" * 300]
+    assert _assert_like_reference(forms, texts) >= 300
+    view, _walk = scan_kernel()
+    cps = np.array(texts[0]).reshape(1).view(np.uint32)[:len(texts[0])]
+    first = view(cps, np.array([0, len(cps)]), np.zeros(0, dtype=np.bool_), len(cps) + 64, *forms.scan_tables)
+    assert first[-1][0] == -1  # (no room: read again, counted)
+    for k in range(len(texts)):  # one document alone: its shifts from the view's start
+        _assert_like_reference(forms, texts[k:k + 1])
+
+
+def test_ligature_after_a_dropped_mark():
+    """A key whose first letters come from a ligature (lam-alef) right after a dropped quotation mark: the
+    first character written after the mark is an expansion's (the slow path records the view's shift)."""
+    forms = compile_lexicon(Lexicon.from_dict({"name": "lam", "categories": {"c": {"terms": ["لاجئين", "لا*"]}}}))
+    assert scan.kernel_ready(forms)
+    texts = ['قال "\ufefbجئين" و«\ufefbجئين»', '"\ufefbجئين', "»\ufefbجئين", 'و "\ufef5جئين" \ufefbجئ']
+    assert _assert_like_reference(forms, texts) >= 8
+
+
+def test_glued_words_keep_their_positions():
+    """Two marks between two words ("a»«b") are both dropped: one word in the view, its characters shifted
+    inside it (a pattern that reaches to the end of the word must map its end back)."""
+    forms = _forms("patterns")
+    texts = ["قال الوطنيو»«كما «ميليشيات»«مسلحين» ثم", "الجيش»«الوطني»«قوات", "«ال»«ال»«ال»"]
+    assert _assert_like_reference(forms, texts) >= 4
 
 
 def test_breadth_first_states():
