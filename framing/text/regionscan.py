@@ -34,7 +34,7 @@ from framing.text.attribution import AttributionData, HeadlineData, attribution_
 from framing.text.doctexts import LazyText
 from framing.text.events import event_tables
 from framing.text.quotes import QUOTE_CHARS
-from framing.text.reported import headline_tags_at, sentence_regions
+from framing.text.reported import headline_tags_many, sentence_regions
 
 __all__ = ["ENGINE", "RegionArrays", "RegionTables", "batch_regions", "bloom_key", "build_region_tables", "cut_holes",
            "headline_rows", "region_tables", "word_hash"]
@@ -398,17 +398,17 @@ def batch_regions(text: str | LazyText, cp: np.ndarray, sa: np.ndarray, sb: np.n
     if kernels is None or tables is None:
         return _arrays(_python_rows(str(text), sa.tolist(), sb.tolist(), range(sa.shape[0])))
     scan, headlines, cut = kernels
-    # one type of code points, so that a process compiles the pass once (each type is a compilation of its own,
-    # ~20 s with an empty cache): uint32 (from uint16: about 1.4 ms per 10 MB of text), and read-only (numba
-    # types a read-only array apart; np.frombuffer of bytes gives one, a conversion a writable one)
+    # one type of code points, so that a process compiles the pass once (each type compiles apart, ~20 s with an
+    # empty cache): uint32 (from uint16: ~1.4 ms per 10 MB), read-only (as np.frombuffer of bytes gives them)
     cp = np.ascontiguousarray(cp, dtype=np.uint32)
     if cp.flags.writeable:
         cp = cp.view()
         cp.flags.writeable = False
     rows, holes, heads = scan(cp, sa, sb, *tables)
     if heads.shape[0]:  # the tags before a headline's speaker («عاجل |», a regular expression of the data)
-        openings = [(k, *opening) for k, colon in heads.tolist()
-                    if (opening := headline_tags_at(text, int(sa[k]), colon, int(sb[k]))) is not None]
+        k = heads[:, 0]
+        openings = [(x, *tags) for x, tags in zip(k.tolist(), headline_tags_many(
+            text, sa[k].tolist(), heads[:, 1].tolist(), sb[k].tolist()), strict=True) if tags is not None]
         found = headlines(cp, sa, sb, np.array(openings, dtype=np.int64).reshape(len(openings), 4), tables.chars,
                           tables.slots, tables.hashes, tables.flags, tables.pool, tables.offsets, tables.lengths,
                           tables.params)

@@ -25,7 +25,7 @@ from framing.text.doctexts import LazyText
 from framing.text.events import DocEvents
 from framing.text.quotes import QUOTE_CHARS
 
-__all__ = ["Region", "headline_tags", "headline_tags_at", "region_floor", "sentence_regions"]
+__all__ = ["Region", "headline_tags", "headline_tags_at", "headline_tags_many", "region_floor", "sentence_regions"]
 
 _WORD = re.compile(r"\w+")
 
@@ -317,6 +317,20 @@ def headline_tags_at(text: str | LazyText, a: int, colon: int, b: int) -> tuple[
         return headline_tags(text, a, colon, b)
     found = headline_tags(text.decode(a, b), 0, colon - a, b - a)
     return None if found is None else (found[0] + a, found[1] + a, found[2])
+
+
+def headline_tags_many(text: str | LazyText, a: list[int], colon: list[int],
+                       b: list[int]) -> list[tuple[int, int, bool] | None]:
+    """:func:`headline_tags_at` of each headline ``(a[k], colon[k], b[k])``: of a text given by its code points,
+    the heads ``[a, colon]`` of all of them decoded at once (a tag reads no further than the colon), and the
+    rest of a sentence only for a tag that takes its colon (the speaker's colon may come after it)."""
+    if isinstance(text, str):
+        return [headline_tags(text, x, c, y) for x, c, y in zip(a, colon, b, strict=True)]
+    found: list[tuple[int, int, bool] | None] = []
+    for head, x, c, y in zip(text.spans(a, [c + 1 for c in colon]), a, colon, b, strict=True):
+        tags = headline_tags(head, 0, c - x, c + 1 - x)  # (None also when a tag took the colon: read on)
+        found.append(headline_tags_at(text, x, c, y) if tags is None else (tags[0] + x, tags[1] + x, tags[2]))
+    return found
 
 
 def _headline_regions(text: str, a: int, b: int) -> list[Region]:

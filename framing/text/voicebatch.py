@@ -5,10 +5,11 @@ features of a corpus asks it for every counted match, and that Python (trimming 
 quotation, finding its sentence) costs more than reading the text. :func:`classify_batch` gives the same
 answers for all the matches of a batch of documents:
 
-1. the documents with a match are joined with newlines (a newline ends every sentence and every paragraph)
-   and encoded once; the quotation marks of each document are paired in one compiled call
-   (:func:`framing.text.quotescan.scan_quotes_batch`; a document whose pairing needs the attribution
-   lexicon is paired as :func:`framing.text.quotes.quote_spans` pairs it, on the same code points);
+1. the documents with a match are read where they are, between newlines (a newline ends every sentence
+   and every paragraph; strs are joined and encoded once, code points are not copied); the quotation marks
+   of each document are paired in one compiled call (:func:`framing.text.quotescan.scan_quotes_batch`; a
+   document whose pairing needs the attribution lexicon is paired as :func:`framing.text.quotes.quote_spans`
+   pairs it, on the same code points);
 2. one compiled pass over the matches (:func:`voice_pass`) trims each span, finds its quotation and
    decides the quoted and scare-quoted cases as ``VoiceIndex.classify`` does, and finds the sentence of
    every other match (searching from the span, as ``VoiceIndex._sentence`` without the events does). A
@@ -318,13 +319,16 @@ def classify_batch(norms: Sequence[str] | DocTexts, doc: np.ndarray, starts: np.
     used = np.flatnonzero(np.bincount(doc, minlength=len(norms)))
     if len(used) < len(norms):  # only the documents with a match are read (a newline still ends each)
         doc = np.searchsorted(used, doc)
-        texts = texts.take(used) if texts is not None else DocTexts.from_strs([norms[d] for d in used.tolist()])
-    # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for)
-    texts = texts if texts is not None else DocTexts.from_strs([*norms])
-    cp, lo, hi = texts.cps, texts.lo, texts.hi
+        if texts is None:
+            texts, used = DocTexts.from_strs([norms[d] for d in used.tolist()]), np.arange(len(used))
+    elif texts is None:
+        texts = DocTexts.from_strs([*norms])
+    # (UTF-32, read-only: the one type the compiled passes and batch_regions are compiled for; the documents
+    # with a match read where they are, each between newlines, not copied)
+    cp, lo, hi = texts.cps, texts.lo[used], texts.hi[used]
     qs, qe, qfirst, qstop, undecided = scanner.batch_spans(cp, lo, hi)
     if undecided.any():  # rare: the pairing asks the attribution lexicon, or the room ran out
-        qs, qe, qfirst, qstop = _asked_quotes(scanner, texts, cp, undecided, lo, qs, qe, qfirst, qstop)
+        qs, qe, qfirst, qstop = _asked_quotes(scanner, texts, used, cp, undecided, lo, qs, qe, qfirst, qstop)
     voice, scare, state, ts, te, sa, sb, wa, wb = passes[0](cp, voice_tables(), lo, hi, doc, starts, ends, words,
                                                             evaluative, qs, qe, qfirst, qstop)
     named = np.flatnonzero(state == _NAME_Q)
@@ -343,18 +347,21 @@ def classify_batch(norms: Sequence[str] | DocTexts, doc: np.ndarray, starts: np.
     return voice, scare
 
 
-def _asked_quotes(scanner: Any, norms: DocTexts, cp: np.ndarray, undecided: np.ndarray, lo: np.ndarray,
-                  qs: np.ndarray, qe: np.ndarray, qfirst: np.ndarray, qstop: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The quotation spans of the ``undecided`` documents, added at the end: as :func:`quote_spans` pairs them
-    (the compiled pairing asking its questions, on the code points at hand; the Python code after too many)."""
+def _asked_quotes(scanner: Any, norms: DocTexts, used: np.ndarray, cp: np.ndarray, undecided: np.ndarray,
+                  lo: np.ndarray, qs: np.ndarray, qe: np.ndarray, qfirst: np.ndarray,
+                  qstop: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The quotation spans of the ``undecided`` documents (document ``d`` is ``norms[used[d]]``, at ``lo[d]``),
+    added at the end: as :func:`quote_spans` pairs them (the compiled pairing asking its questions, on the
+    code points at hand; the Python code after too many)."""
     extra: list[int] = []  # start, end, start, end, ...
     qfirst, qstop = qfirst.copy(), qstop.copy()
     m = len(qs)
     for d in np.flatnonzero(undecided).tolist():
         base = int(lo[d])
-        flat = scanner.spans(norms[d], cps=cp[base:base + len(norms[d])])
+        text = norms[int(used[d])]
+        flat = scanner.spans(text, cps=cp[base:base + len(text)])
         if flat is None:
-            flat = [x for span in quote_spans(norms[d], engine="python") for x in span]
+            flat = [x for span in quote_spans(text, engine="python") for x in span]
         extra += [x + base for x in flat]
         qfirst[d], qstop[d] = m, m + len(flat) // 2
         m += len(flat) // 2

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from framing.lexicon.resolvekernel import encode
 from framing.text.doctexts import DocTexts, LazyText
-from framing.text.reported import headline_tags, headline_tags_at
+from framing.text.reported import headline_tags, headline_tags_at, headline_tags_many
 
 # written for these tests; "\n" and a character above U+FFFF among them
 _ALPHABET = ["ق", "ا", "ل", " ", "\n", ":", "|", "«", "»", "a", "😀", "ة", "عاجل", "rt @x:", "#وسم -"]
@@ -84,3 +84,26 @@ def test_headline_tags_at_reads_the_sentence_alone(text, tagged):
             assert headline_tags_at(lazy, a, colon, b) == want == headline_tags_at(text, a, colon, b)
             found += want is not None and want[2]
     assert bool(found) == tagged  # (tags were read where there are some)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=14).map("".join), st.booleans())
+def test_headline_tags_many_as_one_by_one(text, decoded_first):
+    """Every (a, first colon at or after a, b) of the text at once: as headline_tags answers each, also where a
+    tag takes the colon («rt @x:») and the speaker's colon lies after it."""
+    lazy = LazyText(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    if decoded_first:
+        str(lazy)
+    cases = [(a, text.find(":", a), b) for a in range(len(text)) if text.find(":", a) >= 0
+             for b in range(text.find(":", a) + 1, len(text) + 1)]
+    a, colon, b = ([x[k] for x in cases] for k in range(3))
+    want = [headline_tags(text, *x) for x in cases]
+    assert headline_tags_many(lazy, a, colon, b) == want == headline_tags_many(text, a, colon, b)
+
+
+def test_headline_tags_many_reads_on_past_a_colon_a_tag_takes():
+    text = "rt @x: الوزير: نعم"
+    lazy = LazyText(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    found = headline_tags_many(lazy, [0, 0], [5, 5], [len(text), 9])
+    assert found == [headline_tags(text, 0, 5, len(text)), None]
+    assert found[0] == (6, text.index(":", 6), True)
