@@ -83,8 +83,8 @@ def count_docs(forms: CompiledForms, counting: np.ndarray, docs: np.ndarray, key
     if voice != "all":
         evaluative = forms.entry_evaluative[idx_arr]
         voices = np.empty(len(k_arr), dtype=np.uint8)
-        # the documents in groups of about VOICE_CHARS characters: classify_batch copies the text of its
-        # documents (joined, then as code points), and that copy stays this size whatever the batch
+        # the documents in groups of about VOICE_CHARS characters: what classify_batch builds over a group
+        # (quotation spans, sentences, regions; code points are read where they are) stays bounded
         lengths = norms.lengths if isinstance(norms, DocTexts) else np.fromiter(map(len, norms), np.int64, len(norms))
         ends = np.cumsum(lengths)
         d0 = 0
