@@ -18,6 +18,7 @@ import numpy as np
 
 from framing.lexicon.compile import ALIAS, EXCLUDE, LABEL, LINKER, CompiledForms
 from framing.lexicon.fastresolve import BatchTables, batch_tables, resolve_fast
+from framing.lexicon.packsort import lexsort_packed
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import GAP_CODES, attach_batch, attach_kernel, char_tables
 from framing.lexicon.scope import as_date, in_ranges
@@ -57,7 +58,7 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, n_
         if len(may):
             ali = np.delete(ali, may[codes_of(tables, arrays, texts, ali[may], vals[ali[may]],
                                             np.zeros(len(may), dtype=np.bool_)) == 1])
-    ali = ali[np.lexsort((vals[ali], pe[ali], ps[ali], doc[ali]))]
+    ali = ali[lexsort_packed(vals[ali], pe[ali] - ps[ali], ps[ali], doc[ali])]  # (by start, end, entry)
     cps, text_start = texts
     l_self = forms.entry_self[vals[lab]] & ~tables.has_self_valid[vals[lab]]
     for i in np.flatnonzero(tables.has_self_valid[vals[lab]] & forms.entry_self[vals[lab]]).tolist():
@@ -236,7 +237,7 @@ def _qualifiers(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, d
     n_docs = len(texts[1]) - 1
     h = np.concatenate((chosen, lr))
     h_reason = np.concatenate((np.full(len(chosen), -1, dtype=np.int64), l_reason))  # (-1: an alias's, not known)
-    order = np.lexsort((vals[h], tables.owner_rank[vals[h]], pe[h], ps[h], doc[h]))
+    order = lexsort_packed(vals[h], tables.owner_rank[vals[h]], pe[h] - ps[h], ps[h], doc[h])  # (end: by length)
     h, h_reason = h[order], h_reason[order]
     q = np.flatnonzero(is_q)
     rows = cat_rows[q]

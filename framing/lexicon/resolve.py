@@ -252,7 +252,9 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         s0, s1 = st_bounds[d:d + 2] if not scope_only else (0, 0)
         c0, c1 = ctx_bounds[d:d + 2]
         ctx: dict[int, list[int]] = {}
-        for cid, p in zip(values[ctx_rows[c0:c1]].tolist(), ps[ctx_rows[c0:c1]].tolist(), strict=True):
+        mine = ctx_rows[c0:c1]
+        mine = mine[np.argsort(values[mine], kind="stable")]  # (by phrase number, each in hit order)
+        for cid, p in zip(values[mine].tolist(), ps[mine].tolist(), strict=True):
             ctx.setdefault(cid, []).append(p)
         return RoleHits(spans(cat, label), spans(alias, excl), spans(label, alias),
                         dict(zip(ps[st[s0:s1]].tolist(), zip(pe[st[s0:s1]].tolist(), roles[st[s0:s1]].tolist(),
@@ -318,7 +320,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
              entries: np.ndarray, n_docs: int) -> tuple[list[int], np.ndarray]:
     """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, rows)``, the
-    rows sorted by document and phrase number, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
+    rows by document, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
     rows = np.flatnonzero(group == _CTX)
     glob = np.flatnonzero(forms.entry_global[entries]) if len(rows) else _NONE
     if len(glob):  # (rare) drop the context words inside a global exclude phrase
@@ -332,7 +334,7 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
         rows = np.delete(rows, near[np.array(out, dtype=bool)])
     if not len(rows):
         return [0] * (n_docs + 1), _NONE
-    rows = rows[lexsort_packed(forms.entry_values[entries[rows]], doc[rows])]
+    # (by document as the hits are; role_hits sorts a document's by phrase number, the scope kernel needs no order)
     return np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist(), rows
 
 
