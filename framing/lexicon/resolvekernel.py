@@ -26,6 +26,7 @@ STRIP_CODES = np.array([ord(c) for c in "«»“”\"‘’'()[]"], dtype=np.int
 GAP_CODES = np.array([ord(c) for c in " «»“”\"‘’'()[]#"], dtype=np.int64)
 _KERNEL: list[Any] = []
 _TABLES: list[tuple[np.ndarray, np.ndarray]] = []
+_NEGATORS: dict[frozenset[str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def char_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -260,19 +261,28 @@ def negated_at(cps, text_start, q_doc, q_start, neg_cps, neg_len, is_space, is_s
                 break
 
 
+def _negator_tables(negators: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`negated_at` reads of ``negators`` (code points, lengths) and its strip table, kept."""
+    tables = _NEGATORS.get(negators)
+    if tables is None:
+        ordered = sorted(negators)
+        neg_len = np.array([len(n) for n in ordered], dtype=np.int64)
+        neg_cps = np.zeros((len(ordered), max(1, int(neg_len.max()))), dtype=np.int64)
+        for k, n in enumerate(ordered):
+            neg_cps[k, :len(n)] = [ord(c) for c in n]
+        is_strip = np.isin(np.arange(0x10000), STRIP_CODES)
+        _NEGATORS.clear()  # (those of the last lexicon alone)
+        tables = _NEGATORS[negators] = neg_cps, neg_len, is_strip
+    return tables
+
+
 def negation_batch(cps: np.ndarray, text_start: np.ndarray, q_doc: np.ndarray, q_start: np.ndarray,
                    negators: frozenset[str]) -> np.ndarray:
     """:func:`negated_at` (compiled) for the ``negators``: a bool per query."""
     out = np.zeros(len(q_doc), dtype=np.bool_)
     if not negators or not len(q_doc):
         return out
-    ordered = sorted(negators)
-    neg_len = np.array([len(n) for n in ordered], dtype=np.int64)
-    neg_cps = np.zeros((len(ordered), max(1, int(neg_len.max()))), dtype=np.int64)
-    for k, n in enumerate(ordered):
-        neg_cps[k, :len(n)] = [ord(c) for c in n]
-    is_strip = np.zeros(0x10000, dtype=np.bool_)
-    is_strip[STRIP_CODES] = True
+    neg_cps, neg_len, is_strip = _negator_tables(negators)
     attach_kernel()[1](cps, text_start, q_doc.astype(np.int64), q_start.astype(np.int64), neg_cps, neg_len,
                        char_tables()[1], is_strip, out)
     return out
