@@ -18,6 +18,7 @@ import numpy as np
 
 from framing.lexicon.compile import ALIAS, EXCLUDE, LABEL, LINKER, CompiledForms
 from framing.lexicon.fastresolve import BatchTables, batch_tables, resolve_fast
+from framing.lexicon.packsort import lexsort_packed
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import GAP_CODES, attach_batch, attach_kernel, char_tables
 from framing.lexicon.scope import as_date, in_ranges
@@ -30,10 +31,12 @@ _REASONS = ("", "exclude", "date", "context", "negated", "unattached")
 _new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
 _KINDS = np.array(["label", "category"], dtype=object)
 _REASON_OBJECTS = np.array(_REASONS, dtype=object)
+#: the code points of a batch's documents, and where each starts and ends in them
+Texts = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, n_docs: int, dates: Any,
-               arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray], heads: np.ndarray,
+               arrays: tuple[Any, ...], texts: Texts, heads: np.ndarray,
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The labels of the documents of a batch attached (``attach_labels``) by the compiled
     :func:`framing.lexicon.resolvekernel.attach_docs`: ``(the rows of the attached labels, sorted by
@@ -57,25 +60,25 @@ def attach_all(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, n_
         if len(may):
             ali = np.delete(ali, may[codes_of(tables, arrays, texts, ali[may], vals[ali[may]],
                                             np.zeros(len(may), dtype=np.bool_)) == 1])
-    ali = ali[np.lexsort((vals[ali], pe[ali], ps[ali], doc[ali]))]
-    cps, text_start = texts
+    ali = ali[lexsort_packed(vals[ali], pe[ali] - ps[ali], ps[ali], doc[ali])]  # (by start, end, entry)
+    cps, text_start, text_end = texts
     l_self = forms.entry_self[vals[lab]] & ~tables.has_self_valid[vals[lab]]
     for i in np.flatnonzero(tables.has_self_valid[vals[lab]] & forms.entry_self[vals[lab]]).tolist():
         date = None if dates is None else as_date(dates[int(wanted[doc[lab[i]]])])
         l_self[i] = date is not None and in_ranges(date, tables.self_valid[int(vals[lab[i]])])
     st_b = np.asarray(st_bounds, dtype=np.int64)
     attached, fallback, chosen = attach_batch(
-        cps, text_start, np.searchsorted(doc[ali], np.arange(n_docs + 1)), ps[ali], pe[ali], vals[ali],
+        cps, text_start, text_end, np.searchsorted(doc[ali], np.arange(n_docs + 1)), ps[ali], pe[ali], vals[ali],
         np.searchsorted(doc[lab], np.arange(n_docs + 1)), ps[lab], pe[lab], vals[lab], l_self,
         st_b, ps[st], pe[st], roles[st] == LINKER, forms.entry_referent, tables.is_sep, char_tables()[0],
         int(forms.window))
     got = np.flatnonzero((attached != -2) & ~fallback[doc[lab]])
-    got = got[np.lexsort((ps[lab[got]], doc[lab[got]]))]
+    got = got[lexsort_packed(ps[lab[got]], doc[lab[got]])]
     return lab[got], attached[got], fallback, ali[chosen]
 
 
 def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, dates: Any, arrays: tuple[Any, ...],
-                  texts: tuple[np.ndarray, np.ndarray], q_doc: np.ndarray, q_entry: np.ndarray, q_s: np.ndarray,
+                  texts: Texts, q_doc: np.ndarray, q_entry: np.ndarray, q_s: np.ndarray,
                   q_e: np.ndarray) -> np.ndarray:
     """``DocScope.reason`` of each query (document, entry (-1: none), start, end) as a code (``_REASONS``),
     compiled."""
@@ -100,23 +103,20 @@ def scope_reasons(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray,
     return codes_of(tables, arrays, texts, q_doc, q_entry, q_date, q_s, q_e, q_row)
 
 
-def codes_of(tables: BatchTables, arrays: tuple[Any, ...], texts: tuple[np.ndarray, np.ndarray], q: np.ndarray,
+def codes_of(tables: BatchTables, arrays: tuple[Any, ...], texts: Texts, q: np.ndarray,
            q_entry: np.ndarray, q_date: np.ndarray, q_s: np.ndarray | None = None, q_e: np.ndarray | None = None,
            q_row: np.ndarray | None = None) -> np.ndarray:
     """:func:`framing.lexicon.resolvekernel.scope_codes` of queries (their documents ``q``, or with ``q_s``
     and ``q_e`` the rows of the hits whose spans they ask about)."""
-    doc, ps, pe, vals, roles, rows = arrays[:6]
-    ctx_rows = arrays[9]
+    doc, ps, pe = arrays[:3]
     if q_s is None or q_e is None:
         q, q_s, q_e = doc[q], ps[q], pe[q]
     if q_row is None:
         q_row = np.where(q_entry >= 0, tables.rule_row[q_entry], -1)
-    n_docs = len(texts[1]) - 1
-    x = rows[roles[rows] == EXCLUDE]
     codes = np.zeros(len(q), dtype=np.int64)
+    # (arrays[10]: each document's exclude and context phrase hits, as the batch split gives them)
     attach_kernel()[2](texts[0], texts[1], q, q_row, q_s, q_e, q_date, tables.ex_member, tables.ctx_member,
-                       tables.window, np.searchsorted(doc[x], np.arange(n_docs + 1)), ps[x], pe[x], vals[x],
-                       np.searchsorted(doc[ctx_rows], np.arange(n_docs + 1)), vals[ctx_rows], ps[ctx_rows], codes)
+                       tables.window, *arrays[10], codes)
     return codes
 
 
@@ -150,7 +150,7 @@ def _batch(forms: CompiledForms, wanted: np.ndarray, dates: Any, direct: tuple[A
     both = np.concatenate((lr[keep_l], cat_rows[keep_c]))
     kd, ks, ke = doc[both], ps[both], pe[both]
     is_cat = np.arange(len(kd)) >= int(keep_l.sum())
-    order = np.lexsort((is_cat, ke, ks, kd))
+    order = lexsort_packed(is_cat, ke - ks, ks, kd)  # (by document, start, end, then labels first)
     alias = np.concatenate((la[keep_l], c_head[keep_c]))[order]
     head = np.where(is_cat[order] & (alias >= 0), alias, -1)
     reason = np.concatenate((l_reason[keep_l], c_reason[keep_c]))[order]
@@ -224,7 +224,7 @@ def counted_all(forms: CompiledForms, wanted: np.ndarray, norms: list[str] | Doc
 
 
 def _qualifiers(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, dates: Any, arrays: tuple[Any, ...],
-                texts: tuple[np.ndarray, np.ndarray], cat_rows: np.ndarray, is_q: np.ndarray, c_reason: np.ndarray,
+                texts: Texts, cat_rows: np.ndarray, is_q: np.ndarray, c_reason: np.ndarray,
                 c_head: np.ndarray, fallback: np.ndarray, chosen: np.ndarray, lr: np.ndarray,
                 l_reason: np.ndarray) -> None:
     """The heads of the qualifiers (``cat_rows[is_q]``): their entries into ``c_head``, and the reasons they
@@ -233,10 +233,10 @@ def _qualifiers(forms: CompiledForms, tables: BatchTables, wanted: np.ndarray, d
     reasons ``l_reason``) of each document, sorted as ``_categories`` of :mod:`framing.lexicon.resolve`
     sorts them (start, end, referent, entry)."""
     doc, ps, pe, vals = arrays[:4]
-    n_docs = len(texts[1]) - 1
+    n_docs = len(texts[1])
     h = np.concatenate((chosen, lr))
     h_reason = np.concatenate((np.full(len(chosen), -1, dtype=np.int64), l_reason))  # (-1: an alias's, not known)
-    order = np.lexsort((vals[h], tables.owner_rank[vals[h]], pe[h], ps[h], doc[h]))
+    order = lexsort_packed(vals[h], tables.owner_rank[vals[h]], pe[h] - ps[h], ps[h], doc[h])  # (end: by length)
     h, h_reason = h[order], h_reason[order]
     q = np.flatnonzero(is_q)
     rows = cat_rows[q]

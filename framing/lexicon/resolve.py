@@ -252,14 +252,21 @@ def _split(forms: CompiledForms, docs: np.ndarray, keys: np.ndarray, starts: np.
         s0, s1 = st_bounds[d:d + 2] if not scope_only else (0, 0)
         c0, c1 = ctx_bounds[d:d + 2]
         ctx: dict[int, list[int]] = {}
-        for cid, p in zip(values[ctx_rows[c0:c1]].tolist(), ps[ctx_rows[c0:c1]].tolist(), strict=True):
+        mine = ctx_rows[c0:c1]
+        mine = mine[np.argsort(values[mine], kind="stable")]  # (by phrase number, each in hit order)
+        for cid, p in zip(values[mine].tolist(), ps[mine].tolist(), strict=True):
             ctx.setdefault(cid, []).append(p)
         return RoleHits(spans(cat, label), spans(alias, excl), spans(label, alias),
                         dict(zip(ps[st[s0:s1]].tolist(), zip(pe[st[s0:s1]].tolist(), roles[st[s0:s1]].tolist(),
                                                              strict=True), strict=True)) if s1 > s0 else {},
                         ctx, spans(excl, end))
 
-    return direct, role_hits, (doc, ps, pe, values, roles, rows, bounds, st, st_bounds, ctx_rows)
+    # what the scope kernel reads of each document: its exclude phrase hits, its context phrase hits
+    x = rows[group[rows] == _EXCL]
+    doc_numbers = np.arange(n_docs + 1)
+    scope = (np.searchsorted(doc[x], doc_numbers), ps[x], pe[x], values[x], np.asarray(ctx_bounds, dtype=np.int64),
+             values[ctx_rows], ps[ctx_rows])
+    return direct, role_hits, (doc, ps, pe, values, roles, rows, bounds, st, st_bounds, ctx_rows, scope)
 
 
 def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
@@ -270,7 +277,8 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     those categories, each negated or counting. Their rows, and the category rows of the others, are
     dropped from ``group``. ``((document, start, end, entry, negated?) of the categories of the documents
     resolved here, by document and start; per document: is it one of the others; the code points of the
-    documents and where each starts; the rows of the chosen categories of the others, and their negation)``."""
+    documents, where each starts and where it ends; the rows of the chosen categories of the others, and their
+    negation)``."""
     n_docs = len(norms)
     special = np.zeros(len(forms.entries), dtype=bool)  # an entry with a rule, or a qualifier
     special[list(forms.rules)] = True
@@ -281,8 +289,11 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     other[doc[cat & special[entries]]] = True
     c = np.flatnonzero(cat)
     group[~other[doc] | cat] = _DROPPED
-    texts = norms.packed(other) if isinstance(norms, DocTexts) else encode(  # (walks, windows)
-        [norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])
+    if isinstance(norms, DocTexts):  # (walks, windows: document d at cps[lo[d]:hi[d]], read where they stand)
+        texts = norms.cps, norms.lo, norms.hi
+    else:
+        cps, at = encode([norm if o else "" for norm, o in zip(norms, other.tolist(), strict=True)])
+        texts = cps, at[:-1], at[1:]
     # leftmost-longest: per start the longest (the lowest entry among equals), then no overlap
     c = c[lexsort_packed(entries[c], -pe[c], ps[c], doc[c])]
     c = c[first_of_runs(doc[c], ps[c])]
@@ -303,7 +314,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
     # negation reads the 16 characters before a category: of the documents resolved here, those alone are encoded
     simple = ~other[doc[c]]
     neg = np.zeros(len(c), dtype=bool)
-    neg[~simple] = negation_batch(*texts, doc[c[~simple]], ps[c[~simple]], forms.negators)  # (the others')
+    neg[~simple] = negation_batch(texts[0], texts[1], doc[c[~simple]], ps[c[~simple]], forms.negators)  # (the others')
     if forms.negators and simple.any() and isinstance(norms, DocTexts):  # (read where they stand)
         neg[simple] = negation_batch(norms.cps, norms.lo, doc[c[simple]], ps[c[simple]], forms.negators)
     elif forms.negators and simple.any():
@@ -318,7 +329,7 @@ def _direct(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarra
 def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarray, group: np.ndarray,
              entries: np.ndarray, n_docs: int) -> tuple[list[int], np.ndarray]:
     """The context phrase hits of :func:`split_batch` outside global exclude phrases: ``(bounds, rows)``, the
-    rows sorted by document and phrase number, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
+    rows by document, in hit order (document ``d``: ``bounds[d]:bounds[d + 1]``)."""
     rows = np.flatnonzero(group == _CTX)
     glob = np.flatnonzero(forms.entry_global[entries]) if len(rows) else _NONE
     if len(glob):  # (rare) drop the context words inside a global exclude phrase
@@ -332,7 +343,7 @@ def _context(forms: CompiledForms, doc: np.ndarray, ps: np.ndarray, pe: np.ndarr
         rows = np.delete(rows, near[np.array(out, dtype=bool)])
     if not len(rows):
         return [0] * (n_docs + 1), _NONE
-    rows = rows[lexsort_packed(forms.entry_values[entries[rows]], doc[rows])]
+    # (by document as the hits are; role_hits sorts a document's by phrase number, the scope kernel needs no order)
     return np.searchsorted(doc[rows], np.arange(n_docs + 1)).tolist(), rows
 
 

@@ -1,7 +1,7 @@
 """The labels of a batch of documents attached at once, compiled: what :func:`framing.lexicon.attach.attach_labels`
 gives each document, for all the documents of a :func:`framing.lexicon.resolve.resolve_batch` batch.
 
-:func:`attach_batch` reads the code points of the documents (one encode of their joined texts), their alias
+:func:`attach_batch` reads the code points of the documents (read where they stand), their alias
 hits (it chooses the aliases leftmost-longest itself, :func:`framing.lexicon.attach.longest_first`), their
 label hits in hit order and their structural words, and walks from each label as
 :func:`framing.lexicon.attach.walk` does. A walk that meets a character above U+FFFF where it looks for a
@@ -26,6 +26,7 @@ STRIP_CODES = np.array([ord(c) for c in "«»“”\"‘’'()[]"], dtype=np.int
 GAP_CODES = np.array([ord(c) for c in " «»“”\"‘’'()[]#"], dtype=np.int64)
 _KERNEL: list[Any] = []
 _TABLES: list[tuple[np.ndarray, np.ndarray]] = []
+_NEGATORS: dict[frozenset[str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 def char_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -63,16 +64,16 @@ def attach_kernel() -> Any:
     return _KERNEL[0]
 
 
-def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, l_idx, l_self,  # noqa: PLR0912, PLR0915
+def attach_docs(cps, text_start, text_end, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, l_idx, l_self,  # noqa: PLR0912, PLR0915
                 st_bounds, st_s, st_e, st_linker, referent, is_sep, is_word, window, attached, fallback, chosen):
-    """Per document ``d``: its text ``cps[text_start[d]:text_start[d + 1]]``; its aliases
+    """Per document ``d``: its text ``cps[text_start[d]:text_end[d]]``; its aliases
     ``a_bounds[d]:a_bounds[d + 1]`` sorted by (start, end, entry); its labels ``l_bounds[d]:...`` in hit order
     (``l_self``: does the label name its referent alone on the document's date); its structural words
     ``st_bounds[d]:...`` sorted by start (``st_linker``: is it a linker). Writes ``attached`` (per label row:
     -2 not chosen, -1 chosen as self-identifying, else the alias entry it is attached to) and ``fallback``
     (per document: a walk met a character above U+FFFF) and ``chosen`` (per alias row: chosen). One function:
     the document's state stays local."""
-    n_docs = len(text_start) - 1
+    n_docs = len(text_start)
     n_ref = 1
     for i in range(len(referent)):
         n_ref = max(n_ref, referent[i] + 1)
@@ -84,7 +85,7 @@ def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, 
     ka = np.empty(len(l_s) + 1, dtype=np.int64)
     for d in range(n_docs):
         t0 = text_start[d]
-        n = text_start[d + 1] - t0
+        n = text_end[d] - t0
         # the chosen aliases: leftmost, then longest (the rows are sorted by start, end, entry)
         m = 0
         last_end = -1
@@ -212,9 +213,9 @@ def attach_docs(cps, text_start, a_bounds, a_s, a_e, a_idx, l_bounds, l_s, l_e, 
 def attach_batch(*args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run :func:`attach_docs` (compiled) on the arrays of :func:`attach_docs` (without its outputs):
     ``(attached, fallback, chosen)``."""
-    l_s, text_start, a_s = args[7], args[1], args[3]
+    l_s, text_start, a_s = args[8], args[1], args[4]
     attached = np.full(len(l_s), -2, dtype=np.int64)
-    fallback = np.zeros(len(text_start) - 1, dtype=np.bool_)
+    fallback = np.zeros(len(text_start), dtype=np.bool_)
     chosen = np.zeros(len(a_s), dtype=np.bool_)
     attach_kernel()[0](*args, attached, fallback, chosen)
     return attached, fallback, chosen
@@ -222,7 +223,7 @@ def attach_batch(*args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def negated_at(cps, text_start, q_doc, q_start, neg_cps, neg_len, is_space, is_strip, out):
     """:func:`framing.lexicon.scope.negated` at ``q_start[i]`` of document ``q_doc[i]`` (text
-    ``cps[text_start[d]:text_start[d + 1]]``) into ``out[i]``: the last whitespace-delimited word of the 16
+    ``cps[text_start[d]:]``) into ``out[i]``: the last whitespace-delimited word of the 16
     characters before the position, ``is_strip`` characters stripped, is a negator (``neg_cps[k, :neg_len[k]]``),
     or و or ف and a negator."""
     for i in range(len(q_doc)):
@@ -260,19 +261,28 @@ def negated_at(cps, text_start, q_doc, q_start, neg_cps, neg_len, is_space, is_s
                 break
 
 
+def _negator_tables(negators: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`negated_at` reads of ``negators`` (code points, lengths) and its strip table, kept."""
+    tables = _NEGATORS.get(negators)
+    if tables is None:
+        ordered = sorted(negators)
+        neg_len = np.array([len(n) for n in ordered], dtype=np.int64)
+        neg_cps = np.zeros((len(ordered), max(1, int(neg_len.max()))), dtype=np.int64)
+        for k, n in enumerate(ordered):
+            neg_cps[k, :len(n)] = [ord(c) for c in n]
+        is_strip = np.isin(np.arange(0x10000), STRIP_CODES)
+        _NEGATORS.clear()  # (those of the last lexicon alone)
+        tables = _NEGATORS[negators] = neg_cps, neg_len, is_strip
+    return tables
+
+
 def negation_batch(cps: np.ndarray, text_start: np.ndarray, q_doc: np.ndarray, q_start: np.ndarray,
                    negators: frozenset[str]) -> np.ndarray:
     """:func:`negated_at` (compiled) for the ``negators``: a bool per query."""
     out = np.zeros(len(q_doc), dtype=np.bool_)
     if not negators or not len(q_doc):
         return out
-    ordered = sorted(negators)
-    neg_len = np.array([len(n) for n in ordered], dtype=np.int64)
-    neg_cps = np.zeros((len(ordered), max(1, int(neg_len.max()))), dtype=np.int64)
-    for k, n in enumerate(ordered):
-        neg_cps[k, :len(n)] = [ord(c) for c in n]
-    is_strip = np.zeros(0x10000, dtype=np.bool_)
-    is_strip[STRIP_CODES] = True
+    neg_cps, neg_len, is_strip = _negator_tables(negators)
     attach_kernel()[1](cps, text_start, q_doc.astype(np.int64), q_start.astype(np.int64), neg_cps, neg_len,
                        char_tables()[1], is_strip, out)
     return out

@@ -336,3 +336,17 @@ def test_fallback_document_with_positional_reasons(monkeypatch):
     found = resolve(forms, norm, scan.text_hits(forms, norm))
     assert [r.reason for r in found if r.kind == "label"][:2] == ["", "context"]
     assert [r.reason for r in found if r.kind == "category"] == ["", "exclude"]  # (the same entry, by position)
+
+
+def test_lexicons_with_other_negators_in_turn():
+    """Two lexicons that differ in their negators alone, resolved in turn in one process: each negates with its own
+    (the negator tables the compiled pass reads are kept between calls)."""
+    texts = ["قال لا حرب ثم غير حرب", "غير حرب"]
+    negated = {}
+    for negator in ("لا", "غير", "لا"):
+        forms = compile_lexicon(Lexicon.from_dict({"name": "neg", "negators": [negator], "categories": {"a": ["حرب"]}}))
+        assert _compare(forms, texts, None) == 3
+        norms = [normalize(t) for t in texts]
+        hits = _batch(forms, norms)
+        negated[negator] = [[r.reason for r in found] for found in resolve_batch(forms, *hits, norms)]
+    assert negated == {"لا": [["negated", ""], [""]], "غير": [["", "negated"], ["negated"]]}
