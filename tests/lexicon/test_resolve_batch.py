@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers.corpora import ASND, SAUDINEWSNET, corpus_texts
+from helpers.resolving import PASSES, batch_hits, compare_batch, same_as_code_points
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,11 +32,9 @@ from framing.lexicon.resolve import (
     lexsort_packed,
     resolve,
     resolve_batch,
-    resolve_counted,
     resolve_split,
     split_batch,
 )
-from framing.text.doctexts import DocTexts
 from framing.text.normalization import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,46 +74,6 @@ def _demo() -> list[str]:
         return [json.loads(line)["text"] for line in fh] + EDGE
 
 
-def _batch(forms: CompiledForms, norms: list[str]):
-    """The hits of ``norms`` as count_batch gathers them: document, key, start, stop (hit order per document)."""
-    per_doc = []
-    for norm in norms:
-        padded, pos = scan.view(norm)
-        hits = []
-        for end, k in forms.automaton.iter(padded):
-            klen, _ids, glob = forms.key_info[k]
-            start, stop = end - klen + 1, (padded.find(" ", end + 1) - 1 if glob else end - 1)
-            if pos is not None:
-                start, stop = pos[start], pos[stop - 1] + 1
-            hits.append((start, stop, k))
-        per_doc.append(hits)
-    docs = np.array([d for d, hits in enumerate(per_doc) for _ in hits], dtype=np.int64)
-    starts, stops, keys = (np.array([h[j] for hits in per_doc for h in hits], dtype=np.int64) for j in range(3))
-    return docs, keys, starts, stops, np.unique(docs)
-
-
-def _counted(got: list) -> list[tuple[int, int, int, int]]:
-    """The matches of resolve_batch that count, as resolve_counted gives them: (document, start, end, entry)."""
-    return [(d, r.start, r.end, r.entry) for d, found in enumerate(got) for r in found if not r.reason]
-
-
-#: how often a comparison resolves the documents: resolve_batch given strs and code points, resolve_counted given each
-PASSES = 4
-
-
-def _same_as_code_points(forms: CompiledForms, hits: tuple, norms: list[str], dates, got: list) -> None:
-    """resolve_batch given the documents as code points (DocTexts) finds what it finds given strs (``got``), and
-    resolve_counted (strs or code points) the counting ones of them."""
-    texts = DocTexts.from_strs(norms)
-    assert [list(map(tuple, r)) for r in resolve_batch(forms, *hits, texts, dates)] == [list(map(tuple, r))
-                                                                                        for r in got]
-    want = _counted(got)
-    for as_given in (norms, texts):
-        arrays = resolve_counted(forms, *hits, as_given, dates)
-        assert all(a.dtype == np.int64 for a in arrays)
-        assert list(zip(*(a.tolist() for a in arrays), strict=True)) == want
-
-
 def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     """Compare on ``texts``, dated (three dates in turn) and undated; the documents taken by each path of
     resolve_batch: "direct" (categories only, resolved in _direct), "batch" (labels and categories resolved
@@ -122,7 +81,7 @@ def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     the batch too), "fallback" (a compiled pass met a character above U+FFFF: resolve_fast)."""
     forms = compile_lexicon(_lexicon(name))
     norms = [normalize(t) for t in texts]
-    docs, keys, starts, stops, wanted = _batch(forms, norms)
+    docs, keys, starts, stops, wanted = batch_hits(forms, norms)
     paths = dict.fromkeys(("direct", "batch", "qualify", "fallback"), 0)
 
     def counting(path: str, function):
@@ -149,7 +108,7 @@ def _check(name: str, texts: list[str], monkeypatch) -> dict[str, int]:
     for dates in (None, [("2015-06-01", "2024-05-01", None)[i % 3] for i in range(len(texts))]):
         wanted_norms = [norms[d] for d in wanted.tolist()]
         got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
-        _same_as_code_points(forms, (docs, keys, starts, stops, wanted), wanted_norms, dates, got)
+        same_as_code_points(forms, (docs, keys, starts, stops, wanted), wanted_norms, dates, got)
         before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
                   for d, norm, split in zip(wanted.tolist(), wanted_norms,
                                             split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
@@ -172,7 +131,7 @@ def test_overlapping_categories_and_negation_resolved_directly():
     """The toy lexicon has neither rules nor qualifiers nor labels: every document is resolved directly."""
     forms = compile_lexicon(_lexicon("toy"))
     norms = [normalize(t) for t in EDGE[:3]]
-    docs, keys, starts, stops, wanted = _batch(forms, norms)
+    docs, keys, starts, stops, wanted = batch_hits(forms, norms)
     got = [[(norms[d][r.start:r.end], r.reason) for r in found]
            for d, found in zip(wanted.tolist(), resolve_batch(forms, docs, keys, starts, stops, wanted,
                                                               [norms[d] for d in wanted.tolist()]), strict=True)]
@@ -239,20 +198,6 @@ def _compiled(name: str) -> tuple[CompiledForms, list[str]]:
     return forms, sorted(words)
 
 
-def _compare(forms: CompiledForms, texts: list[str], dates: list | None) -> int:
-    """resolve_batch against split_batch + resolve_split on ``texts``; the matches compared."""
-    norms = [normalize(t) for t in texts]
-    docs, keys, starts, stops, wanted = _batch(forms, norms)
-    wanted_norms = [norms[d] for d in wanted.tolist()]
-    got = list(resolve_batch(forms, docs, keys, starts, stops, wanted, wanted_norms, dates))
-    _same_as_code_points(forms, (docs, keys, starts, stops, wanted), wanted_norms, dates, got)
-    before = [resolve_split(forms, norm, split, date=None if dates is None else dates[d])
-              for d, norm, split in zip(wanted.tolist(), wanted_norms,
-                                        split_batch(forms, docs, keys, starts, stops, wanted), strict=True)]
-    assert [list(map(tuple, r)) for r in got] == [list(map(tuple, r)) for r in before]
-    return sum(map(len, got))
-
-
 @pytest.mark.parametrize("name", ["merged", "markers", "libya", "isis", "yemen"])
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
@@ -263,7 +208,7 @@ def test_random_texts_resolve_as_resolve_split(name, data):
     texts = [t.replace(" \n ", "\n") if data.draw(st.booleans()) else t for t in texts]
     dates = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(["2012-01-01", "2016-06-01", "2023-09-09", None]),
                                                     min_size=len(texts), max_size=len(texts))))
-    _compare(forms, texts, dates)
+    compare_batch(forms, texts, dates)
 
 
 def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
@@ -278,7 +223,7 @@ def test_walk_past_a_character_above_uffff_falls_back(monkeypatch):
     monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
     texts = ["ميليشيات \U0001d400\U0001d401 التابعة ل حفتر في حرب", "ميليشيات حفتر في حرب",
              "ميليشيات \U0001f600 حفتر"]
-    assert _compare(forms, texts, None) > 0
+    assert compare_batch(forms, texts, None) > 0
     assert len(calls) == 2 * PASSES  # (the first and last documents)
     norm = normalize(texts[0])
     found = [(norm[r.start:r.end], r.kind) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
@@ -309,7 +254,7 @@ def test_scoped_written_texts_resolve_as_resolve_split():
     texts = ["ميليشيات حفتر في ليبيا", "المرتزقة حفتر قالت امس في بيان طويل عن ليبيا", "ميليشيات حفتر",
              "المشير الشرعي في حرب غير الشرعي، الشرعي", "المرتزقة الشرعي", "حرب غير حرب في ليبيا حفتر الشرعي",
              "المشير قال امس الشرعي"]
-    assert _compare(forms, texts, None) > 0
+    assert compare_batch(forms, texts, None) > 0
     norms = [normalize(t) for t in texts]
     got = [[(norm[r.start:r.end], r.kind, r.reason) for r in resolve(forms, norm, scan.text_hits(forms, norm))]
            for norm in norms]
@@ -330,7 +275,7 @@ def test_fallback_document_with_positional_reasons(monkeypatch):
     monkeypatch.setattr(batchresolve, "resolve_fast", lambda *a, **k: calls.append(1) or original(*a, **k))
     text = ("المرتزقة حفتر في ليبيا ثم قال امس في بيان طويل جدا ان المرتزقة حفتر و ميليشيات \U0001d400\U0001d401 حفتر"
             " في حرب ثم حرب باردة")
-    assert _compare(forms, [text], None) > 0
+    assert compare_batch(forms, [text], None) > 0
     assert calls == [1] * PASSES
     norm = normalize(text)
     found = resolve(forms, norm, scan.text_hits(forms, norm))
@@ -345,8 +290,8 @@ def test_lexicons_with_other_negators_in_turn():
     negated = {}
     for negator in ("لا", "غير", "لا"):
         forms = compile_lexicon(Lexicon.from_dict({"name": "neg", "negators": [negator], "categories": {"a": ["حرب"]}}))
-        assert _compare(forms, texts, None) == 3
+        assert compare_batch(forms, texts, None) == 3
         norms = [normalize(t) for t in texts]
-        hits = _batch(forms, norms)
+        hits = batch_hits(forms, norms)
         negated[negator] = [[r.reason for r in found] for found in resolve_batch(forms, *hits, norms)]
     assert negated == {"لا": [["negated", ""], [""]], "غير": [["", "negated"], ["negated"]]}

@@ -4,7 +4,8 @@ Each case is written so that the batch path (``resolve_batch`` / ``resolve_count
 tie-breaking sort keys is dropped, or a context phrase is placed at its end: identical head spans of two
 referents next to a qualifier, a label and a category over one span, overlapping labels of one referent before
 one alias, a multi-word context phrase across the window boundary. Each test checks both that the batch path
-equals ``split_batch`` + ``resolve_split`` (``_compare`` of test_resolve_batch) and the outcome written out by hand.
+equals ``split_batch`` + ``resolve_split`` (``compare_batch``, tests/helpers/resolving.py) and the outcome
+written out by hand.
 The lexicons and sentences are our own. (Dropping the labels-first key of ``_batch``'s final order, or the start
 key of the ``got`` sort, changes nothing as the code stands: the labels are concatenated before the categories
 and the sort is stable, and ``_batch`` re-sorts the attached labels, which never overlap, by start; tests 2 and 3
@@ -14,7 +15,7 @@ guard those orders should that change, and test 2 fails if categories are put fi
 from __future__ import annotations
 
 import pytest
-from test_resolve_batch import _compare
+from helpers.resolving import compare_batch
 
 from framing.lexicon import scan
 from framing.lexicon.load import Lexicon
@@ -27,7 +28,7 @@ def _found(lexicon: dict, texts: list[str]) -> list[list[tuple]]:
     """The batch path against the reference on ``texts`` (undated), then each text's matches as
     ``(text of the span, kind, reason, head referent)``, by the one-text path."""
     forms = compile_lexicon(Lexicon.from_dict(lexicon))
-    assert _compare(forms, texts, None) > 0
+    assert compare_batch(forms, texts, None) > 0
     out = []
     for text in texts:
         norm = normalize(text)
