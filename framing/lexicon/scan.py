@@ -8,12 +8,13 @@ match whole words. Positions are mapped back to the normalized text.
 :func:`count_batch` gives exactly what counting the in-scope matches of one voice found one text at a
 time would give, but reads chunks of about ``CHUNK_CHARS`` characters (small enough to stay in the
 processor's cache) at once and builds no match objects: by default with the compiled scanner of
-:mod:`framing.lexicon.kernel` (one pass normalizes, counts tokens, builds the view and walks the
+:mod:`framing.lexicon.kernel` (one pass normalizes, counts tokens and builds the view, a second walks the
 automaton's flat tables; numba), else (``engine="numpy"``, or without numba) with vectorized numpy
 passes and one pyahocorasick run per chunk. Only documents with a category or label hit are resolved
-(:mod:`framing.lexicon.resolve`; their normalized text is decoded then) and, for their counted matches,
-voiced (:mod:`framing.text.voice`); their hits are gathered over chunks (about ``RESOLVE_CHARS``
-characters of them) and sorted by role for all of them at once (:func:`framing.lexicon.resolve.split_batch`).
+(:func:`framing.lexicon.resolve.resolve_counted`) and, for their counted matches, voiced
+(:func:`framing.text.voicebatch.classify_batch`): their hits and normalized code points are gathered over
+chunks (about ``RESOLVE_CHARS`` characters of them, :mod:`framing.lexicon.tally`) and resolved and voiced
+for all of them at once; a document's str is decoded only where Python code still reads it.
 
 >>> from framing.lexicon.compile import CompiledForms
 >>> from framing.lexicon.load import Lexicon
