@@ -25,9 +25,10 @@ from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from framing.lexicon.compile import LINKER, CompiledForms
-from framing.lexicon.scope import in_ranges
+from framing.lexicon.resolved import Resolved
+from framing.lexicon.scope import DocScope, in_ranges
 
-__all__ = ["Head", "longest_first", "names_itself", "attach_labels", "attach_fast", "walk", "walk_plain",
+__all__ = ["Head", "longest_first", "names_itself", "attach_labels", "attach_fast", "walk", "walk_plain", "with_head",
            "qualifier_head_at", "qualifier_gap_ok"]
 
 _WORD = re.compile(r"\w+")
@@ -301,3 +302,24 @@ def qualifier_head_at(norm: str, s: int, e: int, heads: list[Head], side: str = 
         if hs >= e and qualifier_gap_ok(norm[e:hs]):
             return j
     return None
+
+
+_new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
+
+
+def with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, heads: list[Head], unknown: set[int],
+               scope: DocScope) -> Resolved:
+    """The match of a qualifier at ``[s, e)`` (its own reason ``reason``) with the head it takes
+    (:func:`qualifier_head_at`); ``unknown``: the heads whose scope reason is not looked up yet."""
+    k = qualifier_head_at(norm, s, e, heads, side)
+    if k is None:
+        return _new(Resolved, ("category", s, e, idx, None, reason or "unattached", None))
+    head = heads[k]
+    if k in unknown:
+        head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
+        unknown.discard(k)
+    if not reason and head.reason in ("date", "context"):
+        # a qualifier of a name that belongs to another time or place does not count; an excluded head still
+        # does (ما يسمى بالدولة الإسلامية: the hedge distances the writer from the name)
+        reason = head.reason
+    return _new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent))

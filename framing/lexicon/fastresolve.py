@@ -19,13 +19,13 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from framing.lexicon.attach import Head, attach_fast, longest_first, qualifier_head_at
+from framing.lexicon.attach import Head, attach_fast, longest_first, with_head
 from framing.lexicon.compile import ALIAS, LABEL, CompiledForms
 from framing.lexicon.resolved import Resolved
 from framing.lexicon.resolvekernel import SEP_CODES
 from framing.lexicon.scope import DocScope, Rule, as_date, in_ranges
 
-__all__ = ["BatchTables", "BatchScope", "batch_tables", "heads_of", "resolve_fast", "with_head"]
+__all__ = ["BatchTables", "BatchScope", "batch_tables", "heads_of", "resolve_fast"]
 
 _BY_POSITION = attrgetter("start", "end")
 _new = tuple.__new__  # (a Resolved without the keyword handling of its constructor)
@@ -220,20 +220,3 @@ def heads_of(tables: BatchTables, alias_spans: list[tuple[int, int, int]],
     heads = sorted([_new(Head, (a, b, owner[i], i, "")) for a, b, i in alias_spans]
                    + [_new(Head, (a, b, owner[i], i, r)) for a, b, i, _, r in labelled])
     return heads, {j for j, h in enumerate(heads) if is_alias[h.entry]}
-
-
-def with_head(norm: str, s: int, e: int, idx: int, reason: str, side: str, heads: list[Head], unknown: set[int],
-               scope: DocScope) -> Resolved:
-    """The match of a qualifier at ``[s, e)`` (its own reason ``reason``) with the head it takes."""
-    k = qualifier_head_at(norm, s, e, heads, side)
-    if k is None:
-        return _new(Resolved, ("category", s, e, idx, None, reason or "unattached", None))
-    head = heads[k]
-    if k in unknown:
-        head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
-        unknown.discard(k)
-    if not reason and head.reason in ("date", "context"):
-        # a qualifier of a name that belongs to another time or place does not count; an excluded head still
-        # does (ما يسمى بالدولة الإسلامية: the hedge distances the writer from the name)
-        reason = head.reason
-    return _new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent))

@@ -23,12 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from framing.lexicon.attach import (
-    Head,
-    attach_labels,
-    longest_first,
-    qualifier_head_at,
-)
+from framing.lexicon.attach import Head, attach_labels, longest_first, with_head
 from framing.lexicon.batchresolve import counted_all, resolve_all
 from framing.lexicon.compile import ALIAS, CATEGORY, CONTEXT, EXCLUDE, LABEL, ROLE_NAMES, CompiledForms
 from framing.lexicon.packsort import first_of_runs, lexsort_packed
@@ -378,22 +373,7 @@ def _categories(forms: CompiledForms, norm: str, scope: DocScope, cats: list[tup
                 heads = sorted([_new(Head, (a, b, entries[i].owner, i, "")) for a, b, i in alias_spans]
                                + [_new(Head, (a, b, entries[i].owner, i, r)) for a, b, i, _, r in labelled])
                 unknown = {j for j, h in enumerate(heads) if roles[h.entry] == ALIAS}
-            k = qualifier_head_at(norm, s, e, heads, head_side[idx])
-            if k is None:
-                if not reason:
-                    reason = "unattached"
-                out.append(_new(Resolved, ("category", s, e, idx, None, reason, None)))
-                continue
-            head = heads[k]
-            if k in unknown:
-                head = heads[k] = head._replace(reason=scope.reason(head.entry, head.start, head.end))
-                unknown.discard(k)
-            if not reason and head.reason in ("date", "context"):
-                # a qualifier of a name that belongs to another time or place does not count;
-                # an excluded head still does (ما يسمى بالدولة الإسلامية: the name is kept out
-                # by an exclude phrase because the hedge distances the writer from it)
-                reason = head.reason
-            out.append(_new(Resolved, ("category", s, e, idx, head.entry, reason, head.referent)))
+            out.append(with_head(norm, s, e, idx, reason, head_side[idx], heads, unknown, scope))
         else:
             out.append(_new(Resolved, ("category", s, e, idx, None, reason, None)))
     return out
