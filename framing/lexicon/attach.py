@@ -123,16 +123,7 @@ def attach_labels(forms: CompiledForms, norm: str, labels: list[tuple[int, int, 
                 continue
         if entry.self_identifying and (not entry.self_valid or names_itself(entry, date)):
             attached.append((s, s - e, True, len(attached), e, idx, None))
-    if not attached:
-        return []
-    # prefer an alias attachment over a self attachment for the same span
-    attached.sort()
-    chosen, last_end = [], -1
-    for s, _length, _self, _n, e, idx, alias_idx in attached:
-        if s >= last_end:
-            chosen.append((s, e, idx, alias_idx))
-            last_end = e
-    return chosen
+    return _chosen(attached)
 
 
 def attach_fast(norm: str, labels: list[tuple[int, int, int]], alias_spans: list[tuple[int, int, int]],
@@ -201,10 +192,16 @@ def attach_fast(norm: str, labels: list[tuple[int, int, int]], alias_spans: list
                 continue
         if self_id[idx] and (not self_valid[idx] or (date is not None and in_ranges(date, self_valid[idx]))):
             attached.append((s, s - e, True, len(attached), e, idx, None))
-    if not attached:
-        return []
+    return _chosen(attached)
+
+
+def _chosen(attached: list[tuple[int, int, bool, int, int, int, int | None]]) -> list[tuple[int, int, int, int | None]]:
+    """The attached labels ``(start, start - end, self attachment?, number, end, entry, alias entry)`` chosen
+    leftmost, then longest, an alias attachment before a self attachment for the same span, then the first
+    found: ``(start, end, entry, alias entry or None)``."""
     attached.sort()
-    chosen, last_end = [], -1
+    chosen: list[tuple[int, int, int, int | None]] = []
+    last_end = -1
     for s, _length, _self, _n, e, idx, alias_idx in attached:
         if s >= last_end:
             chosen.append((s, e, idx, alias_idx))
